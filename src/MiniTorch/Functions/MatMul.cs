@@ -1,0 +1,42 @@
+using MiniTorch.Autograd;
+using MiniTorch.Kernels;
+
+namespace MiniTorch.Functions;
+
+/// <summary>Matrix product of 2-D tensors, or batched with broadcast batch dimensions.</summary>
+/// <remarks>C = A·B; ∂/∂A = g·Bᵀ and ∂/∂B = Aᵀ·g, summed over broadcast batch dimensions.</remarks>
+internal sealed class MatMulBackward : Function
+{
+    private Tensor _a = null!, _b = null!;
+    private bool _batched;
+    public override string Name => _batched ? "BmmBackward0" : "MmBackward0";
+
+    public static Tensor Apply(Tensor a, Tensor b)
+    {
+        if (a.Dim == 0 || b.Dim == 0) throw new ArgumentException("both arguments to matmul need to be at least 1D, but they are " + $"{a.Dim}D and {b.Dim}D");
+        if (a.Dim == 1) return Apply(a.Unsqueeze(0), b).Squeeze(-2);
+        if (b.Dim == 1) return Apply(a, b.Unsqueeze(-1)).Squeeze(-1);
+        if (a.DType != b.DType) throw new ArgumentException($"expected m1 and m2 to have the same dtype, but got: {a.DType} != {b.DType}");
+        int m = a.ShapeRef[^2], k = a.ShapeRef[^1], k2 = b.ShapeRef[^2], n = b.ShapeRef[^1];
+        if (k != k2)
+            throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})");
+        var batch = Shape.Broadcast(a.ShapeRef[..^2], b.ShapeRef[..^2]);
+        int[] outShape = [.. batch, m, n];
+        var ac = a.ExpandView([.. batch, m, k]).Contiguous();
+        var bc = b.ExpandView([.. batch, k, n]).Contiguous();
+        var y = Torch.Zeros(outShape, a.DType);
+        int count = Shape.Numel(batch);
+        for (int i = 0; i < count; i++)
+        {
+            if (a.DType == DType.Float32)
+                Gemm.Multiply<float>(false, false, m, n, k, 1f, ac.Span<float>().Slice(i * m * k, m * k), k, bc.Span<float>().Slice(i * k * n, k * n), n, 0f, y.Span<float>().Slice(i * m * n, m * n), n);
+            else
+                Gemm.Multiply<double>(false, false, m, n, k, 1.0, ac.Span<double>().Slice(i * m * k, m * k), k, bc.Span<double>().Slice(i * k * n, k * n), n, 0.0, y.Span<double>().Slice(i * m * n, m * n), n);
+        }
+        return new MatMulBackward { _a = a, _b = b, _batched = batch.Length > 0 }.Record(y, a, b);
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g) =>
+        [NeedsGrad(0) ? g.MatMul(_b.Transpose(-1, -2)).SumTo(_a.ShapeRef) : null,
+         NeedsGrad(1) ? _a.Transpose(-1, -2).MatMul(g).SumTo(_b.ShapeRef) : null];
+}

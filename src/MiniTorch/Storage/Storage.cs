@@ -1,0 +1,38 @@
+namespace MiniTorch.Storage;
+
+/// <summary>
+/// A flat, typed block of memory. A <see cref="Tensor"/> is a view of a storage (shape, strides,
+/// offset); several tensors may share one storage. Storage knows nothing about autograd.
+/// </summary>
+public abstract class TensorStorage
+{
+    /// <summary>The element type.</summary>
+    public abstract DType DType { get; }
+
+    /// <summary>The number of elements.</summary>
+    public abstract int Length { get; }
+
+    /// <summary>Allocates a zero-filled storage of the given type and length.</summary>
+    public static TensorStorage Allocate(DType dtype, int length) => dtype switch
+    {
+        DType.Float32 => new TensorStorage<float>(new float[length]),
+        DType.Float64 => new TensorStorage<double>(new double[length]),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
+    };
+}
+
+/// <summary>A storage of elements of type <typeparamref name="T"/> (float or double).</summary>
+public sealed class TensorStorage<T> : TensorStorage where T : unmanaged
+{
+    /// <summary>Wraps an array without copying it.</summary>
+    public TensorStorage(T[] data) => Data = data;
+
+    /// <summary>The elements.</summary>
+    public T[] Data { get; }
+
+    /// <inheritdoc />
+    public override DType DType => typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
+
+    /// <inheritdoc />
+    public override int Length => Data.Length;
+}

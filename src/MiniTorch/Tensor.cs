@@ -1,0 +1,149 @@
+using MiniTorch.Autograd;
+using MiniTorch.Storage;
+
+namespace MiniTorch;
+
+/// <summary>
+/// An n-dimensional array of float32 or float64 values with reverse-mode automatic
+/// differentiation. A tensor is a view (shape, strides, offset) of a <see cref="TensorStorage"/>;
+/// views share memory with the tensor they were taken from.
+/// </summary>
+/// <remarks>
+/// The public surface is split over partial files: creation lives in <see cref="Torch"/>,
+/// views in <c>Tensor.Views.cs</c>, arithmetic in <c>Tensor.Math.cs</c>, printing in
+/// <c>Tensor.Printing.cs</c>.
+/// </remarks>
+public sealed partial class Tensor
+{
+    private readonly int[] _shape;
+    private readonly int[] _strides;
+    private bool _requiresGrad;
+
+    internal Tensor(TensorStorage storage, int[] shape, int[] strides, int offset)
+    {
+        Storage = storage;
+        _shape = shape;
+        _strides = strides;
+        Offset = offset;
+    }
+
+    internal Tensor(TensorStorage storage, int[] shape) : this(storage, shape, MiniTorch.Shape.ContiguousStrides(shape), 0) { }
+
+    /// <summary>The storage this tensor is a view of.</summary>
+    public TensorStorage Storage { get; }
+
+    /// <summary>The offset of the first element in <see cref="Storage"/>.</summary>
+    public int Offset { get; }
+
+    /// <summary>A copy of the sizes of each dimension.</summary>
+    public int[] Shape => (int[])_shape.Clone();
+
+    /// <summary>A copy of the strides (in elements) of each dimension.</summary>
+    public int[] Strides => (int[])_strides.Clone();
+
+    internal int[] ShapeRef => _shape;
+    internal int[] StridesRef => _strides;
+
+    /// <summary>The number of dimensions.</summary>
+    public int Dim => _shape.Length;
+
+    /// <summary>The number of elements.</summary>
+    public int Numel => MiniTorch.Shape.Numel(_shape);
+
+    /// <summary>The element type.</summary>
+    public DType DType => Storage.DType;
+
+    /// <summary>The size of one dimension (negative indices count from the end).</summary>
+    public int Size(int dim) => _shape[MiniTorch.Shape.WrapDim(dim, Dim)];
+
+    /// <summary>Whether the elements are laid out densely in row-major order.</summary>
+    public bool IsContiguous
+    {
+        get
+        {
+            int expected = 1;
+            for (int i = _shape.Length - 1; i >= 0; i--)
+            {
+                if (_shape[i] == 1) continue;
+                if (_strides[i] != expected) return false;
+                expected *= _shape[i];
+            }
+            return true;
+        }
+    }
+
+    /// <summary>The operation that produced this tensor, or null for a leaf.</summary>
+    public Function? GradFn { get; internal set; }
+
+    /// <summary>True for tensors created by the user rather than by a recorded operation.</summary>
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>The accumulated gradient of a leaf after <see cref="Backward"/>.</summary>
+    public Tensor? Grad { get; set; }
+
+    /// <summary>
+    /// Whether operations on this tensor are recorded for differentiation. Only leaves may have
+    /// the flag changed, as in PyTorch.
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (!IsLeaf)
+                throw new InvalidOperationException(
+                    "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+            _requiresGrad = value;
+        }
+    }
+
+    internal void MarkRequiresGrad(Function fn) { GradFn = fn; _requiresGrad = true; }
+
+    /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor, like <c>requires_grad_()</c>.</summary>
+    public Tensor RequiresGrad_(bool requiresGrad = true) { RequiresGrad = requiresGrad; return this; }
+
+    /// <summary>A tensor sharing this one's storage but cut off from the graph.</summary>
+    public Tensor Detach() => new(Storage, _shape, _strides, Offset);
+
+    internal T[] Data<T>() where T : unmanaged => ((TensorStorage<T>)Storage).Data;
+
+    /// <summary>The elements of a contiguous tensor as a span (no copy).</summary>
+    internal Span<T> Span<T>() where T : unmanaged
+    {
+        if (!IsContiguous) throw new InvalidOperationException("Span() needs a contiguous tensor");
+        return new Span<T>(Data<T>(), Offset, Numel);
+    }
+
+    /// <summary>The elements in row-major order as float32 (a copy).</summary>
+    public float[] ToArray()
+    {
+        var c = Contiguous();
+        return c.DType == DType.Float32 ? c.Span<float>().ToArray() : Array.ConvertAll(c.Span<double>().ToArray(), v => (float)v);
+    }
+
+    /// <summary>The elements in row-major order as float64 (a copy).</summary>
+    public double[] ToDoubleArray()
+    {
+        var c = Contiguous();
+        return c.DType == DType.Float64 ? c.Span<double>().ToArray() : Array.ConvertAll(c.Span<float>().ToArray(), v => (double)v);
+    }
+
+    /// <summary>The value of a one-element tensor.</summary>
+    public double Item()
+    {
+        if (Numel != 1)
+            throw new InvalidOperationException($"a Tensor with {Numel} elements cannot be converted to Scalar");
+        return DType == DType.Float32 ? Data<float>()[Offset] : Data<double>()[Offset];
+    }
+
+    /// <summary>
+    /// Computes the gradient of this tensor with respect to the graph leaves and accumulates it
+    /// into their <see cref="Grad"/>, like <c>tensor.backward()</c>.
+    /// </summary>
+    /// <param name="gradient">The gradient of some scalar with respect to this tensor; may be
+    /// omitted for a one-element tensor.</param>
+    /// <param name="retainGraph">Keep the graph so that backward can run through it again.</param>
+    /// <param name="createGraph">Record the backward pass so gradients can be differentiated.</param>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false)
+        => Engine.Run([this], gradient is null ? null : [gradient], null, retainGraph || createGraph, createGraph, accumulate: true);
+}

@@ -1,0 +1,182 @@
+using MiniTorch.Autograd;
+using MiniTorch.Storage;
+
+namespace MiniTorch;
+
+/// <summary>
+/// Tensor creation and the global functions of MiniTorch, mirroring the <c>torch</c> namespace.
+/// </summary>
+public static partial class Torch
+{
+    private static Generator _default = new(0);
+
+    /// <summary>The generator used when none is passed.</summary>
+    public static Generator DefaultGenerator => _default;
+
+    /// <summary>Seeds the default generator, like <c>torch.manual_seed</c>.</summary>
+    public static Generator ManualSeed(long seed) => _default.ManualSeed(seed);
+
+    /// <summary>A scope in which operations are not recorded, like <c>with torch.no_grad():</c>.</summary>
+    public static IDisposable NoGrad() => GradMode.Set(false);
+
+    /// <summary>A scope in which operations are recorded even inside <see cref="NoGrad"/>.</summary>
+    public static IDisposable EnableGrad() => GradMode.Set(true);
+
+    /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (float32).</summary>
+    public static Tensor FromArray(float[] data, params int[] shape) => FromData(data, shape);
+
+    /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (float64).</summary>
+    public static Tensor FromArray(double[] data, params int[] shape) => FromData(data, shape);
+
+    private static Tensor FromData<T>(T[] data, int[] shape) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (shape is null || shape.Length == 0 && data.Length != 1) shape = [data.Length];
+        var s = Shape.Validate(shape);
+        if (Shape.Numel(s) != data.Length)
+            throw new ArgumentException($"shape {Shape.Format(s)} holds {Shape.Numel(s)} elements but the data has {data.Length}");
+        return new Tensor(new TensorStorage<T>((T[])data.Clone()), s);
+    }
+
+    /// <summary>A zero-dimensional tensor holding one value.</summary>
+    public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full([], value, dtype);
+
+    /// <summary>A tensor of zeros.</summary>
+    public static Tensor Zeros(int[] shape, DType dtype = DType.Float32) => new(TensorStorage.Allocate(dtype, Shape.Numel(Shape.Validate(shape))), (int[])shape.Clone());
+
+    /// <summary>A tensor of zeros (float32).</summary>
+    public static Tensor Zeros(params int[] shape) => Zeros(shape, DType.Float32);
+
+    /// <summary>A tensor of ones.</summary>
+    public static Tensor Ones(int[] shape, DType dtype = DType.Float32) => Full(shape, 1.0, dtype);
+
+    /// <summary>A tensor of ones (float32).</summary>
+    public static Tensor Ones(params int[] shape) => Full(shape, 1.0, DType.Float32);
+
+    /// <summary>A tensor filled with <paramref name="value"/>.</summary>
+    public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32)
+    {
+        var t = Zeros(shape, dtype);
+        if (dtype == DType.Float32) t.Span<float>().Fill((float)value); else t.Span<double>().Fill(value);
+        return t;
+    }
+
+    /// <summary>Zeros with the shape and dtype of <paramref name="like"/>.</summary>
+    public static Tensor ZerosLike(Tensor like) => Zeros(like.ShapeRef, like.DType);
+
+    /// <summary>Ones with the shape and dtype of <paramref name="like"/>.</summary>
+    public static Tensor OnesLike(Tensor like) => Full(like.ShapeRef, 1.0, like.DType);
+
+    /// <summary>Values <c>start, start+step, …</c> below <paramref name="end"/>, like <c>torch.arange</c>.</summary>
+    public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
+    {
+        if (step == 0) throw new ArgumentException("step must be nonzero");
+        if ((end - start) / step < 0) throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
+        int n = (int)Math.Ceiling((end - start) / step);
+        var values = new double[n];
+        for (int i = 0; i < n; i++) values[i] = start + i * step;
+        return FromDoubles(values, [n], dtype);
+    }
+
+    /// <summary>Values 0, 1, …, <paramref name="end"/> − 1.</summary>
+    public static Tensor Arange(int end, DType dtype = DType.Float32) => Arange(0, end, 1, dtype);
+
+    /// <summary>
+    /// <paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/>,
+    /// computed as PyTorch does: the first half counts up from start, the second half down from end.
+    /// </summary>
+    public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.Float32)
+    {
+        if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
+        var t = Zeros([steps], dtype);
+        if (dtype == DType.Float32) LinspaceFill(t.Span<float>(), (float)start, (float)end);
+        else LinspaceFill(t.Span<double>(), start, end);
+        return t;
+    }
+
+    private static void LinspaceFill<T>(Span<T> y, T start, T end) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int steps = y.Length;
+        if (steps == 0) return;
+        if (steps == 1) { y[0] = start; return; }
+        T step = (end - start) / T.CreateChecked(steps - 1);
+        int half = steps / 2;
+        for (int i = 0; i < steps; i++)
+            y[i] = i < half ? start + step * T.CreateChecked(i) : end - step * T.CreateChecked(steps - i - 1);
+    }
+
+    /// <summary>Uniform samples in [0, 1).</summary>
+    public static Tensor Rand(int[] shape, Generator? generator = null, DType dtype = DType.Float32) => Uniform(shape, 0, 1, generator, dtype);
+
+    /// <summary>Standard normal samples.</summary>
+    public static Tensor Randn(int[] shape, Generator? generator = null, DType dtype = DType.Float32) => Normal(shape, 0, 1, generator, dtype);
+
+    /// <summary>Samples of N(<paramref name="mean"/>, <paramref name="std"/>²), drawn with MathNet.Numerics.</summary>
+    public static Tensor Normal(int[] shape, double mean, double std, Generator? generator = null, DType dtype = DType.Float32)
+    {
+        if (std < 0) throw new ArgumentException($"normal expects std >= 0.0, but found std {std}");
+        var values = new double[Shape.Numel(Shape.Validate(shape))];
+        if (std == 0) Array.Fill(values, mean);
+        else MathNet.Numerics.Distributions.Normal.Samples(generator ?? _default, values, mean, std);
+        return FromDoubles(values, shape, dtype);
+    }
+
+    /// <summary>Samples of U(<paramref name="low"/>, <paramref name="high"/>).</summary>
+    public static Tensor Uniform(int[] shape, double low, double high, Generator? generator = null, DType dtype = DType.Float32)
+    {
+        if (low > high) throw new ArgumentException($"uniform expects low <= high, but found low={low} and high={high}");
+        var values = new double[Shape.Numel(Shape.Validate(shape))];
+        var g = generator ?? _default;
+        for (int i = 0; i < values.Length; i++) values[i] = low + (high - low) * g.NextDouble();
+        return FromDoubles(values, shape, dtype);
+    }
+
+    internal static Tensor FromDoubles(double[] values, int[] shape, DType dtype) =>
+        dtype == DType.Float64 ? new Tensor(new TensorStorage<double>(values), (int[])shape.Clone())
+                               : new Tensor(new TensorStorage<float>(Array.ConvertAll(values, v => (float)v)), (int[])shape.Clone());
+
+    /// <summary>
+    /// The gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/>, like
+    /// <c>torch.autograd.grad</c>. Nothing is accumulated into <see cref="Tensor.Grad"/>.
+    /// </summary>
+    /// <param name="outputs">Tensors to differentiate.</param>
+    /// <param name="inputs">Tensors to differentiate with respect to.</param>
+    /// <param name="gradOutputs">The vector in the vector-Jacobian product; may be null for scalar outputs.</param>
+    /// <param name="retainGraph">Keep the graph; defaults to <paramref name="createGraph"/>.</param>
+    /// <param name="createGraph">Record the backward pass so the result can be differentiated.</param>
+    /// <param name="allowUnused">Return null for inputs the outputs do not depend on, instead of throwing.</param>
+    public static Tensor?[] Grad(Tensor[] outputs, Tensor[] inputs, Tensor?[]? gradOutputs = null,
+                                 bool? retainGraph = null, bool createGraph = false, bool allowUnused = false)
+    {
+        for (int i = 0; i < inputs.Length; i++)
+            if (!inputs[i].RequiresGrad)
+                throw new ArgumentException($"One of the differentiated Tensors (input {i}) does not require grad");
+        var result = Engine.Run(outputs, gradOutputs, inputs, retainGraph ?? createGraph, createGraph, accumulate: false);
+        for (int i = 0; i < result.Length; i++)
+            if (result[i] is null && !allowUnused)
+                throw new InvalidOperationException(
+                    $"One of the differentiated Tensors (input {i}) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
+        return result;
+    }
+
+    /// <summary>Single-output, single-input form of <see cref="Grad(Tensor[], Tensor[], Tensor?[], bool?, bool, bool)"/>.</summary>
+    public static Tensor Grad(Tensor output, Tensor input, Tensor? gradOutput = null, bool createGraph = false)
+        => Grad([output], [input], gradOutput is null ? null : [gradOutput], null, createGraph)[0]!;
+}
+
+public static partial class Torch
+{
+    /// <summary>Concatenates tensors along an existing dimension.</summary>
+    public static Tensor Cat(Tensor[] tensors, int dim = 0) => Functions.CatBackward0.Apply(tensors, dim);
+
+    /// <summary>Stacks tensors of equal shape along a new dimension.</summary>
+    public static Tensor Stack(Tensor[] tensors, int dim = 0)
+    {
+        if (tensors.Length == 0) throw new ArgumentException("stack expects a non-empty TensorList");
+        for (int i = 1; i < tensors.Length; i++)
+            if (!Shape.Equal(tensors[i].ShapeRef, tensors[0].ShapeRef))
+                throw new ArgumentException($"stack expects each tensor to be equal size, but got {Shape.Format(tensors[0].ShapeRef)} at entry 0 and {Shape.Format(tensors[i].ShapeRef)} at entry {i}");
+        int d = Shape.WrapDim(dim, tensors[0].Dim + 1);
+        return Cat(Array.ConvertAll(tensors, t => t.Unsqueeze(d)), d);
+    }
+}
