@@ -147,3 +147,19 @@ public sealed partial class Tensor
     public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false)
         => Engine.Run([this], gradient is null ? null : [gradient], null, retainGraph || createGraph, createGraph, accumulate: true);
 }
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Overwrites this tensor's elements with <paramref name="source"/>'s (same shape, converted to
+    /// this dtype), in place and outside the graph, like <c>with torch.no_grad(): t.copy_(src)</c>.
+    /// </summary>
+    public void CopyFrom(Tensor source)
+    {
+        if (!MiniTorch.Shape.Equal(source.ShapeRef, _shape))
+            throw new ArgumentException($"copy: expected a tensor of shape {MiniTorch.Shape.Format(_shape)}, got {MiniTorch.Shape.Format(source.ShapeRef)}");
+        var src = source.Detach().To(DType).Contiguous();
+        if (DType == DType.Float32) Kernels.Strided.Scatter<float>(src.Span<float>(), Data<float>(), Offset, _shape, _strides);
+        else Kernels.Strided.Scatter<double>(src.Span<double>(), Data<double>(), Offset, _shape, _strides);
+    }
+}

@@ -1,0 +1,172 @@
+using System.Collections.Specialized;
+using MiniTorch.Autograd;
+
+namespace MiniTorch.Nn;
+
+/// <summary>
+/// The base class of layers and models, like <c>torch.nn.Module</c>: it owns named parameters,
+/// buffers (such as running statistics) and child modules, all kept in registration order.
+/// </summary>
+public abstract class Module
+{
+    private readonly List<(string Name, Tensor? Value)> _parameters = [];
+    private readonly List<(string Name, Tensor? Value)> _buffers = [];
+    private readonly List<(string Name, Module Value)> _children = [];
+
+    /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
+    public bool Training { get; private set; } = true;
+
+    /// <summary>Computes the module's output.</summary>
+    public abstract Tensor Forward(Tensor input);
+
+    /// <summary>Calls <see cref="Forward"/>, like calling a PyTorch module.</summary>
+    public Tensor Call(Tensor input) => Forward(input);
+
+    /// <summary>Registers (or replaces) a parameter; null registers an absent one, like <c>bias=None</c>.</summary>
+    protected Tensor? RegisterParameter(string name, Tensor? value)
+    {
+        if (value is not null && !value.IsLeaf) throw new ArgumentException($"cannot assign a non-leaf tensor as parameter '{name}'");
+        value?.RequiresGrad_();
+        Set(_parameters, name, value);
+        return value;
+    }
+
+    /// <summary>Registers (or replaces) a buffer: state that is saved but not trained.</summary>
+    protected Tensor? RegisterBuffer(string name, Tensor? value) { Set(_buffers, name, value); return value; }
+
+    /// <summary>Registers a child module under <paramref name="name"/>.</summary>
+    protected TModule RegisterModule<TModule>(string name, TModule module) where TModule : Module
+    {
+        int i = _children.FindIndex(c => c.Name == name);
+        if (i >= 0) _children[i] = (name, module); else _children.Add((name, module));
+        return module;
+    }
+
+    /// <summary>The registered parameter <paramref name="name"/> (null if absent).</summary>
+    protected Tensor? GetParameter(string name) => _parameters.Find(p => p.Name == name).Value;
+
+    /// <summary>The registered buffer <paramref name="name"/> (null if absent).</summary>
+    protected Tensor? GetBuffer(string name) => _buffers.Find(p => p.Name == name).Value;
+
+    private static void Set(List<(string Name, Tensor? Value)> list, string name, Tensor? value)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('.')) throw new ArgumentException($"invalid name '{name}': must be non-empty and contain no '.'");
+        int i = list.FindIndex(p => p.Name == name);
+        if (i >= 0) list[i] = (name, value); else list.Add((name, value));
+    }
+
+    /// <summary>The direct children, with their names.</summary>
+    public IEnumerable<(string Name, Module Module)> NamedChildren() => _children.Select(c => (c.Name, c.Value));
+
+    /// <summary>This module and all descendants, with dotted names ("" for this one).</summary>
+    public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
+    {
+        yield return (prefix, this);
+        foreach (var (name, child) in _children)
+            foreach (var m in child.NamedModules(prefix.Length == 0 ? name : prefix + "." + name)) yield return m;
+    }
+
+    /// <summary>All parameters with PyTorch's dotted names, such as <c>main.0.weight</c>.</summary>
+    public IEnumerable<(string Name, Tensor Parameter)> NamedParameters()
+    {
+        foreach (var (prefix, m) in NamedModules())
+            foreach (var (name, p) in m._parameters)
+                if (p is not null) yield return (Join(prefix, name), p);
+    }
+
+    /// <summary>All parameters.</summary>
+    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
+
+    /// <summary>All buffers with dotted names.</summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()
+    {
+        foreach (var (prefix, m) in NamedModules())
+            foreach (var (name, b) in m._buffers)
+                if (b is not null) yield return (Join(prefix, name), b);
+    }
+
+    /// <summary>All buffers.</summary>
+    public IEnumerable<Tensor> Buffers() => NamedBuffers().Select(b => b.Buffer);
+
+    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
+
+    /// <summary>Sets training mode on this module and its descendants.</summary>
+    public Module Train(bool mode = true)
+    {
+        foreach (var (_, m) in NamedModules()) m.Training = mode;
+        return this;
+    }
+
+    /// <summary>Sets evaluation mode (<c>Train(false)</c>).</summary>
+    public Module Eval() => Train(false);
+
+    /// <summary>Clears parameter gradients (to null by default, as PyTorch does).</summary>
+    public void ZeroGrad(bool setToNone = true)
+    {
+        foreach (var p in Parameters())
+            if (setToNone) p.Grad = null;
+            else if (p.Grad is not null) p.Grad = Torch.ZerosLike(p.Grad);
+    }
+
+    /// <summary>Calls <paramref name="fn"/> on every descendant, then on this module (PyTorch's order).</summary>
+    public Module Apply(Action<Module> fn)
+    {
+        foreach (var (_, child) in _children) child.Apply(fn);
+        fn(this);
+        return this;
+    }
+
+    /// <summary>Converts every parameter and buffer to <paramref name="dtype"/>.</summary>
+    public Module To(DType dtype)
+    {
+        foreach (var (_, m) in NamedModules())
+        {
+            for (int i = 0; i < m._parameters.Count; i++)
+                if (m._parameters[i].Value is { } p && p.DType != dtype)
+                {
+                    Tensor converted;
+                    using (Torch.NoGrad()) converted = p.To(dtype);
+                    m._parameters[i] = (m._parameters[i].Name, converted.RequiresGrad_(p.RequiresGrad));
+                }
+            for (int i = 0; i < m._buffers.Count; i++)
+                if (m._buffers[i].Value is { } b && b.DType != dtype)
+                    using (Torch.NoGrad()) m._buffers[i] = (m._buffers[i].Name, b.To(dtype));
+        }
+        return this;
+    }
+
+    /// <summary>Parameters and buffers by dotted name, in registration order (detached views of the live tensors).</summary>
+    public OrderedDictionary<string, Tensor> StateDict()
+    {
+        var dict = new OrderedDictionary<string, Tensor>();
+        foreach (var (prefix, m) in NamedModules())
+        {
+            foreach (var (name, p) in m._parameters) if (p is not null) dict.Add(Join(prefix, name), p.Detach());
+            foreach (var (name, b) in m._buffers) if (b is not null) dict.Add(Join(prefix, name), b.Detach());
+        }
+        return dict;
+    }
+
+    /// <summary>
+    /// Copies values into the parameters and buffers by name. With <paramref name="strict"/>,
+    /// missing and unexpected keys are errors; shape mismatches always are. All problems are
+    /// reported together and nothing is modified unless every check passes.
+    /// </summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
+    {
+        var own = StateDict();
+        var missing = own.Keys.Where(k => !stateDict.ContainsKey(k)).ToList();
+        var unexpected = stateDict.Keys.Where(k => !own.ContainsKey(k)).ToList();
+        var mismatched = own.Where(kv => stateDict.TryGetValue(kv.Key, out var v) && !Shape.Equal(v.ShapeRef, kv.Value.ShapeRef))
+            .Select(kv => $"size mismatch for {kv.Key}: copying a param with shape {Shape.Format(stateDict[kv.Key].ShapeRef)} from checkpoint, the shape in current model is {Shape.Format(kv.Value.ShapeRef)}.")
+            .ToList();
+        var errors = new List<string>();
+        if (strict && missing.Count > 0) errors.Add("Missing key(s) in state_dict: " + string.Join(", ", missing.Select(k => $"\"{k}\"")) + ".");
+        if (strict && unexpected.Count > 0) errors.Add("Unexpected key(s) in state_dict: " + string.Join(", ", unexpected.Select(k => $"\"{k}\"")) + ".");
+        errors.AddRange(mismatched);
+        if (errors.Count > 0)
+            throw new ArgumentException($"Error(s) in loading state_dict for {GetType().Name}:\n\t" + string.Join("\n\t", errors));
+        foreach (var (key, target) in own)
+            if (stateDict.TryGetValue(key, out var source)) target.CopyFrom(source);
+    }
+}
