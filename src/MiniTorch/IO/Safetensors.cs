@@ -111,7 +111,7 @@ public static class Safetensors
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
                 if (!seen.Add(prop.Name)) throw new InvalidDataException($"safetensors header names '{prop.Name}' twice");
-                if (prop.Name == MetadataKey) ParseMetadata(prop.Value, metadata);
+                if (prop.Name == MetadataKey) { if (prop.Value.ValueKind != JsonValueKind.Null) ParseMetadata(prop.Value, metadata); }
                 else entries.Add(ParseEntry(prop.Name, prop.Value));
             }
             return (entries, metadata);
