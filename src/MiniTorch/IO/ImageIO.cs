@@ -84,7 +84,7 @@ public static class ImageIO
     public static void SavePng(Tensor image, string path)
     {
         var bytes = EncodePng(image);
-        AtomicFile.Write(path, s => s.Write(bytes));
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     /// <summary>Encodes an image [C, H, W] (C = 1 or 3) or [H, W] with values in [0, 1] as 8-bit PNG bytes.</summary>

@@ -97,7 +97,7 @@ public static class Pgm
     public static void Save(Tensor image, string path, bool binary = true, int maxval = 255)
     {
         var bytes = Encode(image, binary, maxval);
-        AtomicFile.Write(path, s => s.Write(bytes));
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     /// <summary>Encodes a [1, H, W] or [H, W] tensor as PGM bytes (see <see cref="Save"/>).</summary>
