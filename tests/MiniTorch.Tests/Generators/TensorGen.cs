@@ -103,6 +103,10 @@ public static class TensorGen
         }
     }
 
+    /// <summary>Three generators zipped into a triple.</summary>
+    public static Gen<(TA, TB, TC)> Zip3<TA, TB, TC>(Gen<TA> a, Gen<TB> b, Gen<TC> c) =>
+        Gen.Zip(a, Gen.Zip(b, c), (x, yz) => (x, yz.Item1, yz.Item2));
+
     /// <summary>Runs <paramref name="body"/> on <paramref name="cases"/> generated values; the failure message carries FsCheck's replay seed.</summary>
     public static void Check<T>(Gen<T> gen, int cases, Action<T> body) =>
         Prop.ForAll(gen.ToArbitrary(), body).Check(Config.QuickThrowOnFailure.WithMaxTest(cases).WithQuietOnSuccess(true));
