@@ -98,6 +98,18 @@ case("sci_float64", T([1e-10, 1e10, 3.14159], dtype=F64))
 case("sci_float64_huge", T([1e-300, 1e300], dtype=F64))
 case("sci_float32_extremes", T([3.4e38, 1.2e-38]))
 case("sci_nan", T([1e-6, nan]))
+# rounding at the edges of a digit
+case("fixed_rounds_up_a_digit", T([0.99995, 9.99995, 99.99996], dtype=F64))
+case("sci_rounds_up_exponent", T([9.99996e-5, 1.0], dtype=F64))
+case("sci_round_half_even", T([1.03125, 1e-5], dtype=F64))
+case("fixed_float32_not_exact", T([0.1, 0.2, 0.3, 1.0 / 3.0]))
+# random magnitudes on both sides of the mode switches
+gen = torch.Generator().manual_seed(1)
+for k, exponent in enumerate((-7, -5, -3, 0, 2, 3, 5, 8, 9)):
+    shape = [(2, 3), (7,), (2, 2, 2), (1, 9)][k % 4]
+    dtype = F64 if k % 3 == 0 else F32
+    case(f"magnitude_1e{exponent}", torch.randn(*shape, generator=gen, dtype=dtype) * 10.0 ** exponent)
+case("magnitude_ints_1e7", torch.randint(-10**7, 10**7, (5,), generator=gen).to(F32))
 # 0-d
 case("scalar_int", T(3.))
 case("scalar_fixed", T(0.5))
