@@ -17,6 +17,7 @@ public class ViewStorageTests
         switch (op)
         {
             case 0 when r >= 2:
+                // Some permutation that depends on p.
                 var perm = Enumerable.Range(0, r).OrderBy(i => (i * 7 + p) % r * 10 + i).ToArray();
                 return (t.Permute(perm), $"Permute({string.Join(",", perm)})");
             case 1 when r >= 2: return (t.Transpose(p % r, (p / r) % r), $"Transpose({p % r},{(p / r) % r})");
