@@ -22,6 +22,16 @@ public class InterpolateTests
     }
 
     [Fact]
+    public void Interpolate_Nearest_ScaleHeldInTensorPrecision_LikePyTorch()
+    {
+        // 2 → 82: 41·(2/82) is 1 in float64 but 0.99999994 in float32, so PyTorch's [N, C, H, W]
+        // kernel (checked with torch 1.13) reads pixel 1 for float64 and pixel 0 for float32.
+        var x = Torch.FromArray(new double[] { 0, 1, 0, 1 }, 1, 2, 1, 2);
+        Assert.Equal(1.0, F.Interpolate(x, size: (1, 82)).ToDoubleArray()[41]);
+        Assert.Equal(0.0, F.Interpolate(x.To(DType.Float32), size: (1, 82)).ToDoubleArray()[41]);
+    }
+
+    [Fact]
     public void Interpolate_NearestExact_FiveToSeven_PicksNearestPixelCentre()
     {
         var y = F.Interpolate(Row(0, 1, 2, 3, 4), size: (1, 7), mode: InterpolationMode.NearestExact);
