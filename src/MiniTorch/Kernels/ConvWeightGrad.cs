@@ -38,11 +38,11 @@ internal static class ConvWeightGrad
                 var xImg = x.Span.Slice((n * g.C + grp * g.Cg) * plane, g.Cg * plane);
                 var gyTile = gy.Span.Slice((n * g.K + grp * g.Kg) * pixels + p0);
                 if (direct)
-                    Gemm.Multiply(false, true, g.Kg, rows, len, T.One, gyTile, pixels, xImg.Slice(p0), pixels, T.One, acc, rows);
+                    Conv.Multiply(true, g.Kg, rows, len, gyTile, pixels, xImg.Slice(p0), pixels, true, acc, rows);
                 else
                 {
                     Conv.Im2Col(g, xImg, p0, len, col.AsSpan(0, rows * len));
-                    Gemm.Multiply(false, true, g.Kg, rows, len, T.One, gyTile, pixels, col.AsSpan(0, rows * len), len, T.One, acc, rows);
+                    Conv.Multiply(true, g.Kg, rows, len, gyTile, pixels, col.AsSpan(0, rows * len), len, true, acc, rows);
                 }
             }
             if (col is not null) ArrayPool<T>.Shared.Return(col);
