@@ -53,14 +53,16 @@ internal static class Conv
     /// col[(c, i, j), q] = x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] for the output pixels
     /// q ∈ [p0, p0 + len) (row-major over OH × OW), zero where the tap falls into the padding.
     /// </summary>
-    public static void Im2Col<T>(in ConvGeometry g, ReadOnlySpan<T> xImg, int p0, int len, Span<T> col) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <remarks>Only channels [c0, c0 + cCount) when given (the weight gradient splits channels over threads).</remarks>
+    public static void Im2Col<T>(in ConvGeometry g, ReadOnlySpan<T> xImg, int p0, int len, Span<T> col, int c0 = 0, int cCount = -1) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = g.H, w = g.W;
-        for (int c = 0; c < g.Cg; c++)
+        if (cCount < 0) cCount = g.Cg;
+        for (int c = c0; c < c0 + cCount; c++)
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++)
                 {
-                    var dst = col.Slice(((c * g.KH + i) * g.KW + j) * len, len);
+                    var dst = col.Slice((((c - c0) * g.KH + i) * g.KW + j) * len, len);
                     int off = j * g.DW - g.PW;
                     // Valid output columns: 0 ≤ ow·SW + off < W.
                     int owLo = CeilDiv(-off, g.SW), owHi = FloorDiv(w - 1 - off, g.SW) + 1;
