@@ -85,6 +85,9 @@ public static class GradCheck
         Tensor FirstOrder(Tensor[] all)
         {
             var ins = all[..^1];
+            // Check evaluates this map under no-grad for its finite differences; the inner
+            // gradient still needs a recorded graph, so recording is switched back on here.
+            using var _ = Torch.EnableGrad();
             var grads = Torch.Grad([f(ins)], Array.FindAll(ins, x => x.RequiresGrad), [all[^1]], createGraph: true, allowUnused: true);
             var parts = new List<Tensor>();
             for (int k = 0; k < grads.Length; k++)
