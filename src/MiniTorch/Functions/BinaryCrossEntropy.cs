@@ -13,7 +13,9 @@ namespace MiniTorch.Functions;
 /// </remarks>
 internal sealed class BinaryCrossEntropyBackward0 : Function
 {
-    private const double LogClamp = -100, Epsilon = 1e-12;
+    private const double LogClamp = -100;
+    // ATen's EPSILON is a float constant (1e-12f), so its value in double is 9.9999998e-13.
+    private const double Epsilon = 1e-12f;
     private Tensor _x = null!, _y = null!;
     private Tensor? _w;
     public override string Name => "BinaryCrossEntropyBackward0";
