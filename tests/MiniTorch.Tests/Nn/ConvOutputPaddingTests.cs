@@ -104,18 +104,17 @@ public class ConvOutputPaddingTests
     }
 
     [Theory]
-    [InlineData(2, 2, 1, 1, 1, 2, 2, 2, 2, 1, 1)]     // op = stride, dilation 1
-    [InlineData(1, 2, 1, 1, 1, 2, 1, 2, 2, 1, 1)]     // only the width violates
-    [InlineData(2, 2, 1, 1, 2, 2, 2, 2, 1, 2, 2)]     // op = dilation > stride
-    [InlineData(1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1)]     // stride (2, 1): the width's 1 is not < 1
-    public void OutputPadding_NotSmallerThanStrideOrDilation_ThrowsPyTorchMessage(
-        int opH, int opW, int sH, int sW, int d, int expOpH, int expOpW, int expSH, int expSW, int expDH, int expDW)
+    [InlineData(2, 2, 2, 2, 1, 1)] // op = stride, dilation 1
+    [InlineData(1, 2, 2, 2, 1, 1)] // only the width violates
+    [InlineData(2, 2, 1, 1, 2, 2)] // op = dilation > stride
+    [InlineData(1, 1, 2, 1, 1, 1)] // stride (2, 1): the width's 1 is not < 1
+    public void OutputPadding_NotSmallerThanStrideOrDilation_ThrowsPyTorchMessage(int opH, int opW, int sH, int sW, int dH, int dW)
     {
         var e = Assert.Throws<ArgumentException>(() => F.ConvTranspose2d(Torch.Ones([1, 1, 3, 3]), Torch.Ones([1, 1, 3, 3]),
-            stride: (sH, sW), outputPadding: (opH, opW), dilation: d));
-        // Exactly torch 1.13's message (checked with F.conv_transpose2d).
-        Assert.Equal($"output padding must be smaller than either stride or dilation, but got output_padding_height: {expOpH} " +
-                     $"output_padding_width: {expOpW} stride_height: {expSH} stride_width: {expSW} dilation_height: {expDH} dilation_width: {expDW}",
+            stride: (sH, sW), outputPadding: (opH, opW), dilation: (dH, dW)));
+        // Exactly torch 1.13's message for these four calls of F.conv_transpose2d.
+        Assert.Equal($"output padding must be smaller than either stride or dilation, but got output_padding_height: {opH} " +
+                     $"output_padding_width: {opW} stride_height: {sH} stride_width: {sW} dilation_height: {dH} dilation_width: {dW}",
                      e.Message);
     }
 
