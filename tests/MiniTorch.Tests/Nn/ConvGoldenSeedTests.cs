@@ -173,9 +173,11 @@ public class ConvGoldenSeedTests
     [Fact]
     public void Conv2d_KerasValid_MatchesSeed()
     {
-        // Keras Conv2D and PyTorch both compute cross-correlation; with one channel a Keras
-        // (kh, kw, in, out) kernel is the [out, in, kh, kw] kernel reshaped.
-        var y = F.Conv2d(T(KerasX), T(KerasK), padding: Padding2d.Valid);
+        // Keras Conv2D and PyTorch both compute cross-correlation: the Keras (kh, kw, in, out)
+        // kernel only changes axes.
+        var w = KerasInterop.Conv2dKernel(T(KerasK).View(3, 3, 1, 1));
+        Assert.Equal(new[] { 1, 1, 3, 3 }, w.Shape);
+        var y = F.Conv2d(T(KerasX), w, padding: Padding2d.Valid);
         AssertExact(KerasY, y);
     }
 
@@ -221,6 +223,19 @@ public class ConvGoldenSeedTests
         var m = w.ToDoubleArray();
         for (int i = 0; i < 5; i++) for (int o = 0; o < 4; o++) for (int h = 0; h < 2; h++) for (int x = 0; x < 3; x++)
             Assert.Equal(k[((h * 3 + x) * 4 + o) * 5 + i], m[((i * 4 + o) * 2 + h) * 3 + x]);
+    }
+
+    [Fact]
+    public void KerasInterop_Conv2dKernel_MovesAxesWithoutFlipping()
+    {
+        // Keras Conv2D kernel (kh, kw, in, out) → MiniTorch [out, in, kh, kw].
+        var keras = Torch.Arange(2 * 3 * 4 * 5, DType.Float64).View(2, 3, 4, 5);
+        var w = KerasInterop.Conv2dKernel(keras);
+        Assert.Equal(new[] { 5, 4, 2, 3 }, w.Shape);
+        var k = keras.ToDoubleArray();
+        var m = w.ToDoubleArray();
+        for (int o = 0; o < 5; o++) for (int i = 0; i < 4; i++) for (int h = 0; h < 2; h++) for (int x = 0; x < 3; x++)
+            Assert.Equal(k[((h * 3 + x) * 4 + i) * 5 + o], m[((o * 4 + i) * 2 + h) * 3 + x]);
     }
 
     // ---------- d2l ----------
