@@ -39,6 +39,48 @@ public class ConvGoldenPyTorchTests
     [MemberData(nameof(ConvTranspose2dCases))]
     public void ConvTranspose2d_Float32_MatchesPyTorch(string name) => Check(ConvGoldenData.Get("conv_transpose2d", name), DType.Float32);
 
+    [Theory]
+    [MemberData(nameof(Conv2dCases))]
+    public void Conv2dModule_Float64_MatchesPyTorch(string name)
+    {
+        var c = ConvGoldenData.Get("conv2d", name);
+        var m = new Conv2d(c.CIn, c.COut, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups, bias: c.B is not null);
+        m.To(DType.Float64);
+        CheckModule(c, m.Weight, m.Bias, x => m.Forward(x));
+    }
+
+    [Theory]
+    [MemberData(nameof(ConvTranspose2dCases))]
+    public void ConvTranspose2dModule_Float64_MatchesPyTorch(string name)
+    {
+        // PyTorch's output_padding, given to the module as outputSize where that can express it
+        // (outputSize covers [min, min + s − 1]); an outputPadding ≥ stride (allowed because it is
+        // < dilation) goes to the constructor.
+        var c = ConvGoldenData.Get("conv_transpose2d", name);
+        bool viaSize = c.OutputPadding.H < c.Stride.H && c.OutputPadding.W < c.Stride.W;
+        var m = new ConvTranspose2d(c.CIn, c.COut, c.Kernel, c.Stride, c.Padding, viaSize ? 0 : c.OutputPadding,
+            c.Groups, bias: c.B is not null, dilation: c.Dilation);
+        m.To(DType.Float64);
+        CheckModule(c, m.Weight, m.Bias, x => viaSize ? m.Forward(x, [c.OutShape[2], c.OutShape[3]]) : m.Forward(x));
+    }
+
+    private static void CheckModule(ConvGoldenCase c, Tensor weight, Tensor? bias, Func<Tensor, Tensor> forward)
+    {
+        Assert.Equal(c.WeightShape, weight.Shape);
+        weight.CopyFrom(Torch.FromArray(c.Wt, c.WeightShape));
+        if (c.B is not null) bias!.CopyFrom(Torch.FromArray(c.B, c.COut));
+        else Assert.Null(bias);
+        var x = Make(c.X, c.InputShape, DType.Float64);
+        var y = forward(x);
+        Assert.Equal(c.OutShape, y.Shape);
+        y.Backward(Torch.FromArray(c.Gy, c.OutShape));
+        var bounds = ConvTerms.Of(c);
+        Compare("y", y, c.Float64.GetProperty("y"), bounds.Y, DType.Float64);
+        Compare("grad input", x.Grad!, c.Float64.GetProperty("gx"), bounds.Gx, DType.Float64);
+        Compare("grad weight", weight.Grad!, c.Float64.GetProperty("gw"), bounds.Gw, DType.Float64);
+        if (bias is not null) Compare("grad bias", bias.Grad!, c.Float64.GetProperty("gb"), bounds.Gb, DType.Float64);
+    }
+
     private static Tensor Make(double[] v, int[] shape, DType dtype) =>
         Torch.FromArray(v, shape).To(dtype).Detach().RequiresGrad_();
 
