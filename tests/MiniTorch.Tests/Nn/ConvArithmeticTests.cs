@@ -152,9 +152,13 @@ public class ConvArithmeticTests
             {
                 int k = 2 * n + 1;
                 AssertConv(i, k, 1, k / 2, i);
-                // padding='same' is this padding for odd k.
-                var same = F.Conv2d(Torch.Ones([1, 1, i, i], DType.Float64), Torch.Ones([1, 1, k, k], DType.Float64), padding: Padding2d.Same);
-                Assert.Equal(new[] { 1, 1, i, i }, same.Shape);
+                // padding='same' is exactly this padding for odd k (same shape, same values).
+                var gen = new Generator(10 * i + n);
+                var x = Torch.Randn([1, 2, i, i], gen, DType.Float64);
+                var w = Torch.Randn([3, 2, k, k], gen, DType.Float64);
+                var same = F.Conv2d(x, w, padding: Padding2d.Same);
+                Assert.Equal(new[] { 1, 3, i, i }, same.Shape);
+                Assert.Equal(F.Conv2d(x, w, padding: k / 2).ToDoubleArray(), same.ToDoubleArray());
             }
     }
 
