@@ -81,8 +81,7 @@ internal static partial class Gemm
             return;
         }
         int threads = parallel && (long)m * n * k >= ParallelThreshold ? Threading.NumThreads : 1;
-        var job = new GemmJob<T>(blocking, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        job.Run();
+        GemmJob<T>.Run(blocking, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>C = β·C, with β = 0 writing zeros (BLAS semantics: C is then not read).</summary>

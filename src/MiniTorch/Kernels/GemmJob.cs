@@ -10,29 +10,40 @@ namespace MiniTorch.Kernels;
 /// </summary>
 internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Gemm.Blocking _blk;
-    private readonly int _threads, _m, _n, _k;
-    private readonly bool _transA, _transB;
-    private readonly T _alpha, _beta;
-    private readonly T* _a, _b, _c;
-    private readonly nint _lda, _ldb, _ldc;
+    // One reusable job per calling thread: a GEMM never runs another GEMM on its own thread while
+    // it is in flight, and reuse keeps steady-state calls (e.g. per convolution tile) allocation-free.
+    [ThreadStatic] private static GemmJob<T>? _cached;
+
+    private Gemm.Blocking _blk;
+    private int _threads, _m, _n, _k;
+    private bool _transA, _transB;
+    private T _alpha, _beta;
+    private T* _a, _b, _c;
+    private nint _lda, _ldb, _ldc;
     private readonly Action<int> _packItem, _computeItem;
 
     // The current (jc, pc) block and its work split.
     private int _jc, _nc, _pc, _kc, _bPanels, _rowPanels, _mBlocks, _nBlocks, _packItems;
     private T* _packedB;
 
-    public GemmJob(Gemm.Blocking blk, int threads, bool transA, bool transB, int m, int n, int k, T alpha,
-                   T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc)
+    private GemmJob()
     {
-        (_blk, _threads, _transA, _transB, _m, _n, _k, _alpha, _beta) = (blk, threads, transA, transB, m, n, k, alpha, beta);
-        _a = a; _b = b; _c = c;
-        (_lda, _ldb, _ldc) = (lda, ldb, ldc);
         _packItem = PackBItem;
         _computeItem = ComputeItem;
     }
 
-    public void Run()
+    public static void Run(Gemm.Blocking blk, int threads, bool transA, bool transB, int m, int n, int k, T alpha,
+                           T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc)
+    {
+        var job = _cached ??= new GemmJob<T>();
+        (job._blk, job._threads, job._transA, job._transB, job._m, job._n, job._k, job._alpha, job._beta) =
+            (blk, threads, transA, transB, m, n, k, alpha, beta);
+        job._a = a; job._b = b; job._c = c;
+        (job._lda, job._ldb, job._ldc) = (lda, ldb, ldc);
+        job.Run();
+    }
+
+    private void Run()
     {
         int mr = _blk.MR, nr = _blk.NR;
         _rowPanels = (_m + mr - 1) / mr;
