@@ -13,6 +13,12 @@ if (args.Length > 0 && args[0] == "quick")
     Quick.Run(args.Length > 1 ? int.Parse(args[1]) : 1024);
     return;
 }
+if (args.Length > 0 && args[0] == "repeat")
+{
+    // repeat <float|double> <size> <count>: single-threaded GEMMs only, for `perf stat`.
+    Quick.Repeat(args[1] == "double", int.Parse(args[2]), int.Parse(args[3]));
+    return;
+}
 
 var argList = args.ToList();
 int filter = argList.IndexOf("--filter");

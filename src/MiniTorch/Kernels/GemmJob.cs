@@ -111,15 +111,21 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
         }
         else
         {
-            // op(B)[p, j] = b[j·ldb + p]: read each stored row once, scatter it down a panel column.
-            for (int j = 0; j < nr; j++)
+            // op(B)[p, j] = b[j·ldb + p]: each stored row becomes one column of the panel.
+            // Chunked over k for the same reason as in PackAPanel.
+            const int chunk = 16;
+            for (int p0 = 0; p0 < kc; p0 += chunk)
             {
-                if (j < cols)
+                int pe = Math.Min(kc, p0 + chunk);
+                for (int j = 0; j < nr; j++)
                 {
-                    T* src = _b + (j0 + j) * _ldb + _pc;
-                    for (int p = 0; p < kc; p++) dst[p * nr + j] = src[p];
+                    if (j < cols)
+                    {
+                        T* src = _b + (j0 + j) * _ldb + _pc;
+                        for (int p = p0; p < pe; p++) dst[p * nr + j] = src[p];
+                    }
+                    else for (int p = p0; p < pe; p++) dst[p * nr + j] = T.Zero;
                 }
-                else for (int p = 0; p < kc; p++) dst[p * nr + j] = T.Zero;
             }
         }
     }
@@ -128,25 +134,25 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
     private void PackAPanel(int i0, T* dst)
     {
         int mr = _blk.MR, kc = _kc, rows = Math.Min(mr, _m - i0);
-        if (!_transA && rows == mr)
+        if (!_transA)
         {
-            // op(A)[i, p] = a[i·lda + p]: walk the MR stored rows side by side so that the panel is
-            // written sequentially and each row is read as a forward stream.
-            nint* src = stackalloc nint[mr];
-            for (int r = 0; r < mr; r++) src[r] = (nint)(_a + (i0 + r) * _lda + _pc);
-            for (int p = 0; p < kc; p++, dst += mr)
-                for (int r = 0; r < mr; r++) dst[r] = ((T*)src[r])[p];
-        }
-        else if (!_transA)
-        {
-            for (int r = 0; r < mr; r++)
+            // op(A)[i, p] = a[i·lda + p]: each stored row becomes one column of the panel. Work in
+            // chunks of one cache line of k so that each source line is read once while the chunk of
+            // the panel being written stays in L1 (stepping p across MR rows directly would touch MR
+            // lines a power-of-two stride apart, which collide in the same L1 set).
+            const int chunk = 16;
+            for (int p0 = 0; p0 < kc; p0 += chunk)
             {
-                if (r < rows)
+                int pe = Math.Min(kc, p0 + chunk);
+                for (int r = 0; r < mr; r++)
                 {
-                    T* src = _a + (i0 + r) * _lda + _pc;
-                    for (int p = 0; p < kc; p++) dst[p * mr + r] = src[p];
+                    if (r < rows)
+                    {
+                        T* src = _a + (i0 + r) * _lda + _pc;
+                        for (int p = p0; p < pe; p++) dst[p * mr + r] = src[p];
+                    }
+                    else for (int p = p0; p < pe; p++) dst[p * mr + r] = T.Zero;
                 }
-                else for (int p = 0; p < kc; p++) dst[p * mr + r] = T.Zero;
             }
         }
         else
