@@ -110,9 +110,9 @@ internal static partial class Gemm
                 Kernel.Vector256 => (6, 2 * 32 / size),
                 _ => (4, 4),
             };
-            // A kc×NR panel of B is reused by every A panel of the block: it gets half of L1, the
-            // streamed A panel and C tile share the rest.
-            int kc = Math.Clamp(CacheInfo.L1 / 2 / (nr * size), 64, 512) / 8 * 8;
+            // A kc×NR panel of B is reused by every A panel of the block, which stream past it: the
+            // B panel and one A panel (MR×kc) together take three quarters of L1.
+            int kc = Math.Clamp(CacheInfo.L1 * 3 / 4 / ((mr + nr) * size), 64, 512) / 8 * 8;
             // The packed mc×kc block of A is reused for every B panel: half of L2.
             int mc = Math.Max(mr, CacheInfo.L2 / 2 / (kc * size) / mr * mr);
             // The packed kc×nc slice of B is shared by all cores: half of the last-level cache.
