@@ -103,6 +103,12 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
         {
             // op(B)[p, j] = b[p·ldb + j]: each k-row of the panel is a contiguous run.
             T* src = _b + (_pc * _ldb) + j0;
+            if (cols == nr && nr * sizeof(T) == 128)
+            {
+                // The Vector512 panel width: a constant-size copy the JIT turns into two vector moves.
+                for (int p = 0; p < kc; p++, src += _ldb, dst += nr) Unsafe.CopyBlockUnaligned(dst, src, 128);
+                return;
+            }
             for (int p = 0; p < kc; p++, src += _ldb, dst += nr)
             {
                 Unsafe.CopyBlockUnaligned(dst, src, (uint)(cols * sizeof(T)));
