@@ -71,7 +71,7 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <summary>
     /// Chooses the output blocks. Row blocks hold at most MC rows; with several threads the rows are
-    /// split evenly when there are plenty of row panels, otherwise the columns are split instead
+    /// split further when there are plenty of row panels, otherwise the columns are split instead
     /// (each column block repacks its rows of A, which is cheap when A is short).
     /// The split never changes any element's arithmetic, only who computes it.
     /// </summary>
@@ -82,7 +82,9 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
         _nBlocks = 1;
         if (_threads > 1)
         {
-            if (_rowPanels >= 8 * _threads) _mBlocks = (_mBlocks + _threads - 1) / _threads * _threads;
+            // About four blocks per thread, handed out dynamically, absorb uneven progress (another
+            // process on a core); a block of at least four panels still reuses each B panel from L1.
+            if (_rowPanels >= 8 * _threads) _mBlocks = Math.Max(_mBlocks, Math.Min(4 * _threads, _rowPanels / 4));
             else _nBlocks = Math.Min(_bPanels, 4 * _threads);
         }
         _packItems = Math.Min(_bPanels, _threads == 1 ? 1 : 4 * _threads);
