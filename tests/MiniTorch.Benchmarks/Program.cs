@@ -13,6 +13,11 @@ if (args.Length > 0 && args[0] == "quick")
     Quick.Run(args.Length > 1 ? int.Parse(args[1]) : 1024);
     return;
 }
+if (args.Length > 0 && args[0] == "quick-conv")
+{
+    QuickConv.Run(args.Length > 1 ? args[1] : "all");
+    return;
+}
 if (args.Length > 0 && args[0] == "repeat")
 {
     // repeat <float|double> <size> <count>: single-threaded GEMMs only, for `perf stat`.

@@ -14,7 +14,7 @@ namespace MiniTorch.Kernels;
 internal static class ConvTranspose
 {
     /// <summary>One phase: the first big row/column, how many there are, and the taps with their small-side offsets.</summary>
-    private sealed record Phase(int H0, int NH, int W0, int NW, int[] TapsH, int[] BaseH, int[] TapsW, int[] BaseW);
+    internal sealed record Phase(int H0, int NH, int W0, int NW, int[] TapsH, int[] BaseH, int[] TapsW, int[] BaseW);
 
     /// <summary>y[n, c, h, w] = b[c] + Σ_{k, oh, ow, i, j : oh·SH − PH + i·DH = h, ow·SW − PW + j·DW = w} z[n, k, oh, ow] · w[k, c, i, j].</summary>
     public static void Forward<T>(ConvGeometry g, ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y)
@@ -34,6 +34,8 @@ internal static class ConvTranspose
                               y.Span.Slice((n * g.C + grp * g.Cg) * big + p0), big);
             });
         }
+        else if (g.Cg == 1)
+            ConvTransposeOneChannel.Forward(g, Phases(g), z, w, y); // one output channel: direct dot products
         else
         {
             var phases = Phases(g);
@@ -74,7 +76,7 @@ internal static class ConvTranspose
             });
     }
 
-    private static List<Phase> Phases(in ConvGeometry g)
+    internal static List<Phase> Phases(in ConvGeometry g)
     {
         var list = new List<Phase>();
         for (int h0 = 0; h0 < Math.Min(g.SH, g.H); h0++)

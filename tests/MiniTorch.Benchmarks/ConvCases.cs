@@ -1,0 +1,66 @@
+using System.Numerics;
+using MiniTorch.Kernels;
+using MiniTorch.Nn;
+
+namespace MiniTorch.Benchmarks;
+
+/// <summary>
+/// The convolution shapes of the speed issue as kernel calls on preallocated arrays, shared by the
+/// BenchmarkDotNet classes and the stopwatch check (`quick-conv`). FLOPs are 2 per multiply-add of the
+/// mathematical definition; for transposed convolution inserted zeros do not count.
+/// </summary>
+internal sealed class ConvCase<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public readonly ConvGeometry G;
+    public readonly T[] Big, Small, Weight, WeightGrad;
+
+    /// <summary>FLOPs of one forward (= one input gradient = one weight gradient): 2·N·K·OH·OW·Cg·KH·KW.</summary>
+    public double Flops => 2.0 * G.N * G.K * G.OH * G.OW * G.Cg * G.KH * G.KW;
+
+    private ConvCase(ConvGeometry g, int seed)
+    {
+        G = g;
+        var rng = new Random(seed);
+        Big = Fill(rng, g.N * g.C * g.H * g.W);
+        Small = Fill(rng, g.N * g.K * g.OH * g.OW);
+        Weight = Fill(rng, g.K * g.Cg * g.KH * g.KW);
+        WeightGrad = new T[Weight.Length];
+    }
+
+    /// <summary>Conv2d(c → k, kernel, stride, padding) on an input [n, c, h, w].</summary>
+    public static ConvCase<T> Conv2d(int n, int c, int h, int w, int k, int kernel, int stride, int padding) =>
+        new(Shape.Conv2d([n, c, h, w], [k, c, kernel, kernel], null, stride, new Padding2d(padding, padding), 1, 1), 1);
+
+    /// <summary>ConvTranspose2d(c → k, kernel, stride, padding, outputPadding) on an input [n, c, h, w].</summary>
+    public static ConvCase<T> ConvTranspose2d(int n, int c, int h, int w, int k, int kernel, int stride, int padding, int outputPadding) =>
+        new(Shape.ConvTranspose2d([n, c, h, w], [c, k, kernel, kernel], null, stride, new Padding2d(padding, padding), outputPadding, 1, 1), 2);
+
+    private static T[] Fill(Random rng, int count)
+    {
+        var a = GC.AllocateUninitializedArray<T>(count);
+        for (int i = 0; i < a.Length; i++) a[i] = T.CreateTruncating(rng.NextDouble() * 2 - 1);
+        return a;
+    }
+
+    /// <summary>Big → small: Conv2d's forward, or ConvTranspose2d's input gradient.</summary>
+    public void Convolve() => Conv.Forward<T>(G, Big, Weight, ReadOnlyMemory<T>.Empty, Small);
+
+    /// <summary>Small → big: ConvTranspose2d's forward, or Conv2d's input gradient.</summary>
+    public void ConvolveTransposed() => ConvTranspose.Forward<T>(G, Small, Weight, ReadOnlyMemory<T>.Empty, Big);
+
+    /// <summary>The weight gradient of either op.</summary>
+    public void WeightGradient() => ConvWeightGrad.Compute<T>(G, Big, Small, WeightGrad);
+}
+
+/// <summary>The issue's shapes, by name.</summary>
+internal static class ConvShapes
+{
+    /// <summary>Conv2d 3×3, 64→64, padding 1 on 8×64×64×64.</summary>
+    public static ConvCase<T> Conv3x3<T>() where T : unmanaged, IFloatingPointIeee754<T> => ConvCase<T>.Conv2d(8, 64, 64, 64, 64, 3, 1, 1);
+
+    /// <summary>ConvTranspose2d 4×4, stride 2, padding 1, 64→32 on 8×64×32×32.</summary>
+    public static ConvCase<T> Transposed4x4<T>() where T : unmanaged, IFloatingPointIeee754<T> => ConvCase<T>.ConvTranspose2d(8, 64, 32, 32, 32, 4, 2, 1, 0);
+
+    /// <summary>FSRCNN's last layer, ConvTranspose2d(56, 1, 9, stride 2, padding 4, output_padding 1) on 1×56×1080×1920.</summary>
+    public static ConvCase<T> Fsrcnn<T>() where T : unmanaged, IFloatingPointIeee754<T> => ConvCase<T>.ConvTranspose2d(1, 56, 1080, 1920, 1, 9, 2, 4, 1);
+}

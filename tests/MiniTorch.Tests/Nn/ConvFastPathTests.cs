@@ -1,0 +1,91 @@
+using MiniTorch.Nn;
+
+namespace MiniTorch.Tests.Nn;
+
+/// <summary>
+/// The convolution fast paths at sizes that take them, against the naive definitions: the direct
+/// one-output-channel transposed kernel (FSRCNN's C_out = 1; rows wider than its register blocks,
+/// odd remainders, groups, dilation, stride 1 and 3), and bitwise determinism for 1, 2 and 3 threads.
+/// </summary>
+public class ConvFastPathTests
+{
+    private static void Close(double[] expected, double[] actual, double tol, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tol * (1 + Math.Abs(expected[i])),
+                        $"{what}: element {i}: expected {expected[i]:R}, got {actual[i]:R}");
+    }
+
+    /// <summary>Transposed convolutions whose big side has one channel per group (CinG = 1).</summary>
+    public static TheoryData<ConvCase> OneChannelCases => new()
+    {
+        // FSRCNN's layer in miniature: k 9, stride 2, padding 4, outputPadding 1; 150-wide phases.
+        new ConvCase(1, 1, 1, 6, 30, 300, 9, 9, 2, 2, 4, 4, 1, 1, 21),
+        // Groups (two one-channel outputs), dilation 2 in height, stride 3 × 2, odd widths.
+        new ConvCase(2, 2, 1, 3, 17, 211, 3, 4, 3, 2, 1, 2, 2, 1, 22),
+        // Stride 1: one phase with all 25 taps; a width that is no multiple of any vector.
+        new ConvCase(1, 1, 1, 4, 9, 147, 5, 5, 1, 1, 2, 2, 1, 1, 23),
+        // Stride 3 with kernel 2: phases without taps (their outputs are zero plus bias).
+        new ConvCase(1, 1, 1, 5, 12, 400, 2, 2, 3, 3, 0, 0, 1, 1, 24),
+    };
+
+    private static void CheckTransposed(ConvCase c, DType dtype, double tol)
+    {
+        var g = new Generator(c.Seed);
+        var z = ConvCase.Randn(c.YShape, g);
+        var w = ConvCase.Randn(c.WShape, g);
+        var b = ConvCase.Randn([c.Cin], g);
+        var t = c.Transpose(z.To(dtype), w.To(dtype), b.To(dtype));
+        Assert.Equal(c.XShape, t.Shape);
+        var expected = ConvReference.ConvTransposeZeroInsertion(z.ToDoubleArray(), c.YShape, w.ToDoubleArray(), c.WShape, b.ToDoubleArray(),
+                                                                (c.SH, c.SW), (c.PH, c.PW), (c.A.H, c.A.W), (c.DH, c.DW), c.Groups);
+        Close(expected, t.ToDoubleArray(), tol, $"ConvTranspose2d {c} {dtype}");
+    }
+
+    [Theory]
+    [MemberData(nameof(OneChannelCases))]
+    public void ConvTranspose2d_OneOutputChannel_MatchesZeroInsertion_Float64(ConvCase c) => CheckTransposed(c, DType.Float64, 1e-11);
+
+    [Theory]
+    [MemberData(nameof(OneChannelCases))]
+    public void ConvTranspose2d_OneOutputChannel_MatchesZeroInsertion_Float32(ConvCase c) => CheckTransposed(c, DType.Float32, 2e-4);
+
+    [Fact]
+    public void ConvTranspose2d_OneOutputChannel_GradientsMatchTheAdjointOps()
+    {
+        // The backward of the one-channel path goes through Conv2d and the weight gradient; check
+        // them against the reference on the FSRCNN-like case (∂⟨t, g⟩/∂z = Conv2d(g), by adjointness).
+        var c = new ConvCase(1, 1, 1, 3, 20, 150, 9, 9, 2, 2, 4, 4, 1, 1, 25);
+        var gen = new Generator(c.Seed);
+        var z = ConvCase.Randn(c.YShape, gen).RequiresGrad_();
+        var w = ConvCase.Randn(c.WShape, gen);
+        var gy = ConvCase.Randn(c.XShape, gen);
+        (c.Transpose(z, w) * gy).Sum().Backward();
+        var expected = ConvReference.Conv2d(gy.ToDoubleArray(), c.XShape, w.ToDoubleArray(), c.WShape, null, (c.SH, c.SW), (c.PH, c.PW), (c.DH, c.DW), c.Groups, c.OH, c.OW);
+        Close(expected, z.Grad!.ToDoubleArray(), 1e-11, "input gradient");
+    }
+
+    private static float[] RunOneChannel(int threads)
+    {
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            Torch.SetNumThreads(threads);
+            var g = new Generator(5);
+            // Enough work (≈ 4 MFLOP) to run on several threads; several row blocks per image.
+            var z = Torch.Randn([2, 8, 32, 100], g);
+            var w = Torch.Randn([8, 1, 9, 9], g);
+            return F.ConvTranspose2d(z, w, stride: 2, padding: 4, outputPadding: 1).ToArray();
+        }
+        finally { Torch.SetNumThreads(saved); }
+    }
+
+    [Fact]
+    public void ConvTranspose2d_OneOutputChannel_BitwiseEqualFor1To3Threads()
+    {
+        var one = RunOneChannel(1);
+        Assert.Equal(one, RunOneChannel(2));
+        Assert.Equal(one, RunOneChannel(3));
+    }
+}
