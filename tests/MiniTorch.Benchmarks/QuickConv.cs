@@ -27,6 +27,15 @@ internal static class QuickConv
             Report("ConvT 4x4 s2 64->32 float32 weight grad", t.WeightGradient, t.Flops, peak);
         }
         if (which is "all" or "fsrcnn") Fsrcnn(peak);
+        if (which is "all" or "dcgan")
+        {
+            var step = new DcganStepBenchmarks();
+            step.Setup();
+            long a0 = GC.GetTotalAllocatedBytes(true);
+            step.Step();
+            Console.WriteLine($"DCGAN step allocated {(GC.GetTotalAllocatedBytes(true) - a0) / 1e6:F1} MB");
+            Report("DCGAN training step (conv FLOPs only)", () => step.Step(), DcganStepBenchmarks.Flops, peak);
+        }
         if (which == "fsrcnn-small")
         {
             foreach (var (h, w) in new[] { (64, 256), (8, 128), (8, 1024) })

@@ -13,7 +13,7 @@ namespace MiniTorch.Kernels;
 internal static class Conv
 {
     /// <summary>Elements of one tile's column buffer; the workspace never grows with the batch.</summary>
-    public const int TileBudget = 1 << 16;
+    public const int TileBudget = 1 << 18;
 
     /// <summary>Output pixels per tile for a column buffer of <paramref name="rows"/> rows.</summary>
     public static int TileLength(int rows, int pixels) =>
@@ -27,6 +27,11 @@ internal static class Conv
         // A 1×1 kernel with unit stride and no padding reads the image itself as the column matrix.
         bool direct = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.H == g.OH && g.W == g.OW;
         int tile = TileLength(rows, pixels), tiles = (pixels + tile - 1) / tile;
+        if (!direct && pixels * 2 <= tile && g.N > 1)
+        {
+            ForwardImages(g, x, w, bias, y, tile / pixels);
+            return;
+        }
         For(g.N * g.Groups * tiles, 2L * g.N * g.K * pixels * rows, item =>
         {
             int t = item % tiles, grp = item / tiles % g.Groups, n = item / tiles / g.Groups;
@@ -50,19 +55,55 @@ internal static class Conv
     }
 
     /// <summary>
+    /// Small images (DCGAN's 4×4 … 16×16 layers): one tile holds whole images side by side, so each
+    /// GEMM multiplies the weights by many columns (packing the weights once per tile, not per
+    /// image); the result goes through a tile-sized buffer into each image's output planes.
+    /// </summary>
+    private static void ForwardImages<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y, int perTile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int pixels = g.OH * g.OW, rows = g.Cg * g.KH * g.KW, plane = g.H * g.W;
+        int tiles = (g.N + perTile - 1) / perTile;
+        For(g.Groups * tiles, 2L * g.N * g.K * pixels * rows, item =>
+        {
+            int t = item % tiles, grp = item / tiles;
+            int n0 = t * perTile, count = Math.Min(perTile, g.N - n0), len = count * pixels;
+            var col = ArrayPool<T>.Shared.Rent(rows * len);
+            var outTile = ArrayPool<T>.Shared.Rent(g.Kg * len);
+            for (int i = 0; i < count; i++)
+                Im2Col(g, x.Span.Slice(((n0 + i) * g.C + grp * g.Cg) * plane, g.Cg * plane), 0, pixels, col.AsSpan(i * pixels), ld: len);
+            Multiply(false, g.Kg, len, rows, w.Span.Slice(grp * g.Kg * rows, g.Kg * rows), rows, col.AsSpan(0, rows * len), len, false, outTile.AsSpan(0, g.Kg * len), len);
+            for (int i = 0; i < count; i++)
+                for (int k = 0; k < g.Kg; k++)
+                {
+                    var src = outTile.AsSpan(k * len + i * pixels, pixels);
+                    var dst = y.Span.Slice(((n0 + i) * g.K + grp * g.Kg + k) * pixels, pixels);
+                    if (bias.IsEmpty) src.CopyTo(dst);
+                    else TensorPrimitives.Add(src, bias.Span[grp * g.Kg + k], dst);
+                }
+            ArrayPool<T>.Shared.Return(col);
+            ArrayPool<T>.Shared.Return(outTile);
+        });
+    }
+
+    /// <summary>
     /// col[(c, i, j), q] = x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] for the output pixels
     /// q ∈ [p0, p0 + len) (row-major over OH × OW), zero where the tap falls into the padding.
     /// </summary>
-    /// <remarks>Only channels [c0, c0 + cCount) when given (the weight gradient splits channels over threads).</remarks>
-    public static void Im2Col<T>(in ConvGeometry g, ReadOnlySpan<T> xImg, int p0, int len, Span<T> col, int c0 = 0, int cCount = -1) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <remarks>
+    /// Only channels [c0, c0 + cCount) when given (the weight gradient splits channels over threads).
+    /// Rows of col are <paramref name="ld"/> apart (default len), so tiles can hold several images.
+    /// </remarks>
+    public static void Im2Col<T>(in ConvGeometry g, ReadOnlySpan<T> xImg, int p0, int len, Span<T> col, int c0 = 0, int cCount = -1, int ld = -1) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = g.H, w = g.W;
         if (cCount < 0) cCount = g.Cg;
+        if (ld < 0) ld = len;
         for (int c = c0; c < c0 + cCount; c++)
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++)
                 {
-                    var dst = col.Slice((((c - c0) * g.KH + i) * g.KW + j) * len, len);
+                    var dst = col.Slice((((c - c0) * g.KH + i) * g.KW + j) * ld, len);
                     int off = j * g.DW - g.PW;
                     // Valid output columns: 0 ≤ ow·SW + off < W.
                     int owLo = CeilDiv(-off, g.SW), owHi = FloorDiv(w - 1 - off, g.SW) + 1;

@@ -43,27 +43,46 @@ internal static class ConvTranspose
             var packed = new T[g.Groups * phases.Count][];
             for (int grp = 0; grp < g.Groups; grp++)
                 for (int ph = 0; ph < phases.Count; ph++) packed[grp * phases.Count + ph] = Pack(g, w.Span, grp, phases[ph]);
-            var items = new List<(int Phase, int P0, int Len)>();
+            // Items: (phase, first pixel, length) within one image, or, for small images, (phase,
+            // first image, image count) with whole images side by side in one tile, so the packed
+            // sub-kernel is multiplied by many columns per GEMM (DCGAN's small early layers).
+            var items = new List<(int Phase, int P0, int Len, int Images)>();
+            bool batched = g.N > 1;
+            foreach (var p in phases)
+                batched &= p.NH * p.NW * 2 <= Conv.TileLength(Math.Max(g.Kg * p.TapsH.Length * p.TapsW.Length, g.Cg), p.NH * p.NW);
             for (int ph = 0; ph < phases.Count; ph++)
             {
                 var p = phases[ph];
                 int pixels = p.NH * p.NW, rows = g.Kg * p.TapsH.Length * p.TapsW.Length;
                 if (pixels == 0 || rows == 0) continue; // no taps: these outputs stay zero (plus bias)
                 int tile = Conv.TileLength(Math.Max(rows, g.Cg), pixels);
-                for (int p0 = 0; p0 < pixels; p0 += tile) items.Add((ph, p0, Math.Min(tile, pixels - p0)));
+                int perTile = batched ? tile / pixels : 0;
+                if (perTile > 0)
+                    for (int n0 = 0; n0 < g.N; n0 += perTile) items.Add((ph, n0, Math.Min(perTile, g.N - n0) * pixels, Math.Min(perTile, g.N - n0)));
+                else
+                    for (int p0 = 0; p0 < pixels; p0 += tile) items.Add((ph, p0, Math.Min(tile, pixels - p0), 0));
             }
-            Conv.For(g.N * g.Groups * items.Count, 2L * g.N * g.K * small * g.Cg * g.KH * g.KW, item =>
+            int imagesOuter = batched ? 1 : g.N;
+            Conv.For(imagesOuter * g.Groups * items.Count, 2L * g.N * g.K * small * g.Cg * g.KH * g.KW, item =>
             {
-                var (ph, p0, len) = items[item % items.Count];
+                var (ph, p0, len, images) = items[item % items.Count];
                 int grp = item / items.Count % g.Groups, n = item / items.Count / g.Groups;
                 var p = phases[ph];
-                int rows = g.Kg * p.TapsH.Length * p.TapsW.Length;
+                int rows = g.Kg * p.TapsH.Length * p.TapsW.Length, pixels = p.NH * p.NW;
                 var col = ArrayPool<T>.Shared.Rent(rows * len);
                 var outTile = ArrayPool<T>.Shared.Rent(g.Cg * len);
-                PhaseCols(g, p, z.Span.Slice((n * g.K + grp * g.Kg) * small, g.Kg * small), p0, len, col.AsSpan(0, rows * len));
+                if (images == 0)
+                    PhaseCols(g, p, z.Span.Slice((n * g.K + grp * g.Kg) * small, g.Kg * small), p0, len, col, len);
+                else
+                    for (int i = 0; i < images; i++)
+                        PhaseCols(g, p, z.Span.Slice(((p0 + i) * g.K + grp * g.Kg) * small, g.Kg * small), 0, pixels, col.AsSpan(i * pixels), len);
                 Conv.Multiply(false, g.Cg, len, rows, packed[grp * phases.Count + ph], rows,
                               col.AsSpan(0, rows * len), len, false, outTile.AsSpan(0, g.Cg * len), len);
-                Scatter(g, p, outTile.AsSpan(0, g.Cg * len), p0, len, y.Span.Slice((n * g.C + grp * g.Cg) * big, g.Cg * big));
+                if (images == 0)
+                    Scatter(g, p, outTile, p0, len, len, y.Span.Slice((n * g.C + grp * g.Cg) * big, g.Cg * big));
+                else
+                    for (int i = 0; i < images; i++)
+                        Scatter(g, p, outTile.AsSpan(i * pixels), 0, pixels, len, y.Span.Slice(((p0 + i) * g.C + grp * g.Cg) * big, g.Cg * big));
                 ArrayPool<T>.Shared.Return(col);
                 ArrayPool<T>.Shared.Return(outTile);
             });
@@ -119,15 +138,15 @@ internal static class ConvTranspose
         return packed;
     }
 
-    /// <summary>col[(k, a, b), q] = z[k, BaseH[a] + qh, BaseW[b] + qw] for phase pixels q = (qh, qw), zero outside the input.</summary>
-    private static void PhaseCols<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> zImg, int p0, int len, Span<T> col) where T : unmanaged
+    /// <summary>col[(k, a, b), q] = z[k, BaseH[a] + qh, BaseW[b] + qw] for phase pixels q = (qh, qw), zero outside the input; rows ld apart.</summary>
+    private static void PhaseCols<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> zImg, int p0, int len, Span<T> col, int ld) where T : unmanaged
     {
         int th = p.TapsH.Length, tw = p.TapsW.Length;
         for (int k = 0; k < g.Kg; k++)
             for (int a = 0; a < th; a++)
                 for (int b = 0; b < tw; b++)
                 {
-                    var dst = col.Slice(((k * th + a) * tw + b) * len, len);
+                    var dst = col.Slice(((k * th + a) * tw + b) * ld, len);
                     int bw = p.BaseW[b];
                     int qwLo = Math.Max(0, -bw), qwHi = Math.Min(p.NW, g.OW - bw);
                     for (int pos = 0, pix = p0; pos < len;)
@@ -148,12 +167,12 @@ internal static class ConvTranspose
                 }
     }
 
-    /// <summary>Writes a phase tile [Cg, len] to its big positions (H0 + SH·qh, W0 + SW·qw), one phase row segment at a time.</summary>
-    private static void Scatter<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> tile, int p0, int len, Span<T> yImg) where T : unmanaged
+    /// <summary>Writes a phase tile [Cg, len] (rows ld apart) to its big positions (H0 + SH·qh, W0 + SW·qw), one phase row segment at a time.</summary>
+    private static void Scatter<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> tile, int p0, int len, int ld, Span<T> yImg) where T : unmanaged
     {
         for (int c = 0; c < g.Cg; c++)
         {
-            var src = tile.Slice(c * len, len);
+            var src = tile.Slice(c * ld, len);
             for (int pos = 0, pix = p0; pos < len;)
             {
                 int qh = pix / p.NW, qw0 = pix - qh * p.NW, cnt = Math.Min(p.NW - qw0, len - pos);

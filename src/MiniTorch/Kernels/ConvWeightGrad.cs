@@ -13,7 +13,7 @@ namespace MiniTorch.Kernels;
 /// </summary>
 internal static class ConvWeightGrad
 {
-    private const int MaxChunks = 16, MaxChannelBlocks = 8;
+    private const int MaxChunks = 16, MaxChannelBlocks = 2;
 
     /// <summary>Elements of all per-chunk partial gradients together (beyond one weight's worth).</summary>
     private const int PartialBudget = 1 << 22;
@@ -36,7 +36,9 @@ internal static class ConvWeightGrad
         int chunks = Math.Min(units, Math.Clamp(PartialBudget / Math.Max(g.Groups * size, 1), 1, MaxChunks));
         gw.Span.Clear();
         if (chunks == 0 || size == 0) return;
-        var partial = chunks == 1 ? null : new T[g.Groups * chunks * size];
+        // Pooled: a training step calls this for every layer, and the partials can be megabytes.
+        var partial = chunks == 1 ? null : ArrayPool<T>.Shared.Rent(g.Groups * chunks * size);
+        partial?.AsSpan(0, g.Groups * chunks * size).Clear();
         Conv.For(g.Groups * blocks * chunks, 2L * g.N * g.K * pixels * rows, item =>
         {
             int ch = item % chunks, blk = item / chunks % blocks, grp = item / chunks / blocks;
@@ -67,5 +69,6 @@ internal static class ConvWeightGrad
             var dst = gw.Span.Slice(grp * size, size);
             for (int ch = 0; ch < chunks; ch++) TensorPrimitives.Add(dst, partial.AsSpan((grp * chunks + ch) * size, size), dst);
         }
+        ArrayPool<T>.Shared.Return(partial);
     }
 }

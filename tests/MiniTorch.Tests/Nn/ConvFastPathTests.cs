@@ -66,6 +66,32 @@ public class ConvFastPathTests
         Close(expected, z.Grad!.ToDoubleArray(), 1e-11, "input gradient");
     }
 
+    /// <summary>Small images, several per tile (whole images side by side in one GEMM): both ops.</summary>
+    public static TheoryData<ConvCase> SmallImageCases => new()
+    {
+        // DCGAN-like 4×4 stride-2 layer on 7 images of 8×8 (an odd number of images per tile at the end).
+        new ConvCase(7, 1, 6, 5, 8, 8, 4, 4, 2, 2, 1, 1, 1, 1, 31),
+        // Groups, dilation and an odd image size; 3×3 stride 1.
+        new ConvCase(5, 2, 3, 4, 7, 5, 3, 3, 1, 1, 2, 1, 2, 1, 32),
+    };
+
+    [Theory]
+    [MemberData(nameof(SmallImageCases))]
+    public void Conv2dAndConvTranspose2d_SeveralImagesPerTile_MatchReferences(ConvCase c)
+    {
+        var g = new Generator(c.Seed);
+        var x = ConvCase.Randn(c.XShape, g);
+        var w = ConvCase.Randn(c.WShape, g);
+        var b = ConvCase.Randn([c.Cout], g);
+        var z = ConvCase.Randn(c.YShape, g);
+        var y = c.Conv(x, w, b);
+        Close(ConvReference.Conv2d(x.ToDoubleArray(), c.XShape, w.ToDoubleArray(), c.WShape, b.ToDoubleArray(), (c.SH, c.SW), (c.PH, c.PW), (c.DH, c.DW), c.Groups, c.OH, c.OW),
+              y.ToDoubleArray(), 1e-11, $"Conv2d {c}");
+        var t = c.Transpose(z, w);
+        Close(ConvReference.ConvTransposeZeroInsertion(z.ToDoubleArray(), c.YShape, w.ToDoubleArray(), c.WShape, null, (c.SH, c.SW), (c.PH, c.PW), (c.A.H, c.A.W), (c.DH, c.DW), c.Groups),
+              t.ToDoubleArray(), 1e-11, $"ConvTranspose2d {c}");
+    }
+
     private static float[] RunOneChannel(int threads)
     {
         int saved = Torch.GetNumThreads();
