@@ -15,9 +15,12 @@ internal static class Conv
     /// <summary>Elements of one tile's column buffer; the workspace never grows with the batch.</summary>
     public const int TileBudget = 1 << 18;
 
-    /// <summary>Output pixels per tile for a column buffer of <paramref name="rows"/> rows.</summary>
+    /// <summary>
+    /// Output pixels per tile for a column buffer of <paramref name="rows"/> rows: a multiple of 32
+    /// (the GEMM's widest register tile) so that only the image's last tile has a ragged edge.
+    /// </summary>
     public static int TileLength(int rows, int pixels) =>
-        Math.Max(1, Math.Min(pixels, Math.Max(32, TileBudget / Math.Max(rows, 1))));
+        Math.Max(1, Math.Min(pixels, Math.Max(32, TileBudget / Math.Max(rows, 1) / 32 * 32)));
 
     /// <summary>y[n, k, oh, ow] = b[k] + Σ_{c,i,j} w[k, c, i, j] · x[n, g·Cg + c, oh·SH − PH + i·DH, ow·SW − PW + j·DW].</summary>
     public static void Forward<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y)
