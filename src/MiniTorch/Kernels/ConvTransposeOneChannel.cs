@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -14,114 +15,160 @@ namespace MiniTorch.Kernels;
 /// <remarks>
 /// y[n, 0, H0 + SH·qh, W0 + SW·qw] = Σ_{k, a, b} w[k, 0, TapsH[a], TapsW[b]] · z[n, k, BaseH[a] + qh, BaseW[b] + qw].
 /// Every output is summed over (k, a, b) in that order by one work item, whatever the thread count.
-/// The workspace is one row of the phase per work item.
+/// The workspace is one strip of accumulators per work item (phases × RowsPerItem × 320 elements,
+/// pooled), whatever the image size: no column buffer.
+/// <para>
+/// Known limit: the taps read the input at every column offset, so most vector loads straddle two
+/// cache lines; that, not memory, bounds this kernel (about a quarter of an aligned loop's rate).
+/// Loading aligned vectors and shifting them in registers, or sharing each load between the phases
+/// that use it, is the next step.
+/// </para>
 /// </remarks>
 internal static unsafe class ConvTransposeOneChannel
 {
-    /// <summary>Phase rows per work item: enough to amortise the item, few enough to balance.</summary>
+    /// <summary>Phase rows per work item: enough to amortise the item and the halo rows, few enough to balance.</summary>
     private const int RowsPerItem = 4;
 
-    /// <summary>Phase columns per strip: 56 channels × 8 rows × 256 columns of float32 ≈ 460 KB, within L2.</summary>
+    /// <summary>
+    /// Phase columns per strip. For one channel, a strip's input rows (RowsPerItem + taps rows of
+    /// 256 columns, ≈ 8 KB of float32) stay in L1 while every phase and row of the item takes them.
+    /// </summary>
     private const int StripWidth = 256;
+
+    /// <summary>Slack after each row's accumulators: the vector loop may overrun a row by under one vector.</summary>
+    private const int Slack = 64;
+
+    /// <summary>One output row of a strip: its phase, row, sub-kernel, and the ranges the vector loop covers.</summary>
+    private struct RowPlan
+    {
+        public int Phase, Qh, Sub, Lo, Hi, VecEnd, ALo, AHi;
+    }
 
     public static void Forward<T>(ConvGeometry g, List<ConvTranspose.Phase> phases, ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, Memory<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Sub-kernels per (group, phase), [Kg, |tapsH|, |tapsW|].
-        var packed = new T[g.Groups * phases.Count][];
+        // Sub-kernels per (group, phase), each [Kg, |tapsH|, |tapsW|], in one array.
+        var offsets = new int[g.Groups * phases.Count];
+        int total = 0;
+        for (int i = 0; i < offsets.Length; i++)
+        {
+            var p = phases[i % phases.Count];
+            offsets[i] = total;
+            total += g.Kg * p.TapsH.Length * p.TapsW.Length;
+        }
+        var packed = new T[Math.Max(total, 1)];
         for (int grp = 0; grp < g.Groups; grp++)
             for (int ph = 0; ph < phases.Count; ph++)
             {
                 var p = phases[ph];
-                int th = p.TapsH.Length, tw = p.TapsW.Length;
-                var sub = packed[grp * phases.Count + ph] = new T[g.Kg * th * tw];
+                int th = p.TapsH.Length, tw = p.TapsW.Length, o = offsets[grp * phases.Count + ph];
                 for (int k = 0; k < g.Kg; k++)
                     for (int a = 0; a < th; a++)
                         for (int b = 0; b < tw; b++)
-                            sub[(k * th + a) * tw + b] = w.Span[((grp * g.Kg + k) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
+                            packed[o + (k * th + a) * tw + b] = w.Span[((grp * g.Kg + k) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
             }
-        // Work items are blocks of phase rows (all phases); inside, strips of columns keep the input
-        // rows that a strip reads (K_g × (rows + taps) segments) in L2 while every phase uses them.
+        // Work items are blocks of phase rows (all phases). Inside, strips of columns; within a strip
+        // the channel loop is outermost, so each channel's input rows are read into L1 once and used
+        // by every phase and row of the block.
         int nh = 0, maxNw = 0;
         foreach (var p in phases) { nh = Math.Max(nh, p.NH); maxNw = Math.Max(maxNw, p.NW); }
-        int blocks = (nh + RowsPerItem - 1) / RowsPerItem;
+        int blocks = (nh + RowsPerItem - 1) / RowsPerItem, stride = StripWidth + Slack;
         long flops = 2L * g.N * g.K * g.OH * g.OW * g.KH * g.KW;
         Conv.For(g.N * g.Groups * blocks, flops, item =>
         {
             int r0 = item % blocks * RowsPerItem, grp = item / blocks % g.Groups, n = item / blocks / g.Groups;
             int small = g.OH * g.OW, big = g.H * g.W;
-            // Room for the vector loop's overrun of up to one vector past the row.
-            int len = maxNw + 64;
-            Span<T> row = len <= 4096 ? stackalloc T[len] : new T[len];
+            var plans = new RowPlan[phases.Count * RowsPerItem];
+            var accArray = ArrayPool<T>.Shared.Rent(plans.Length * stride);
             var yImg = y.Span.Slice((n * g.Groups + grp) * big, big);
             var zSpan = z.Span;
             fixed (T* zImg = zSpan.Slice((n * g.K + grp * g.Kg) * small, g.Kg * small))
             fixed (T* zAll = zSpan)
-            fixed (T* acc = row)
+            fixed (T* sub0 = packed)
+            fixed (T* acc0 = accArray)
                 for (int c0 = 0; c0 < maxNw; c0 += StripWidth)
+                {
+                    int rows = 0;
                     for (int ph = 0; ph < phases.Count; ph++)
+                        for (int qh = r0; qh < Math.Min(phases[ph].NH, r0 + RowsPerItem); qh++)
+                            if (c0 < phases[ph].NW)
+                                plans[rows++] = Plan(g, phases[ph], ph, offsets[grp * phases.Count + ph], qh, c0, zImg, zAll + zSpan.Length);
+                    for (int r = 0; r < rows; r++)
+                        new Span<T>(acc0 + r * stride, plans[r].VecEnd - c0).Clear();
+                    for (int k = 0; k < g.Kg; k++)
                     {
-                        var p = phases[ph];
-                        int c1 = Math.Min(p.NW, c0 + StripWidth);
-                        fixed (T* sub = packed[grp * phases.Count + ph])
-                            for (int qh = r0; qh < Math.Min(p.NH, r0 + RowsPerItem); qh++)
-                            {
-                                PhaseRow(g, p, zImg, zAll + zSpan.Length, sub, qh, c0, c1, acc);
-                                var yRow = yImg.Slice((p.H0 + g.SH * qh) * g.W, g.W);
-                                for (int qw = c0, at = p.W0 + g.SW * c0; qw < c1; qw++, at += g.SW) yRow[at] = acc[qw];
-                            }
+                        T* zK = zImg + (nint)k * small;
+                        for (int r = 0; r < rows; r++)
+                        {
+                            ref var pl = ref plans[r];
+                            var p = phases[pl.Phase];
+                            int tw = p.TapsW.Length;
+                            if (pl.VecEnd <= pl.Lo) continue;
+                            T* zRow = zK + (nint)pl.Qh * g.OW;
+                            T* wK = sub0 + pl.Sub + k * p.TapsH.Length * tw;
+                            Accumulate(g.OW, p, zRow, wK, pl.ALo, pl.AHi, pl.Lo, pl.VecEnd, acc0 + r * stride - c0);
+                        }
                     }
+                    for (int r = 0; r < rows; r++)
+                    {
+                        ref var pl = ref plans[r];
+                        var p = phases[pl.Phase];
+                        T* acc = acc0 + r * stride - c0;
+                        T* sub = sub0 + pl.Sub;
+                        int c1 = Math.Min(p.NW, c0 + StripWidth);
+                        for (int c = c0; c < pl.Lo; c++) acc[c] = Scalar(g, p, zImg, sub, pl.Qh, pl.ALo, pl.AHi, c);
+                        for (int c = Math.Max(pl.Lo, Math.Min(pl.Hi, pl.VecEnd)); c < c1; c++) acc[c] = Scalar(g, p, zImg, sub, pl.Qh, pl.ALo, pl.AHi, c);
+                        var yRow = yImg.Slice((p.H0 + g.SH * pl.Qh) * g.W, g.W);
+                        for (int qw = c0, at = p.W0 + g.SW * c0; qw < c1; qw++, at += g.SW) yRow[at] = acc[qw];
+                    }
+                }
+            ArrayPool<T>.Shared.Return(accArray);
         });
     }
 
-    /// <summary>acc[qw] = the phase's output at row qh, column qw, for qw ∈ [c0, c1).</summary>
-    /// <remarks>
-    /// Channels are the outer loop: for each k the row's accumulators take that channel's taps, so the
-    /// input is read as a few sequential row segments. The vector loop runs over whole vectors, up to
-    /// v − 1 columns past the interior (reading inside the input buffer, checked); the scalar edge
-    /// loop then overwrites those columns with their true values. Every output is summed in the order
-    /// (k, a, b) by either path, so both give the same bits.
-    /// </remarks>
-    private static void PhaseRow<T>(in ConvGeometry g, ConvTranspose.Phase p, T* zImg, T* zEnd, T* sub, int qh, int c0, int c1, T* acc)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// The vector range of one output row of the strip [c0, c0 + StripWidth): columns where every tap
+    /// reads inside the input row, rounded up to whole vectors when the overrun stays inside z (the
+    /// overrun columns are then overwritten by the scalar edge loop), and the taps whose input row exists.
+    /// </summary>
+    private static RowPlan Plan<T>(in ConvGeometry g, ConvTranspose.Phase p, int ph, int sub, int qh, int c0, T* zImg, T* zEnd)
+        where T : unmanaged
     {
-        int th = p.TapsH.Length, tw = p.TapsW.Length;
-        // Columns where every tap reads inside the input row: the vectorised interior.
+        int th = p.TapsH.Length, c1 = Math.Min(p.NW, c0 + StripWidth);
         int lo = c0, hi = c1, maxBase = 0;
         foreach (int bw in p.BaseW) { lo = Math.Max(lo, -bw); hi = Math.Min(hi, g.OW - bw); maxBase = Math.Max(maxBase, bw); }
         hi = Math.Max(hi, lo);
-        // Taps whose input row exists for this qh; rows outside contribute zero.
         int aLo = 0, aHi = th;
         while (aLo < th && (p.BaseH[aLo] + qh < 0 || p.BaseH[aLo] + qh >= g.OH)) aLo++;
         while (aHi > aLo && (p.BaseH[aHi - 1] + qh < 0 || p.BaseH[aHi - 1] + qh >= g.OH)) aHi--;
         int v = Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256.IsHardwareAccelerated ? Vector256<T>.Count : 0;
         int vecEnd = lo;
-        if (v > 0 && hi > lo && aHi > aLo && tw > 0)
+        if (v > 0 && hi > lo && aHi > aLo && p.TapsW.Length > 0)
         {
             vecEnd = lo + (hi - lo + v - 1) / v * v;
-            // The furthest element the vector loop reads must lie inside z.
             T* last = zImg + ((nint)(g.Kg - 1) * g.OH + Math.Max(p.BaseH[aLo], p.BaseH[aHi - 1]) + qh) * g.OW + vecEnd - 1 + maxBase;
             if (last >= zEnd) vecEnd = lo + (hi - lo) / v * v;
-            new Span<T>(acc + lo, vecEnd - lo).Clear();
-            for (int k = 0; k < g.Kg; k++)
-            {
-                T* zK = zImg + (nint)k * g.OH * g.OW + (nint)qh * g.OW;
-                T* wK = sub + k * th * tw;
-                int qw = lo;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    for (; qw + 8 * v <= vecEnd; qw += 8 * v) Block512(g.OW, p, zK, wK, aLo, aHi, qw, acc + qw);
-                    for (; qw < vecEnd; qw += v) Block512x1(g.OW, p, zK, wK, aLo, aHi, qw, acc + qw);
-                }
-                else
-                {
-                    for (; qw + 8 * v <= vecEnd; qw += 8 * v) Block256(g.OW, p, zK, wK, aLo, aHi, qw, acc + qw);
-                    for (; qw < vecEnd; qw += v) Block256x1(g.OW, p, zK, wK, aLo, aHi, qw, acc + qw);
-                }
-            }
         }
-        for (int c = c0; c < lo; c++) acc[c] = Scalar(g, p, zImg, sub, qh, aLo, aHi, c);
-        for (int c = Math.Min(hi, vecEnd); c < c1; c++) acc[c] = Scalar(g, p, zImg, sub, qh, aLo, aHi, c);
+        return new RowPlan { Phase = ph, Qh = qh, Sub = sub, Lo = lo, Hi = hi, VecEnd = vecEnd, ALo = aLo, AHi = aHi };
+    }
+
+    /// <summary>acc[qw] += Σ_{a, b} wK[a, b] · zRow[BaseH[a]·OW + BaseW[b] + qw] for qw ∈ [lo, end), whole vectors.</summary>
+    private static void Accumulate<T>(int ow, ConvTranspose.Phase p, T* zRow, T* wK, int aLo, int aHi, int lo, int end, T* acc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int qw = lo;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            int v = Vector512<T>.Count;
+            for (; qw + 8 * v <= end; qw += 8 * v) Block512(ow, p, zRow, wK, aLo, aHi, qw, acc + qw);
+            for (; qw < end; qw += v) Block512x1(ow, p, zRow, wK, aLo, aHi, qw, acc + qw);
+        }
+        else
+        {
+            int v = Vector256<T>.Count;
+            for (; qw + 8 * v <= end; qw += 8 * v) Block256(ow, p, zRow, wK, aLo, aHi, qw, acc + qw);
+            for (; qw < end; qw += v) Block256x1(ow, p, zRow, wK, aLo, aHi, qw, acc + qw);
+        }
     }
 
     /// <summary>The readable reference: one output, taps outside the input skipped.</summary>
