@@ -17,12 +17,14 @@ public static partial class Shape
     }
 
     /// <summary>Checks the arguments of <c>TransposedConv.Overlap</c>: positive kernel, stride, length and dilation, non-negative padding.</summary>
-    internal static void OverlapArguments(int kernel, int stride, int length, int padding, int dilation)
+    internal static void OverlapArguments(int kernel, int stride, int length, int padding, int dilation, int outputPadding)
     {
+        if (outputPadding < 0) throw new ArgumentException("negative output_padding is not supported");
         if (kernel <= 0 || stride <= 0 || length <= 0 || dilation <= 0)
             throw new ArgumentException($"kernel, stride, length and dilation must be positive, got kernel={kernel}, stride={stride}, length={length}, dilation={dilation}");
         if (padding < 0) throw new ArgumentException("negative padding is not supported");
-        if ((length - 1) * stride + dilation * (kernel - 1) + 1 - 2 * padding <= 0)
-            throw new ArgumentException($"padding {padding} crops the whole output of length {(length - 1) * stride + dilation * (kernel - 1) + 1}");
+        int full = (length - 1) * stride + dilation * (kernel - 1) + 1 + outputPadding;
+        if (full - 2 * padding <= 0)
+            throw new ArgumentException($"padding {padding} crops the whole output of length {full}");
     }
 }

@@ -54,7 +54,10 @@ public static partial class TransposedConv
     /// <param name="dilation">Dilation (default 1).</param>
     /// <param name="groups">Channel groups (default 1).</param>
     public static ConvMatrix AsMatrix(Tensor weight, Size2 inputSize, Size2? stride = null, Size2? padding = null,
-                                      Size2? dilation = null, int groups = 1)
+                                      Size2? dilation = null, int groups = 1) =>
+        Build(weight, inputSize, stride, padding, dilation, groups, null);
+
+    private static ConvMatrix Build(Tensor weight, Size2 inputSize, Size2? stride, Size2? padding, Size2? dilation, int groups, Size2? rowLimit)
     {
         ArgumentNullException.ThrowIfNull(weight);
         if (weight.Dim != 4)
@@ -62,6 +65,8 @@ public static partial class TransposedConv
         Size2 s = stride ?? 1, p = padding ?? 0, d = dilation ?? 1;
         int channels = weight.Size(1) * groups;
         var g = Shape.Conv2d([1, channels, inputSize.H, inputSize.W], weight.ShapeRef, null, s, new Padding2d(p.H, p.W), d, groups);
+        // Output positions past rowLimit exist only when outputPadding >= stride; the transposed op never reads them.
+        if (rowLimit is { } limit) g = g with { OH = Math.Min(g.OH, limit.H), OW = Math.Min(g.OW, limit.W) };
         double[] w = Values(weight);
         var c = Matrix<double>.Build.Dense(g.K * g.OH * g.OW, g.C * g.H * g.W);
         for (int k = 0; k < g.K; k++)
@@ -83,6 +88,10 @@ public static partial class TransposedConv
     /// The matrix C of the Conv2d whose transpose is ConvTranspose2d(<paramref name="input"/>,
     /// <paramref name="weight"/>, …): the same weight, on inputs of the transposed output's size.
     /// </summary>
+    /// <remarks>
+    /// When outputPadding ≥ stride (allowed while it is below the dilation), Conv2d on that size has
+    /// output positions beyond [H, W] that ConvTranspose2d never reads; their rows are left out.
+    /// </remarks>
     /// <param name="input">ConvTranspose2d's input [N, C_in, H, W] (only its shape is used).</param>
     /// <param name="weight">[C_in, C_out/groups, kH, kW].</param>
     /// <param name="stride">Stride (default 1).</param>
@@ -94,6 +103,6 @@ public static partial class TransposedConv
                                          Size2? outputPadding = null, Size2? dilation = null, int groups = 1)
     {
         var g = Validate(nameof(AsMatrixFor), input, weight, stride, padding, outputPadding, dilation, groups);
-        return AsMatrix(weight, new Size2(g.OH, g.OW), stride, padding, dilation, groups);
+        return Build(weight, new Size2(g.OH, g.OW), stride, padding, dilation, groups, new Size2(g.H, g.W));
     }
 }

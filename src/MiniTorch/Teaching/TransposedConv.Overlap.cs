@@ -42,10 +42,11 @@ public static partial class TransposedConv
     /// <param name="length">Input length.</param>
     /// <param name="padding">Positions cropped from each end (default 0).</param>
     /// <param name="dilation">Spacing of the taps (default 1).</param>
-    public static int[] Overlap(int kernel, int stride, int length, int padding = 0, int dilation = 1)
+    /// <param name="outputPadding">Extra (zero-count) positions at the far end (default 0).</param>
+    public static int[] Overlap(int kernel, int stride, int length, int padding = 0, int dilation = 1, int outputPadding = 0)
     {
-        Shape.OverlapArguments(kernel, stride, length, padding, dilation);
-        int full = (length - 1) * stride + dilation * (kernel - 1) + 1;
+        Shape.OverlapArguments(kernel, stride, length, padding, dilation, outputPadding);
+        int full = (length - 1) * stride + dilation * (kernel - 1) + 1 + outputPadding;
         var counts = new int[full - 2 * padding];
         for (int h = 0; h < length; h++)
             for (int i = 0; i < kernel; i++)
@@ -63,12 +64,13 @@ public static partial class TransposedConv
     /// <param name="length">Input height and width.</param>
     /// <param name="padding">Cropped from each side (default 0).</param>
     /// <param name="dilation">Spacing of the taps (default 1).</param>
-    public static OverlapMap Overlap(Size2 kernel, Size2 stride, Size2 length, Size2? padding = null, Size2? dilation = null)
+    /// <param name="outputPadding">Extra (zero-count) rows/columns at the bottom/right (default 0).</param>
+    public static OverlapMap Overlap(Size2 kernel, Size2 stride, Size2 length, Size2? padding = null, Size2? dilation = null, Size2? outputPadding = null)
     {
-        Size2 p = padding ?? 0, d = dilation ?? 1;
-        Shape.OverlapArguments(kernel.H, stride.H, length.H, p.H, d.H);
-        Shape.OverlapArguments(kernel.W, stride.W, length.W, p.W, d.W);
-        int fullH = (length.H - 1) * stride.H + d.H * (kernel.H - 1) + 1, fullW = (length.W - 1) * stride.W + d.W * (kernel.W - 1) + 1;
+        Size2 p = padding ?? 0, d = dilation ?? 1, op = outputPadding ?? 0;
+        Shape.OverlapArguments(kernel.H, stride.H, length.H, p.H, d.H, op.H);
+        Shape.OverlapArguments(kernel.W, stride.W, length.W, p.W, d.W, op.W);
+        int fullH = (length.H - 1) * stride.H + d.H * (kernel.H - 1) + 1 + op.H, fullW = (length.W - 1) * stride.W + d.W * (kernel.W - 1) + 1 + op.W;
         var counts = new int[fullH - 2 * p.H, fullW - 2 * p.W];
         // Count 2-D taps directly (not as the outer product) so the product rule is something a test can check.
         for (int h = 0; h < length.H; h++)

@@ -6,7 +6,7 @@ namespace MiniTorch.Teaching;
 /// Slow, readable views of transposed convolution that return their intermediate steps as data:
 /// <see cref="Scatter"/> (scaled kernel copies summed), <see cref="ZeroInsertion"/> (stretch, pad,
 /// flip, convolve), <see cref="AsMatrix(Tensor, Size2, Size2?, Size2?, Size2?, int)"/> (the dense
-/// matrix C of Conv2d, whose transpose is ConvTranspose2d) and <see cref="Overlap(int, int, int, int, int)"/>
+/// matrix C of Conv2d, whose transpose is ConvTranspose2d) and <see cref="Overlap(int, int, int, int, int, int)"/>
 /// (how many kernel taps reach each output position: the checkerboard diagnostic).
 /// </summary>
 /// <remarks>
