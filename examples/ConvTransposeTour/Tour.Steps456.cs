@@ -25,6 +25,11 @@ public static partial class Tour
             var y = F.ConvTranspose2d(x, Torch.Ones(1, 1, k, k), stride: s, padding: p, outputPadding: a, dilation: d);
             string label = $"ConvTranspose2d k={k} s={s} p={p} d={d} output_padding={a}";
             tour.Line($"{label}: o' = (4−1)·{s} − 2·{p} + {d}·({k}−1) + {a} + 1 = {formula}");
+            var z = TransposedConv.ZeroInsertion(x, Torch.Ones(1, 1, k, k), s, p, a, d);
+            string pad = z.PadH.Before >= 0 ? "pads" : "crops";
+            tour.Line($"  equivalent Conv2d {pad} the {(s > 1 ? "stretched " : "")}input by d(k−1) − p = {d}·({k}−1) − {p} = {z.PadH.Before}" +
+                      (a > 0 ? $" (and {z.PadH.After} at the bottom/right)" : ""));
+            if (z.Padded.Size(2) <= 8) tour.Show("  padded", z.Padded);
             tour.Show("out", y);
             sizes.Add((label, formula, y.Size(2)));
         }

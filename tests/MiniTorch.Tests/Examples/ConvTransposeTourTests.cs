@@ -3,20 +3,27 @@ using MiniTorch.IO;
 
 namespace MiniTorch.Tests.Examples;
 
-/// <summary>Runs the whole tour once and checks the numbers it prints against the seed notebooks.</summary>
-public class ConvTransposeTourTests : IDisposable
+/// <summary>Runs the tour once into a temporary folder (shared by the tests of the class) and deletes it afterwards.</summary>
+public sealed class TourRun : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "minitorch-tour-" + Guid.NewGuid().ToString("N"));
-    private readonly StringWriter _log = new();
-    private readonly TourResult _result;
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "minitorch-tour-" + Guid.NewGuid().ToString("N"));
+    public StringWriter Log { get; } = new();
+    public TourResult Result { get; }
 
-    public ConvTransposeTourTests() => _result = Tour.Run(_log, _folder);
+    public TourRun() => Result = Tour.Run(Log, Folder);
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
-        GC.SuppressFinalize(this);
+        if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
     }
+}
+
+/// <summary>Runs the whole tour once and checks the numbers it prints against the seed notebooks.</summary>
+public class ConvTransposeTourTests(TourRun run) : IClassFixture<TourRun>
+{
+    private readonly string _folder = run.Folder;
+    private readonly StringWriter _log = run.Log;
+    private readonly TourResult _result = run.Result;
 
     private static void AssertValues(double[] expected, Tensor actual, double tolerance)
     {
