@@ -12,7 +12,8 @@ namespace MiniTorch.Teaching;
 /// <remarks>
 /// Every view computes in float64 with plain loops and agrees with <see cref="F.ConvTranspose2d"/>
 /// (property tests, to 1e-12). Arguments mirror <c>torch.nn.functional.conv_transpose2d</c>: input
-/// [N, C_in, H, W], weight [C_in, C_out/groups, kH, kW]; no bias. Results have the input's dtype.
+/// [N, C_in, H, W], weight [C_in, C_out/groups, kH, kW]; no bias. Results have the input's dtype
+/// and no autograd history: they are for looking at, the fast ops are for training.
 /// </remarks>
 public static partial class TransposedConv
 {
