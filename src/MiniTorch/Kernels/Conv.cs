@@ -102,6 +102,8 @@ internal static class Conv
         var row = c[..n];
         if (transB)
             for (int j = 0; j < n; j++) row[j] = (accumulate ? row[j] : T.Zero) + TensorPrimitives.Dot(a[..k], b.Slice(j * ldb, k));
+        else if (n == 1 && ldb == 1)
+            row[0] = (accumulate ? row[0] : T.Zero) + TensorPrimitives.Dot(a[..k], b[..k]);
         else
         {
             if (!accumulate) row.Clear();
