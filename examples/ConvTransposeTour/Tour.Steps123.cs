@@ -76,6 +76,13 @@ public static partial class Tour
         tour.Show("ConvTranspose2d(y)", direct);
         double error = MaxAbsDiff(cty, direct);
         tour.Line($"max |Cᵀ·vec(y) − ConvTranspose2d(y)| = {error:G3}");
+
+        var x = Torch.Zeros([1, 1, 4, 4], DType.Float64).RequiresGrad_();
+        (F.Conv2d(x, w) * y).Sum().Backward();
+        tour.Say("Backprop of L = Σ Conv2d(x)·y asks for Cᵀ·∂L/∂vec(Conv2d(x)) = Cᵀ·vec(y): the input gradient is the same product.");
+        tour.Show("x.grad", x.Grad!);
+        error = Math.Max(error, MaxAbsDiff(x.Grad!, cty));
+        tour.Line($"max |x.grad − Cᵀ·vec(y)| = {MaxAbsDiff(x.Grad!, cty):G3}");
         return (error, (m.C.RowCount, m.C.ColumnCount));
     }
 }

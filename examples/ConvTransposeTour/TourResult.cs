@@ -13,7 +13,7 @@ public sealed record TourResult
     public required Tensor ZeroInsertionOutput { get; init; }
     /// <summary>Step 2: the seed's ones-input case k3 s2 p2 by zero insertion.</summary>
     public required Tensor StridedOnesOutput { get; init; }
-    /// <summary>Step 3: max |Cᵀy − ConvTranspose2d(y)|.</summary>
+    /// <summary>Step 3: the larger of max |Cᵀy − ConvTranspose2d(y)| and max |Conv2d input gradient − Cᵀy|.</summary>
     public required double MatrixError { get; init; }
     /// <summary>Step 3: the shape of C.</summary>
     public required (int Rows, int Columns) MatrixShape { get; init; }
