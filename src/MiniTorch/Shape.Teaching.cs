@@ -9,6 +9,13 @@ public static partial class Shape
             throw new ArgumentException($"TransposedConv.{method} expects an input of shape [N, C_in, H, W], got {Format(input)}");
     }
 
+    /// <summary>Checks that <c>TransposedConv.AsMatrix</c> gets a 4-D Conv2d weight.</summary>
+    internal static void ConvMatrixWeight(int[] weight)
+    {
+        if (weight.Length != 4)
+            throw new ArgumentException($"expected a Conv2d weight of shape [K, C/groups, kH, kW], got {Format(weight)}");
+    }
+
     /// <summary>Checks a tensor against the [N, C, H, W] shape a <c>ConvMatrix</c> acts on.</summary>
     internal static void ConvMatrixOperand(int[] actual, int[] expected, string side)
     {

@@ -60,8 +60,7 @@ public static partial class TransposedConv
     private static ConvMatrix Build(Tensor weight, Size2 inputSize, Size2? stride, Size2? padding, Size2? dilation, int groups, Size2? rowLimit)
     {
         ArgumentNullException.ThrowIfNull(weight);
-        if (weight.Dim != 4)
-            throw new ArgumentException($"expected a Conv2d weight of shape [K, C/groups, kH, kW], got {Shape.Format(weight.ShapeRef)}");
+        Shape.ConvMatrixWeight(weight.ShapeRef);
         Size2 s = stride ?? 1, p = padding ?? 0, d = dilation ?? 1;
         int channels = weight.Size(1) * groups;
         var g = Shape.Conv2d([1, channels, inputSize.H, inputSize.W], weight.ShapeRef, null, s, new Padding2d(p.H, p.W), d, groups);

@@ -162,6 +162,8 @@ public class TransposedConvTests
         Assert.StartsWith("output padding must be smaller than either stride or dilation", e.Message);
         Assert.Throws<ArgumentException>(() => TransposedConv.Overlap(0, 2, 4));
         Assert.Throws<ArgumentException>(() => TransposedConv.Overlap(3, 1, 1, padding: 2));
+        e = Assert.Throws<ArgumentException>(() => TransposedConv.AsMatrix(Torch.Ones([3, 3], DType.Float64), (4, 4)));
+        Assert.Equal("expected a Conv2d weight of shape [K, C/groups, kH, kW], got [3, 3]", e.Message);
         e = Assert.Throws<ArgumentException>(() => TransposedConv.AsMatrix(w, (4, 4)).Apply(Torch.Ones([1, 2, 5, 4], DType.Float64)));
         Assert.Equal("expected the matrix's input of shape [N, 1, 4, 4], got [1, 2, 5, 4]", e.Message);
     }
