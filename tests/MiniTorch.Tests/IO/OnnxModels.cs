@@ -44,7 +44,9 @@ internal static class OnnxModels
                     new Upsample(scaleFactor: 2, mode: InterpolationMode.NearestExact),
                     new Upsample(scaleFactor: 0.5, mode: InterpolationMode.Bilinear),
                     new Upsample(size: (7, 9), mode: InterpolationMode.Bilinear, alignCorners: true),
-                    new Upsample(scaleFactor: 3, mode: InterpolationMode.Bicubic)), [1, 2, 5, 4]);
+                    new Upsample(scaleFactor: 3, mode: InterpolationMode.Bicubic),
+                    // Halving puts every nearest-exact source coordinate on a tie: round_prefer_ceil must pick the upper pixel.
+                    new Upsample(scaleFactor: 0.5, mode: InterpolationMode.NearestExact)), [1, 2, 5, 4]);
             case "deconv":
                 return (new Sequential(
                     new ConvTranspose2d(4, 6, 3, stride: 3, padding: 2, outputPadding: 2, groups: 2, generator: g),

@@ -17,8 +17,8 @@ public static class Onnx
     /// <summary>The lowest opset the exporter writes (Resize, Pad with pads as an input).</summary>
     public const int MinOpset = 13;
 
-    /// <summary>The highest opset the exporter has been checked against.</summary>
-    public const int MaxOpset = 18;
+    /// <summary>The highest opset the exporter has been checked against (onnx 1.12's checker knows up to 17).</summary>
+    public const int MaxOpset = 17;
 
     /// <summary>
     /// Traces <paramref name="model"/> in eval mode on <paramref name="exampleInput"/> and writes the ONNX
