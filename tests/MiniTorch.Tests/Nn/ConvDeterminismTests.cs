@@ -13,7 +13,7 @@ public class ConvDeterminismTests
             Torch.SetNumThreads(threads);
             var g = new Generator(42);
             // 24 images so the weight gradient's batch sum splits into several fixed chunks.
-            var x = Torch.Randn([24, 6, 19, 17], g).RequiresGrad_();
+            var x = Torch.Randn([24, 6, 33, 31], g).RequiresGrad_();   // large enough to run on several threads
             var w = Torch.Randn([8, 3, 3, 3], g).RequiresGrad_();
             var b = Torch.Randn([8], g).RequiresGrad_();
             var wt = Torch.Randn([8, 5, 4, 4], g).RequiresGrad_();

@@ -201,4 +201,36 @@ public class OptimizerTests
         Assert.Equal("can't optimize a non-leaf Tensor", Assert.Throws<ArgumentException>(() => new Adam([p * 2])).Message);
         Assert.Throws<ArgumentException>(() => new Adam([p, p]));
     }
+
+    [Theory]
+    [InlineData("sgd", DType.Float32)]
+    [InlineData("adam", DType.Float32)]
+    [InlineData("amsgrad", DType.Float64)]
+    public void LargeParameters_UpdateElementwise_IndependentOfHowTheyAreSplit(string kind, DType dtype)
+    {
+        // The kernels work in cache-sized chunks; every element must still see exactly the same operations.
+        const int n = 10007;
+        var g = new Generator(77);
+        var whole = Torch.Randn([n], g, dtype).RequiresGrad_();
+        int[] sizes = [1000, 5000, 4007];
+        var parts = new Tensor[sizes.Length];
+        for (int i = 0, at = 0; i < sizes.Length; at += sizes[i], i++) parts[i] = whole.Detach().Narrow(0, at, sizes[i]).Clone().RequiresGrad_();
+        Optimizer Create(Tensor[] ps) => kind switch
+        {
+            "sgd" => new SGD(ps, 0.01, momentum: 0.9, dampening: 0.1, weightDecay: 0.01),
+            "adam" => new Adam(ps, 0.01, weightDecay: 0.1),
+            _ => new Adam(ps, 0.01, amsgrad: true),
+        };
+        var a = Create([whole]);
+        var b = Create(parts);
+        for (int step = 0; step < 3; step++)
+        {
+            var grad = Torch.Randn([n], g, dtype);
+            whole.Grad = grad;
+            for (int i = 0, at = 0; i < sizes.Length; at += sizes[i], i++) parts[i].Grad = grad.Narrow(0, at, sizes[i]).Clone();
+            a.Step();
+            b.Step();
+        }
+        Assert.Equal(whole.ToDoubleArray(), Torch.Cat(parts).ToDoubleArray());
+    }
 }
