@@ -153,6 +153,33 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void Export_LinearOn3d_IsMatMulWithTransposedWeightThenAdd_AndFlattenRangeIsReshape()
+    {
+        var lin = new Linear(6, 5, generator: new Generator(4));
+        var m = Export(new Sequential(new Flatten(2, 3), lin), OnnxModels.Input([2, 4, 2, 3]));
+        Assert.Equal(["Reshape", "MatMul", "Add", "Identity"], m.Nodes.Select(n => n.OpType));
+        Assert.Equal([2L, 4, 6], m.Initializers[m.Nodes[0].Inputs[1]].Longs());
+        Assert.Equal([6L, 5], m.Initializers["1.weight_t"].Dims);
+        Assert.Equal(lin.Weight.T.Contiguous().ToArray(), m.Initializers["1.weight_t"].Floats());
+        Assert.Equal(lin.Bias!.ToArray(), m.Initializers["1.bias"].Floats());
+        // A Reshape fixes the size, so the dims are the example's.
+        Assert.Equal(new List<object> { 2L, 4L, 2L, 3L }, m.Inputs[0].Dims);
+    }
+
+    [Fact]
+    public void Export_BatchNormWithoutAffine_WritesUnitScaleAndZeroBias()
+    {
+        var m = Export(new Sequential(new BatchNorm2d(3, affine: false, eps: 1e-3)), OnnxModels.Input([1, 3, 2, 2]));
+        var node = m.Nodes[0];
+        Assert.Equal("BatchNormalization", node.OpType);
+        Assert.Equal([1f, 1, 1], m.Initializers[node.Inputs[1]].Floats());
+        Assert.Equal([0f, 0, 0], m.Initializers[node.Inputs[2]].Floats());
+        Assert.Equal(1e-3f, (float)node.Attributes["epsilon"]);
+        var noStats = new Sequential(new BatchNorm2d(3, trackRunningStats: false));
+        Assert.Contains("'0'", Assert.Throws<NotSupportedException>(() => Onnx.ToBytes(noStats, OnnxModels.Input([2, 3, 2, 2]))).Message);
+    }
+
+    [Fact]
     public void Export_RestoresEveryModulesTrainingFlag()
     {
         var (model, shape) = OnnxModels.Create("generator");
