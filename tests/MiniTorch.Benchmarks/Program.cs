@@ -20,8 +20,8 @@ if (args.Length > 0 && args[0] == "quick-conv")
 }
 if (args.Length > 0 && args[0] == "repeat")
 {
-    // repeat <float|double> <size> <count>: single-threaded GEMMs only, for `perf stat`.
-    Quick.Repeat(args[1] == "double", int.Parse(args[2]), int.Parse(args[3]));
+    // repeat <float|double> <size> <count> [parallel]: GEMMs only, for `perf stat` / `perf record`.
+    Quick.Repeat(args[1] == "double", int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 && args[4] == "parallel");
     return;
 }
 

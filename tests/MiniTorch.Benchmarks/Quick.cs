@@ -20,16 +20,16 @@ internal static class Quick
         Gemm<double>(size, peakN);
     }
 
-    public static void Repeat(bool isDouble, int n, int count)
+    public static void Repeat(bool isDouble, int n, int count, bool parallel)
     {
-        if (isDouble) Repeat<double>(n, count); else Repeat<float>(n, count);
+        if (isDouble) Repeat<double>(n, count, parallel); else Repeat<float>(n, count, parallel);
     }
 
-    private static void Repeat<T>(int n, int count) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static void Repeat<T>(int n, int count, bool parallel) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var a = new T[n * n]; var b = new T[n * n]; var c = new T[n * n];
         a.AsSpan().Fill(T.One); b.AsSpan().Fill(T.One);
-        for (int i = 0; i < count; i++) Kernels.Gemm.Multiply(false, false, n, n, n, T.One, a, n, b, n, T.Zero, c, n, parallel: false);
+        for (int i = 0; i < count; i++) Kernels.Gemm.Multiply(false, false, n, n, n, T.One, a, n, b, n, T.Zero, c, n, parallel);
     }
 
     private static void Gemm<T>(int n, double peak) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
@@ -47,6 +47,10 @@ internal static class Quick
         double cpu1 = PerCpuSecond(() => Kernels.Gemm.Multiply(false, false, n, n, n, T.One, a, n, b, n, T.Zero, c, n, parallel: false), flops);
         double peakCpu = PerCpuSecond(() => FmaPeak.Probe(1), FmaPeak.Flops(1));
         Console.WriteLine($"GEMM {typeof(T).Name} {n}³ 1 thread: {g1:F0} GFLOP/s wall; per CPU-second {cpu1:F0} vs FMA {peakCpu:F0} = {100 * cpu1 / peakCpu:F0} %");
+        // All threads per CPU-second (spin-waiting counts): close to the 1-thread figure means the
+        // parallel split costs little beyond what the cores actually compute.
+        double cpuN = PerCpuSecond(() => Kernels.Gemm.Multiply(false, false, n, n, n, T.One, a, n, b, n, T.Zero, c, n), flops);
+        Console.WriteLine($"GEMM {typeof(T).Name} {n}³ {Threading.NumThreads} threads: per CPU-second {cpuN:F0} = {100 * cpuN / cpu1:F0} % of the 1-thread figure");
     }
 
     /// <summary>GFLOP per second of process CPU time: on a shared machine this ignores time spent descheduled.</summary>
