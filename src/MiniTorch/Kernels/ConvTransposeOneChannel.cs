@@ -41,8 +41,11 @@ internal static unsafe class ConvTransposeOneChannel
     /// <summary>One output row of a strip: its phase, row, sub-kernel, and the ranges the vector loop covers.</summary>
     private struct RowPlan
     {
-        public int Phase, Qh, Sub, Lo, Hi, VecEnd, ALo, AHi;
+        public int Phase, Qh, Sub, Lo, Hi, VecEnd, ALo, AHi, SafeEnd, Partner;
     }
+
+    /// <summary>The union of two phases' column offsets (descending) and each one's tap index there (−1: none).</summary>
+    private sealed record Merge(int[] D, int[] IA, int[] IB);
 
     public static void Forward<T>(ConvGeometry g, List<ConvTranspose.Phase> phases, ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, Memory<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -72,6 +75,11 @@ internal static unsafe class ConvTransposeOneChannel
         // by every phase and row of the block.
         int nh = 0, maxNw = 0;
         foreach (var p in phases) { nh = Math.Max(nh, p.NH); maxNw = Math.Max(maxNw, p.NW); }
+        var merges = new Merge?[phases.Count, phases.Count];
+        if (Vector512.IsHardwareAccelerated)
+            for (int i = 0; i < phases.Count; i++)
+                for (int j = i + 1; j < phases.Count; j++)
+                    if (phases[i].H0 == phases[j].H0) merges[i, j] = MergeOffsets(phases[i].BaseW, phases[j].BaseW);
         int blocks = (nh + RowsPerItem - 1) / RowsPerItem, stride = StripWidth + Slack;
         long flops = 2L * g.N * g.K * g.OH * g.OW * g.KH * g.KW;
         Conv.For(g.N * g.Groups * blocks, flops, item =>
@@ -93,8 +101,9 @@ internal static unsafe class ConvTransposeOneChannel
                         for (int qh = r0; qh < Math.Min(phases[ph].NH, r0 + RowsPerItem); qh++)
                             if (c0 < phases[ph].NW)
                                 plans[rows++] = Plan(g, phases[ph], ph, offsets[grp * phases.Count + ph], qh, c0, zImg, zAll + zSpan.Length);
+                    if (Vector512.IsHardwareAccelerated) PairRows(plans, rows, phases, merges, Vector512<T>.Count);
                     for (int r = 0; r < rows; r++)
-                        new Span<T>(acc0 + r * stride, plans[r].VecEnd - c0).Clear();
+                        new Span<T>(acc0 + r * stride, Math.Max(plans[r].VecEnd - c0, 0)).Clear();
                     for (int k = 0; k < g.Kg; k++)
                     {
                         T* zK = zImg + (nint)k * small;
@@ -106,7 +115,24 @@ internal static unsafe class ConvTransposeOneChannel
                             if (pl.VecEnd <= pl.Lo) continue;
                             T* zRow = zK + (nint)pl.Qh * g.OW;
                             T* wK = sub0 + pl.Sub + k * p.TapsH.Length * tw;
-                            Accumulate(g.OW, p, zRow, wK, pl.ALo, pl.AHi, pl.Lo, pl.VecEnd, acc0 + r * stride - c0);
+                            if (pl.Partner < 0)
+                                Accumulate(g.OW, p, zRow, wK, pl.ALo, pl.AHi, pl.Lo, pl.VecEnd, acc0 + r * stride - c0);
+                            else if (pl.Partner > r)
+                            {
+                                ref var pb = ref plans[pl.Partner];
+                                var q = phases[pb.Phase];
+                                var m = merges[pl.Phase, pb.Phase]!;
+                                T* wKB = sub0 + pb.Sub + k * q.TapsH.Length * q.TapsW.Length;
+                                T* accA = acc0 + r * stride - c0, accB = acc0 + pl.Partner * stride - c0;
+                                int qw = pl.Lo, v = Vector512<T>.Count;
+                                for (; qw + 4 * v <= pl.VecEnd; qw += 4 * v)
+                                    PairBlock512(g.OW, p, m, zRow, wK, tw, wKB, q.TapsW.Length, pl.ALo, pl.AHi, qw, accA + qw, accB + qw);
+                                if (qw < pl.VecEnd)
+                                {
+                                    Accumulate(g.OW, p, zRow, wK, pl.ALo, pl.AHi, qw, pl.VecEnd, accA);
+                                    Accumulate(g.OW, q, zRow, wKB, pb.ALo, pb.AHi, qw, pl.VecEnd, accB);
+                                }
+                            }
                         }
                     }
                     for (int r = 0; r < rows; r++)
@@ -142,14 +168,102 @@ internal static unsafe class ConvTransposeOneChannel
         while (aLo < th && (p.BaseH[aLo] + qh < 0 || p.BaseH[aLo] + qh >= g.OH)) aLo++;
         while (aHi > aLo && (p.BaseH[aHi - 1] + qh < 0 || p.BaseH[aHi - 1] + qh >= g.OH)) aHi--;
         int v = Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256.IsHardwareAccelerated ? Vector256<T>.Count : 0;
-        int vecEnd = lo;
+        int vecEnd = lo, safeEnd = 0;
         if (v > 0 && hi > lo && aHi > aLo && p.TapsW.Length > 0)
         {
-            vecEnd = lo + (hi - lo + v - 1) / v * v;
-            T* last = zImg + ((nint)(g.Kg - 1) * g.OH + Math.Max(p.BaseH[aLo], p.BaseH[aHi - 1]) + qh) * g.OW + vecEnd - 1 + maxBase;
-            if (last >= zEnd) vecEnd = lo + (hi - lo) / v * v;
+            // The vector loop may run to column safeEnd − 1 and still read inside z.
+            T* lastRow = zImg + ((nint)(g.Kg - 1) * g.OH + Math.Max(p.BaseH[aLo], p.BaseH[aHi - 1]) + qh) * g.OW;
+            safeEnd = (int)Math.Min(int.MaxValue / 2, (long)(zEnd - lastRow) - maxBase);
+            vecEnd = VectorEnd(lo, hi, v, safeEnd);
         }
-        return new RowPlan { Phase = ph, Qh = qh, Sub = sub, Lo = lo, Hi = hi, VecEnd = vecEnd, ALo = aLo, AHi = aHi };
+        return new RowPlan { Phase = ph, Qh = qh, Sub = sub, Lo = lo, Hi = hi, VecEnd = vecEnd, ALo = aLo, AHi = aHi, SafeEnd = safeEnd, Partner = -1 };
+    }
+
+    /// <summary>Whole vectors from lo covering [lo, hi), or only those inside it when the overrun would read past z.</summary>
+    private static int VectorEnd(int lo, int hi, int v, int safeEnd)
+    {
+        int up = lo + (hi - lo + v - 1) / v * v;
+        return up <= safeEnd ? up : lo + (hi - lo) / v * v;
+    }
+
+    /// <summary>
+    /// Pairs rows of two phases with the same input rows (same H phase and row, e.g. FSRCNN's two
+    /// W phases): the paired kernel loads each input vector once for both. Both rows get one common
+    /// vector range; what falls outside it goes to the scalar edge loop.
+    /// </summary>
+    private static void PairRows(RowPlan[] plans, int rows, List<ConvTranspose.Phase> phases, Merge?[,] merges, int v)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            ref var a = ref plans[r];
+            if (a.Partner >= 0 || a.VecEnd <= a.Lo) continue;
+            for (int r2 = r + 1; r2 < rows; r2++)
+            {
+                ref var b = ref plans[r2];
+                if (b.Partner >= 0 || b.VecEnd <= b.Lo || b.Qh != a.Qh || merges[a.Phase, b.Phase] is null) continue;
+                int lo = Math.Max(a.Lo, b.Lo);
+                int end = Math.Min(VectorEnd(lo, a.Hi, v, a.SafeEnd), VectorEnd(lo, b.Hi, v, b.SafeEnd));
+                if (end <= lo) continue;
+                a.Lo = b.Lo = lo;
+                a.VecEnd = b.VecEnd = end;
+                a.Partner = r2;
+                b.Partner = r; // marks b as taken; only a (the smaller index) drives the pair
+                break;
+            }
+        }
+    }
+
+    private static Merge MergeOffsets(int[] a, int[] b)
+    {
+        var d = new List<int>();
+        var ia = new List<int>();
+        var ib = new List<int>();
+        int i = 0, j = 0;
+        // Both lists descend (taps ascend); the union keeps that order, so each phase still sums its taps in order.
+        while (i < a.Length || j < b.Length)
+        {
+            int next = Math.Max(i < a.Length ? a[i] : int.MinValue, j < b.Length ? b[j] : int.MinValue);
+            d.Add(next);
+            ia.Add(i < a.Length && a[i] == next ? i++ : -1);
+            ib.Add(j < b.Length && b[j] == next ? j++ : -1);
+        }
+        return new Merge([.. d], [.. ia], [.. ib]);
+    }
+
+    /// <summary>
+    /// Two phases' rows at once (same input rows): four Vector512s of each, every input vector loaded
+    /// once and used by each phase that has a tap at its offset.
+    /// </summary>
+    private static void PairBlock512<T>(int ow, ConvTranspose.Phase p, Merge m, T* zK, T* wKA, int twA, T* wKB, int twB,
+                                        int aLo, int aHi, int qw, T* dstA, T* dstB)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int v = Vector512<T>.Count;
+        var a0 = Vector512.Load(dstA); var a1 = Vector512.Load(dstA + v); var a2 = Vector512.Load(dstA + 2 * v); var a3 = Vector512.Load(dstA + 3 * v);
+        var b0 = Vector512.Load(dstB); var b1 = Vector512.Load(dstB + v); var b2 = Vector512.Load(dstB + 2 * v); var b3 = Vector512.Load(dstB + 3 * v);
+        int[] d = m.D, ia = m.IA, ib = m.IB;
+        for (int a = aLo; a < aHi; a++)
+        {
+            T* zRow = zK + (nint)p.BaseH[a] * ow + qw;
+            T* wa = wKA + a * twA, wb = wKB + a * twB;
+            for (int t = 0; t < d.Length; t++)
+            {
+                T* src = zRow + d[t];
+                var x0 = Vector512.Load(src); var x1 = Vector512.Load(src + v); var x2 = Vector512.Load(src + 2 * v); var x3 = Vector512.Load(src + 3 * v);
+                if (ia[t] >= 0)
+                {
+                    var wv = Vector512.Create(wa[ia[t]]);
+                    a0 = Fma(wv, x0, a0); a1 = Fma(wv, x1, a1); a2 = Fma(wv, x2, a2); a3 = Fma(wv, x3, a3);
+                }
+                if (ib[t] >= 0)
+                {
+                    var wv = Vector512.Create(wb[ib[t]]);
+                    b0 = Fma(wv, x0, b0); b1 = Fma(wv, x1, b1); b2 = Fma(wv, x2, b2); b3 = Fma(wv, x3, b3);
+                }
+            }
+        }
+        a0.Store(dstA); a1.Store(dstA + v); a2.Store(dstA + 2 * v); a3.Store(dstA + 3 * v);
+        b0.Store(dstB); b1.Store(dstB + v); b2.Store(dstB + 2 * v); b3.Store(dstB + 3 * v);
     }
 
     /// <summary>acc[qw] += Σ_{a, b} wK[a, b] · zRow[BaseH[a]·OW + BaseW[b] + qw] for qw ∈ [lo, end), whole vectors.</summary>
