@@ -40,52 +40,60 @@ internal static class ConvTranspose
         {
             var phases = Phases(g);
             // Sub-kernels packed per (group, phase) as [Cg, Kg·|taps|] so each phase is one GEMM.
+            // Pooled: together they are as large as the weight, and a training step calls this per layer.
             var packed = new T[g.Groups * phases.Count][];
             for (int grp = 0; grp < g.Groups; grp++)
                 for (int ph = 0; ph < phases.Count; ph++) packed[grp * phases.Count + ph] = Pack(g, w.Span, grp, phases[ph]);
-            // Items: (phase, first pixel, length) within one image, or, for small images, (phase,
-            // first image, image count) with whole images side by side in one tile, so the packed
-            // sub-kernel is multiplied by many columns per GEMM (DCGAN's small early layers).
-            var items = new List<(int Phase, int P0, int Len, int Images)>();
-            bool batched = g.N > 1;
-            foreach (var p in phases)
-                batched &= p.NH * p.NW * 2 <= Conv.TileLength(Math.Max(g.Kg * p.TapsH.Length * p.TapsW.Length, g.Cg), p.NH * p.NW);
-            for (int ph = 0; ph < phases.Count; ph++)
+            try
             {
-                var p = phases[ph];
-                int pixels = p.NH * p.NW, rows = g.Kg * p.TapsH.Length * p.TapsW.Length;
-                if (pixels == 0 || rows == 0) continue; // no taps: these outputs stay zero (plus bias)
-                int tile = Conv.TileLength(Math.Max(rows, g.Cg), pixels);
-                int perTile = batched ? tile / pixels : 0;
-                if (perTile > 0)
-                    for (int n0 = 0; n0 < g.N; n0 += perTile) items.Add((ph, n0, Math.Min(perTile, g.N - n0) * pixels, Math.Min(perTile, g.N - n0)));
-                else
-                    for (int p0 = 0; p0 < pixels; p0 += tile) items.Add((ph, p0, Math.Min(tile, pixels - p0), 0));
+                // Items: (phase, first pixel, length) within one image, or, for small images, (phase,
+                // first image, image count) with whole images side by side in one tile, so the packed
+                // sub-kernel is multiplied by many columns per GEMM (DCGAN's small early layers).
+                var items = new List<(int Phase, int P0, int Len, int Images)>();
+                bool batched = g.N > 1;
+                foreach (var p in phases)
+                    batched &= p.NH * p.NW * 2 <= Conv.TileLength(Math.Max(g.Kg * p.TapsH.Length * p.TapsW.Length, g.Cg), p.NH * p.NW);
+                for (int ph = 0; ph < phases.Count; ph++)
+                {
+                    var p = phases[ph];
+                    int pixels = p.NH * p.NW, rows = g.Kg * p.TapsH.Length * p.TapsW.Length;
+                    if (pixels == 0 || rows == 0) continue; // no taps: these outputs stay zero (plus bias)
+                    int tile = Conv.TileLength(Math.Max(rows, g.Cg), pixels);
+                    int perTile = batched ? tile / pixels : 0;
+                    if (perTile > 0)
+                        for (int n0 = 0; n0 < g.N; n0 += perTile) items.Add((ph, n0, Math.Min(perTile, g.N - n0) * pixels, Math.Min(perTile, g.N - n0)));
+                    else
+                        for (int p0 = 0; p0 < pixels; p0 += tile) items.Add((ph, p0, Math.Min(tile, pixels - p0), 0));
+                }
+                int imagesOuter = batched ? 1 : g.N;
+                Conv.For(imagesOuter * g.Groups * items.Count, 2L * g.N * g.K * small * g.Cg * g.KH * g.KW, item =>
+                {
+                    var (ph, p0, len, images) = items[item % items.Count];
+                    int grp = item / items.Count % g.Groups, n = item / items.Count / g.Groups;
+                    var p = phases[ph];
+                    int rows = g.Kg * p.TapsH.Length * p.TapsW.Length, pixels = p.NH * p.NW;
+                    var col = ArrayPool<T>.Shared.Rent(rows * len);
+                    var outTile = ArrayPool<T>.Shared.Rent(g.Cg * len);
+                    if (images == 0)
+                        PhaseCols(g, p, z.Span.Slice((n * g.K + grp * g.Kg) * small, g.Kg * small), p0, len, col, len);
+                    else
+                        for (int i = 0; i < images; i++)
+                            PhaseCols(g, p, z.Span.Slice(((p0 + i) * g.K + grp * g.Kg) * small, g.Kg * small), 0, pixels, col.AsSpan(i * pixels), len);
+                    Conv.Multiply(false, g.Cg, len, rows, packed[grp * phases.Count + ph], rows,
+                                  col.AsSpan(0, rows * len), len, false, outTile.AsSpan(0, g.Cg * len), len);
+                    if (images == 0)
+                        Scatter(g, p, outTile, p0, len, len, y.Span.Slice((n * g.C + grp * g.Cg) * big, g.Cg * big));
+                    else
+                        for (int i = 0; i < images; i++)
+                            Scatter(g, p, outTile.AsSpan(i * pixels), 0, pixels, len, y.Span.Slice(((p0 + i) * g.C + grp * g.Cg) * big, g.Cg * big));
+                    ArrayPool<T>.Shared.Return(col);
+                    ArrayPool<T>.Shared.Return(outTile);
+                });
             }
-            int imagesOuter = batched ? 1 : g.N;
-            Conv.For(imagesOuter * g.Groups * items.Count, 2L * g.N * g.K * small * g.Cg * g.KH * g.KW, item =>
+            finally
             {
-                var (ph, p0, len, images) = items[item % items.Count];
-                int grp = item / items.Count % g.Groups, n = item / items.Count / g.Groups;
-                var p = phases[ph];
-                int rows = g.Kg * p.TapsH.Length * p.TapsW.Length, pixels = p.NH * p.NW;
-                var col = ArrayPool<T>.Shared.Rent(rows * len);
-                var outTile = ArrayPool<T>.Shared.Rent(g.Cg * len);
-                if (images == 0)
-                    PhaseCols(g, p, z.Span.Slice((n * g.K + grp * g.Kg) * small, g.Kg * small), p0, len, col, len);
-                else
-                    for (int i = 0; i < images; i++)
-                        PhaseCols(g, p, z.Span.Slice(((p0 + i) * g.K + grp * g.Kg) * small, g.Kg * small), 0, pixels, col.AsSpan(i * pixels), len);
-                Conv.Multiply(false, g.Cg, len, rows, packed[grp * phases.Count + ph], rows,
-                              col.AsSpan(0, rows * len), len, false, outTile.AsSpan(0, g.Cg * len), len);
-                if (images == 0)
-                    Scatter(g, p, outTile, p0, len, len, y.Span.Slice((n * g.C + grp * g.Cg) * big, g.Cg * big));
-                else
-                    for (int i = 0; i < images; i++)
-                        Scatter(g, p, outTile.AsSpan(i * pixels), 0, pixels, len, y.Span.Slice(((p0 + i) * g.C + grp * g.Cg) * big, g.Cg * big));
-                ArrayPool<T>.Shared.Return(col);
-                ArrayPool<T>.Shared.Return(outTile);
-            });
+                foreach (var a in packed) ArrayPool<T>.Shared.Return(a);
+            }
         }
         if (!bias.IsEmpty)
             Conv.For(g.N * g.C, (long)g.N * g.C * big, nc =>
@@ -129,7 +137,7 @@ internal static class ConvTranspose
     private static T[] Pack<T>(in ConvGeometry g, ReadOnlySpan<T> w, int grp, Phase p) where T : unmanaged
     {
         int th = p.TapsH.Length, tw = p.TapsW.Length, rows = g.Kg * th * tw;
-        var packed = new T[g.Cg * rows];
+        var packed = ArrayPool<T>.Shared.Rent(g.Cg * rows);
         for (int c = 0; c < g.Cg; c++)
             for (int k = 0; k < g.Kg; k++)
                 for (int a = 0; a < th; a++)
