@@ -29,6 +29,11 @@ internal static class ConvWeightGrad
     {
         int pixels = g.OH * g.OW, kk = g.KH * g.KW, rows = g.Cg * kk, plane = g.H * g.W, size = g.Kg * rows;
         bool direct = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.H == g.OH && g.W == g.OW;
+        if (!direct && ConvWeightGradChannelsLast.Applies(g))
+        {
+            ConvWeightGradChannelsLast.Compute(g, x, gy, gw);
+            return;
+        }
         int blocks = Math.Max(1, Math.Min(g.Cg, MaxChannelBlocks)), blockC = (g.Cg + blocks - 1) / blocks;
         blocks = Math.Max(1, (g.Cg + blockC - 1) / blockC);
         int tile = Conv.TileLength(Math.Max(blockC * kk, g.Kg), pixels), tiles = (pixels + tile - 1) / tile;

@@ -92,6 +92,79 @@ public class ConvFastPathTests
               t.ToDoubleArray(), 1e-11, $"ConvTranspose2d {c}");
     }
 
+    /// <summary>gw[k, c, i, j] = Σ_{n, oh, ow} gy[n, k, oh, ow] · x[n, g·Cg + c, oh·s − p + i·d, ow·s − p + j·d], straight from the definition.</summary>
+    private static double[] WeightGradReference(ConvCase c, double[] x, double[] gy)
+    {
+        int kg = c.CoutG, cg = c.CinG;
+        var gw = new double[c.Cout * cg * c.KH * c.KW];
+        for (int n = 0; n < c.N; n++)
+            for (int k = 0; k < c.Cout; k++)
+                for (int ci = 0; ci < cg; ci++)
+                    for (int i = 0; i < c.KH; i++)
+                        for (int j = 0; j < c.KW; j++)
+                        {
+                            double s = 0;
+                            for (int oh = 0; oh < c.OH; oh++)
+                                for (int ow = 0; ow < c.OW; ow++)
+                                {
+                                    int ih = oh * c.SH - c.PH + i * c.DH, iw = ow * c.SW - c.PW + j * c.DW;
+                                    if (ih < 0 || ih >= c.H || iw < 0 || iw >= c.W) continue;
+                                    s += gy[((n * c.Cout + k) * c.OH + oh) * c.OW + ow] * x[((n * c.Cin + k / kg * cg + ci) * c.H + ih) * c.W + iw];
+                                }
+                            gw[((k * cg + ci) * c.KH + i) * c.KW + j] += s;
+                        }
+        return gw;
+    }
+
+    /// <summary>Weight gradients with C/groups ≥ 16 (the channels-last route): several tiles and chunks, stride, dilation, groups, padding.</summary>
+    public static TheoryData<ConvCase> ManyChannelCases => new()
+    {
+        // 3×3, padding 1, 16 channels, tiles of 448 pixels over 37·29 (an odd remainder), three images.
+        new ConvCase(3, 1, 16, 5, 37, 29, 3, 3, 1, 1, 1, 1, 1, 1, 41),
+        // Groups 2 × 17 channels, stride 2, dilation 2 in width, asymmetric kernel and padding.
+        new ConvCase(2, 2, 17, 3, 23, 26, 2, 3, 2, 2, 0, 2, 1, 2, 42),
+        // A DCGAN discriminator layer: 4×4 stride 2 padding 1, 20 channels.
+        new ConvCase(4, 1, 20, 6, 16, 16, 4, 4, 2, 2, 1, 1, 1, 1, 43),
+    };
+
+    [Theory]
+    [MemberData(nameof(ManyChannelCases))]
+    public void Conv2d_WeightGradient_ManyChannels_MatchesDefinition(ConvCase c)
+    {
+        foreach (var (dtype, tol) in new[] { (DType.Float64, 1e-11), (DType.Float32, 2e-4) })
+        {
+            var g = new Generator(c.Seed);
+            var x = ConvCase.Randn(c.XShape, g);
+            var w = ConvCase.Randn(c.WShape, g).To(dtype).RequiresGrad_();
+            var gy = ConvCase.Randn(c.YShape, g);
+            (c.Conv(x.To(dtype), w) * gy.To(dtype)).Sum().Backward();
+            Close(WeightGradReference(c, x.ToDoubleArray(), gy.ToDoubleArray()), w.Grad!.ToDoubleArray(), tol, $"weight gradient {c} {dtype}");
+        }
+    }
+
+    private static float[] RunWeightGrad(int threads)
+    {
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            Torch.SetNumThreads(threads);
+            var g = new Generator(6);
+            var x = Torch.Randn([6, 32, 24, 40], g);
+            var w = Torch.Randn([16, 32, 3, 3], g).RequiresGrad_();
+            (F.Conv2d(x, w, padding: 1) * Torch.Randn([6, 16, 24, 40], g)).Sum().Backward();
+            return w.Grad!.ToArray();
+        }
+        finally { Torch.SetNumThreads(saved); }
+    }
+
+    [Fact]
+    public void Conv2d_WeightGradient_ManyChannels_BitwiseEqualFor1To3Threads()
+    {
+        var one = RunWeightGrad(1);
+        Assert.Equal(one, RunWeightGrad(2));
+        Assert.Equal(one, RunWeightGrad(3));
+    }
+
     private static float[] RunOneChannel(int threads)
     {
         int saved = Torch.GetNumThreads();

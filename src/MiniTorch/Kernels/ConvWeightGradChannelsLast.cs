@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>
+/// The weight gradient for layers with many input channels (C/groups ≥ 16, e.g. 3×3 64→64), arranged
+/// so that GEMM packs both operands with its fast, contiguous copies: the pixel sum is the GEMM's k,
+/// gy tiles are A as stored ([K_g, pixels]), and the columns are built pixel-major, colᵀ[q, (i, j, c)],
+/// from a channels-last copy of the input rows the tile reads, so each (pixel, tap) is one run of C_g
+/// contiguous values. (The general kernel's column-major colᵀ has to be transposed element by element
+/// while GEMM packs it, which costs more than the multiply-adds when C_g is large.)
+/// </summary>
+/// <remarks>
+/// gwᵀ-ordered partials [K_g, (i, j, c)] are summed in chunk order (fixed chunks, as in
+/// <see cref="ConvWeightGrad"/>), then permuted to gw[k, c, i, j]: bitwise the same for any thread count.
+/// </remarks>
+internal static class ConvWeightGradChannelsLast
+{
+    private const int MaxChunks = 16;
+    private const int PartialBudget = 1 << 22;
+
+    public static bool Applies(in ConvGeometry g) => g.Cg >= 16;
+
+    public static void Compute<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int pixels = g.OH * g.OW, kk = g.KH * g.KW, rows = g.Cg * kk, plane = g.H * g.W, size = g.Kg * rows;
+        int tile = Conv.TileLength(rows, pixels), tiles = (pixels + tile - 1) / tile;
+        int units = g.N * tiles;
+        int chunks = Math.Min(units, Math.Clamp(PartialBudget / Math.Max(g.Groups * size, 1), 1, MaxChunks));
+        gw.Span.Clear();
+        if (chunks == 0 || size == 0) return;
+        var partial = ArrayPool<T>.Shared.Rent(g.Groups * chunks * size);
+        partial.AsSpan(0, g.Groups * chunks * size).Clear();
+        Conv.For(g.Groups * chunks, 2L * g.N * g.K * pixels * rows, item =>
+        {
+            int ch = item % chunks, grp = item / chunks;
+            var acc = partial.AsSpan((grp * chunks + ch) * size, size);
+            // Input rows one tile can read: its output rows' span plus the kernel's reach.
+            int maxRows = Math.Min(g.H, ((tile + g.OW - 1) / g.OW + 1) * g.SH + (g.KH - 1) * g.DH + 1);
+            var xT = ArrayPool<T>.Shared.Rent(maxRows * g.W * g.Cg);
+            var colT = ArrayPool<T>.Shared.Rent(tile * rows);
+            for (long u = (long)units * ch / chunks; u < (long)units * (ch + 1) / chunks; u++)
+            {
+                int n = (int)(u / tiles), t = (int)(u % tiles);
+                int p0 = t * tile, len = Math.Min(tile, pixels - p0);
+                var xImg = x.Span.Slice((n * g.C + grp * g.Cg) * plane, g.Cg * plane);
+                int oh0 = p0 / g.OW, oh1 = (p0 + len - 1) / g.OW;
+                int ihLo = Math.Max(0, oh0 * g.SH - g.PH), ihHi = Math.Min(g.H - 1, oh1 * g.SH - g.PH + (g.KH - 1) * g.DH);
+                if (ihHi >= ihLo) ChannelsLast(xImg, g.Cg, plane, ihLo * g.W, (ihHi - ihLo + 1) * g.W, xT);
+                BuildColumns(g, xT, ihLo, ihHi, p0, len, colT.AsSpan(0, len * rows));
+                Conv.Multiply(false, g.Kg, rows, len, gy.Span.Slice((n * g.K + grp * g.Kg) * pixels + p0), pixels,
+                              colT.AsSpan(0, len * rows), rows, true, acc, rows);
+            }
+            ArrayPool<T>.Shared.Return(xT);
+            ArrayPool<T>.Shared.Return(colT);
+        });
+        var sum = ArrayPool<T>.Shared.Rent(size);
+        for (int grp = 0; grp < g.Groups; grp++)
+        {
+            var s = sum.AsSpan(0, size);
+            partial.AsSpan(grp * chunks * size, size).CopyTo(s);
+            for (int ch = 1; ch < chunks; ch++) TensorPrimitives.Add(s, partial.AsSpan((grp * chunks + ch) * size, size), s);
+            // [K_g, (i, j, c)] → gw[k, c, i, j].
+            var dst = gw.Span.Slice(grp * size, size);
+            for (int k = 0; k < g.Kg; k++)
+                for (int ij = 0; ij < kk; ij++)
+                    for (int c = 0; c < g.Cg; c++)
+                        dst[(k * g.Cg + c) * kk + ij] = s[k * rows + ij * g.Cg + c];
+        }
+        ArrayPool<T>.Shared.Return(sum);
+        ArrayPool<T>.Shared.Return(partial);
+    }
+
+    /// <summary>xT[p, c] = x[c, start + p] for p ∈ [0, count): a channels-last copy of some input rows.</summary>
+    private static void ChannelsLast<T>(ReadOnlySpan<T> xImg, int channels, int plane, int start, int count, Span<T> xT)
+    {
+        // Blocks of 16 positions keep the 16 destination lines being written in L1.
+        const int block = 16;
+        for (int p0 = 0; p0 < count; p0 += block)
+        {
+            int pe = Math.Min(count, p0 + block);
+            for (int c = 0; c < channels; c++)
+            {
+                var src = xImg.Slice(c * plane + start);
+                for (int p = p0; p < pe; p++) xT[p * channels + c] = src[p];
+            }
+        }
+    }
+
+    /// <summary>colᵀ[q, (i, j, c)] = x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] (zero outside) for tile pixels q, read from xT.</summary>
+    private static void BuildColumns<T>(in ConvGeometry g, ReadOnlySpan<T> xT, int ihLo, int ihHi, int p0, int len, Span<T> colT)
+        where T : unmanaged
+    {
+        int cg = g.Cg, rows = cg * g.KH * g.KW;
+        for (int q = 0; q < len; q++)
+        {
+            int pix = p0 + q, oh = pix / g.OW, ow = pix - oh * g.OW;
+            var dst = colT.Slice(q * rows, rows);
+            for (int i = 0; i < g.KH; i++)
+            {
+                int ih = oh * g.SH - g.PH + i * g.DH;
+                for (int j = 0; j < g.KW; j++)
+                {
+                    int iw = ow * g.SW - g.PW + j * g.DW;
+                    var run = dst.Slice((i * g.KW + j) * cg, cg);
+                    if (ih < ihLo || ih > ihHi || iw < 0 || iw >= g.W) run.Clear();
+                    else xT.Slice(((ih - ihLo) * g.W + iw) * cg, cg).CopyTo(run);
+                }
+            }
+        }
+    }
+}
