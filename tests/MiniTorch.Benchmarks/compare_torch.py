@@ -6,6 +6,7 @@ Prints best-of-N wall time, GFLOP/s (2 per multiply-add of the mathematical defi
 zeros of transposed convolution not counted) for the same shapes as ConvBenchmarks.cs.
 """
 import argparse
+import os
 import time
 
 import torch
@@ -29,7 +30,7 @@ def row(name, fn, flops, reps=5):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=torch.get_num_threads())
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--skip-fsrcnn", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
