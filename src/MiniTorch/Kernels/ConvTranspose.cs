@@ -41,9 +41,13 @@ internal static class ConvTranspose
             var phases = Phases(g);
             // Sub-kernels packed per (group, phase) as [Cg, Kg·|taps|] so each phase is one GEMM.
             // Pooled: together they are as large as the weight, and a training step calls this per layer.
+            // Few big-side channels (8 … 32, e.g. a generator's 64→32 layer): the GEMM runs pixel-major,
+            // outᵀ[q, c] = colᵀ·Wᵀ, so the many pixels fill the micro-kernel's rows and the channels
+            // exactly its columns, instead of C_g rows padding a 14-row register tile.
+            bool pixelMajor = g.Cg >= 8 && g.Cg <= 32;
             var packed = new T[g.Groups * phases.Count][];
             for (int grp = 0; grp < g.Groups; grp++)
-                for (int ph = 0; ph < phases.Count; ph++) packed[grp * phases.Count + ph] = Pack(g, w.Span, grp, phases[ph]);
+                for (int ph = 0; ph < phases.Count; ph++) packed[grp * phases.Count + ph] = Pack(g, w.Span, grp, phases[ph], pixelMajor);
             try
             {
                 // Items: (phase, first pixel, length) within one image, or, for small images, (phase,
@@ -79,13 +83,19 @@ internal static class ConvTranspose
                     else
                         for (int i = 0; i < images; i++)
                             PhaseCols(g, p, z.Span.Slice(((p0 + i) * g.K + grp * g.Kg) * small, g.Kg * small), 0, pixels, col.AsSpan(i * pixels), len);
-                    Conv.Multiply(false, g.Cg, len, rows, packed[grp * phases.Count + ph], rows,
-                                  col.AsSpan(0, rows * len), len, false, outTile.AsSpan(0, g.Cg * len), len);
+                    if (pixelMajor)
+                        Gemm.Multiply(true, false, len, g.Cg, rows, T.One, col.AsSpan(0, rows * len), len,
+                                      packed[grp * phases.Count + ph], g.Cg, T.Zero, outTile.AsSpan(0, g.Cg * len), g.Cg);
+                    else
+                        Conv.Multiply(false, g.Cg, len, rows, packed[grp * phases.Count + ph], rows,
+                                      col.AsSpan(0, rows * len), len, false, outTile.AsSpan(0, g.Cg * len), len);
+                    // Element (c, q) of the output tile: c·len + q, or q·Cg + c when pixel-major.
+                    int ldC = pixelMajor ? 1 : len, ldP = pixelMajor ? g.Cg : 1;
                     if (images == 0)
-                        Scatter(g, p, outTile, p0, len, len, y.Span.Slice((n * g.C + grp * g.Cg) * big, g.Cg * big));
+                        Scatter(g, p, outTile, p0, len, ldC, ldP, y.Span.Slice((n * g.C + grp * g.Cg) * big, g.Cg * big));
                     else
                         for (int i = 0; i < images; i++)
-                            Scatter(g, p, outTile.AsSpan(i * pixels), 0, pixels, len, y.Span.Slice(((p0 + i) * g.C + grp * g.Cg) * big, g.Cg * big));
+                            Scatter(g, p, outTile.AsSpan(i * pixels * ldP), 0, pixels, ldC, ldP, y.Span.Slice(((p0 + i) * g.C + grp * g.Cg) * big, g.Cg * big));
                     ArrayPool<T>.Shared.Return(col);
                     ArrayPool<T>.Shared.Return(outTile);
                 });
@@ -134,7 +144,8 @@ internal static class ConvTranspose
         return ([.. taps], [.. bases]);
     }
 
-    private static T[] Pack<T>(in ConvGeometry g, ReadOnlySpan<T> w, int grp, Phase p) where T : unmanaged
+    /// <summary>The phase's sub-kernel as [Cg, rows], or as [rows, Cg] for the pixel-major GEMM.</summary>
+    private static T[] Pack<T>(in ConvGeometry g, ReadOnlySpan<T> w, int grp, Phase p, bool pixelMajor) where T : unmanaged
     {
         int th = p.TapsH.Length, tw = p.TapsW.Length, rows = g.Kg * th * tw;
         var packed = ArrayPool<T>.Shared.Rent(g.Cg * rows);
@@ -142,7 +153,10 @@ internal static class ConvTranspose
             for (int k = 0; k < g.Kg; k++)
                 for (int a = 0; a < th; a++)
                     for (int b = 0; b < tw; b++)
-                        packed[c * rows + (k * th + a) * tw + b] = w[(((grp * g.Kg + k) * g.Cg + c) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
+                    {
+                        int r = (k * th + a) * tw + b;
+                        packed[pixelMajor ? r * g.Cg + c : c * rows + r] = w[(((grp * g.Kg + k) * g.Cg + c) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
+                    }
         return packed;
     }
 
@@ -175,19 +189,18 @@ internal static class ConvTranspose
                 }
     }
 
-    /// <summary>Writes a phase tile [Cg, len] (rows ld apart) to its big positions (H0 + SH·qh, W0 + SW·qw), one phase row segment at a time.</summary>
-    private static void Scatter<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> tile, int p0, int len, int ld, Span<T> yImg) where T : unmanaged
+    /// <summary>Writes a phase tile (element (c, q) at c·ldC + q·ldP) to its big positions (H0 + SH·qh, W0 + SW·qw), one phase row segment at a time.</summary>
+    private static void Scatter<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> tile, int p0, int len, int ldC, int ldP, Span<T> yImg) where T : unmanaged
     {
         for (int c = 0; c < g.Cg; c++)
         {
-            var src = tile.Slice(c * ld, len);
+            var src = tile[(c * ldC)..];
             for (int pos = 0, pix = p0; pos < len;)
             {
                 int qh = pix / p.NW, qw0 = pix - qh * p.NW, cnt = Math.Min(p.NW - qw0, len - pos);
-                var seg = src.Slice(pos, cnt);
                 var yRow = yImg.Slice((c * g.H + p.H0 + g.SH * qh) * g.W, g.W);
-                if (g.SW == 1) seg.CopyTo(yRow.Slice(p.W0 + qw0, cnt));
-                else for (int q = 0, at = p.W0 + g.SW * qw0; q < cnt; q++, at += g.SW) yRow[at] = seg[q];
+                if (g.SW == 1 && ldP == 1) src.Slice(pos, cnt).CopyTo(yRow.Slice(p.W0 + qw0, cnt));
+                else for (int q = 0, at = p.W0 + g.SW * qw0; q < cnt; q++, at += g.SW) yRow[at] = src[(pos + q) * ldP];
                 pos += cnt; pix += cnt;
             }
         }

@@ -51,6 +51,25 @@ public class ConvFastPathTests
     [MemberData(nameof(OneChannelCases))]
     public void ConvTranspose2d_OneOutputChannel_MatchesZeroInsertion_Float32(ConvCase c) => CheckTransposed(c, DType.Float32, 2e-4);
 
+    /// <summary>Transposed convolutions with 8 … 32 big-side channels per group: the pixel-major GEMM.</summary>
+    public static TheoryData<ConvCase> PixelMajorCases => new()
+    {
+        // A generator layer: 4×4 stride 2 padding 1, 8 output channels, one big image (tiles within a phase).
+        new ConvCase(1, 1, 8, 6, 64, 70, 4, 4, 2, 2, 1, 1, 1, 1, 51),
+        // Small images batched side by side, groups 2 × 13 channels, dilation 2, stride 1.
+        new ConvCase(5, 2, 13, 3, 9, 7, 3, 3, 1, 1, 1, 2, 2, 1, 52),
+        // 32 channels (the upper bound), stride 3.
+        new ConvCase(2, 1, 32, 4, 20, 23, 3, 3, 3, 3, 1, 1, 1, 1, 53),
+    };
+
+    [Theory]
+    [MemberData(nameof(PixelMajorCases))]
+    public void ConvTranspose2d_FewChannels_PixelMajorGemm_MatchesZeroInsertion(ConvCase c)
+    {
+        CheckTransposed(c, DType.Float64, 1e-11);
+        CheckTransposed(c, DType.Float32, 2e-4);
+    }
+
     [Fact]
     public void ConvTranspose2d_OneOutputChannel_GradientsMatchTheAdjointOps()
     {
