@@ -140,7 +140,9 @@ internal static class Conv
     {
         if (m != 1)
         {
-            Gemm.Multiply(false, transB, m, n, k, T.One, a, lda, b, ldb, accumulate ? T.One : T.Zero, c, ldc);
+            // parallel: false — the convolution's own work items are the parallel split; a nested GEMM
+            // that planned for all threads would cut itself into column blocks and repack A for each.
+            Gemm.Multiply(false, transB, m, n, k, T.One, a, lda, b, ldb, accumulate ? T.One : T.Zero, c, ldc, parallel: false);
             return;
         }
         var row = c[..n];

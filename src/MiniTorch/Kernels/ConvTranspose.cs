@@ -31,7 +31,7 @@ internal static class ConvTranspose
                 int p0 = t * tile1, len = Math.Min(tile1, small - p0);
                 Gemm.Multiply(true, false, g.Cg, len, g.Kg, T.One, w.Span.Slice(grp * g.Kg * g.Cg, g.Kg * g.Cg), g.Cg,
                               z.Span.Slice((n * g.K + grp * g.Kg) * small + p0), small, T.Zero,
-                              y.Span.Slice((n * g.C + grp * g.Cg) * big + p0), big);
+                              y.Span.Slice((n * g.C + grp * g.Cg) * big + p0), big, parallel: false);
             });
         }
         else if (g.Cg == 1)
@@ -85,7 +85,7 @@ internal static class ConvTranspose
                             PhaseCols(g, p, z.Span.Slice(((p0 + i) * g.K + grp * g.Kg) * small, g.Kg * small), 0, pixels, col.AsSpan(i * pixels), len);
                     if (pixelMajor)
                         Gemm.Multiply(true, false, len, g.Cg, rows, T.One, col.AsSpan(0, rows * len), len,
-                                      packed[grp * phases.Count + ph], g.Cg, T.Zero, outTile.AsSpan(0, g.Cg * len), g.Cg);
+                                      packed[grp * phases.Count + ph], g.Cg, T.Zero, outTile.AsSpan(0, g.Cg * len), g.Cg, parallel: false);
                     else
                         Conv.Multiply(false, g.Cg, len, rows, packed[grp * phases.Count + ph], rows,
                                       col.AsSpan(0, rows * len), len, false, outTile.AsSpan(0, g.Cg * len), len);
