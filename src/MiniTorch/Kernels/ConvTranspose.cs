@@ -34,6 +34,14 @@ internal static class ConvTranspose
                               y.Span.Slice((n * g.C + grp * g.Cg) * big + p0), big, parallel: false);
             });
         }
+        else if (g.OH == 1 && g.OW == 1 && g.H == g.KH && g.W == g.KW && g.PH == 0 && g.PW == 0 && g.Groups == 1)
+        {
+            // One input pixel whose kernel copy exactly fills the output (a generator's first layer,
+            // z [N, K, 1, 1] → [N, C, k, k]): y[n, (c, i, j)] = Σ_k z[n, k]·w[k, (c, i, j)], one GEMM.
+            // The phase route would gather one valid tap per output pixel and multiply zeros for the rest.
+            int cols = g.C * g.KH * g.KW;
+            Gemm.Multiply(false, false, g.N, cols, g.K, T.One, z.Span, g.K, w.Span, cols, T.Zero, y.Span, cols);
+        }
         else if (g.Cg == 1)
             ConvTransposeOneChannel.Forward(g, Phases(g), z, w, y); // one output channel: direct dot products
         else

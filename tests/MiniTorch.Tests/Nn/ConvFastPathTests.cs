@@ -51,8 +51,8 @@ public class ConvFastPathTests
     [MemberData(nameof(OneChannelCases))]
     public void ConvTranspose2d_OneOutputChannel_MatchesZeroInsertion_Float32(ConvCase c) => CheckTransposed(c, DType.Float32, 2e-4);
 
-    /// <summary>Transposed convolutions with 8 … 32 big-side channels per group: the pixel-major GEMM.</summary>
-    public static TheoryData<ConvCase> PixelMajorCases => new()
+    /// <summary>Transposed convolutions taking the pixel-major GEMM (8 … 32 big-side channels) or the single GEMM (one input pixel).</summary>
+    public static TheoryData<ConvCase> GemmRouteCases => new()
     {
         // A generator layer: 4×4 stride 2 padding 1, 8 output channels, one big image (tiles within a phase).
         new ConvCase(1, 1, 8, 6, 64, 70, 4, 4, 2, 2, 1, 1, 1, 1, 51),
@@ -60,11 +60,15 @@ public class ConvFastPathTests
         new ConvCase(5, 2, 13, 3, 9, 7, 3, 3, 1, 1, 1, 2, 2, 1, 52),
         // 32 channels (the upper bound), stride 3.
         new ConvCase(2, 1, 32, 4, 20, 23, 3, 3, 3, 3, 1, 1, 1, 1, 53),
+        // One input pixel filling a 4×4 output (a generator's first layer): the single-GEMM route.
+        new ConvCase(3, 1, 9, 7, 4, 4, 4, 4, 1, 1, 0, 0, 1, 1, 54),
+        // The same with a non-square kernel and stride 2 (stride does not matter for one pixel).
+        new ConvCase(2, 1, 5, 6, 3, 5, 3, 5, 2, 2, 0, 0, 1, 1, 55),
     };
 
     [Theory]
-    [MemberData(nameof(PixelMajorCases))]
-    public void ConvTranspose2d_FewChannels_PixelMajorGemm_MatchesZeroInsertion(ConvCase c)
+    [MemberData(nameof(GemmRouteCases))]
+    public void ConvTranspose2d_PixelMajorAndSinglePixelRoutes_MatchZeroInsertion(ConvCase c)
     {
         CheckTransposed(c, DType.Float64, 1e-11);
         CheckTransposed(c, DType.Float32, 2e-4);
