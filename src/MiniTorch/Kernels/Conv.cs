@@ -26,15 +26,30 @@ internal static class Conv
     public static void Forward<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int pixels = g.OH * g.OW, rows = g.Cg * g.KH * g.KW, plane = g.H * g.W;
+        int pixels = g.OH * g.OW, rows = g.Cg * g.KH * g.KW;
         // A 1×1 kernel with unit stride and no padding reads the image itself as the column matrix.
         bool direct = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.H == g.OH && g.W == g.OW;
-        int tile = TileLength(rows, pixels), tiles = (pixels + tile - 1) / tile;
-        if (!direct && pixels * 2 <= tile && g.N > 1)
+        int tile = TileLength(rows, pixels);
+        // The weights as [rows, K] per group, once per call: GEMM then packs them with contiguous
+        // copies (transA) for every tile instead of gathering element by element.
+        var wT = ArrayPool<T>.Shared.Rent(g.K * rows);
+        try
         {
-            ForwardImages(g, x, w, bias, y, tile / pixels);
-            return;
+            for (int grp = 0; grp < g.Groups; grp++)
+                for (int k = 0; k < g.Kg; k++)
+                    for (int r = 0; r < rows; r++)
+                        wT[grp * g.Kg * rows + r * g.Kg + k] = w.Span[(grp * g.Kg + k) * rows + r];
+            if (!direct && pixels * 2 <= tile && g.N > 1) ForwardImages(g, x, w, wT, bias, y, tile / pixels);
+            else ForwardTiles(g, x, w, wT, bias, y, tile, direct);
         }
+        finally { ArrayPool<T>.Shared.Return(wT); }
+    }
+
+    private static void ForwardTiles<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, T[] wT, ReadOnlyMemory<T> bias, Memory<T> y, int tile, bool direct)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int pixels = g.OH * g.OW, rows = g.Cg * g.KH * g.KW, plane = g.H * g.W;
+        int tiles = (pixels + tile - 1) / tile;
         For(g.N * g.Groups * tiles, 2L * g.N * g.K * pixels * rows, item =>
         {
             int t = item % tiles, grp = item / tiles % g.Groups, n = item / tiles / g.Groups;
@@ -42,13 +57,14 @@ internal static class Conv
             var xImg = x.Span.Slice((n * g.C + grp * g.Cg) * plane, g.Cg * plane);
             var wG = w.Span.Slice(grp * g.Kg * rows, g.Kg * rows);
             var yTile = y.Span.Slice((n * g.K + grp * g.Kg) * pixels + p0);
+            var wTG = wT.AsSpan(grp * g.Kg * rows, g.Kg * rows);
             if (direct)
-                Multiply(false, g.Kg, len, rows, wG, rows, xImg.Slice(p0), pixels, false, yTile, pixels);
+                MultiplyWeights(g.Kg, len, rows, wG, wTG, xImg.Slice(p0), pixels, yTile, pixels);
             else
             {
                 var col = ArrayPool<T>.Shared.Rent(rows * len);
                 Im2Col(g, xImg, p0, len, col.AsSpan(0, rows * len));
-                Multiply(false, g.Kg, len, rows, wG, rows, col.AsSpan(0, rows * len), len, false, yTile, pixels);
+                MultiplyWeights(g.Kg, len, rows, wG, wTG, col.AsSpan(0, rows * len), len, yTile, pixels);
                 ArrayPool<T>.Shared.Return(col);
             }
             if (!bias.IsEmpty)
@@ -62,7 +78,7 @@ internal static class Conv
     /// GEMM multiplies the weights by many columns (packing the weights once per tile, not per
     /// image); the result goes through a tile-sized buffer into each image's output planes.
     /// </summary>
-    private static void ForwardImages<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y, int perTile)
+    private static void ForwardImages<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, T[] wT, ReadOnlyMemory<T> bias, Memory<T> y, int perTile)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int pixels = g.OH * g.OW, rows = g.Cg * g.KH * g.KW, plane = g.H * g.W;
@@ -75,7 +91,8 @@ internal static class Conv
             var outTile = ArrayPool<T>.Shared.Rent(g.Kg * len);
             for (int i = 0; i < count; i++)
                 Im2Col(g, x.Span.Slice(((n0 + i) * g.C + grp * g.Cg) * plane, g.Cg * plane), 0, pixels, col.AsSpan(i * pixels), ld: len);
-            Multiply(false, g.Kg, len, rows, w.Span.Slice(grp * g.Kg * rows, g.Kg * rows), rows, col.AsSpan(0, rows * len), len, false, outTile.AsSpan(0, g.Kg * len), len);
+            MultiplyWeights(g.Kg, len, rows, w.Span.Slice(grp * g.Kg * rows, g.Kg * rows), wT.AsSpan(grp * g.Kg * rows, g.Kg * rows),
+                            col.AsSpan(0, rows * len), len, outTile.AsSpan(0, g.Kg * len), len);
             for (int i = 0; i < count; i++)
                 for (int k = 0; k < g.Kg; k++)
                 {
@@ -128,6 +145,14 @@ internal static class Conv
                         pos += cnt; pix += cnt;
                     }
                 }
+    }
+
+    /// <summary>C = W·B for a group's weights W [m, k], given also as Wᵀ [k, m] (what GEMM packs fastest).</summary>
+    private static void MultiplyWeights<T>(int m, int n, int k, ReadOnlySpan<T> w, ReadOnlySpan<T> wT, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m == 1) Multiply(false, m, n, k, w, k, b, ldb, false, c, ldc);
+        else Gemm.Multiply(true, false, m, n, k, T.One, wT, m, b, ldb, T.Zero, c, ldc, parallel: false);
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ internal static class ConvTranspose
         else
         {
             var phases = Phases(g);
-            // Sub-kernels packed per (group, phase) as [Cg, Kg·|taps|] so each phase is one GEMM.
+            // Sub-kernels packed per (group, phase) as [Kg·|taps|, Cg] so each phase is one GEMM.
             // Pooled: together they are as large as the weight, and a training step calls this per layer.
             // Few big-side channels (8 … 32, e.g. a generator's 64→32 layer): the GEMM runs pixel-major,
             // outᵀ[q, c] = colᵀ·Wᵀ, so the many pixels fill the micro-kernel's rows and the channels
@@ -55,7 +55,7 @@ internal static class ConvTranspose
             bool pixelMajor = g.Cg >= 8 && g.Cg <= 32;
             var packed = new T[g.Groups * phases.Count][];
             for (int grp = 0; grp < g.Groups; grp++)
-                for (int ph = 0; ph < phases.Count; ph++) packed[grp * phases.Count + ph] = Pack(g, w.Span, grp, phases[ph], pixelMajor);
+                for (int ph = 0; ph < phases.Count; ph++) packed[grp * phases.Count + ph] = Pack(g, w.Span, grp, phases[ph]);
             try
             {
                 // Items: (phase, first pixel, length) within one image, or, for small images, (phase,
@@ -95,8 +95,9 @@ internal static class ConvTranspose
                         Gemm.Multiply(true, false, len, g.Cg, rows, T.One, col.AsSpan(0, rows * len), len,
                                       packed[grp * phases.Count + ph], g.Cg, T.Zero, outTile.AsSpan(0, g.Cg * len), g.Cg, parallel: false);
                     else
-                        Conv.Multiply(false, g.Cg, len, rows, packed[grp * phases.Count + ph], rows,
-                                      col.AsSpan(0, rows * len), len, false, outTile.AsSpan(0, g.Cg * len), len);
+                        // The sub-kernel is stored [rows, Cg], so GEMM packs it with contiguous copies (transA).
+                        Gemm.Multiply(true, false, g.Cg, len, rows, T.One, packed[grp * phases.Count + ph], g.Cg,
+                                      col.AsSpan(0, rows * len), len, T.Zero, outTile.AsSpan(0, g.Cg * len), len, parallel: false);
                     // Element (c, q) of the output tile: c·len + q, or q·Cg + c when pixel-major.
                     int ldC = pixelMajor ? 1 : len, ldP = pixelMajor ? g.Cg : 1;
                     if (images == 0)
@@ -152,8 +153,8 @@ internal static class ConvTranspose
         return ([.. taps], [.. bases]);
     }
 
-    /// <summary>The phase's sub-kernel as [Cg, rows], or as [rows, Cg] for the pixel-major GEMM.</summary>
-    private static T[] Pack<T>(in ConvGeometry g, ReadOnlySpan<T> w, int grp, Phase p, bool pixelMajor) where T : unmanaged
+    /// <summary>The phase's sub-kernel as [rows, Cg] (rows = (k, a, b)): GEMM reads it as op(A) = its transpose, or as B when pixel-major.</summary>
+    private static T[] Pack<T>(in ConvGeometry g, ReadOnlySpan<T> w, int grp, Phase p) where T : unmanaged
     {
         int th = p.TapsH.Length, tw = p.TapsW.Length, rows = g.Kg * th * tw;
         var packed = ArrayPool<T>.Shared.Rent(g.Cg * rows);
@@ -163,7 +164,7 @@ internal static class ConvTranspose
                     for (int b = 0; b < tw; b++)
                     {
                         int r = (k * th + a) * tw + b;
-                        packed[pixelMajor ? r * g.Cg + c : c * rows + r] = w[(((grp * g.Kg + k) * g.Cg + c) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
+                        packed[r * g.Cg + c] = w[(((grp * g.Kg + k) * g.Cg + c) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
                     }
         return packed;
     }
