@@ -1,0 +1,33 @@
+using System.Numerics;
+using MiniTorch.Autograd;
+using MiniTorch.Kernels;
+
+namespace MiniTorch.Functions;
+
+/// <summary>Leaky ReLU: x where x &gt; 0, otherwise negativeSlope·x.</summary>
+/// <remarks>
+/// ∂/∂x = g where x &gt; 0, else g·negativeSlope — so at exactly 0 the slope applies, as in
+/// PyTorch's <c>leaky_relu_backward</c> (<c>self &gt; 0 ? grad : grad * negval</c>). The local slope
+/// is a constant of x, so the backward is linear in g and its own derivative with respect to x is 0.
+/// </remarks>
+internal sealed class LeakyReluBackward0 : Function
+{
+    private Tensor _x = null!;
+    private double _slope;
+    public override string Name => "LeakyReluBackward0";
+
+    public static Tensor Apply(Tensor x, double negativeSlope) =>
+        new LeakyReluBackward0 { _x = x, _slope = negativeSlope }.Record(Map.Unary(x, new Kernel(negativeSlope, keepValue: true)), x);
+
+    protected internal override Tensor?[] Backward(Tensor g) => [g * Map.Unary(_x, new Kernel(_slope, keepValue: false))];
+
+    private readonly struct Kernel(double slope, bool keepValue) : IUnaryKernel
+    {
+        public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            // The slope is rounded to the element type first, as PyTorch's negval.to<scalar_t>().
+            var s = T.CreateChecked(slope);
+            if (keepValue) Activation.LeakyRelu(x, s, y); else Activation.LeakyReluSlope(x, s, y);
+        }
+    }
+}

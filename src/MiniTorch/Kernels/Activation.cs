@@ -1,0 +1,48 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>Span kernels for piecewise-linear activations (destination last).</summary>
+internal static class Activation
+{
+    /// <summary>y = x &gt; 0 ? x : x·slope (PyTorch's <c>leaky_relu</c> kernel; NaN stays NaN).</summary>
+    public static void LeakyRelu<T>(ReadOnlySpan<T> x, T slope, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        => Select(x, slope, y, keepValue: true);
+
+    /// <summary>y = x &gt; 0 ? 1 : slope: the local slope that the backward multiplies the gradient by.</summary>
+    public static void LeakyReluSlope<T>(ReadOnlySpan<T> x, T slope, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        => Select(x, slope, y, keepValue: false);
+
+    // One loop for both: with keepValue, positive lanes keep x and the others get x·slope;
+    // without, positive lanes get 1 and the others slope.
+    private static void Select<T>(ReadOnlySpan<T> x, T slope, Span<T> y, bool keepValue) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (y.Length != x.Length) throw new ArgumentException("destination length must match the source");
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            var s = Vector512.Create(slope);
+            var one = Vector512<T>.One;
+            for (; i <= x.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var v = Vector512.Create(x[i..]);
+                var pos = Vector512.GreaterThan(v, Vector512<T>.Zero);
+                (keepValue ? Vector512.ConditionalSelect(pos, v, v * s) : Vector512.ConditionalSelect(pos, one, s)).CopyTo(y[i..]);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            var s = Vector256.Create(slope);
+            var one = Vector256<T>.One;
+            for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                var v = Vector256.Create(x[i..]);
+                var pos = Vector256.GreaterThan(v, Vector256<T>.Zero);
+                (keepValue ? Vector256.ConditionalSelect(pos, v, v * s) : Vector256.ConditionalSelect(pos, one, s)).CopyTo(y[i..]);
+            }
+        }
+        for (; i < x.Length; i++)
+            y[i] = x[i] > T.Zero ? (keepValue ? x[i] : T.One) : (keepValue ? x[i] * slope : slope);
+    }
+}
