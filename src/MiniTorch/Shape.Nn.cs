@@ -29,12 +29,19 @@ public static partial class Shape
             throw new ArgumentException($"Expected more than 1 value per channel when training, got input size torch.Size({Format(input)})");
     }
 
-    /// <summary>Checks that a loss target has the input's shape (PyTorch requires equal sizes for these losses).</summary>
-    public static void CheckLossTarget(string loss, ReadOnlySpan<int> input, ReadOnlySpan<int> target)
+    /// <summary>binary_cross_entropy requires a target of the input's size (PyTorch's message).</summary>
+    public static void CheckBceTarget(ReadOnlySpan<int> input, ReadOnlySpan<int> target)
     {
         if (!Equal(input, target))
             throw new ArgumentException(
-                $"{loss}: Using a target size ({Format(target)}) that is different to the input size ({Format(input)}) is not supported. Please ensure they have the same size.");
+                $"Using a target size ({Format(target)}) that is different to the input size ({Format(input)}) is deprecated. Please ensure they have the same size.");
+    }
+
+    /// <summary>binary_cross_entropy_with_logits requires a target of the input's size (PyTorch's message).</summary>
+    public static void CheckBceWithLogitsTarget(ReadOnlySpan<int> input, ReadOnlySpan<int> target)
+    {
+        if (!Equal(input, target))
+            throw new ArgumentException($"Target size ({Format(target)}) must be the same as input size ({Format(input)})");
     }
 
     /// <summary>The shape after merging dimensions <paramref name="startDim"/>..<paramref name="endDim"/> into one, as <c>flatten</c>.</summary>

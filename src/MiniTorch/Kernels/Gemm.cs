@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace MiniTorch.Kernels;
 
@@ -7,33 +7,112 @@ namespace MiniTorch.Kernels;
 /// General matrix multiply on row-major spans: C = α·op(A)·op(B) + β·C, where op(A) is m×k and
 /// op(B) is k×n. <c>lda</c>, <c>ldb</c>, <c>ldc</c> are row strides of the stored matrices.
 /// </summary>
-internal static class Gemm
+/// <remarks>
+/// The classic Goto/BLIS structure: C is cut into NC-wide column blocks and k into KC-deep slices;
+/// each kc×nc slice of op(B) is packed once into NR-wide panels (sized to stay in the last-level
+/// cache), each mc×kc block of op(A) is packed into MR-high panels (sized for L2), and a register
+/// micro-kernel multiplies one A panel by one B panel (the B panel, kc×NR, stays in L1).
+/// Transposes only change how the packing reads, so no whole matrix is ever copied.
+/// <para>
+/// Threads split the output into blocks, never k: every element of C is accumulated over the same
+/// k-slices in the same order whatever the thread count, so results are bitwise reproducible.
+/// β = 0 never reads C (NaNs in it do not propagate), and k = 0 or α = 0 just scales C by β.
+/// </para>
+/// </remarks>
+internal static partial class Gemm
 {
+    /// <summary>Below this many multiply-adds waking threads costs more than it saves.</summary>
+    private const long ParallelThreshold = 1L << 20;
+
+    /// <summary>The micro-kernel flavour (tests select each one; production uses <see cref="Best"/>).</summary>
+    internal enum Kernel { Scalar, Vector256, Vector512 }
+
+    /// <summary>The widest micro-kernel this CPU accelerates.</summary>
+    internal static readonly Kernel Best =
+        Vector512.IsHardwareAccelerated ? Kernel.Vector512 : Vector256.IsHardwareAccelerated ? Kernel.Vector256 : Kernel.Scalar;
+
     public static void Multiply<T>(bool transA, bool transB, int m, int n, int k, T alpha,
                                    ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
                                    T beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+        => Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, parallel: true);
+
+    /// <summary>As above; <paramref name="parallel"/> = false keeps the call on the calling thread.</summary>
+    public static unsafe void Multiply<T>(bool transA, bool transB, int m, int n, int k, T alpha,
+                                          ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+                                          T beta, Span<T> c, int ldc, bool parallel) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (m == 0 || n == 0) return;
-        var row = new T[n];
-        var bRow = transB ? new T[n] : null;
+        Check(nameof(a), a.Length, transA ? k : m, transA ? m : k, lda);
+        Check(nameof(b), b.Length, transB ? n : k, transB ? k : n, ldb);
+        Check(nameof(c), c.Length, m, n, ldc);
+        fixed (T* pa = a, pb = b, pc = c)
+            Run(Best, parallel, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+    }
+
+    /// <summary>
+    /// Pointer form for callers that already hold pinned memory (e.g. convolution tiles). The
+    /// matrices must not overlap C.
+    /// </summary>
+    public static unsafe void Multiply<T>(bool transA, bool transB, int m, int n, int k, T alpha,
+                                          T* a, int lda, T* b, int ldb, T beta, T* c, int ldc,
+                                          bool parallel = true) where T : unmanaged, IFloatingPointIeee754<T>
+        => Run(Best, parallel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    /// <summary>Checks that a rows×cols matrix with row stride ld fits in a span of the given length.</summary>
+    private static void Check(string name, int length, int rows, int cols, int ld)
+    {
+        if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(name, $"GEMM sizes must be non-negative, got {rows}x{cols}");
+        if (rows == 0 || cols == 0) return;
+        if (ld < cols) throw new ArgumentOutOfRangeException(name, $"leading dimension {ld} of {name} is smaller than its {cols} columns");
+        if ((long)(rows - 1) * ld + cols > length)
+            throw new ArgumentException($"{name} holds {length} elements, too few for a {rows}x{cols} matrix with leading dimension {ld}", name);
+    }
+
+    /// <summary>The driver, with the micro-kernel chosen explicitly (tests run every flavour).</summary>
+    internal static unsafe void Run<T>(Kernel kernel, bool parallel, bool transA, bool transB, int m, int n, int k, T alpha,
+                                       T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0 || alpha == T.Zero)
+        {
+            Scale(m, n, beta, c, ldc);
+            return;
+        }
+        int threads = parallel && (long)m * n * k >= ParallelThreshold ? Threading.NumThreads : 1;
+        var job = new GemmJob<T>(Blocking.Of<T>(kernel), threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        job.Run();
+    }
+
+    /// <summary>C = β·C, with β = 0 writing zeros (BLAS semantics: C is then not read).</summary>
+    private static unsafe void Scale<T>(int m, int n, T beta, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         for (int i = 0; i < m; i++)
         {
-            Array.Clear(row);
-            for (int p = 0; p < k; p++)
+            var row = new Span<T>(c + i * ldc, n);
+            if (beta == T.Zero) row.Clear();
+            else if (beta != T.One) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+        }
+    }
+
+    /// <summary>Register tile (MR×NR) and cache blocks (KC, MC, NC) for one element type and kernel.</summary>
+    internal readonly record struct Blocking(Kernel Kernel, int MR, int NR, int KC, int MC, int NC)
+    {
+        public static unsafe Blocking Of<T>(Kernel kernel) where T : unmanaged
+        {
+            int size = sizeof(T);
+            var (mr, nr) = kernel switch
             {
-                T aip = transA ? a[p * lda + i] : a[i * lda + p];
-                ReadOnlySpan<T> bp;
-                if (transB) { for (int j = 0; j < n; j++) bRow![j] = b[j * ldb + p]; bp = bRow; }
-                else bp = b.Slice(p * ldb, n);
-                TensorPrimitives.MultiplyAdd(bp, aip, row, row);
-            }
-            var ci = c.Slice(i * ldc, n);
-            if (beta == T.Zero) TensorPrimitives.Multiply(row, alpha, ci);
-            else
-            {
-                TensorPrimitives.Multiply(ci, beta, ci);
-                TensorPrimitives.MultiplyAdd(row, alpha, ci, ci);
-            }
+                Kernel.Vector512 => (14, 2 * 64 / size),
+                Kernel.Vector256 => (6, 2 * 32 / size),
+                _ => (4, 4),
+            };
+            // A kc×NR panel of B is reused by every A panel of the block: it gets half of L1, the
+            // streamed A panel and C tile share the rest.
+            int kc = Math.Clamp(CacheInfo.L1 / 2 / (nr * size), 64, 512) / 8 * 8;
+            // The packed mc×kc block of A is reused for every B panel: half of L2.
+            int mc = Math.Max(mr, CacheInfo.L2 / 2 / (kc * size) / mr * mr);
+            // The packed kc×nc slice of B is shared by all cores: half of the last-level cache.
+            int nc = Math.Max(nr, CacheInfo.L3 / 2 / (kc * size) / nr * nr);
+            return new Blocking(kernel, mr, nr, kc, mc, nc);
         }
     }
 }

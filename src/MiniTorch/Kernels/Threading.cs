@@ -1,13 +1,30 @@
+using System.Runtime.ExceptionServices;
+
 namespace MiniTorch.Kernels;
 
 /// <summary>
 /// Runs independent work items on up to <see cref="NumThreads"/> threads. Calls made from inside a
 /// work item run serially on the calling thread, so kernels that nest never oversubscribe the cores.
 /// </summary>
+/// <remarks>
+/// The workers are persistent threads, woken per parallel region: a GEMM issues a couple of regions
+/// per k-block, and starting tasks or threads each time would cost more than a small block computes.
+/// Items are handed out one by one from a shared counter, so uneven items still balance.
+/// Only one parallel region runs at a time; a second caller that finds the pool busy runs its items
+/// serially rather than queueing more threads than there are cores.
+/// </remarks>
 internal static class Threading
 {
     private static int _numThreads = DefaultThreads();
     [ThreadStatic] private static bool _inside;
+
+    private static readonly object Gate = new();
+    private static Worker[] _workers = [];
+    private static readonly ManualResetEventSlim Done = new(false, 2000);
+    // The current region, read by the workers after they are woken.
+    private static Action<int>? _body;
+    private static int _count, _next, _pending;
+    private static ExceptionDispatchInfo? _error;
 
     public static int NumThreads
     {
@@ -26,22 +43,80 @@ internal static class Threading
     public static void For(int count, Action<int> body)
     {
         int threads = Math.Min(_numThreads, count);
-        if (_inside || threads <= 1)
+        if (_inside || threads <= 1 || !Monitor.TryEnter(Gate))
         {
-            for (int i = 0; i < count; i++) body(i);
+            Serial(count, body);
             return;
         }
-        int next = -1;
-        void Worker()
+        try
         {
-            bool was = _inside;
+            EnsureWorkers(threads - 1);
+            _body = body;
+            _count = count;
+            _next = -1;
+            _error = null;
+            _pending = threads - 1;
+            Done.Reset();
+            for (int t = 0; t < threads - 1; t++) _workers[t].Wake.Set();
             _inside = true;
-            try { for (int i; (i = Interlocked.Increment(ref next)) < count;) body(i); }
-            finally { _inside = was; }
+            try { RunItems(); }
+            finally { _inside = false; }
+            Done.Wait();
+            _body = null;
+            _error?.Throw();
         }
-        var tasks = new Task[threads - 1];
-        for (int t = 0; t < tasks.Length; t++) tasks[t] = Task.Factory.StartNew(Worker, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        Worker();
-        Task.WaitAll(tasks);
+        finally { Monitor.Exit(Gate); }
+    }
+
+    private static void Serial(int count, Action<int> body)
+    {
+        bool was = _inside;
+        _inside = true;
+        try { for (int i = 0; i < count; i++) body(i); }
+        finally { _inside = was; }
+    }
+
+    private static void RunItems()
+    {
+        var body = _body!;
+        try { for (int i; (i = Interlocked.Increment(ref _next)) < _count;) body(i); }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            _next = int.MaxValue - 1024; // the others stop taking items
+        }
+    }
+
+    private static void EnsureWorkers(int n)
+    {
+        if (_workers.Length >= n) return;
+        var grown = new Worker[n];
+        Array.Copy(_workers, grown, _workers.Length);
+        for (int t = _workers.Length; t < n; t++) grown[t] = new Worker(t);
+        _workers = grown;
+    }
+
+    private sealed class Worker
+    {
+        // Spins briefly before sleeping: regions of one GEMM follow each other within microseconds.
+        public readonly ManualResetEventSlim Wake = new(false, 2000);
+
+        public Worker(int index)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"MiniTorch worker {index + 1}" };
+            thread.Start();
+        }
+
+        private void Loop()
+        {
+            _inside = true;
+            while (true)
+            {
+                Wake.Wait();
+                Wake.Reset();
+                RunItems();
+                if (Interlocked.Decrement(ref _pending) == 0) Done.Set();
+            }
+        }
     }
 }

@@ -1,0 +1,58 @@
+using MiniTorch.Autograd;
+using MiniTorch.Kernels;
+
+namespace MiniTorch.Functions;
+
+/// <summary>Element-wise binary cross-entropy between probabilities x and targets y, logs clamped at −100.</summary>
+/// <remarks>
+/// ℓ = −w·(y·max(ln x, −100) + (1 − y)·max(ln(1 − x), −100)). As in PyTorch,
+/// ∂ℓ/∂x = g·w·(x − y)/max(x(1 − x), 1e−12), which stays finite at x = 0 and x = 1 where the
+/// derivative of the clamped logs would give 0·∞, and ∂ℓ/∂y = g·w·(max(ln(1 − x), −100) − max(ln x, −100)).
+/// Both are written in differentiable tensor operations, so gradients of gradients work.
+/// The weight is a constant (PyTorch does not differentiate it either).
+/// </remarks>
+internal sealed class BinaryCrossEntropyBackward0 : Function
+{
+    private const double LogClamp = -100, Epsilon = 1e-12;
+    private Tensor _x = null!, _y = null!;
+    private Tensor? _w;
+    public override string Name => "BinaryCrossEntropyBackward0";
+
+    public static Tensor Apply(Tensor x, Tensor y, Tensor? weight)
+    {
+        if (x.Numel > 0)
+        {
+            var values = x.Detach().Contiguous();
+            double lo = values.DType == DType.Float32 ? System.Numerics.Tensors.TensorPrimitives.Min(values.Span<float>()) : System.Numerics.Tensors.TensorPrimitives.Min(values.Span<double>());
+            double hi = values.DType == DType.Float32 ? System.Numerics.Tensors.TensorPrimitives.Max(values.Span<float>()) : System.Numerics.Tensors.TensorPrimitives.Max(values.Span<double>());
+            if (!(lo >= 0 && hi <= 1)) throw new ArgumentException("all elements of input should be between 0 and 1");
+        }
+        var w = weight?.Detach();
+        Tensor loss;
+        using (Torch.NoGrad())
+        {
+            // PyTorch's kernel: (y − 1)·max(ln(1 − x), −100) − y·max(ln x, −100).
+            loss = (y - 1) * ClampedLog(1 - x) - y * ClampedLog(x);
+            if (w is not null) loss = loss * w;
+        }
+        return new BinaryCrossEntropyBackward0 { _x = x, _y = y, _w = w }.Record(loss, x, y);
+    }
+
+    private static Tensor ClampedLog(Tensor t) => Map.Binary(Map.Unary(t, new Elementwise.Log()), Torch.Scalar(LogClamp, t.DType), new Elementwise.Maximum());
+
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        Tensor? gx = null, gy = null;
+        if (NeedsGrad(0))
+        {
+            gx = g * (_x - _y) / (_x * (1 - _x)).Clamp(min: Epsilon);
+            if (_w is not null) gx = gx * _w;
+        }
+        if (NeedsGrad(1))
+        {
+            gy = g * ((1 - _x).Log().Clamp(min: LogClamp) - _x.Log().Clamp(min: LogClamp));
+            if (_w is not null) gy = gy * _w;
+        }
+        return [gx, gy];
+    }
+}

@@ -1,0 +1,131 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace MiniTorch.IO;
+
+/// <summary>
+/// Netpbm graymaps: binary P5 and ASCII P2, maxval 1 to 65535 (16-bit samples big-endian, as the
+/// format specifies). Images are float32 tensors [1, H, W] with values in [0, 1] (sample / maxval).
+/// </summary>
+/// <remarks>
+/// The header is "P5" or "P2", then width, height and maxval separated by whitespace, with
+/// '#' comments running to the end of a line; P5 has exactly one whitespace byte before the raster.
+/// Malformed files throw <see cref="InvalidDataException"/>; the raster size is checked against
+/// the file length before anything is allocated.
+/// </remarks>
+public static class Pgm
+{
+    /// <summary>The largest image (width × height) the reader accepts.</summary>
+    public const long MaxPixels = 1L << 28;
+
+    /// <summary>Whether <paramref name="data"/> starts like a P2 or P5 graymap.</summary>
+    public static bool HasSignature(ReadOnlySpan<byte> data) =>
+        data.Length >= 3 && data[0] == 'P' && data[1] is (byte)'2' or (byte)'5' && IsSpace(data[2]);
+
+    /// <summary>Loads a PGM file as a float32 tensor [1, H, W] in [0, 1].</summary>
+    public static Tensor Load(string path) => Decode(File.ReadAllBytes(path));
+
+    /// <summary>Decodes PGM bytes into a float32 tensor [1, H, W] in [0, 1].</summary>
+    public static Tensor Decode(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 2 || data[0] != 'P' || data[1] is not ((byte)'2' or (byte)'5'))
+            throw new InvalidDataException("not a PGM file: expected the magic number P2 or P5");
+        bool binary = data[1] == '5';
+        int pos = 2;
+        long width = ReadNumber(data, ref pos, "width"), height = ReadNumber(data, ref pos, "height"), maxval = ReadNumber(data, ref pos, "maxval");
+        if (width == 0 || height == 0) throw new InvalidDataException($"PGM has invalid dimensions {width}x{height}");
+        if (width * height > MaxPixels) throw new InvalidDataException($"PGM dimensions {width}x{height} exceed the limit of {MaxPixels} pixels");
+        if (maxval is < 1 or > 65535) throw new InvalidDataException($"PGM maxval {maxval} is out of range (1 to 65535)");
+        int n = (int)(width * height);
+        if (pos >= data.Length || !IsSpace(data[pos])) throw new InvalidDataException("PGM header must end with a whitespace character before the raster");
+        pos++;
+        float[] values;
+        if (binary)
+        {
+            int sampleBytes = maxval < 256 ? 1 : 2;
+            if ((long)n * sampleBytes > data.Length - pos)
+                throw new InvalidDataException($"PGM raster is truncated: {width}x{height} needs {(long)n * sampleBytes} bytes, {data.Length - pos} remain");
+            values = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                int v = sampleBytes == 1 ? data[pos + i] : BinaryPrimitives.ReadUInt16BigEndian(data[(pos + 2 * i)..]);
+                values[i] = Check(v, maxval, i);
+            }
+        }
+        else
+        {
+            // Each ASCII sample takes at least one digit and one separator (bar the last).
+            if (2L * n - 1 > data.Length - pos + 1) throw new InvalidDataException($"PGM raster is truncated: {width}x{height} samples cannot fit in the {data.Length - pos} remaining bytes");
+            values = new float[n];
+            for (int i = 0; i < n; i++) values[i] = Check(ReadNumber(data, ref pos, "sample"), maxval, i);
+        }
+        return new Tensor(new Storage.TensorStorage<float>(values), [1, (int)height, (int)width]);
+    }
+
+    private static float Check(long v, long maxval, int i)
+    {
+        if (v > maxval) throw new InvalidDataException($"PGM sample {i} has value {v} above maxval {maxval}");
+        return v / (float)maxval;
+    }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0B or 0x0C;
+
+    private static long ReadNumber(ReadOnlySpan<byte> data, ref int pos, string what)
+    {
+        while (pos < data.Length)
+        {
+            if (IsSpace(data[pos])) pos++;
+            else if (data[pos] == '#') { while (pos < data.Length && data[pos] != '\n' && data[pos] != '\r') pos++; }
+            else break;
+        }
+        int start = pos;
+        long v = 0;
+        while (pos < data.Length && data[pos] is >= (byte)'0' and <= (byte)'9')
+        {
+            v = v * 10 + (data[pos++] - '0');
+            if (v > int.MaxValue) throw new InvalidDataException($"PGM {what} is too large");
+        }
+        if (pos == start) throw new InvalidDataException(pos >= data.Length ? $"PGM file ends before its {what}" : $"PGM {what} expected at byte {pos}, found 0x{data[pos]:X2}");
+        return v;
+    }
+
+    /// <summary>
+    /// Saves a [1, H, W] or [H, W] tensor with values in [0, 1] as a PGM file (P5 by default, P2 when
+    /// <paramref name="binary"/> is false), atomically. Samples are <c>floor(clamp(x·maxval + 0.5, 0, maxval))</c>.
+    /// </summary>
+    public static void Save(Tensor image, string path, bool binary = true, int maxval = 255)
+    {
+        var bytes = Encode(image, binary, maxval);
+        AtomicFile.Write(path, s => s.Write(bytes));
+    }
+
+    /// <summary>Encodes a [1, H, W] or [H, W] tensor as PGM bytes (see <see cref="Save"/>).</summary>
+    public static byte[] Encode(Tensor image, bool binary = true, int maxval = 255)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (maxval is < 1 or > 65535) throw new ArgumentOutOfRangeException(nameof(maxval), $"PGM maxval must be in 1 to 65535, got {maxval}");
+        var (h, w) = Shape.GrayImage(image.ShapeRef);
+        var samples = ImageIO.Quantize(image.Reshape(h * w), maxval);
+        var sb = new StringBuilder($"P{(binary ? 5 : 2)}\n{w} {h}\n{maxval}\n");
+        if (binary)
+        {
+            var header = Encoding.ASCII.GetBytes(sb.ToString());
+            int sampleBytes = maxval < 256 ? 1 : 2;
+            var result = new byte[header.Length + samples.Length * sampleBytes];
+            header.CopyTo(result, 0);
+            for (int i = 0; i < samples.Length; i++)
+                if (sampleBytes == 1) result[header.Length + i] = (byte)samples[i];
+                else BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(header.Length + 2 * i), (ushort)samples[i]);
+            return result;
+        }
+        // P2 lines should stay under 70 characters; one image row per line, wrapped every 12 samples.
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                sb.Append(samples[y * w + x].ToString(CultureInfo.InvariantCulture));
+                sb.Append(x == w - 1 || x % 12 == 11 ? '\n' : ' ');
+            }
+        return Encoding.ASCII.GetBytes(sb.ToString());
+    }
+}

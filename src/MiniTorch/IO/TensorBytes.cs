@@ -1,0 +1,57 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using MiniTorch.Storage;
+
+namespace MiniTorch.IO;
+
+/// <summary>
+/// Moves tensor elements to and from little-endian bytes (the byte order of safetensors and of
+/// '&lt;f4'/'&lt;f8' .npy files), in row-major order, whatever the tensor's strides.
+/// </summary>
+internal static class TensorBytes
+{
+    public static int ElementSize(DType dtype) => dtype == DType.Float64 ? 8 : 4;
+
+    /// <summary>Writes the elements of <paramref name="tensor"/> in C order, little-endian.</summary>
+    public static void Write(Stream stream, Tensor tensor)
+    {
+        var c = tensor.Detach().Contiguous();
+        if (c.DType == DType.Float32) WriteSpan(stream, c.Span<float>());
+        else WriteSpan(stream, c.Span<double>());
+    }
+
+    private static void WriteSpan<T>(Stream stream, Span<T> values) where T : unmanaged
+    {
+        if (BitConverter.IsLittleEndian) { stream.Write(MemoryMarshal.AsBytes(values)); return; }
+        var swapped = values.ToArray();
+        Swap<T>(MemoryMarshal.AsBytes(swapped.AsSpan()));
+        stream.Write(MemoryMarshal.AsBytes(swapped.AsSpan()));
+    }
+
+    /// <summary>
+    /// Reads <c>numel(shape)</c> elements. The caller has already checked that the stream holds
+    /// that many bytes, so the allocation is bounded by the real file length.
+    /// </summary>
+    public static Tensor Read(Stream stream, DType dtype, int[] shape, bool bigEndian = false)
+    {
+        int numel = Shape.Numel(shape);
+        TensorStorage storage = dtype == DType.Float32 ? Fill<float>(stream, numel, bigEndian) : Fill<double>(stream, numel, bigEndian);
+        return new Tensor(storage, shape);
+    }
+
+    private static TensorStorage<T> Fill<T>(Stream stream, int numel, bool bigEndian) where T : unmanaged
+    {
+        var data = new T[numel];
+        var bytes = MemoryMarshal.AsBytes(data.AsSpan());
+        try { stream.ReadExactly(bytes); }
+        catch (EndOfStreamException) { throw new InvalidDataException($"unexpected end of file while reading {numel} elements of tensor data"); }
+        if (bigEndian == BitConverter.IsLittleEndian) Swap<T>(bytes);
+        return new TensorStorage<T>(data);
+    }
+
+    private static void Swap<T>(Span<byte> bytes) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(bytes), MemoryMarshal.Cast<byte, int>(bytes));
+        else BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, long>(bytes), MemoryMarshal.Cast<byte, long>(bytes));
+    }
+}

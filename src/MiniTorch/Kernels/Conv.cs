@@ -1,0 +1,89 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>
+/// Convolution (big → small side of a <see cref="ConvGeometry"/>) as GEMM over bounded tiles of
+/// output pixels: each tile gathers its receptive fields into a column buffer (im2col) of at most
+/// <see cref="TileBudget"/> elements and multiplies it by the group's weight matrix. Work items are
+/// (image, group, tile) triples, run on all cores; each output element is written by one item only.
+/// </summary>
+internal static class Conv
+{
+    /// <summary>Elements of one tile's column buffer; the workspace never grows with the batch.</summary>
+    public const int TileBudget = 1 << 16;
+
+    /// <summary>Output pixels per tile for a column buffer of <paramref name="rows"/> rows.</summary>
+    public static int TileLength(int rows, int pixels) =>
+        Math.Max(1, Math.Min(pixels, Math.Max(32, TileBudget / Math.Max(rows, 1))));
+
+    /// <summary>y[n, k, oh, ow] = b[k] + Σ_{c,i,j} w[k, c, i, j] · x[n, g·Cg + c, oh·SH − PH + i·DH, ow·SW − PW + j·DW].</summary>
+    public static void Forward<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int pixels = g.OH * g.OW, rows = g.Cg * g.KH * g.KW, plane = g.H * g.W;
+        // A 1×1 kernel with unit stride and no padding reads the image itself as the column matrix.
+        bool direct = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.H == g.OH && g.W == g.OW;
+        int tile = TileLength(rows, pixels), tiles = (pixels + tile - 1) / tile;
+        Threading.For(g.N * g.Groups * tiles, item =>
+        {
+            int t = item % tiles, grp = item / tiles % g.Groups, n = item / tiles / g.Groups;
+            int p0 = t * tile, len = Math.Min(tile, pixels - p0);
+            var xImg = x.Span.Slice((n * g.C + grp * g.Cg) * plane, g.Cg * plane);
+            var wG = w.Span.Slice(grp * g.Kg * rows, g.Kg * rows);
+            var yTile = y.Span.Slice((n * g.K + grp * g.Kg) * pixels + p0);
+            if (direct)
+                Gemm.Multiply(false, false, g.Kg, len, rows, T.One, wG, rows, xImg.Slice(p0), pixels, T.Zero, yTile, pixels);
+            else
+            {
+                var col = ArrayPool<T>.Shared.Rent(rows * len);
+                Im2Col(g, xImg, p0, len, col.AsSpan(0, rows * len));
+                Gemm.Multiply(false, false, g.Kg, len, rows, T.One, wG, rows, col.AsSpan(0, rows * len), len, T.Zero, yTile, pixels);
+                ArrayPool<T>.Shared.Return(col);
+            }
+            if (!bias.IsEmpty)
+                for (int k = 0; k < g.Kg; k++)
+                    TensorPrimitives.Add(yTile.Slice(k * pixels, len), bias.Span[grp * g.Kg + k], yTile.Slice(k * pixels, len));
+        });
+    }
+
+    /// <summary>
+    /// col[(c, i, j), q] = x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] for the output pixels
+    /// q ∈ [p0, p0 + len) (row-major over OH × OW), zero where the tap falls into the padding.
+    /// </summary>
+    public static void Im2Col<T>(in ConvGeometry g, ReadOnlySpan<T> xImg, int p0, int len, Span<T> col) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int h = g.H, w = g.W;
+        for (int c = 0; c < g.Cg; c++)
+            for (int i = 0; i < g.KH; i++)
+                for (int j = 0; j < g.KW; j++)
+                {
+                    var dst = col.Slice(((c * g.KH + i) * g.KW + j) * len, len);
+                    int off = j * g.DW - g.PW;
+                    // Valid output columns: 0 ≤ ow·SW + off < W.
+                    int owLo = CeilDiv(-off, g.SW), owHi = FloorDiv(w - 1 - off, g.SW) + 1;
+                    for (int pos = 0, pix = p0; pos < len;)
+                    {
+                        int oh = pix / g.OW, ow0 = pix - oh * g.OW, cnt = Math.Min(g.OW - ow0, len - pos);
+                        var seg = dst.Slice(pos, cnt);
+                        int ih = oh * g.SH - g.PH + i * g.DH;
+                        int lo = Math.Max(ow0, owLo), hi = Math.Min(ow0 + cnt, owHi);
+                        if (ih < 0 || ih >= h || hi <= lo) seg.Clear();
+                        else
+                        {
+                            seg[..(lo - ow0)].Clear();
+                            seg[(hi - ow0)..].Clear();
+                            var xRow = xImg.Slice((c * h + ih) * w, w);
+                            if (g.SW == 1) xRow.Slice(lo + off, hi - lo).CopyTo(seg.Slice(lo - ow0));
+                            else for (int ow = lo; ow < hi; ow++) seg[ow - ow0] = xRow[ow * g.SW + off];
+                        }
+                        pos += cnt; pix += cnt;
+                    }
+                }
+    }
+
+    public static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+    public static int CeilDiv(int a, int b) => -FloorDiv(-a, b);
+}

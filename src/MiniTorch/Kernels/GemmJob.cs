@@ -1,0 +1,215 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>
+/// One GEMM call in flight: walks the (nc, kc) blocks, packs B once per block, and hands out
+/// output blocks (row panels × column panels) to <see cref="Threading.For"/>. An object rather than
+/// locals because the parallel work items need the pointers (spans cannot be captured).
+/// </summary>
+internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Gemm.Blocking _blk;
+    private readonly int _threads, _m, _n, _k;
+    private readonly bool _transA, _transB;
+    private readonly T _alpha, _beta;
+    private readonly T* _a, _b, _c;
+    private readonly nint _lda, _ldb, _ldc;
+    private readonly Action<int> _packItem, _computeItem;
+
+    // The current (jc, pc) block and its work split.
+    private int _jc, _nc, _pc, _kc, _bPanels, _rowPanels, _mBlocks, _nBlocks, _packItems;
+    private T* _packedB;
+
+    public GemmJob(Gemm.Blocking blk, int threads, bool transA, bool transB, int m, int n, int k, T alpha,
+                   T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc)
+    {
+        (_blk, _threads, _transA, _transB, _m, _n, _k, _alpha, _beta) = (blk, threads, transA, transB, m, n, k, alpha, beta);
+        _a = a; _b = b; _c = c;
+        (_lda, _ldb, _ldc) = (lda, ldb, ldc);
+        _packItem = PackBItem;
+        _computeItem = ComputeItem;
+    }
+
+    public void Run()
+    {
+        int mr = _blk.MR, nr = _blk.NR;
+        _rowPanels = (_m + mr - 1) / mr;
+        int maxPanels = (Math.Min(_blk.NC, _n) + nr - 1) / nr;
+        _packedB = (T*)Workspace.PackedB.Get((nint)maxPanels * nr * Math.Min(_blk.KC, _k) * sizeof(T));
+        for (_jc = 0; _jc < _n; _jc += _blk.NC)
+        {
+            _nc = Math.Min(_blk.NC, _n - _jc);
+            _bPanels = (_nc + nr - 1) / nr;
+            SplitWork();
+            for (_pc = 0; _pc < _k; _pc += _blk.KC)
+            {
+                _kc = Math.Min(_blk.KC, _k - _pc);
+                Dispatch(_packItems, _packItem);
+                Dispatch(_mBlocks * _nBlocks, _computeItem);
+            }
+        }
+    }
+
+    private void Dispatch(int count, Action<int> body)
+    {
+        if (_threads > 1) Threading.For(count, body);
+        else for (int i = 0; i < count; i++) body(i);
+    }
+
+    /// <summary>
+    /// Chooses the output blocks. Row blocks hold at most MC rows; with several threads the rows are
+    /// split evenly when there are plenty of row panels, otherwise the columns are split instead
+    /// (each column block repacks its rows of A, which is cheap when A is short).
+    /// The split never changes any element's arithmetic, only who computes it.
+    /// </summary>
+    private void SplitWork()
+    {
+        int panelsPerBlock = _blk.MC / _blk.MR;
+        _mBlocks = (_rowPanels + panelsPerBlock - 1) / panelsPerBlock;
+        _nBlocks = 1;
+        if (_threads > 1)
+        {
+            if (_rowPanels >= 8 * _threads) _mBlocks = (_mBlocks + _threads - 1) / _threads * _threads;
+            else _nBlocks = Math.Min(_bPanels, 4 * _threads);
+        }
+        _packItems = Math.Min(_bPanels, _threads == 1 ? 1 : 4 * _threads);
+    }
+
+    private void PackBItem(int item)
+    {
+        int q0 = (int)((long)item * _bPanels / _packItems), q1 = (int)((long)(item + 1) * _bPanels / _packItems);
+        for (int q = q0; q < q1; q++) PackBPanel(q);
+    }
+
+    /// <summary>Packs columns [q·NR, q·NR + NR) of the kc×nc slice of op(B), k-major, zero-padded.</summary>
+    private void PackBPanel(int q)
+    {
+        int nr = _blk.NR, kc = _kc, j0 = _jc + q * nr, cols = Math.Min(nr, _jc + _nc - j0);
+        T* dst = _packedB + (nint)q * nr * kc;
+        if (!_transB)
+        {
+            // op(B)[p, j] = b[p·ldb + j]: each k-row of the panel is a contiguous run.
+            T* src = _b + (_pc * _ldb) + j0;
+            for (int p = 0; p < kc; p++, src += _ldb, dst += nr)
+            {
+                Unsafe.CopyBlockUnaligned(dst, src, (uint)(cols * sizeof(T)));
+                for (int j = cols; j < nr; j++) dst[j] = T.Zero;
+            }
+        }
+        else
+        {
+            // op(B)[p, j] = b[j·ldb + p]: read each stored row once, scatter it down a panel column.
+            for (int j = 0; j < nr; j++)
+            {
+                if (j < cols)
+                {
+                    T* src = _b + (j0 + j) * _ldb + _pc;
+                    for (int p = 0; p < kc; p++) dst[p * nr + j] = src[p];
+                }
+                else for (int p = 0; p < kc; p++) dst[p * nr + j] = T.Zero;
+            }
+        }
+    }
+
+    /// <summary>Packs rows [i0, i0 + MR) of the m×kc slice of op(A) as one panel, k-major, zero-padded.</summary>
+    private void PackAPanel(int i0, T* dst)
+    {
+        int mr = _blk.MR, kc = _kc, rows = Math.Min(mr, _m - i0);
+        if (!_transA && rows == mr)
+        {
+            // op(A)[i, p] = a[i·lda + p]: walk the MR stored rows side by side so that the panel is
+            // written sequentially and each row is read as a forward stream.
+            nint* src = stackalloc nint[mr];
+            for (int r = 0; r < mr; r++) src[r] = (nint)(_a + (i0 + r) * _lda + _pc);
+            for (int p = 0; p < kc; p++, dst += mr)
+                for (int r = 0; r < mr; r++) dst[r] = ((T*)src[r])[p];
+        }
+        else if (!_transA)
+        {
+            for (int r = 0; r < mr; r++)
+            {
+                if (r < rows)
+                {
+                    T* src = _a + (i0 + r) * _lda + _pc;
+                    for (int p = 0; p < kc; p++) dst[p * mr + r] = src[p];
+                }
+                else for (int p = 0; p < kc; p++) dst[p * mr + r] = T.Zero;
+            }
+        }
+        else
+        {
+            // op(A)[i, p] = a[p·lda + i]: each k of the panel is a contiguous run.
+            T* src = _a + _pc * _lda + i0;
+            for (int p = 0; p < kc; p++, src += _lda, dst += mr)
+            {
+                Unsafe.CopyBlockUnaligned(dst, src, (uint)(rows * sizeof(T)));
+                for (int r = rows; r < mr; r++) dst[r] = T.Zero;
+            }
+        }
+    }
+
+    /// <summary>One output block: pack its rows of A, then run the micro-kernel over its tiles.</summary>
+    private void ComputeItem(int item)
+    {
+        int mi = item / _nBlocks, ni = item % _nBlocks;
+        int r0 = (int)((long)mi * _rowPanels / _mBlocks), r1 = (int)((long)(mi + 1) * _rowPanels / _mBlocks);
+        int q0 = (int)((long)ni * _bPanels / _nBlocks), q1 = (int)((long)(ni + 1) * _bPanels / _nBlocks);
+        int mr = _blk.MR, nr = _blk.NR, kc = _kc;
+        T* packedA = (T*)Workspace.PackedA.Get((nint)(r1 - r0) * mr * kc * sizeof(T));
+        for (int r = r0; r < r1; r++) PackAPanel(r * mr, packedA + (nint)(r - r0) * mr * kc);
+
+        var mode = _pc > 0 ? Gemm.Update.Accumulate : _beta == T.Zero ? Gemm.Update.Overwrite : Gemm.Update.Blend;
+        T* tile = stackalloc T[mr * nr];
+        for (int q = q0; q < q1; q++)
+        {
+            int j = _jc + q * nr, cols = Math.Min(nr, _n - j);
+            T* bp = _packedB + (nint)q * nr * kc;
+            for (int r = r0; r < r1; r++)
+            {
+                int i = r * mr, rows = Math.Min(mr, _m - i);
+                T* ap = packedA + (nint)(r - r0) * mr * kc;
+                T* cp = _c + i * _ldc + j;
+                if (rows == mr && cols == nr)
+                    Gemm.MicroKernel(_blk.Kernel, kc, ap, bp, cp, _ldc, _alpha, _beta, mode);
+                else
+                {
+                    // Edge tile: compute the full register tile into scratch, write back the valid part.
+                    Gemm.MicroKernel(_blk.Kernel, kc, ap, bp, tile, nr, _alpha, _beta, Gemm.Update.Raw);
+                    for (int ii = 0; ii < rows; ii++)
+                        for (int jj = 0; jj < cols; jj++)
+                            cp[ii * _ldc + jj] = Gemm.Combine(tile[ii * nr + jj], _alpha, _beta, cp[ii * _ldc + jj], mode);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Per-thread packing buffers, 64-byte aligned and kept between calls so that steady-state GEMMs
+/// allocate nothing. Pinned arrays rather than native memory, so the GC frees them with the thread.
+/// </summary>
+internal sealed unsafe class Workspace
+{
+    [ThreadStatic] private static Workspace? _a, _b;
+    private byte[]? _array;
+    private byte* _aligned;
+    private nint _capacity;
+
+    public static Workspace PackedA => _a ??= new Workspace();
+    public static Workspace PackedB => _b ??= new Workspace();
+
+    /// <summary>A 64-byte aligned buffer of at least <paramref name="bytes"/> bytes (contents undefined).</summary>
+    public byte* Get(nint bytes)
+    {
+        if (bytes > _capacity)
+        {
+            _array = GC.AllocateUninitializedArray<byte>(checked((int)bytes + 64), pinned: true);
+            byte* p = (byte*)Unsafe.AsPointer(ref _array[0]);
+            _aligned = (byte*)(((nint)p + 63) & ~(nint)63);
+            _capacity = bytes;
+        }
+        return _aligned;
+    }
+}

@@ -1,0 +1,182 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace MiniTorch.Kernels;
+
+// The micro-kernels: each multiplies one packed MR×kc panel of A by one packed kc×NR panel of B,
+// keeping the MR×NR block of C in registers for the whole k loop, and writes it once at the end.
+internal static partial class Gemm
+{
+    /// <summary>How a micro-kernel writes its accumulated block <c>acc</c> into C.</summary>
+    internal enum Update
+    {
+        /// <summary>c = acc (into a scratch tile, for edge tiles).</summary>
+        Raw,
+        /// <summary>c = α·acc (first k-block, β = 0: C is never read, so NaNs in it do not leak).</summary>
+        Overwrite,
+        /// <summary>c = α·acc + β·c (first k-block).</summary>
+        Blend,
+        /// <summary>c = α·acc + c (later k-blocks).</summary>
+        Accumulate,
+    }
+
+    /// <summary>Multiplies one packed MR×kc A panel by one packed kc×NR B panel into C.</summary>
+    internal static unsafe void MicroKernel<T>(Kernel kernel, int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, Update mode) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (kernel)
+        {
+            case Kernel.Vector512: Kernel512(kc, a, b, c, ldc, alpha, beta, mode); break;
+            case Kernel.Vector256: Kernel256(kc, a, b, c, ldc, alpha, beta, mode); break;
+            default: KernelScalar(kc, a, b, c, ldc, alpha, beta, mode); break;
+        }
+    }
+
+    /// <summary>
+    /// The readable reference micro-kernel (4×4, scalar). The vector kernels compute exactly this,
+    /// lane by lane: acc += a·b with one fused multiply-add per k, in increasing k.
+    /// </summary>
+    private static unsafe void KernelScalar<T>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, Update mode) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int mr = 4, nr = 4;
+        T* acc = stackalloc T[mr * nr];
+        for (int i = 0; i < mr * nr; i++) acc[i] = T.Zero;
+        for (int p = 0; p < kc; p++, a += mr, b += nr)
+            for (int r = 0; r < mr; r++)
+                for (int j = 0; j < nr; j++)
+                    acc[r * nr + j] = T.FusedMultiplyAdd(a[r], b[j], acc[r * nr + j]);
+        for (int r = 0; r < mr; r++)
+            for (int j = 0; j < nr; j++)
+                c[r * ldc + j] = Combine(acc[r * nr + j], alpha, beta, c[r * ldc + j], mode);
+    }
+
+    /// <summary>The scalar form of <see cref="Update"/>; the vector <c>Put</c>s round identically.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Combine<T>(T acc, T alpha, T beta, T c, Update mode) where T : unmanaged, IFloatingPointIeee754<T> => mode switch
+    {
+        Update.Raw => acc,
+        Update.Overwrite => acc * alpha,
+        Update.Blend => T.FusedMultiplyAdd(acc, alpha, beta * c),
+        _ => T.FusedMultiplyAdd(acc, alpha, c),
+    };
+
+    /// <summary>The 14×2v Vector512 micro-kernel: 28 accumulators, two loads of B and 14 broadcasts of A per k.</summary>
+    private static unsafe void Kernel512<T>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, Update mode) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count;
+        Vector512<T> c00 = Vector512<T>.Zero, c01 = Vector512<T>.Zero, c10 = Vector512<T>.Zero, c11 = Vector512<T>.Zero;
+        Vector512<T> c20 = Vector512<T>.Zero, c21 = Vector512<T>.Zero, c30 = Vector512<T>.Zero, c31 = Vector512<T>.Zero;
+        Vector512<T> c40 = Vector512<T>.Zero, c41 = Vector512<T>.Zero, c50 = Vector512<T>.Zero, c51 = Vector512<T>.Zero;
+        Vector512<T> c60 = Vector512<T>.Zero, c61 = Vector512<T>.Zero, c70 = Vector512<T>.Zero, c71 = Vector512<T>.Zero;
+        Vector512<T> c80 = Vector512<T>.Zero, c81 = Vector512<T>.Zero, c90 = Vector512<T>.Zero, c91 = Vector512<T>.Zero;
+        Vector512<T> c100 = Vector512<T>.Zero, c101 = Vector512<T>.Zero, c110 = Vector512<T>.Zero, c111 = Vector512<T>.Zero;
+        Vector512<T> c120 = Vector512<T>.Zero, c121 = Vector512<T>.Zero, c130 = Vector512<T>.Zero, c131 = Vector512<T>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + w);
+            { var ar = Vector512.Create(a[0]); c00 = Fma(ar, b0, c00); c01 = Fma(ar, b1, c01); }
+            { var ar = Vector512.Create(a[1]); c10 = Fma(ar, b0, c10); c11 = Fma(ar, b1, c11); }
+            { var ar = Vector512.Create(a[2]); c20 = Fma(ar, b0, c20); c21 = Fma(ar, b1, c21); }
+            { var ar = Vector512.Create(a[3]); c30 = Fma(ar, b0, c30); c31 = Fma(ar, b1, c31); }
+            { var ar = Vector512.Create(a[4]); c40 = Fma(ar, b0, c40); c41 = Fma(ar, b1, c41); }
+            { var ar = Vector512.Create(a[5]); c50 = Fma(ar, b0, c50); c51 = Fma(ar, b1, c51); }
+            { var ar = Vector512.Create(a[6]); c60 = Fma(ar, b0, c60); c61 = Fma(ar, b1, c61); }
+            { var ar = Vector512.Create(a[7]); c70 = Fma(ar, b0, c70); c71 = Fma(ar, b1, c71); }
+            { var ar = Vector512.Create(a[8]); c80 = Fma(ar, b0, c80); c81 = Fma(ar, b1, c81); }
+            { var ar = Vector512.Create(a[9]); c90 = Fma(ar, b0, c90); c91 = Fma(ar, b1, c91); }
+            { var ar = Vector512.Create(a[10]); c100 = Fma(ar, b0, c100); c101 = Fma(ar, b1, c101); }
+            { var ar = Vector512.Create(a[11]); c110 = Fma(ar, b0, c110); c111 = Fma(ar, b1, c111); }
+            { var ar = Vector512.Create(a[12]); c120 = Fma(ar, b0, c120); c121 = Fma(ar, b1, c121); }
+            { var ar = Vector512.Create(a[13]); c130 = Fma(ar, b0, c130); c131 = Fma(ar, b1, c131); }
+            a += 14;
+            b += 2 * w;
+        }
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        Put(c + 0 * ldc, c00, va, vb, mode); Put(c + 0 * ldc + w, c01, va, vb, mode);
+        Put(c + 1 * ldc, c10, va, vb, mode); Put(c + 1 * ldc + w, c11, va, vb, mode);
+        Put(c + 2 * ldc, c20, va, vb, mode); Put(c + 2 * ldc + w, c21, va, vb, mode);
+        Put(c + 3 * ldc, c30, va, vb, mode); Put(c + 3 * ldc + w, c31, va, vb, mode);
+        Put(c + 4 * ldc, c40, va, vb, mode); Put(c + 4 * ldc + w, c41, va, vb, mode);
+        Put(c + 5 * ldc, c50, va, vb, mode); Put(c + 5 * ldc + w, c51, va, vb, mode);
+        Put(c + 6 * ldc, c60, va, vb, mode); Put(c + 6 * ldc + w, c61, va, vb, mode);
+        Put(c + 7 * ldc, c70, va, vb, mode); Put(c + 7 * ldc + w, c71, va, vb, mode);
+        Put(c + 8 * ldc, c80, va, vb, mode); Put(c + 8 * ldc + w, c81, va, vb, mode);
+        Put(c + 9 * ldc, c90, va, vb, mode); Put(c + 9 * ldc + w, c91, va, vb, mode);
+        Put(c + 10 * ldc, c100, va, vb, mode); Put(c + 10 * ldc + w, c101, va, vb, mode);
+        Put(c + 11 * ldc, c110, va, vb, mode); Put(c + 11 * ldc + w, c111, va, vb, mode);
+        Put(c + 12 * ldc, c120, va, vb, mode); Put(c + 12 * ldc + w, c121, va, vb, mode);
+        Put(c + 13 * ldc, c130, va, vb, mode); Put(c + 13 * ldc + w, c131, va, vb, mode);
+    }
+
+    /// <summary>The 6×2v Vector256 micro-kernel: 12 of the 16 ymm registers hold accumulators.</summary>
+    private static unsafe void Kernel256<T>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, Update mode) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector256<T>.Count;
+        Vector256<T> c00 = Vector256<T>.Zero, c01 = Vector256<T>.Zero, c10 = Vector256<T>.Zero, c11 = Vector256<T>.Zero;
+        Vector256<T> c20 = Vector256<T>.Zero, c21 = Vector256<T>.Zero, c30 = Vector256<T>.Zero, c31 = Vector256<T>.Zero;
+        Vector256<T> c40 = Vector256<T>.Zero, c41 = Vector256<T>.Zero, c50 = Vector256<T>.Zero, c51 = Vector256<T>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + w);
+            { var ar = Vector256.Create(a[0]); c00 = Fma(ar, b0, c00); c01 = Fma(ar, b1, c01); }
+            { var ar = Vector256.Create(a[1]); c10 = Fma(ar, b0, c10); c11 = Fma(ar, b1, c11); }
+            { var ar = Vector256.Create(a[2]); c20 = Fma(ar, b0, c20); c21 = Fma(ar, b1, c21); }
+            { var ar = Vector256.Create(a[3]); c30 = Fma(ar, b0, c30); c31 = Fma(ar, b1, c31); }
+            { var ar = Vector256.Create(a[4]); c40 = Fma(ar, b0, c40); c41 = Fma(ar, b1, c41); }
+            { var ar = Vector256.Create(a[5]); c50 = Fma(ar, b0, c50); c51 = Fma(ar, b1, c51); }
+            a += 6;
+            b += 2 * w;
+        }
+        var va = Vector256.Create(alpha);
+        var vb = Vector256.Create(beta);
+        Put(c + 0 * ldc, c00, va, vb, mode); Put(c + 0 * ldc + w, c01, va, vb, mode);
+        Put(c + 1 * ldc, c10, va, vb, mode); Put(c + 1 * ldc + w, c11, va, vb, mode);
+        Put(c + 2 * ldc, c20, va, vb, mode); Put(c + 2 * ldc + w, c21, va, vb, mode);
+        Put(c + 3 * ldc, c30, va, vb, mode); Put(c + 3 * ldc + w, c31, va, vb, mode);
+        Put(c + 4 * ldc, c40, va, vb, mode); Put(c + 4 * ldc + w, c41, va, vb, mode);
+        Put(c + 5 * ldc, c50, va, vb, mode); Put(c + 5 * ldc + w, c51, va, vb, mode);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Fma<T>(Vector512<T> x, Vector512<T> y, Vector512<T> z)
+    {
+        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
+        return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Fma<T>(Vector256<T> x, Vector256<T> y, Vector256<T> z)
+    {
+        if (typeof(T) == typeof(float)) return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
+        return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Put<T>(T* c, Vector512<T> acc, Vector512<T> alpha, Vector512<T> beta, Update mode) where T : unmanaged
+    {
+        var r = mode switch
+        {
+            Update.Raw => acc,
+            Update.Overwrite => acc * alpha,
+            Update.Blend => Fma(acc, alpha, beta * Vector512.Load(c)),
+            _ => Fma(acc, alpha, Vector512.Load(c)),
+        };
+        r.Store(c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Put<T>(T* c, Vector256<T> acc, Vector256<T> alpha, Vector256<T> beta, Update mode) where T : unmanaged
+    {
+        var r = mode switch
+        {
+            Update.Raw => acc,
+            Update.Overwrite => acc * alpha,
+            Update.Blend => Fma(acc, alpha, beta * Vector256.Load(c)),
+            _ => Fma(acc, alpha, Vector256.Load(c)),
+        };
+        r.Store(c);
+    }
+}

@@ -1,0 +1,52 @@
+using MiniTorch.Nn;
+
+namespace MiniTorch;
+
+public static partial class Shape
+{
+    /// <summary>
+    /// Validates <c>F.pad</c>'s arguments as PyTorch does and returns one index map per padded
+    /// trailing dimension (first map = first padded dimension), −1 meaning "fill".
+    /// </summary>
+    /// <param name="shape">The input shape.</param>
+    /// <param name="pad">Pairs (before, after) starting from the last dimension, like PyTorch.</param>
+    /// <param name="mode">The padding mode.</param>
+    internal static int[][] PadMaps(int[] shape, int[] pad, PadMode mode)
+    {
+        if (pad.Length % 2 != 0) throw new ArgumentException("Padding length must be divisible by 2");
+        int k = pad.Length / 2, rank = shape.Length;
+        if (k > rank) throw new ArgumentException("Padding length too large");
+        if (mode != PadMode.Constant && (k == 0 || k > 3 || (rank != k + 1 && rank != k + 2)))
+            throw new ArgumentException("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
+        var maps = new int[k][];
+        for (int j = 0; j < k; j++)
+        {
+            int d = rank - 1 - j, n = shape[d], before = pad[2 * j], after = pad[2 * j + 1];
+            if (mode == PadMode.Reflect && (before >= n || after >= n))
+                throw new ArgumentException($"Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({before}, {after}) at dimension {d} of input {rank}");
+            if (mode == PadMode.Circular && (before > n || after > n))
+                throw new ArgumentException("Padding value causes wrapping around more than once.");
+            if (mode == PadMode.Replicate && n == 0)
+                throw new ArgumentException($"Expected input with non-zero dimensions for replicate padding, but got: {Format(shape)}");
+            int size = n + before + after;
+            if (size < 0 || (size == 0 && mode != PadMode.Constant))
+                throw new ArgumentException(mode == PadMode.Circular
+                    ? "Negative padding value is resulting in an empty dimension"
+                    : $"The input size {n}, plus negative padding {before} and {after} resulted in a negative output size, which is invalid. Check dimension {d} of your input.");
+            var map = new int[size];
+            for (int o = 0; o < size; o++)
+            {
+                int i = o - before;
+                map[o] = i >= 0 && i < n ? i : mode switch
+                {
+                    PadMode.Reflect => i < 0 ? -i : 2 * (n - 1) - i,
+                    PadMode.Replicate => Math.Clamp(i, 0, n - 1),
+                    PadMode.Circular => ((i % n) + n) % n,
+                    _ => -1,
+                };
+            }
+            maps[k - 1 - j] = map;
+        }
+        return maps;
+    }
+}
