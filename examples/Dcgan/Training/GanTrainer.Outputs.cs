@@ -120,6 +120,6 @@ public static class ConfigJson
     public static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = false,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 }

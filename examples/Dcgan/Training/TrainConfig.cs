@@ -48,6 +48,7 @@ public sealed record TrainConfig
     public double EffectiveLearningRate => LearningRate ?? (Loss == LossMode.Bce ? 2e-4 : 1e-4);
 
     /// <summary>Adam's betas: (0.5, 0.999) for BCE as in DCGAN, (0, 0.9) for WGAN-GP as in its paper.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public (double, double) Betas => Loss == LossMode.Bce ? (0.5, 0.999) : (0.0, 0.9);
 }
 
