@@ -27,7 +27,7 @@ internal static class Conv
         // A 1×1 kernel with unit stride and no padding reads the image itself as the column matrix.
         bool direct = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.H == g.OH && g.W == g.OW;
         int tile = TileLength(rows, pixels), tiles = (pixels + tile - 1) / tile;
-        Threading.For(g.N * g.Groups * tiles, item =>
+        For(g.N * g.Groups * tiles, 2L * g.N * g.K * pixels * rows, item =>
         {
             int t = item % tiles, grp = item / tiles % g.Groups, n = item / tiles / g.Groups;
             int p0 = t * tile, len = Math.Min(tile, pixels - p0);
@@ -82,6 +82,16 @@ internal static class Conv
                         pos += cnt; pix += cnt;
                     }
                 }
+    }
+
+    /// <summary>
+    /// Runs the work items on all cores, or serially when the whole job is too small to repay
+    /// starting threads (the items are independent, so the result is the same either way).
+    /// </summary>
+    public static void For(int count, long flops, Action<int> body)
+    {
+        if (flops < 1L << 20) { for (int i = 0; i < count; i++) body(i); }
+        else Threading.For(count, body);
     }
 
     public static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);

@@ -25,7 +25,7 @@ internal static class ConvTranspose
         {
             // 1×1 fast path: y_g = w_gᵀ · z_g, a plain GEMM per image, group and tile of pixels.
             int tile1 = Conv.TileLength(g.Kg, small), tiles1 = (small + tile1 - 1) / tile1;
-            Threading.For(g.N * g.Groups * tiles1, item =>
+            Conv.For(g.N * g.Groups * tiles1, 2L * g.N * g.K * small * g.Cg, item =>
             {
                 int t = item % tiles1, grp = item / tiles1 % g.Groups, n = item / tiles1 / g.Groups;
                 int p0 = t * tile1, len = Math.Min(tile1, small - p0);
@@ -50,7 +50,7 @@ internal static class ConvTranspose
                 int tile = Conv.TileLength(Math.Max(rows, g.Cg), pixels);
                 for (int p0 = 0; p0 < pixels; p0 += tile) items.Add((ph, p0, Math.Min(tile, pixels - p0)));
             }
-            Threading.For(g.N * g.Groups * items.Count, item =>
+            Conv.For(g.N * g.Groups * items.Count, 2L * g.N * g.K * small * g.Cg * g.KH * g.KW, item =>
             {
                 var (ph, p0, len) = items[item % items.Count];
                 int grp = item / items.Count % g.Groups, n = item / items.Count / g.Groups;
@@ -67,7 +67,7 @@ internal static class ConvTranspose
             });
         }
         if (!bias.IsEmpty)
-            Threading.For(g.N * g.C, nc =>
+            Conv.For(g.N * g.C, (long)g.N * g.C * big, nc =>
             {
                 var plane = y.Span.Slice(nc * big, big);
                 TensorPrimitives.Add(plane, bias.Span[nc % g.C], plane);

@@ -26,7 +26,7 @@ internal static class ConvWeightGrad
         gw.Span.Clear();
         if (chunks == 0) return;
         var partial = new T[g.Groups * chunks * size];
-        Threading.For(g.Groups * chunks, item =>
+        Conv.For(g.Groups * chunks, 2L * g.N * g.K * pixels * rows, item =>
         {
             int ch = item % chunks, grp = item / chunks;
             var acc = partial.AsSpan(item * size, size);
