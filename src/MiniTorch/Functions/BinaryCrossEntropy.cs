@@ -7,13 +7,15 @@ namespace MiniTorch.Functions;
 /// <remarks>
 /// ℓ = −w·(y·max(ln x, −100) + (1 − y)·max(ln(1 − x), −100)). As in PyTorch,
 /// ∂ℓ/∂x = g·w·(x − y)/max(x(1 − x), 1e−12), which stays finite at x = 0 and x = 1 where the
-/// derivative of the clamped logs would give 0·∞, and ∂ℓ/∂y = g·w·(max(ln(1 − x), −100) − max(ln x, −100)).
+/// derivative of the clamped logs would give 0·∞, and ∂ℓ/∂y = −g·w·logit(x) (unclamped, as PyTorch's <c>binary_cross_entropy_target_backward</c>).
 /// Both are written in differentiable tensor operations, so gradients of gradients work.
 /// The weight is a constant (PyTorch does not differentiate it either).
 /// </remarks>
 internal sealed class BinaryCrossEntropyBackward0 : Function
 {
-    private const double LogClamp = -100, Epsilon = 1e-12;
+    private const double LogClamp = -100;
+    // ATen's EPSILON is a float constant (1e-12f), so its value in double is 9.9999998e-13.
+    private const double Epsilon = 1e-12f;
     private Tensor _x = null!, _y = null!;
     private Tensor? _w;
     public override string Name => "BinaryCrossEntropyBackward0";
@@ -50,7 +52,8 @@ internal sealed class BinaryCrossEntropyBackward0 : Function
         }
         if (NeedsGrad(1))
         {
-            gy = g * ((1 - _x).Log().Clamp(min: LogClamp) - _x.Log().Clamp(min: LogClamp));
+            // PyTorch's binary_cross_entropy_target_backward: −logit(x), not clamped (±∞ at x = 0 or 1).
+            gy = g * -(_x / (1 - _x)).Log();
             if (_w is not null) gy = gy * _w;
         }
         return [gx, gy];

@@ -1,0 +1,148 @@
+using MiniTorch.Autograd;
+using MiniTorch.Nn;
+using static MiniTorch.Tests.Nn.NnGolden;
+
+namespace MiniTorch.Tests.Nn;
+
+public class BatchNormTests
+{
+    [Fact]
+    public void BatchNorm2d_TrainStepsThenEval_MatchesPyTorch()
+    {
+        foreach (var c in Root.GetProperty("batch_norm2d").EnumerateArray())
+        {
+            var dtype = DTypeOf(c);
+            // float32 statistics are accumulated in double by PyTorch's CPU kernel and in float here.
+            double rtol = dtype == DType.Float64 ? 1e-10 : 2e-5, atol = dtype == DType.Float64 ? 1e-12 : 2e-5;
+            double? momentum = c.GetProperty("momentum").ValueKind == System.Text.Json.JsonValueKind.Null ? null : c.GetProperty("momentum").GetDouble();
+            var bn = new BatchNorm2d(3, momentum: momentum, dtype: dtype);
+            bn.Weight!.CopyFrom(T(c.GetProperty("weight")));
+            bn.Bias!.CopyFrom(T(c.GetProperty("bias")));
+            Assert.Equal(c.GetProperty("state_keys").EnumerateArray().Select(k => k.GetString()), bn.StateDict().Keys);
+            string name = $"{dtype} momentum={momentum}";
+            int step = 0;
+            foreach (var s in c.GetProperty("train").EnumerateArray())
+            {
+                step++;
+                var x = T(s.GetProperty("x"), dtype).RequiresGrad_();
+                var y = bn.Forward(x);
+                Close(D(s.GetProperty("y")), y, rtol, atol, $"{name} step {step} output");
+                var grads = Torch.Grad([y], [x, bn.Weight!, bn.Bias!], [T(s.GetProperty("g"), dtype)]);
+                Close(D(s.GetProperty("gx")), grads[0]!, rtol, atol, $"{name} step {step} grad input");
+                Close(D(s.GetProperty("gw")), grads[1]!, rtol, atol * 10, $"{name} step {step} grad weight");
+                Close(D(s.GetProperty("gb")), grads[2]!, rtol, atol * 10, $"{name} step {step} grad bias");
+                Close(D(s.GetProperty("running_mean")), bn.RunningMean!, rtol, atol, $"{name} step {step} running_mean");
+                Close(D(s.GetProperty("running_var")), bn.RunningVar!, rtol, atol, $"{name} step {step} running_var");
+                Assert.Equal(s.GetProperty("num_batches_tracked").GetInt32(), bn.NumBatchesTracked!.Item());
+            }
+            bn.Eval();
+            var e = c.GetProperty("eval");
+            var xe = T(e.GetProperty("x"), dtype).RequiresGrad_();
+            var ye = bn.Forward(xe);
+            Close(D(e.GetProperty("y")), ye, rtol, atol, $"{name} eval output");
+            var ge = Torch.Grad([ye], [xe, bn.Weight!, bn.Bias!], [T(e.GetProperty("g"), dtype)]);
+            Close(D(e.GetProperty("gx")), ge[0]!, rtol, atol, $"{name} eval grad input");
+            Close(D(e.GetProperty("gw")), ge[1]!, rtol, atol * 10, $"{name} eval grad weight");
+            Close(D(e.GetProperty("gb")), ge[2]!, rtol, atol * 10, $"{name} eval grad bias");
+            Assert.Equal(3.0, bn.NumBatchesTracked!.Item());
+        }
+    }
+
+    private static Tensor R(int[] shape, Generator g, double scale = 1) => (Torch.Randn(shape, g, DType.Float64) * scale).Detach().RequiresGrad_();
+
+    [Fact]
+    public void BatchNorm_Training_GradCheckAndGradGradCheck_RandomShapes()
+    {
+        var g = new Generator(42);
+        for (int trial = 0; trial < 3; trial++)
+        {
+            int n = 1 + g.Next(2), c = 1 + g.Next(3), h = 1 + g.Next(2), w = 2;
+            var x = R([n, c, h, w], g, 2);
+            var weight = R([c], g);
+            var bias = R([c], g);
+            Tensor Fn(Tensor[] i) => F.BatchNorm(i[0], null, null, i[1], i[2], training: true);
+            Assert.True(GradCheck.Check(Fn, [x, weight, bias]));
+            Assert.True(GradCheck.GradGradCheck(Fn, [x, weight, bias]));
+        }
+    }
+
+    [Fact]
+    public void BatchNorm_Eval_GradCheckAndGradGradCheck()
+    {
+        var g = new Generator(7);
+        var x = R([2, 3, 2, 2], g);
+        var weight = R([3], g);
+        var bias = R([3], g);
+        var mean = Torch.Randn([3], g, DType.Float64);
+        var variance = Torch.Uniform([3], 0.5, 2, g, DType.Float64);
+        Tensor Fn(Tensor[] i) => F.BatchNorm(i[0], mean, variance, i[1], i[2], training: false);
+        Assert.True(GradCheck.Check(Fn, [x, weight, bias]));
+        Assert.True(GradCheck.GradGradCheck(Fn, [x, weight, bias]));
+    }
+
+    [Fact]
+    public void BatchNorm2d_Module_GradCheck_TrainingMode()
+    {
+        var bn = new BatchNorm2d(2, dtype: DType.Float64);
+        var g = new Generator(9);
+        Init.Normal(bn.Weight!, generator: g);
+        var x = R([2, 2, 2, 3], g);
+        // Running statistics change on every call but do not affect the training-mode output.
+        Assert.True(GradCheck.Check(i => bn.Forward(i[0]), [x]));
+    }
+
+    [Fact]
+    public void BatchNorm2d_TrainingStatistics_AreBiasedForOutputAndUnbiasedForRunningVar()
+    {
+        // One channel, values 1..4: mean 2.5, biased variance 1.25, unbiased 5/3.
+        var bn = new BatchNorm2d(1, eps: 0, momentum: 1.0, dtype: DType.Float64);
+        var x = Torch.FromArray(new double[] { 1, 2, 3, 4 }, 1, 1, 2, 2);
+        var y = bn.Forward(x).ToDoubleArray();
+        double sd = Math.Sqrt(1.25);
+        double[] expected = [-1.5 / sd, -0.5 / sd, 0.5 / sd, 1.5 / sd];
+        for (int i = 0; i < 4; i++) Assert.Equal(expected[i], y[i], 12);
+        Assert.Equal(2.5, bn.RunningMean!.Item(), 12);
+        Assert.Equal(5.0 / 3, bn.RunningVar!.Item(), 12);
+    }
+
+    [Fact]
+    public void BatchNorm2d_WithoutRunningStats_UsesBatchStatisticsInEval()
+    {
+        var bn = new BatchNorm2d(2, trackRunningStats: false, affine: false, dtype: DType.Float64);
+        Assert.Empty(bn.StateDict());
+        var x = Torch.Randn([3, 2, 2, 2], new Generator(1), DType.Float64);
+        var train = bn.Forward(x).ToDoubleArray();
+        bn.Eval();
+        Assert.Equal(train, bn.Forward(x).ToDoubleArray());
+    }
+
+    [Fact]
+    public void BatchNorm2d_BadInput_ThrowsWithoutChangingState()
+    {
+        var bn = new BatchNorm2d(3);
+        var e1 = Assert.Throws<ArgumentException>(() => bn.Forward(Torch.Zeros(2, 3, 4)));
+        Assert.Equal("expected 4D input (got 3D input)", e1.Message);
+        var e2 = Assert.Throws<ArgumentException>(() => bn.Forward(Torch.Zeros(2, 4, 5, 5)));
+        Assert.Contains("[2, 4, 5, 5]", e2.Message);
+        Assert.Contains("C = 3", e2.Message);
+        var e3 = Assert.Throws<ArgumentException>(() => bn.Forward(Torch.Zeros(1, 3, 1, 1)));
+        Assert.Equal("Expected more than 1 value per channel when training, got input size torch.Size([1, 3, 1, 1])", e3.Message);
+        Assert.Equal(0.0, bn.NumBatchesTracked!.Item());
+        Assert.Equal(new float[3], bn.RunningMean!.ToArray());
+        // In eval mode a single value per channel is fine.
+        bn.Eval();
+        Assert.Equal([1, 3, 1, 1], bn.Forward(Torch.Ones(1, 3, 1, 1)).Shape);
+    }
+
+    [Fact]
+    public void BatchNorm2d_To_ConvertsParametersAndBuffers()
+    {
+        var bn = new BatchNorm2d(4);
+        bn.To(DType.Float64);
+        Assert.All(bn.StateDict().Values, t => Assert.Equal(DType.Float64, t.DType));
+        Assert.True(bn.Weight!.RequiresGrad);
+        var y = bn.Forward(Torch.Randn([2, 4, 3, 3], new Generator(2), DType.Float64));
+        Assert.Equal(DType.Float64, y.DType);
+        Assert.Equal(1.0, bn.NumBatchesTracked!.Item());
+    }
+}
