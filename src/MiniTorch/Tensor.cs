@@ -61,6 +61,8 @@ public sealed partial class Tensor
     {
         get
         {
+            // An empty tensor has no element out of place, whatever its strides (as in PyTorch).
+            if (Array.IndexOf(_shape, 0) >= 0) return true;
             int expected = 1;
             for (int i = _shape.Length - 1; i >= 0; i--)
             {

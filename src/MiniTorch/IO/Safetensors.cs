@@ -64,11 +64,14 @@ public static class Safetensors
     public static SafetensorsFile LoadFile(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return Load(stream);
+        return LoadFile(stream);
     }
 
-    /// <summary>Reads a safetensors file from a seekable stream (from its current position to its end).</summary>
-    public static SafetensorsFile Load(Stream stream)
+    /// <summary>Reads the tensors of a safetensors file from a seekable stream, in file order.</summary>
+    public static OrderedDictionary<string, Tensor> Load(Stream stream) => LoadFile(stream).Tensors;
+
+    /// <summary>Reads a safetensors file (tensors and metadata) from a seekable stream, from its current position to its end.</summary>
+    public static SafetensorsFile LoadFile(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanSeek) throw new ArgumentException("safetensors reading needs a seekable stream", nameof(stream));

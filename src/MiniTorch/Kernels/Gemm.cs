@@ -45,7 +45,7 @@ internal static partial class Gemm
         Check(nameof(b), b.Length, transB ? n : k, transB ? k : n, ldb);
         Check(nameof(c), c.Length, m, n, ldc);
         fixed (T* pa = a, pb = b, pc = c)
-            Run(Best, parallel, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            Run(Blocking.Of<T>(Best), parallel, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
     }
 
     /// <summary>
@@ -55,7 +55,7 @@ internal static partial class Gemm
     public static unsafe void Multiply<T>(bool transA, bool transB, int m, int n, int k, T alpha,
                                           T* a, int lda, T* b, int ldb, T beta, T* c, int ldc,
                                           bool parallel = true) where T : unmanaged, IFloatingPointIeee754<T>
-        => Run(Best, parallel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        => Run(Blocking.Of<T>(Best), parallel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     /// <summary>Checks that a rows×cols matrix with row stride ld fits in a span of the given length.</summary>
     private static void Check(string name, int length, int rows, int cols, int ld)
@@ -67,8 +67,11 @@ internal static partial class Gemm
             throw new ArgumentException($"{name} holds {length} elements, too few for a {rows}x{cols} matrix with leading dimension {ld}", name);
     }
 
-    /// <summary>The driver, with the micro-kernel chosen explicitly (tests run every flavour).</summary>
-    internal static unsafe void Run<T>(Kernel kernel, bool parallel, bool transA, bool transB, int m, int n, int k, T alpha,
+    /// <summary>
+    /// The driver, with the micro-kernel and block sizes chosen explicitly (tests run every kernel
+    /// flavour and small blocks that make every block boundary cheap to cross).
+    /// </summary>
+    internal static unsafe void Run<T>(Blocking blocking, bool parallel, bool transA, bool transB, int m, int n, int k, T alpha,
                                        T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m <= 0 || n <= 0) return;
@@ -78,7 +81,7 @@ internal static partial class Gemm
             return;
         }
         int threads = parallel && (long)m * n * k >= ParallelThreshold ? Threading.NumThreads : 1;
-        var job = new GemmJob<T>(Blocking.Of<T>(kernel), threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        var job = new GemmJob<T>(blocking, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         job.Run();
     }
 
@@ -93,7 +96,10 @@ internal static partial class Gemm
         }
     }
 
-    /// <summary>Register tile (MR×NR) and cache blocks (KC, MC, NC) for one element type and kernel.</summary>
+    /// <summary>
+    /// Register tile (MR×NR) and cache blocks (KC, MC, NC) for one element type and kernel.
+    /// MC must be a multiple of MR and NC of NR; MR and NR are fixed by the kernel.
+    /// </summary>
     internal readonly record struct Blocking(Kernel Kernel, int MR, int NR, int KC, int MC, int NC)
     {
         public static unsafe Blocking Of<T>(Kernel kernel) where T : unmanaged
