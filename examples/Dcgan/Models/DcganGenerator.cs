@@ -48,7 +48,7 @@ public sealed class DcganGenerator : Module
     {
         UpsampleMode.Transposed => new ConvTranspose2d(inChannels, outChannels, 4, stride: 2, padding: 1, bias: false),
         _ => new Sequential(
-            new NearestUpsample2x(),
+            new Upsample(scaleFactor: 2, mode: InterpolationMode.Nearest),
             new Conv2d(inChannels, outChannels, 3, stride: 1, padding: 1, bias: false)),
     };
 }
