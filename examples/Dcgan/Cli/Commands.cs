@@ -121,7 +121,7 @@ public static class Commands
         var (g, config) = LoadGenerator(checkpoint);
         var data = LoadData(config);
         var runsDir = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!)!;
-        var rows = Evaluation.Run(g, config, data, runsDir, progress, samples);
+        var rows = Evaluation.Run(g, config, data, runsDir, progress, new Evaluation.Settings(Samples: samples));
         foreach (var row in rows) progress.Log(Format(row));
         if (output is not null)
             MiniTorch.IO.AtomicFile.WriteAllBytes(output, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(rows, new System.Text.Json.JsonSerializerOptions

@@ -12,11 +12,19 @@ namespace Dcgan.Metrics;
 /// </summary>
 public static class Evaluation
 {
+    /// <summary>Sizes of the evaluation.</summary>
+    /// <param name="Samples">Images per compared set.</param>
+    /// <param name="JudgeImages">Procedural images the classifier is trained on.</param>
+    /// <param name="Classifier">The classifier's training settings.</param>
+    public sealed record Settings(int Samples = 512, int JudgeImages = 4096, ClassifierCache.Settings? Classifier = null);
+
     /// <summary>Scores <paramref name="g"/>. Returns the rows: real_vs_real, untrained_generator, generator.</summary>
-    public static IReadOnlyList<QualityRow> Run(DcganGenerator g, TrainConfig config, ImageSet trainData, string cacheDir, IProgressSink log, int samples = 512)
+    public static IReadOnlyList<QualityRow> Run(DcganGenerator g, TrainConfig config, ImageSet trainData, string cacheDir, IProgressSink log, Settings? settings = null)
     {
-        var (judgeData, key, realA, realB) = References(config, trainData, samples);
-        var classifier = ClassifierCache.GetOrTrain(judgeData, key, cacheDir, log);
+        settings ??= new Settings();
+        int samples = settings.Samples;
+        var (judgeData, key, realA, realB) = References(config, trainData, samples, settings.JudgeImages);
+        var classifier = ClassifierCache.GetOrTrain(judgeData, key, cacheDir, log, settings.Classifier);
         var metrics = new QualityMetrics(classifier);
         var realFeatures = metrics.Analyse(realA).Features;
         var z = Torch.Randn([samples, config.Model.Nz, 1, 1], new Generator(config.Seed ^ 0xE7A1));
@@ -34,13 +42,13 @@ public static class Evaluation
     /// shapes these are fresh images from other seeds (so they were seen by neither network);
     /// for files, the classifier trains on the loaded set and the references are drawn from it.
     /// </summary>
-    private static (ImageSet Judge, string Key, Tensor RealA, Tensor RealB) References(TrainConfig config, ImageSet trainData, int samples)
+    private static (ImageSet Judge, string Key, Tensor RealA, Tensor RealB) References(TrainConfig config, ImageSet trainData, int samples, int judgeImages)
     {
         if (config.Data.StartsWith("shapes", StringComparison.OrdinalIgnoreCase))
         {
-            var judge = ShapesDataset.Generate(4096, seed: 424242);
+            var judge = ShapesDataset.Generate(judgeImages, seed: 424242);
             var reference = ShapesDataset.Generate(2 * samples, seed: 777_777);
-            return (judge, "shapes", reference.Batch(Enumerable.Range(0, samples).ToArray()), reference.Batch(Enumerable.Range(samples, samples).ToArray()));
+            return (judge, $"shapes{judgeImages}", reference.Batch(Enumerable.Range(0, samples).ToArray()), reference.Batch(Enumerable.Range(samples, samples).ToArray()));
         }
         if (trainData.Count < 2 * samples)
             throw new DataException($"the quality metrics need at least {2 * samples} images; '{trainData.Source}' has {trainData.Count}");
