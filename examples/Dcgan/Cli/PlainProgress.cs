@@ -35,8 +35,9 @@ public sealed class PlainProgress(TextWriter output) : IProgressSink
     }
 
     /// <inheritdoc />
-    public void EpochEnded(int epoch, TimeSpan elapsed) =>
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{_epochs} done in {elapsed.TotalSeconds:F1} s"));
+    public void EpochEnded(int epoch, TimeSpan elapsed, bool completed) =>
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"epoch {epoch}/{_epochs} {(completed ? "done" : $"stopped at step {_step}/{_steps}")} after {elapsed.TotalSeconds:F1} s"));
 
     /// <inheritdoc />
     public void Log(string message) => output.WriteLine(message);

@@ -20,7 +20,7 @@ public sealed class SpectreProgress : IProgressSink
     public T Run<T>(Func<T> work) =>
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 _context = ctx;
@@ -46,11 +46,12 @@ public sealed class SpectreProgress : IProgressSink
         _task.Increment(1);
         double rate = _stepsThisRun / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
         _task.Description = Markup.Escape(
-            $"epoch {_epoch}/{_epochs}  loss_D {s.LossD,7:F4}  loss_G {s.LossG,7:F4}  D(x) {s.DReal,6:F3}  D(G(z)) {s.DFake,6:F3}  {rate,5:F2} steps/s");
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"epoch {_epoch}/{_epochs} D {s.LossD:F3} G {s.LossG:F3} D(x) {s.DReal:F2} D(G(z)) {s.DFake:F2} {rate:F1} steps/s"));
     }
 
     /// <inheritdoc />
-    public void EpochEnded(int epoch, TimeSpan elapsed) => _task?.StopTask();
+    public void EpochEnded(int epoch, TimeSpan elapsed, bool completed) => _task?.StopTask();
 
     /// <inheritdoc />
     public void Log(string message)

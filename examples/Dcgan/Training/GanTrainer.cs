@@ -110,7 +110,7 @@ public sealed partial class GanTrainer
             {
                 if (cancel.IsCancellationRequested)
                 {
-                    _progress.EpochEnded(Epoch + 1, clock.Elapsed);
+                    _progress.EpochEnded(Epoch + 1, clock.Elapsed, completed: false);
                     SaveCheckpoint(CheckpointPath);
                     WritePlot();
                     return TrainOutcome.Interrupted;
@@ -122,7 +122,7 @@ public sealed partial class GanTrainer
                 _progress.Step(stats);
             }
             History.EpochSeconds.Add(clock.Elapsed.TotalSeconds);
-            _progress.EpochEnded(Epoch + 1, clock.Elapsed);
+            _progress.EpochEnded(Epoch + 1, clock.Elapsed, completed: true);
             Epoch++;
             StepInEpoch = 0;
             SaveSamples(Path.Combine(RunDir, $"samples_epoch_{Epoch:D3}.png"));

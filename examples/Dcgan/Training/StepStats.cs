@@ -17,8 +17,8 @@ public interface IProgressSink
     /// <summary>One batch was processed.</summary>
     void Step(StepStats stats);
 
-    /// <summary>The epoch finished (or was interrupted).</summary>
-    void EpochEnded(int epoch, TimeSpan elapsed);
+    /// <summary>The epoch finished (<paramref name="completed"/>) or was interrupted.</summary>
+    void EpochEnded(int epoch, TimeSpan elapsed, bool completed);
 
     /// <summary>A free-form message.</summary>
     void Log(string message);
@@ -34,7 +34,7 @@ public sealed class SilentProgress : IProgressSink
     public void Step(StepStats stats) { }
 
     /// <inheritdoc />
-    public void EpochEnded(int epoch, TimeSpan elapsed) { }
+    public void EpochEnded(int epoch, TimeSpan elapsed, bool completed) { }
 
     /// <inheritdoc />
     public void Log(string message) { }

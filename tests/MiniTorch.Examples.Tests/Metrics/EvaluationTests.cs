@@ -14,7 +14,7 @@ public class EvaluationTests
         public List<string> Lines { get; } = [];
         public void EpochStarted(int epoch, int totalEpochs, int steps, int startStep) { }
         public void Step(StepStats stats) { }
-        public void EpochEnded(int epoch, TimeSpan elapsed) { }
+        public void EpochEnded(int epoch, TimeSpan elapsed, bool completed) { }
         public void Log(string message) => Lines.Add(message);
     }
 

@@ -41,7 +41,7 @@ public class ResumeTests
         private int _seen;
         public void EpochStarted(int epoch, int totalEpochs, int steps, int startStep) { }
         public void Step(StepStats stats) { if (++_seen == steps) cts.Cancel(); }
-        public void EpochEnded(int epoch, TimeSpan elapsed) { }
+        public void EpochEnded(int epoch, TimeSpan elapsed, bool completed) { }
         public void Log(string message) { }
     }
 
