@@ -39,7 +39,7 @@ public static class DcganCli
         var batch = new Option<int>("--batch-size") { Description = "Batch size", DefaultValueFactory = _ => Defaults.BatchSize };
         var nz = new Option<int>("--nz") { Description = "Latent size", DefaultValueFactory = _ => 64 };
         var ngf = new Option<int>("--ngf") { Description = "Generator width", DefaultValueFactory = _ => 32 };
-        var ndf = new Option<int>("--ndf") { Description = "Discriminator width", DefaultValueFactory = _ => 32 };
+        var ndf = new Option<int>("--ndf") { Description = "Discriminator width", DefaultValueFactory = _ => 16 };
         var loss = new Option<string>("--loss") { Description = "bce (DCGAN) or wgan-gp", DefaultValueFactory = _ => "bce" };
         loss.AcceptOnlyFromAmong("bce", "wgan-gp");
         var upsample = new Option<string>("--upsample") { Description = "transposed (ConvTranspose2d) or resize (nearest ×2 + Conv2d 3×3)", DefaultValueFactory = _ => "transposed" };

@@ -19,8 +19,9 @@ public static class ShapesDataset
     /// Generates <paramref name="count"/> images. Image <c>i</c> depends only on
     /// (<paramref name="seed"/>, i), so a larger set starts with the images of a smaller one.
     /// </summary>
-    public static ImageSet Generate(int count, long seed)
+    public static ImageSet Generate(int count, long seed, ShapeStyle? style = null)
     {
+        style ??= new ShapeStyle();
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), "the shapes data set needs at least one image");
         var pixels = new float[count * ImageSet.Pixels];
         var labels = new int[count];
@@ -29,19 +30,22 @@ public static class ShapesDataset
         {
             var rng = new Generator(seed * 1_000_003 + i);
             labels[i] = i % ClassNames.Length; // balanced classes
-            Draw(labels[i], rng, pixels.AsSpan(i * ImageSet.Pixels, ImageSet.Pixels));
+            Draw(labels[i], rng, pixels.AsSpan(i * ImageSet.Pixels, ImageSet.Pixels), style);
         });
         return new ImageSet(pixels, labels, ClassNames, $"shapes (procedural, {count} images, seed {seed})");
     }
 
     /// <summary>Draws one shape of class <paramref name="label"/> into a 32×32 buffer.</summary>
-    public static void Draw(int label, Random rng, Span<float> image)
+    public static void Draw(int label, Random rng, Span<float> image, ShapeStyle style)
     {
         const int n = ImageSet.Size;
-        double radius = Uniform(rng, 7.0, 12.5);
-        double stroke = Uniform(rng, 1.5, 3.5);
+        double radius = Uniform(rng, style.RadiusMin, style.RadiusMax);
+        double stroke = Uniform(rng, style.StrokeMin, style.StrokeMax);
         double margin = radius + stroke / 2 + 1;
-        double cx = Uniform(rng, margin, n - margin), cy = Uniform(rng, margin, n - margin);
+        // The centre moves at most CenterJitter pixels from the image centre (and never so far
+        // that the shape leaves the image).
+        double lo = Math.Max(margin, n / 2.0 - style.CenterJitter), hi = Math.Min(n - margin, n / 2.0 + style.CenterJitter);
+        double cx = Uniform(rng, lo, Math.Max(lo, hi)), cy = Uniform(rng, lo, Math.Max(lo, hi));
         double angle = Uniform(rng, 0, 2 * Math.PI);
         Func<double, double, bool> inside = label switch
         {
@@ -106,3 +110,15 @@ public static class ShapesDataset
         return best <= w * w / 4;
     };
 }
+
+/// <summary>
+/// The random ranges of the procedural shapes. The defaults keep shapes near the centre with
+/// bold strokes: variety enough to be a real task (4 classes × position × size × rotation ×
+/// stroke), small enough for a DCGAN to learn within the five-minute default run.
+/// </summary>
+/// <param name="RadiusMin">Smallest circumradius in pixels (cross: half the bar length).</param>
+/// <param name="RadiusMax">Largest circumradius.</param>
+/// <param name="StrokeMin">Thinnest stroke in pixels.</param>
+/// <param name="StrokeMax">Thickest stroke.</param>
+/// <param name="CenterJitter">How far (pixels) the centre may move from the image centre in x and in y.</param>
+public sealed record ShapeStyle(double RadiusMin = 8, double RadiusMax = 12.5, double StrokeMin = 2.5, double StrokeMax = 4.5, double CenterJitter = 4);

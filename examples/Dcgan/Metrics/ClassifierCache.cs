@@ -16,7 +16,7 @@ namespace Dcgan.Metrics;
 public static class ClassifierCache
 {
     /// <summary>Training settings of the classifier.</summary>
-    public sealed record Settings(int Epochs = 2, int BatchSize = 64, double LearningRate = 1e-3, long Seed = 1234);
+    public sealed record Settings(int Epochs = 3, int BatchSize = 64, double LearningRate = 2e-3, long Seed = 1234);
 
     /// <summary>Loads the cached classifier for <paramref name="key"/> or trains it on <paramref name="data"/>.</summary>
     public static ShapeClassifier GetOrTrain(ImageSet data, string key, string cacheDir, IProgressSink log, Settings? settings = null)

@@ -25,4 +25,4 @@ public enum LossMode
 /// <param name="Ngf">Generator feature maps in its last hidden layer.</param>
 /// <param name="Ndf">Discriminator feature maps in its first layer.</param>
 /// <param name="Nc">Image channels.</param>
-public sealed record ModelConfig(int Nz = 64, int Ngf = 32, int Ndf = 32, int Nc = 1);
+public sealed record ModelConfig(int Nz = 64, int Ngf = 32, int Ndf = 16, int Nc = 1);

@@ -18,18 +18,18 @@ public sealed class ShapeClassifier : Module
     {
         NumClasses = numClasses;
         Body = RegisterModule("body", new Sequential(
-            new Conv2d(1, 16, 4, stride: 2, padding: 1),
+            new Conv2d(1, 16, 4, stride: 2, padding: 1, generator: generator),
             new LeakyReLU(0.2),
-            new Conv2d(16, 32, 4, stride: 2, padding: 1),
+            new Conv2d(16, 32, 4, stride: 2, padding: 1, generator: generator),
             new LeakyReLU(0.2),
-            new Conv2d(32, 64, 4, stride: 2, padding: 1),
+            new Conv2d(32, 64, 4, stride: 2, padding: 1, generator: generator),
             new LeakyReLU(0.2),
             new Flatten(),
             new Linear(64 * 4 * 4, FeatureSize, generator: generator),
             new ReLU()));
         Head = RegisterModule("head", new Linear(FeatureSize, numClasses, generator: generator));
-        // Convolutions get the DCGAN initialisation so the seed fixes every weight.
-        WeightsInit.Apply(this, generator);
+        // PyTorch's default (Kaiming-uniform) initialisation, drawn from the seeded generator:
+        // DCGAN's N(0, 0.02) would make this BatchNorm-free network learn slowly.
     }
 
     /// <summary>The number of classes.</summary>
