@@ -37,7 +37,7 @@ public sealed partial class GanTrainer
         [
             ("loss D", History.LossD),
             ("loss G", History.LossG),
-        ], title: $"DCGAN losses ({Config.Loss})");
+        ], title: $"DCGAN losses ({(Config.Loss == Models.LossMode.Bce ? "bce" : "wgan-gp")})");
         AtomicFile.WriteAllBytes(Path.Combine(RunDir, "losses.svg"), System.Text.Encoding.UTF8.GetBytes(svg));
     }
 
