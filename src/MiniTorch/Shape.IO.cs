@@ -24,12 +24,21 @@ public static partial class Shape
         return (h, w);
     }
 
-    /// <summary>Checks the input of an image grid: [N, C, H, W], [C, H, W] or [H, W]. Returns it as (N, C, H, W).</summary>
-    public static (int N, int C, int H, int W) ImageBatch(ReadOnlySpan<int> shape) => shape.Length switch
+    /// <summary>
+    /// Checks the input of an image grid: [N, C, H, W], [C, H, W] or [H, W], with C = 1 or 3 when
+    /// <paramref name="grayOrRgb"/> (images to be saved). Returns it as (N, C, H, W).
+    /// </summary>
+    public static (int N, int C, int H, int W) ImageBatch(ReadOnlySpan<int> shape, bool grayOrRgb = false)
     {
-        2 => (1, 1, shape[0], shape[1]),
-        3 => (1, shape[0], shape[1], shape[2]),
-        4 => (shape[0], shape[1], shape[2], shape[3]),
-        _ => throw new ArgumentException($"expected a batch of images of shape [N, C, H, W] (or [C, H, W], [H, W]), got {Format(shape)}"),
-    };
+        var nchw = shape.Length switch
+        {
+            2 => (1, 1, shape[0], shape[1]),
+            3 => (1, shape[0], shape[1], shape[2]),
+            4 => (shape[0], shape[1], shape[2], shape[3]),
+            _ => throw new ArgumentException($"expected a batch of images of shape [N, C, H, W] (or [C, H, W], [H, W]), got {Format(shape)}"),
+        };
+        if (grayOrRgb && nchw.Item2 is not (1 or 3))
+            throw new ArgumentException($"expected images of shape [N, C, H, W] with C = 1 or 3, got {Format(shape)}");
+        return nchw;
+    }
 }

@@ -33,15 +33,19 @@ public static partial class Shape
                 throw new ArgumentException(mode == PadMode.Circular
                     ? "Negative padding value is resulting in an empty dimension"
                     : $"The input size {n}, plus negative padding {before} and {after} resulted in a negative output size, which is invalid. Check dimension {d} of your input.");
+            if (mode == PadMode.Circular && n + Math.Min(before, 0) + Math.Min(after, 0) <= 0)
+                throw new ArgumentException("Negative padding value is resulting in an empty dimension");
             var map = new int[size];
+            // Circular padding wraps around what is left after negative pads crop (as PyTorch does).
+            int cropBefore = Math.Max(-before, 0), kept = n - cropBefore - Math.Max(-after, 0);
             for (int o = 0; o < size; o++)
             {
                 int i = o - before;
+                if (mode == PadMode.Circular) { map[o] = cropBefore + ((o - Math.Max(before, 0)) % kept + kept) % kept; continue; }
                 map[o] = i >= 0 && i < n ? i : mode switch
                 {
                     PadMode.Reflect => i < 0 ? -i : 2 * (n - 1) - i,
                     PadMode.Replicate => Math.Clamp(i, 0, n - 1),
-                    PadMode.Circular => ((i % n) + n) % n,
                     _ => -1,
                 };
             }

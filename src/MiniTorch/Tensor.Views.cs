@@ -11,7 +11,8 @@ public sealed partial class Tensor
     public Tensor Reshape(params int[] shape)
     {
         var s = MiniTorch.Shape.InferReshape(shape, Numel);
-        return ViewBackward.Apply(IsContiguous ? this : Contiguous(), s, IsContiguous ? "ViewBackward0" : "UnsafeViewBackward0");
+        // PyTorch 1.13 names the aliasing reshape _reshape_alias, the copying one _unsafe_view.
+        return ViewBackward.Apply(IsContiguous ? this : Contiguous(), s, IsContiguous ? "ReshapeAliasBackward0" : "UnsafeViewBackward0");
     }
 
     /// <summary>A view with the dimensions reordered.</summary>
@@ -27,29 +28,28 @@ public sealed partial class Tensor
     }
 
     /// <summary>The transpose of a matrix (rank ≤ 2), like <c>tensor.T</c>.</summary>
-    public Tensor T => Dim < 2 ? this : Transpose(0, 1);
+    public Tensor T => Dim < 2 ? this : Permute(1, 0);
 
     /// <summary>A view with a size-1 dimension inserted at <paramref name="dim"/>.</summary>
     public Tensor Unsqueeze(int dim)
     {
         int d = MiniTorch.Shape.WrapDim(dim, Dim + 1);
         var shape = _shape.ToList();
+        var strides = _strides.ToList();
         shape.Insert(d, 1);
-        return ViewBackward.Apply(IsContiguous ? this : Contiguous(), [.. shape], "UnsqueezeBackward0");
+        strides.Insert(d, d < Dim ? _shape[d] * _strides[d] : 1);
+        return ViewBackward.Apply(this, [.. shape], "UnsqueezeBackward0", [.. strides]);
     }
 
     /// <summary>A view without size-1 dimensions (all, or only <paramref name="dim"/>).</summary>
     public Tensor Squeeze(int? dim = null)
     {
-        List<int> shape;
-        if (dim is { } dd)
-        {
-            int d = MiniTorch.Shape.WrapDim(dd, Dim);
-            shape = _shape.ToList();
-            if (Dim > 0 && shape[d] == 1) shape.RemoveAt(d);
-        }
-        else shape = _shape.Where(s => s != 1).ToList();
-        return ViewBackward.Apply(IsContiguous ? this : Contiguous(), [.. shape], dim is null ? "SqueezeBackward0" : "SqueezeBackward1");
+        var keep = new List<int>();
+        int? only = dim is { } dd ? MiniTorch.Shape.WrapDim(dd, Dim) : null;
+        for (int i = 0; i < Dim; i++)
+            if (_shape[i] != 1 || (only is { } o && o != i)) keep.Add(i);
+        return ViewBackward.Apply(this, [.. keep.Select(i => _shape[i])], dim is null ? "SqueezeBackward0" : "SqueezeBackward1",
+                                  [.. keep.Select(i => _strides[i])]);
     }
 
     /// <summary>A view in which size-1 dimensions are repeated (stride 0) to reach <paramref name="shape"/>; -1 keeps a size.</summary>
@@ -114,7 +114,7 @@ public sealed partial class Tensor
             if (Dim == 0) throw new IndexOutOfRangeException("invalid index of a 0-dim tensor.");
             int size = _shape[0];
             if (index < -size || index >= size) throw new IndexOutOfRangeException($"index {index} is out of bounds for dimension 0 with size {size}");
-            return Narrow(0, index < 0 ? index + size : index, 1).Squeeze(0);
+            return SelectBackward0.Apply(this, 0, index < 0 ? index + size : index);
         }
     }
 

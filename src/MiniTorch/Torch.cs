@@ -68,13 +68,28 @@ public static partial class Torch
     public static Tensor OnesLike(Tensor like) => Full(like.ShapeRef, 1.0, like.DType);
 
     /// <summary>Values <c>start, start+step, …</c> below <paramref name="end"/>, like <c>torch.arange</c>.</summary>
+    /// <remarks>
+    /// Bit for bit like PyTorch's AVX2 CPU kernel: start and step in double; blocks of one SIMD
+    /// register (8 floats or 4 doubles) start at fma(step, i, start) rounded to the dtype and
+    /// continue with base + j·step (fused by the compiler), the tail is fma(step, i, start).
+    /// </remarks>
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
     {
         if (step == 0) throw new ArgumentException("step must be nonzero");
         if ((end - start) / step < 0) throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
         int n = (int)Math.Ceiling((end - start) / step);
         var values = new double[n];
-        for (int i = 0; i < n; i++) values[i] = start + i * step;
+        int width = dtype == DType.Float32 ? 8 : 4;
+        double Round(double v) => dtype == DType.Float32 ? (float)v : v;
+        int i = 0;
+        // The vectorised loop runs two blocks per iteration while two whole blocks remain.
+        for (; i <= n - 2 * width; i += 2 * width)
+            for (int k = i; k < i + 2 * width; k += width)
+            {
+                double b = Round(Math.FusedMultiplyAdd(step, k, start));
+                for (int j = 0; j < width; j++) values[k + j] = Math.FusedMultiplyAdd(j, step, b);
+            }
+        for (; i < n; i++) values[i] = Math.FusedMultiplyAdd(step, i, start);
         return FromDoubles(values, [n], dtype);
     }
 
@@ -85,24 +100,38 @@ public static partial class Torch
     /// <paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/>,
     /// computed as PyTorch does: the first half counts up from start, the second half down from end.
     /// </summary>
+    /// <remarks>
+    /// Bit for bit like PyTorch's AVX2 CPU kernel (a user's first tensor is often a linspace, and
+    /// printing it must match): in the dtype, step = (end − start)/(steps − 1); pairs of SIMD
+    /// blocks (8 floats or 4 doubles) start at the fused start + step·i (or end − step·(steps−1−i)
+    /// from the block's first index on) and continue with base + j·step unfused; the tail is scalar.
+    /// </remarks>
     public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.Float32)
     {
         if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
         var t = Zeros([steps], dtype);
-        if (dtype == DType.Float32) LinspaceFill(t.Span<float>(), (float)start, (float)end);
-        else LinspaceFill(t.Span<double>(), start, end);
+        if (dtype == DType.Float32) LinspaceFill(t.Span<float>(), (float)start, (float)end, 8);
+        else LinspaceFill(t.Span<double>(), start, end, 4);
         return t;
     }
 
-    private static void LinspaceFill<T>(Span<T> y, T start, T end) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static void LinspaceFill<T>(Span<T> y, T start, T end, int width) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int steps = y.Length;
         if (steps == 0) return;
         if (steps == 1) { y[0] = start; return; }
         T step = (end - start) / T.CreateChecked(steps - 1);
-        int half = steps / 2;
-        for (int i = 0; i < steps; i++)
-            y[i] = i < half ? start + step * T.CreateChecked(i) : end - step * T.CreateChecked(steps - i - 1);
+        int half = steps / 2, i = 0;
+        T At(int k) => k < half ? T.FusedMultiplyAdd(step, T.CreateChecked(k), start)
+                                : T.FusedMultiplyAdd(-step, T.CreateChecked(steps - k - 1), end);
+        // The vectorised loop runs two blocks per iteration while two whole blocks remain.
+        for (; i <= steps - 2 * width; i += 2 * width)
+            for (int k = i; k < i + 2 * width; k += width)
+            {
+                T b = At(k);
+                for (int j = 0; j < width; j++) y[k + j] = b + T.CreateChecked(j) * step;
+            }
+        for (; i < steps; i++) y[i] = At(i);
     }
 
     /// <summary>Uniform samples in [0, 1).</summary>

@@ -85,9 +85,9 @@ public static class GradCheck
         Tensor FirstOrder(Tensor[] all)
         {
             var ins = all[..^1];
-            // Check evaluates f under NoGrad for its central differences; the first-order
-            // gradient still needs a graph to differentiate through.
-            using var grad = Torch.EnableGrad();
+            // Check evaluates this function under NoGrad for its central differences; the inner
+            // backward still has to build a graph to produce a gradient at all.
+            using var enable = Torch.EnableGrad();
             var grads = Torch.Grad([f(ins)], Array.FindAll(ins, x => x.RequiresGrad), [all[^1]], createGraph: true, allowUnused: true);
             var parts = new List<Tensor>();
             for (int k = 0; k < grads.Length; k++)

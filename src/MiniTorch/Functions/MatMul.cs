@@ -14,6 +14,8 @@ internal sealed class MatMulBackward : Function
     public static Tensor Apply(Tensor a, Tensor b)
     {
         if (a.Dim == 0 || b.Dim == 0) throw new ArgumentException("both arguments to matmul need to be at least 1D, but they are " + $"{a.Dim}D and {b.Dim}D");
+        // A vector·vector product is a 0-d tensor, as in PyTorch (dot).
+        if (a.Dim == 1 && b.Dim == 1) return Apply(a.Unsqueeze(0), b).Squeeze(0);
         if (a.Dim == 1) return Apply(a.Unsqueeze(0), b).Squeeze(-2);
         if (b.Dim == 1) return Apply(a, b.Unsqueeze(-1)).Squeeze(-1);
         if (a.DType != b.DType) throw new ArgumentException($"expected m1 and m2 to have the same dtype, but got: {a.DType} != {b.DType}");

@@ -2,7 +2,10 @@ using MiniTorch.Autograd;
 
 namespace MiniTorch.Functions;
 
-/// <summary>A reshaping view of a contiguous tensor (view, reshape, squeeze, unsqueeze).</summary>
+/// <summary>
+/// A reshaping view (view, reshape, squeeze, unsqueeze): of a contiguous tensor, or with explicit
+/// strides when only size-1 dimensions are inserted or removed, which any layout allows.
+/// </summary>
 /// <remarks>∂/∂x = g reshaped to the input's shape.</remarks>
 internal sealed class ViewBackward : Function
 {
@@ -10,11 +13,11 @@ internal sealed class ViewBackward : Function
     private string _name = "ViewBackward0";
     public override string Name => _name;
 
-    public static Tensor Apply(Tensor x, int[] shape, string name = "ViewBackward0")
+    public static Tensor Apply(Tensor x, int[] shape, string name = "ViewBackward0", int[]? strides = null)
     {
-        if (!x.IsContiguous)
+        if (strides is null && !x.IsContiguous)
             throw new InvalidOperationException("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
-        var y = new Tensor(x.Storage, shape, Shape.ContiguousStrides(shape), x.Offset);
+        var y = new Tensor(x.Storage, shape, strides ?? Shape.ContiguousStrides(shape), x.Offset);
         return new ViewBackward { _input = x.ShapeRef, _name = name }.Record(y, x);
     }
 

@@ -37,10 +37,10 @@ public static class AtomicFile
     }
 
     /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="bytes"/>.</summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    public static void WriteAllBytes(string path, byte[] bytes)
     {
-        var copy = bytes.ToArray();
-        Write(path, s => s.Write(copy));
+        ArgumentNullException.ThrowIfNull(bytes);
+        Write(path, s => s.Write(bytes));
     }
 
     private static void TryDelete(string temp)

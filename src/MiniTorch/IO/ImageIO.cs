@@ -74,13 +74,17 @@ public static class ImageIO
     /// </summary>
     public static void SaveImageGrid(Tensor tensor, string path, int nrow = 8, int padding = 2, bool normalize = false,
                                      (double Low, double High)? valueRange = null, double padValue = 0)
-        => SavePng(MakeGrid(tensor, nrow, padding, normalize, valueRange, false, padValue), path);
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        Shape.ImageBatch(tensor.ShapeRef, grayOrRgb: true);
+        SavePng(MakeGrid(tensor, nrow, padding, normalize, valueRange, false, padValue), path);
+    }
 
     /// <summary>Saves an image [C, H, W] (C = 1 or 3) or [H, W] with values in [0, 1] as an 8-bit PNG, atomically.</summary>
     public static void SavePng(Tensor image, string path)
     {
         var bytes = EncodePng(image);
-        AtomicFile.Write(path, s => s.Write(bytes));
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     /// <summary>Encodes an image [C, H, W] (C = 1 or 3) or [H, W] with values in [0, 1] as 8-bit PNG bytes.</summary>

@@ -39,7 +39,7 @@ public static class Npy
         ArgumentNullException.ThrowIfNull(tensor);
         var header = new NpyHeader(tensor.DType == DType.Float64 ? "<f8" : "<f4", false, Array.ConvertAll(tensor.Shape, d => (long)d));
         string text = header.Format();
-        if (tensor.Dim > 0) text += new string(' ', GrowthAxisMaxDigits - tensor.Size(0).ToString().Length);
+        if (tensor.Dim > 0) text += new string(' ', GrowthAxisMaxDigits - tensor.Size(0).ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
         int hlen = text.Length + 1; // + the final newline
         int major = PaddedLength(hlen, 2) <= ushort.MaxValue ? 1 : 2; // numpy uses the oldest version that fits
         int lengthBytes = major == 1 ? 2 : 4;

@@ -97,7 +97,7 @@ public static class Pgm
     public static void Save(Tensor image, string path, bool binary = true, int maxval = 255)
     {
         var bytes = Encode(image, binary, maxval);
-        AtomicFile.Write(path, s => s.Write(bytes));
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     /// <summary>Encodes a [1, H, W] or [H, W] tensor as PGM bytes (see <see cref="Save"/>).</summary>
@@ -106,7 +106,7 @@ public static class Pgm
         ArgumentNullException.ThrowIfNull(image);
         if (maxval is < 1 or > 65535) throw new ArgumentOutOfRangeException(nameof(maxval), $"PGM maxval must be in 1 to 65535, got {maxval}");
         var (h, w) = Shape.GrayImage(image.ShapeRef);
-        var samples = ImageIO.Quantize(image.Reshape(h * w), maxval);
+        var samples = ImageIO.Quantize(image.Detach().Reshape(h * w), maxval);
         var sb = new StringBuilder($"P{(binary ? 5 : 2)}\n{w} {h}\n{maxval}\n");
         if (binary)
         {

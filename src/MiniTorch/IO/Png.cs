@@ -9,7 +9,8 @@ namespace MiniTorch.IO;
 /// reader decodes every non-interlaced PNG: grayscale (1, 2, 4, 8, 16 bits), gray+alpha, RGB and
 /// RGBA (8, 16 bits) and palette (1, 2, 4, 8 bits; RGBA when a tRNS chunk is present), all five
 /// filter types, into a float32 tensor [C, H, W] with values in [0, 1] (16-bit samples keep their
-/// full precision: v / 65535).
+/// full precision: v / 65535). Channels are those of the file (1 gray, 2 gray+alpha, 3 RGB,
+/// 4 RGBA); the colour-key tRNS of gray and RGB images is ignored, ancillary chunks are skipped.
 /// </summary>
 /// <remarks>
 /// Corrupt or unsupported files throw <see cref="InvalidDataException"/>: bad signature, CRC

@@ -96,6 +96,8 @@ public static class Safetensors
 
     private static (List<Entry>, IReadOnlyDictionary<string, string>) ParseHeader(byte[] header)
     {
+        // System.Text.Json validates UTF-8 lazily (GetString would throw InvalidOperationException), so check it up front.
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw new InvalidDataException("safetensors header is not valid UTF-8");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 }); }
         catch (JsonException e) { throw new InvalidDataException($"safetensors header is not valid JSON: {e.Message}", e); }
@@ -109,7 +111,7 @@ public static class Safetensors
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
                 if (!seen.Add(prop.Name)) throw new InvalidDataException($"safetensors header names '{prop.Name}' twice");
-                if (prop.Name == MetadataKey) ParseMetadata(prop.Value, metadata);
+                if (prop.Name == MetadataKey) { if (prop.Value.ValueKind != JsonValueKind.Null) ParseMetadata(prop.Value, metadata); }
                 else entries.Add(ParseEntry(prop.Name, prop.Value));
             }
             return (entries, metadata);

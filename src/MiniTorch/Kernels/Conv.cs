@@ -35,12 +35,12 @@ internal static class Conv
             var wG = w.Span.Slice(grp * g.Kg * rows, g.Kg * rows);
             var yTile = y.Span.Slice((n * g.K + grp * g.Kg) * pixels + p0);
             if (direct)
-                Gemm.Multiply(false, false, g.Kg, len, rows, T.One, wG, rows, xImg.Slice(p0), pixels, T.Zero, yTile, pixels);
+                Multiply(false, g.Kg, len, rows, wG, rows, xImg.Slice(p0), pixels, false, yTile, pixels);
             else
             {
                 var col = ArrayPool<T>.Shared.Rent(rows * len);
                 Im2Col(g, xImg, p0, len, col.AsSpan(0, rows * len));
-                Gemm.Multiply(false, false, g.Kg, len, rows, T.One, wG, rows, col.AsSpan(0, rows * len), len, T.Zero, yTile, pixels);
+                Multiply(false, g.Kg, len, rows, wG, rows, col.AsSpan(0, rows * len), len, false, yTile, pixels);
                 ArrayPool<T>.Shared.Return(col);
             }
             if (!bias.IsEmpty)
@@ -53,14 +53,16 @@ internal static class Conv
     /// col[(c, i, j), q] = x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] for the output pixels
     /// q ∈ [p0, p0 + len) (row-major over OH × OW), zero where the tap falls into the padding.
     /// </summary>
-    public static void Im2Col<T>(in ConvGeometry g, ReadOnlySpan<T> xImg, int p0, int len, Span<T> col) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <remarks>Only channels [c0, c0 + cCount) when given (the weight gradient splits channels over threads).</remarks>
+    public static void Im2Col<T>(in ConvGeometry g, ReadOnlySpan<T> xImg, int p0, int len, Span<T> col, int c0 = 0, int cCount = -1) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = g.H, w = g.W;
-        for (int c = 0; c < g.Cg; c++)
+        if (cCount < 0) cCount = g.Cg;
+        for (int c = c0; c < c0 + cCount; c++)
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++)
                 {
-                    var dst = col.Slice(((c * g.KH + i) * g.KW + j) * len, len);
+                    var dst = col.Slice((((c - c0) * g.KH + i) * g.KW + j) * len, len);
                     int off = j * g.DW - g.PW;
                     // Valid output columns: 0 ≤ ow·SW + off < W.
                     int owLo = CeilDiv(-off, g.SW), owHi = FloorDiv(w - 1 - off, g.SW) + 1;
@@ -82,6 +84,31 @@ internal static class Conv
                         pos += cnt; pix += cnt;
                     }
                 }
+    }
+
+    /// <summary>
+    /// C = A·op(B) (+ C when <paramref name="accumulate"/>), A m×k. One output channel per group (m = 1,
+    /// e.g. a discriminator's last layer) skips GEMM's packing of B: a weighted sum of B's rows, or
+    /// one dot product per row of B when it is transposed.
+    /// </summary>
+    public static void Multiply<T>(bool transB, int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+                                   bool accumulate, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m != 1)
+        {
+            Gemm.Multiply(false, transB, m, n, k, T.One, a, lda, b, ldb, accumulate ? T.One : T.Zero, c, ldc);
+            return;
+        }
+        var row = c[..n];
+        if (transB)
+            for (int j = 0; j < n; j++) row[j] = (accumulate ? row[j] : T.Zero) + TensorPrimitives.Dot(a[..k], b.Slice(j * ldb, k));
+        else if (n == 1 && ldb == 1)
+            row[0] = (accumulate ? row[0] : T.Zero) + TensorPrimitives.Dot(a[..k], b[..k]);
+        else
+        {
+            if (!accumulate) row.Clear();
+            for (int p = 0; p < k; p++) TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), a[p], row, row);
+        }
     }
 
     /// <summary>

@@ -59,8 +59,8 @@ internal static class ConvTranspose
                 var col = ArrayPool<T>.Shared.Rent(rows * len);
                 var outTile = ArrayPool<T>.Shared.Rent(g.Cg * len);
                 PhaseCols(g, p, z.Span.Slice((n * g.K + grp * g.Kg) * small, g.Kg * small), p0, len, col.AsSpan(0, rows * len));
-                Gemm.Multiply(false, false, g.Cg, len, rows, T.One, packed[grp * phases.Count + ph], rows,
-                              col.AsSpan(0, rows * len), len, T.Zero, outTile.AsSpan(0, g.Cg * len), len);
+                Conv.Multiply(false, g.Cg, len, rows, packed[grp * phases.Count + ph], rows,
+                              col.AsSpan(0, rows * len), len, false, outTile.AsSpan(0, g.Cg * len), len);
                 Scatter(g, p, outTile.AsSpan(0, g.Cg * len), p0, len, y.Span.Slice((n * g.C + grp * g.Cg) * big, g.Cg * big));
                 ArrayPool<T>.Shared.Return(col);
                 ArrayPool<T>.Shared.Return(outTile);
@@ -146,16 +146,20 @@ internal static class ConvTranspose
                 }
     }
 
-    /// <summary>Writes a phase tile [Cg, len] to its big positions (H0 + SH·qh, W0 + SW·qw).</summary>
+    /// <summary>Writes a phase tile [Cg, len] to its big positions (H0 + SH·qh, W0 + SW·qw), one phase row segment at a time.</summary>
     private static void Scatter<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> tile, int p0, int len, Span<T> yImg) where T : unmanaged
     {
         for (int c = 0; c < g.Cg; c++)
         {
             var src = tile.Slice(c * len, len);
-            for (int q = 0; q < len; q++)
+            for (int pos = 0, pix = p0; pos < len;)
             {
-                int pix = p0 + q, qh = pix / p.NW, qw = pix - qh * p.NW;
-                yImg[(c * g.H + p.H0 + g.SH * qh) * g.W + p.W0 + g.SW * qw] = src[q];
+                int qh = pix / p.NW, qw0 = pix - qh * p.NW, cnt = Math.Min(p.NW - qw0, len - pos);
+                var seg = src.Slice(pos, cnt);
+                var yRow = yImg.Slice((c * g.H + p.H0 + g.SH * qh) * g.W, g.W);
+                if (g.SW == 1) seg.CopyTo(yRow.Slice(p.W0 + qw0, cnt));
+                else for (int q = 0, at = p.W0 + g.SW * qw0; q < cnt; q++, at += g.SW) yRow[at] = seg[q];
+                pos += cnt; pix += cnt;
             }
         }
     }

@@ -13,24 +13,37 @@ namespace MiniTorch.Kernels;
 /// </summary>
 internal static class ConvWeightGrad
 {
-    private const int MaxChunks = 16;
+    private const int MaxChunks = 16, MaxChannelBlocks = 8;
+
+    /// <summary>Elements of all per-chunk partial gradients together (beyond one weight's worth).</summary>
+    private const int PartialBudget = 1 << 22;
 
     /// <summary>gw[k, c, i, j] = Σ_{n, oh, ow} gy[n, k, oh, ow] · x[n, g·Cg + c, oh·SH − PH + i·DH, ow·SW − PW + j·DW].</summary>
+    /// <remarks>
+    /// Work items are (group, block of input channels, chunk of the batch·pixel sum). Channel
+    /// blocks own disjoint columns of gw, so they need no reduction; chunks each own a partial
+    /// that is added in chunk order at the end. Both splits depend only on the problem size.
+    /// </remarks>
     public static void Compute<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int pixels = g.OH * g.OW, rows = g.Cg * g.KH * g.KW, plane = g.H * g.W, size = g.Kg * rows;
+        int pixels = g.OH * g.OW, kk = g.KH * g.KW, rows = g.Cg * kk, plane = g.H * g.W, size = g.Kg * rows;
         bool direct = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.H == g.OH && g.W == g.OW;
-        int tile = Conv.TileLength(Math.Max(rows, g.Kg), pixels), tiles = (pixels + tile - 1) / tile;
-        int units = g.N * tiles, chunks = Math.Min(units, MaxChunks);
+        int blocks = Math.Max(1, Math.Min(g.Cg, MaxChannelBlocks)), blockC = (g.Cg + blocks - 1) / blocks;
+        blocks = Math.Max(1, (g.Cg + blockC - 1) / blockC);
+        int tile = Conv.TileLength(Math.Max(blockC * kk, g.Kg), pixels), tiles = (pixels + tile - 1) / tile;
+        int units = g.N * tiles;
+        int chunks = Math.Min(units, Math.Clamp(PartialBudget / Math.Max(g.Groups * size, 1), 1, MaxChunks));
         gw.Span.Clear();
-        if (chunks == 0) return;
-        var partial = new T[g.Groups * chunks * size];
-        Conv.For(g.Groups * chunks, 2L * g.N * g.K * pixels * rows, item =>
+        if (chunks == 0 || size == 0) return;
+        var partial = chunks == 1 ? null : new T[g.Groups * chunks * size];
+        Conv.For(g.Groups * blocks * chunks, 2L * g.N * g.K * pixels * rows, item =>
         {
-            int ch = item % chunks, grp = item / chunks;
-            var acc = partial.AsSpan(item * size, size);
-            var col = direct ? null : ArrayPool<T>.Shared.Rent(rows * tile);
+            int ch = item % chunks, blk = item / chunks % blocks, grp = item / chunks / blocks;
+            int c0 = blk * blockC, cb = Math.Min(blockC, g.Cg - c0);
+            if (cb <= 0) return;
+            var acc = (partial is null ? gw.Span.Slice(grp * size, size) : partial.AsSpan((grp * chunks + ch) * size, size)).Slice(c0 * kk);
+            var col = direct ? null : ArrayPool<T>.Shared.Rent(cb * kk * tile);
             for (long u = (long)units * ch / chunks; u < (long)units * (ch + 1) / chunks; u++)
             {
                 int n = (int)(u / tiles), t = (int)(u % tiles);
@@ -38,15 +51,17 @@ internal static class ConvWeightGrad
                 var xImg = x.Span.Slice((n * g.C + grp * g.Cg) * plane, g.Cg * plane);
                 var gyTile = gy.Span.Slice((n * g.K + grp * g.Kg) * pixels + p0);
                 if (direct)
-                    Gemm.Multiply(false, true, g.Kg, rows, len, T.One, gyTile, pixels, xImg.Slice(p0), pixels, T.One, acc, rows);
+                    Conv.Multiply(true, g.Kg, cb, len, gyTile, pixels, xImg.Slice(c0 * plane + p0), pixels, true, acc, rows);
                 else
                 {
-                    Conv.Im2Col(g, xImg, p0, len, col.AsSpan(0, rows * len));
-                    Gemm.Multiply(false, true, g.Kg, rows, len, T.One, gyTile, pixels, col.AsSpan(0, rows * len), len, T.One, acc, rows);
+                    var c = col.AsSpan(0, cb * kk * len);
+                    Conv.Im2Col(g, xImg, p0, len, c, c0, cb);
+                    Conv.Multiply(true, g.Kg, cb * kk, len, gyTile, pixels, c, len, true, acc, rows);
                 }
             }
             if (col is not null) ArrayPool<T>.Shared.Return(col);
         });
+        if (partial is null) return;
         for (int grp = 0; grp < g.Groups; grp++)
         {
             var dst = gw.Span.Slice(grp * size, size);

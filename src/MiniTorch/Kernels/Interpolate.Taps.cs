@@ -20,7 +20,9 @@ internal sealed class AxisTaps<T>(int inSize, int outSize, int taps) where T : u
 /// Index and weight tables for each resampling mode, computed exactly as PyTorch 1.13's CPU
 /// kernels compute them (UpSample.h, UpSampleKernel.cpp, AdaptiveAveragePooling.cpp): the same
 /// scale, the same float32/float64 intermediate precision and the same special cases, so the
-/// chosen source pixels agree with PyTorch's bit for bit.
+/// chosen source pixels agree with PyTorch's exactly and the weights to the last bit or so (the
+/// compiled PyTorch fuses a few multiply-adds of the cubic weights). Verified against torch 1.13
+/// by the golden tests.
 /// </summary>
 internal static partial class Interpolate
 {

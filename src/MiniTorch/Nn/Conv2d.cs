@@ -29,10 +29,11 @@ public sealed class Conv2d : Module
             (inChannels, outChannels, kernelSize, stride ?? 1, padding ?? 0, dilation ?? 1, groups, paddingMode);
         if (Padding.IsSame && (Stride.H != 1 || Stride.W != 1))
             throw new ArgumentException("padding='same' is not supported for strided convolutions");
-        int fanIn = inChannels / groups * kernelSize.H * kernelSize.W;
+        var weight = Init.KaimingUniform(Torch.Zeros([outChannels, inChannels / groups, kernelSize.H, kernelSize.W]), a: Math.Sqrt(5), generator: generator);
+        RegisterParameter("weight", weight);
+        int fanIn = Init.CalculateFanInAndFanOut(weight).FanIn;
         double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-        RegisterParameter("weight", Torch.Uniform([outChannels, inChannels / groups, kernelSize.H, kernelSize.W], -bound, bound, generator));
-        RegisterParameter("bias", bias ? Torch.Uniform([outChannels], -bound, bound, generator) : null);
+        RegisterParameter("bias", bias ? Init.Uniform(Torch.Zeros([outChannels]), -bound, bound, generator) : null);
     }
 
     /// <summary>Input channels.</summary>

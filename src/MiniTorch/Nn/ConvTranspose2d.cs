@@ -26,10 +26,11 @@ public sealed class ConvTranspose2d : Module
         if (outChannels % groups != 0) throw new ArgumentException("out_channels must be divisible by groups");
         (InChannels, OutChannels, KernelSize, Stride, Padding, OutputPadding, Groups, Dilation) =
             (inChannels, outChannels, kernelSize, stride ?? 1, padding ?? 0, outputPadding ?? 0, groups, dilation ?? 1);
-        int fanIn = outChannels / groups * kernelSize.H * kernelSize.W;
+        var weight = Init.KaimingUniform(Torch.Zeros([inChannels, outChannels / groups, kernelSize.H, kernelSize.W]), a: Math.Sqrt(5), generator: generator);
+        RegisterParameter("weight", weight);
+        int fanIn = Init.CalculateFanInAndFanOut(weight).FanIn;
         double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-        RegisterParameter("weight", Torch.Uniform([inChannels, outChannels / groups, kernelSize.H, kernelSize.W], -bound, bound, generator));
-        RegisterParameter("bias", bias ? Torch.Uniform([outChannels], -bound, bound, generator) : null);
+        RegisterParameter("bias", bias ? Init.Uniform(Torch.Zeros([outChannels]), -bound, bound, generator) : null);
     }
 
     /// <summary>Input channels.</summary>

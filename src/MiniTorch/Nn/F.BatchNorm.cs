@@ -10,8 +10,9 @@ public static partial class F
     /// y = (x − μ)/√(σ² + eps)·γ + β. In training (or without running statistics) μ and σ² are the
     /// batch mean and the biased batch variance, and the running statistics, if given, are updated
     /// in place with <c>r ← (1 − momentum)·r + momentum·s</c>, using the <em>unbiased</em> variance.
-    /// Otherwise μ and σ² are the running statistics. Written as differentiable tensor operations,
-    /// so the gradient (and the gradient of the gradient) flows through the batch statistics.
+    /// Otherwise μ and σ² are the running statistics. The gradient (and the gradient of the gradient) flows through the batch statistics.
+    /// It runs as one primitive (per-channel statistics accumulated in double, then y = x·α + β)
+    /// whose backward is two kernel passes, or differentiable tensor operations under create_graph.
     /// </remarks>
     /// <param name="input">Shape [N, C, *].</param>
     /// <param name="runningMean">Running mean, shape [C], updated in place in training; may be null.</param>
@@ -32,7 +33,18 @@ public static partial class F
             throw new ArgumentException("running_mean and running_var must be defined in evaluation mode");
         if (training) Shape.CheckBatchNormTraining(input.ShapeRef);
 
-        // Per-channel vectors are viewed as [1, C, 1, …] so they broadcast against [N, C, *].
+        return Functions.NativeBatchNormBackward0.Apply(input, runningMean, runningVar, weight, bias, training, momentum, eps);
+    }
+
+    /// <summary>
+    /// <see cref="BatchNorm"/> written as differentiable tensor operations: the readable
+    /// reference that the primitive (<c>NativeBatchNormBackward0</c>) is tested against.
+    /// Callers validate the arguments.
+    /// </summary>
+    internal static Tensor BatchNormComposite(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
+                                              bool training, double momentum, double eps)
+    {
+        int c = input.ShapeRef[1];
         var bshape = new int[input.Dim];
         Array.Fill(bshape, 1);
         bshape[1] = c;

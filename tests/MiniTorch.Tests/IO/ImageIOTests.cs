@@ -80,6 +80,8 @@ public class ImageIOTests
         var e = Assert.Throws<ArgumentException>(() => ImageIO.EncodePng(Torch.Zeros(2, 4, 4)));
         Assert.Equal("expected an image of shape [C, H, W] with C = 1 or 3, or [H, W], got [2, 4, 4]", e.Message);
         Assert.Throws<ArgumentException>(() => ImageIO.MakeGrid(Torch.Zeros(1, 1, 1, 1, 1)));
+        var grid = Assert.Throws<ArgumentException>(() => ImageIO.SaveImageGrid(Torch.Zeros(2, 4, 3, 3), Path.Combine(Path.GetTempPath(), "never.png")));
+        Assert.Equal("expected images of shape [N, C, H, W] with C = 1 or 3, got [2, 4, 3, 3]", grid.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageIO.MakeGrid(Torch.Zeros(2, 1, 2, 2), nrow: 0));
     }
 }

@@ -159,6 +159,15 @@ public class SafetensorsTests
     }
 
     [Fact]
+    public void Load_InvalidUtf8InHeader_ThrowsInvalidData()
+    {
+        // Found by the fuzzer: System.Text.Json only notices bad UTF-8 inside strings when they are read.
+        var bytes = Build("{\"__metadata__\":{\"k\":\"v\"}}", []);
+        bytes[8 + 22] = 0xD1; // the "v"
+        Assert.Contains("not valid UTF-8", LoadFails(bytes).Message);
+    }
+
+    [Fact]
     public void Load_TruncatedFile_ThrowsInvalidData()
     {
         var full = Serialize(new Dictionary<string, Tensor> { ["a"] = Torch.Ones([3, 3]), ["b"] = Torch.Ones([2], DType.Float64) });

@@ -146,3 +146,61 @@ public class BatchNormTests
         Assert.Equal(1.0, bn.NumBatchesTracked!.Item());
     }
 }
+
+public class BatchNormPrimitiveTests
+{
+    [Fact]
+    public void Primitive_MatchesComposite_ForwardGradientsRunningStatsAndSecondOrder()
+    {
+        var g = new Generator(21);
+        for (int trial = 0; trial < 6; trial++)
+        {
+            bool training = trial % 2 == 0, affine = trial % 3 != 2;
+            int[] shape = [1 + g.Next(3), 1 + g.Next(4), 1 + g.Next(4), 2 + g.Next(3)];
+            int c = shape[1];
+            var x = (Torch.Randn(shape, g, DType.Float64) * 2 + 0.5).Detach().RequiresGrad_();
+            var w = affine ? Torch.Randn([c], g, DType.Float64).RequiresGrad_() : null;
+            var b = affine ? Torch.Randn([c], g, DType.Float64).RequiresGrad_() : null;
+            var rm1 = Torch.Randn([c], g, DType.Float64);
+            var rv1 = Torch.Uniform([c], 0.5, 2, g, DType.Float64);
+            var rm2 = rm1.Clone();
+            var rv2 = rv1.Clone();
+            var up = Torch.Randn(shape, g, DType.Float64);
+            var y1 = F.BatchNorm(x, rm1, rv1, w, b, training, 0.3, 1e-3);
+            var y2 = F.BatchNormComposite(x, rm2, rv2, w, b, training, 0.3, 1e-3);
+            string name = $"trial {trial} {Shape.Format(shape)} training={training} affine={affine}";
+            Assert.Equal("NativeBatchNormBackward0", y1.GradFn!.Name);
+            NnGolden.Close(y2.ToDoubleArray(), y1, 1e-12, 1e-12, name + " output");
+            NnGolden.Close(rm2.ToDoubleArray(), rm1, 1e-12, 1e-12, name + " running_mean");
+            NnGolden.Close(rv2.ToDoubleArray(), rv1, 1e-12, 1e-12, name + " running_var");
+            Tensor[] wrt = affine ? [x, w!, b!] : [x];
+            // First order through the fast kernel path and through the differentiable path.
+            var fast = Torch.Grad([y1], wrt, [up], retainGraph: true);
+            var recorded = Torch.Grad([y1], wrt, [up], createGraph: true);
+            var reference = Torch.Grad([y2], wrt, [up], createGraph: true);
+            for (int i = 0; i < wrt.Length; i++)
+            {
+                NnGolden.Close(reference[i]!.ToDoubleArray(), fast[i]!, 1e-10, 1e-12, $"{name} grad {i} (kernel)");
+                NnGolden.Close(reference[i]!.ToDoubleArray(), recorded[i]!, 1e-10, 1e-12, $"{name} grad {i} (create_graph)");
+            }
+            // Second order: the gradient of Σ(∂x)² with respect to x.
+            // With running statistics ∂x = g·γ·invstd does not depend on x, so only training has a second order in x.
+            if (!training) continue;
+            var gg1 = Torch.Grad((recorded[0]! * recorded[0]!).Sum(), x);
+            var gg2 = Torch.Grad((reference[0]! * reference[0]!).Sum(), x);
+            NnGolden.Close(gg2.ToDoubleArray(), gg1, 1e-9, 1e-11, name + " second order");
+        }
+    }
+
+    [Fact]
+    public void Primitive_Float32_AgreesWithFloat64()
+    {
+        var g = new Generator(4);
+        var x = Torch.Randn([8, 16, 6, 6], g, DType.Float64) * 3 + 2;
+        var w = Torch.Randn([16], g, DType.Float64);
+        var b = Torch.Randn([16], g, DType.Float64);
+        var y64 = F.BatchNorm(x, null, null, w, b, training: true);
+        var y32 = F.BatchNorm(x.To(DType.Float32), null, null, w.To(DType.Float32), b.To(DType.Float32), training: true);
+        NnGolden.Close(y64.ToDoubleArray(), y32, 1e-5, 2e-6, "float32 output");
+    }
+}

@@ -72,6 +72,22 @@ public class ConvGradTests
     }
 
     [Fact]
+    public void Conv2d_Gradients_AreRecordedAsTheAdjointOps()
+    {
+        // With createGraph, Conv2d's input gradient is a ConvTranspose2d node and the weight
+        // gradient is the shared weight-gradient node, both differentiable again.
+        var g = new Generator(9);
+        var x = ConvCase.Randn([1, 2, 5, 5], g).RequiresGrad_();
+        var w = ConvCase.Randn([3, 2, 3, 3], g).RequiresGrad_();
+        var y = F.Conv2d(x, w, stride: 2);
+        var grads = Torch.Grad([y], [x, w], [Torch.OnesLike(y)], createGraph: true);
+        Assert.Equal("ConvolutionBackward0", grads[0]!.GradFn!.Name);
+        Assert.Equal("ConvolutionBackwardBackward0", grads[1]!.GradFn!.Name);
+        var expected = F.ConvTranspose2d(Torch.OnesLike(y), w.Detach(), stride: 2, outputPadding: Shape.ConvAdjointOutputPadding(5, 3, 2, 0, 1));
+        Assert.Equal(expected.ToDoubleArray(), grads[0]!.ToDoubleArray());
+    }
+
+    [Fact]
     public void GradientPenalty_ThroughConvStack_MatchesNumericalSecondDerivative()
     {
         // WGAN-GP: ‖∂D/∂x‖² differentiated w.r.t. D's weights, with D = conv → tanh → conv.

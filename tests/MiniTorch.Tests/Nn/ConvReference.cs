@@ -116,12 +116,17 @@ public static class ConvReference
             for (int dim = rank - 1; dim >= 0; dim--)
             {
                 int j = rank - 1 - dim, i = idx[dim] - (j < k ? pad[2 * j] : 0), nd = shape[dim];
-                if (i < 0 || i >= nd)
+                if (mode == "circular" && j < k)
+                {
+                    // Wrap around the part that negative pads leave: [cropBefore, nd − cropAfter).
+                    int cb = Math.Max(-pad[2 * j], 0), kept = nd - cb - Math.Max(-pad[2 * j + 1], 0);
+                    i = cb + ((idx[dim] - Math.Max(pad[2 * j], 0)) % kept + kept) % kept;
+                }
+                else if (i < 0 || i >= nd)
                     switch (mode)
                     {
                         case "reflect": i = i < 0 ? -i : 2 * nd - 2 - i; break;
                         case "replicate": i = i < 0 ? 0 : nd - 1; break;
-                        case "circular": i = (i + nd) % nd; break;
                         default: fill = true; break;
                     }
                 src += i * stride;

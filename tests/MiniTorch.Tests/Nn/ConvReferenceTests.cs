@@ -56,6 +56,10 @@ public class ConvReferenceTests
         new ConvCase(2, 1, 6, 1, 34, 30, 4, 4, 2, 2, 1, 1, 1, 1, 4),
         // Stride 3 with kernel 2: phases without taps; dilation 3 with stride 2.
         new ConvCase(2, 1, 3, 4, 20, 21, 2, 3, 3, 2, 0, 2, 1, 3, 5),
+        // 64 small-side channels: each transposed phase (256 GEMM rows, 20·20 pixels) spans two tiles.
+        new ConvCase(1, 1, 2, 64, 40, 40, 4, 4, 2, 2, 1, 1, 1, 1, 7),
+        // A DCGAN discriminator's last layer: one output channel, one pixel (a dot product per image).
+        new ConvCase(3, 1, 16, 1, 4, 4, 4, 4, 1, 1, 0, 0, 1, 1, 8),
         // Big kernel vs a small image, all padding.
         new ConvCase(1, 1, 2, 3, 3, 4, 5, 5, 1, 2, 4, 4, 1, 1, 6),
     };

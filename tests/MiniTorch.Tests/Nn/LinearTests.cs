@@ -120,4 +120,32 @@ public class LinearTests
         var gv = x.Grad!.ToDoubleArray();
         for (int i = 0; i < 50; i++) Assert.Equal(yv[i] == 0 ? 0 : 1 / 0.6, gv[i], 12);
     }
+
+    [Fact]
+    public void Dropout_WithAFixedMask_PassesGradCheckAndGradGradCheck()
+    {
+        var x = Torch.Randn([3, 5], new Generator(6), DType.Float64).RequiresGrad_();
+        // Re-seeding on every call draws the same mask, so the map is a fixed linear one.
+        Tensor Fn(Tensor[] i) => F.Dropout(i[0], 0.4, generator: new Generator(3));
+        Assert.True(GradCheck.Check(Fn, [x]));
+        Assert.True(GradCheck.GradGradCheck(Fn, [x]));
+    }
+
+    [Fact]
+    public void Sequential_LinearLeakyLinear_GradCheckAndGradGradCheck_OverInputAndParameters()
+    {
+        var g = new Generator(10);
+        var seq = new Sequential(new Linear(3, 4, generator: g, dtype: DType.Float64), new LeakyReLU(0.2), new Linear(4, 2, generator: g, dtype: DType.Float64));
+        var x = Torch.Randn([2, 3], g, DType.Float64).RequiresGrad_();
+        var ps = seq.Parameters().ToArray();
+        Tensor Fn(Tensor[] i)
+        {
+            var h = F.Linear(i[0], i[1], i[2]);
+            return F.Linear(F.LeakyRelu(h, 0.2), i[3], i[4]);
+        }
+        Tensor[] inputs = [x, .. ps];
+        Assert.Equal(seq.Forward(x).ToDoubleArray(), Fn(inputs).ToDoubleArray());
+        Assert.True(GradCheck.Check(Fn, inputs));
+        Assert.True(GradCheck.GradGradCheck(Fn, inputs));
+    }
 }

@@ -1,0 +1,154 @@
+using MiniTorch.Autograd;
+using MiniTorch.Kernels;
+
+namespace MiniTorch.Functions;
+
+/// <summary>
+/// Batch normalisation over every dimension but 1, as one primitive (PyTorch's
+/// <c>native_batch_norm</c>): per-channel statistics and an affine map in two kernel passes.
+/// </summary>
+/// <remarks>
+/// y = (x − μ)·invstd·γ + β with invstd = 1/√(σ² + eps), computed as y = x·α + β′ with
+/// α = invstd·γ, β′ = β − μ·α. With batch statistics the backward is
+/// ∂x = invstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = g·γ and x̂ = (x − μ)·invstd; ∂γ = Σ g·x̂; ∂β = Σ g.
+/// When the backward is itself recorded (create_graph) it is written in differentiable tensor
+/// operations — the composite <see cref="Nn.F.BatchNormComposite"/> formulas — so gradients of
+/// gradients work; otherwise it runs as two kernel passes.
+/// </remarks>
+internal sealed class NativeBatchNormBackward0 : Function
+{
+    private Tensor _x = null!;
+    private Tensor? _w;
+    private bool _hasWeight, _hasBias, _batchStats;
+    private double _eps;
+    private double[] _mean = [], _invstd = [];
+    public override string Name => "NativeBatchNormBackward0";
+
+    public static Tensor Apply(Tensor x, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool training, double momentum, double eps)
+    {
+        var shape = x.ShapeRef;
+        int n = shape[0], c = shape[1], inner = Shape.Numel(shape[2..]);
+        var xd = x.Detach().Contiguous();
+        var mean = new double[c];
+        var invstd = new double[c];
+        if (training)
+        {
+            var sq = new double[c];
+            if (xd.DType == DType.Float32) BatchNormKernels.Stats(xd.Span<float>(), n, c, inner, mean, sq);
+            else BatchNormKernels.Stats(xd.Span<double>(), n, c, inner, mean, sq);
+            double count = (double)n * inner;
+            for (int i = 0; i < c; i++) invstd[i] = 1 / Math.Sqrt(sq[i] / count + eps);
+            // Running statistics: r ← (1 − momentum)·r + momentum·s, with the unbiased variance.
+            if (runningMean is not null)
+            {
+                var r = runningMean.ToDoubleArray();
+                for (int i = 0; i < c; i++) r[i] = momentum * mean[i] + (1 - momentum) * r[i];
+                runningMean.CopyFrom(Torch.FromArray(r, [c]));
+            }
+            if (runningVar is not null)
+            {
+                var r = runningVar.ToDoubleArray();
+                for (int i = 0; i < c; i++) r[i] = momentum * (sq[i] / (count - 1)) + (1 - momentum) * r[i];
+                runningVar.CopyFrom(Torch.FromArray(r, [c]));
+            }
+        }
+        else
+        {
+            mean = runningMean!.ToDoubleArray();
+            var v = runningVar!.ToDoubleArray();
+            for (int i = 0; i < c; i++) invstd[i] = 1 / Math.Sqrt(v[i] + eps);
+        }
+
+        var w = weight?.ToDoubleArray();
+        var b = bias?.ToDoubleArray();
+        var alpha = new double[c];
+        var beta = new double[c];
+        for (int i = 0; i < c; i++)
+        {
+            alpha[i] = invstd[i] * (w?[i] ?? 1);
+            beta[i] = (b?[i] ?? 0) - mean[i] * alpha[i];
+        }
+        var y = Torch.Zeros(shape, x.DType);
+        if (x.DType == DType.Float32)
+            BatchNormKernels.Affine(xd.Span<float>(), n, c, inner, Array.ConvertAll(alpha, v => (float)v), Array.ConvertAll(beta, v => (float)v), y.Span<float>());
+        else
+            BatchNormKernels.Affine(xd.Span<double>(), n, c, inner, alpha, beta, y.Span<double>());
+
+        var fn = new NativeBatchNormBackward0
+        {
+            _x = x, _w = weight, _hasWeight = weight is not null, _hasBias = bias is not null,
+            _batchStats = training, _eps = eps, _mean = mean, _invstd = invstd,
+        };
+        var inputs = new List<Tensor> { x };
+        if (weight is not null) inputs.Add(weight);
+        if (bias is not null) inputs.Add(bias);
+        return fn.Record(y, [.. inputs]);
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var (gx, gw, gb) = GradMode.IsEnabled ? Differentiable(g) : Fast(g);
+        var result = new List<Tensor?> { NeedsGrad(0) ? gx : null };
+        if (_hasWeight) result.Add(NeedsGrad(1) ? gw.To(_w!.DType) : null);
+        if (_hasBias) result.Add(NeedsGrad(result.Count) ? gb.To(Inputs[result.Count].DType) : null);
+        return [.. result];
+    }
+
+    /// <summary>The backward as two kernel passes over constants (no graph is being recorded).</summary>
+    private (Tensor, Tensor, Tensor) Fast(Tensor g)
+    {
+        var shape = _x.ShapeRef;
+        int n = shape[0], c = shape[1], inner = Shape.Numel(shape[2..]);
+        var xd = _x.Detach().Contiguous();
+        var gd = g.Detach().Contiguous();
+        var sumG = new double[c];
+        var dot = new double[c];
+        if (xd.DType == DType.Float32) BatchNormKernels.BackwardSums(xd.Span<float>(), gd.Span<float>(), n, c, inner, _mean, sumG, dot);
+        else BatchNormKernels.BackwardSums(xd.Span<double>(), gd.Span<double>(), n, c, inner, _mean, sumG, dot);
+
+        double count = (double)n * inner;
+        var w = _w?.ToDoubleArray();
+        var a = new double[c];
+        var gradMean = new double[c];
+        var k = new double[c];
+        var gwv = new double[c];
+        for (int i = 0; i < c; i++)
+        {
+            a[i] = _invstd[i] * (w?[i] ?? 1);
+            gradMean[i] = sumG[i] / count;
+            k[i] = dot[i] * _invstd[i] * _invstd[i] / count;
+            gwv[i] = dot[i] * _invstd[i];
+        }
+        var gx = Torch.Zeros(shape, _x.DType);
+        if (xd.DType == DType.Float32) BatchNormKernels.InputGrad(xd.Span<float>(), gd.Span<float>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<float>());
+        else BatchNormKernels.InputGrad(xd.Span<double>(), gd.Span<double>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<double>());
+        return (gx, Torch.FromDoubles(gwv, [c], _x.DType), Torch.FromDoubles(sumG, [c], _x.DType));
+    }
+
+    /// <summary>The same gradients in differentiable tensor operations, for create_graph.</summary>
+    private (Tensor, Tensor, Tensor) Differentiable(Tensor g)
+    {
+        int c = _x.ShapeRef[1];
+        var bshape = Enumerable.Repeat(1, _x.Dim).ToArray();
+        bshape[1] = c;
+        var dims = Enumerable.Range(0, _x.Dim).Where(d => d != 1).ToArray();
+        var gHat = _w is null ? g : g * _w.Reshape(bshape);
+        Tensor xHat, gx;
+        if (_batchStats)
+        {
+            var centered = _x - _x.Mean(dims, keepDim: true);
+            var invstd = 1 / ((centered * centered).Mean(dims, keepDim: true) + _eps).Sqrt();
+            xHat = centered * invstd;
+            gx = invstd * (gHat - gHat.Mean(dims, keepDim: true) - xHat * (gHat * xHat).Mean(dims, keepDim: true));
+        }
+        else
+        {
+            // Running statistics are constants of the graph.
+            var mean = Torch.FromDoubles(_mean, bshape, _x.DType);
+            var invstd = Torch.FromDoubles(_invstd, bshape, _x.DType);
+            xHat = (_x - mean) * invstd;
+            gx = gHat * invstd;
+        }
+        return (gx, (g * xHat).Sum(dims), g.Sum(dims));
+    }
+}
