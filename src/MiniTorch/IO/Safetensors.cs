@@ -26,7 +26,8 @@ public sealed record SafetensorsFile(OrderedDictionary<string, Tensor> Tensors, 
 /// <para>The reader validates everything before allocating tensor memory: header length at most
 /// 100 MB and within the file, valid JSON, known dtypes, shape × dtype size equal to the offsets
 /// span, offsets contiguous from 0 and covering the data section exactly. Any violation throws
-/// <see cref="InvalidDataException"/>. Only F32 and F64 tensors can be loaded.</para>
+/// <see cref="InvalidDataException"/>. F32 and F64 tensors load as they are; I64 tensors (such as
+/// PyTorch's <c>num_batches_tracked</c>) load as float64 when every value is within ±2^53.</para>
 /// </remarks>
 public static class Safetensors
 {
@@ -88,11 +89,12 @@ public static class Safetensors
         long dataLength = available - 8 - (long)n;
         ValidateLayout(entries, dataLength);
         var tensors = new OrderedDictionary<string, Tensor>();
-        foreach (var e in entries) tensors.Add(e.Name, TensorBytes.Read(stream, e.DType, e.Shape));
+        foreach (var e in entries)
+            tensors.Add(e.Name, e.FromInt64 ? TensorBytes.ReadInt64AsFloat64(stream, e.Shape, e.Name) : TensorBytes.Read(stream, e.DType, e.Shape));
         return new SafetensorsFile(tensors, metadata);
     }
 
-    private sealed record Entry(string Name, DType DType, int[] Shape, long Begin, long End);
+    private sealed record Entry(string Name, DType DType, int[] Shape, long Begin, long End, bool FromInt64 = false);
 
     private static (List<Entry>, IReadOnlyDictionary<string, string>) ParseHeader(byte[] header)
     {
@@ -141,7 +143,10 @@ public static class Safetensors
         {
             "F32" => DType.Float32,
             "F64" => DType.Float64,
-            _ => throw new InvalidDataException($"safetensors entry '{name}' has dtype {dtypeName}; MiniTorch loads only F32 and F64"),
+            // PyTorch stores counters such as BatchNorm's num_batches_tracked as I64; they load as
+            // float64, exactly, as long as they stay within ±2^53.
+            "I64" => DType.Float64,
+            _ => throw new InvalidDataException($"safetensors entry '{name}' has dtype {dtypeName}; MiniTorch loads only F32, F64 and (as float64) I64"),
         };
         var shape = new int[sh.GetArrayLength()];
         long numel = 1;
@@ -159,7 +164,7 @@ public static class Safetensors
         if (end < begin) throw new InvalidDataException($"safetensors entry '{name}' has data_offsets [{begin}, {end}] that end before they begin");
         if (end - begin != numel * elementSize)
             throw new InvalidDataException($"safetensors entry '{name}' of dtype {dtypeName} and shape {Shape.Format(shape)} needs {numel * elementSize} bytes but its data_offsets [{begin}, {end}] span {end - begin}");
-        return new Entry(name, dtype, shape, begin, end);
+        return new Entry(name, dtype, shape, begin, end, dtypeName == "I64");
     }
 
     private static long ReadOffset(string name, JsonElement e)

@@ -39,6 +39,23 @@ internal static class TensorBytes
         return new Tensor(storage, shape);
     }
 
+    /// <summary>Reads little-endian int64 elements into a float64 tensor; values beyond ±2^53 (not exact in float64) are an error.</summary>
+    public static Tensor ReadInt64AsFloat64(Stream stream, int[] shape, string name)
+    {
+        int numel = Shape.Numel(shape);
+        var raw = new long[numel];
+        try { stream.ReadExactly(MemoryMarshal.AsBytes(raw.AsSpan())); }
+        catch (EndOfStreamException) { throw new InvalidDataException($"unexpected end of file while reading {numel} elements of tensor data"); }
+        var values = new double[numel];
+        for (int i = 0; i < numel; i++)
+        {
+            long v = BitConverter.IsLittleEndian ? raw[i] : BinaryPrimitives.ReverseEndianness(raw[i]);
+            if (v > (1L << 53) || v < -(1L << 53)) throw new InvalidDataException($"I64 tensor '{name}' holds {v}, which float64 cannot represent exactly");
+            values[i] = v;
+        }
+        return new Tensor(new TensorStorage<double>(values), shape);
+    }
+
     private static TensorStorage<T> Fill<T>(Stream stream, int numel, bool bigEndian) where T : unmanaged
     {
         var data = new T[numel];

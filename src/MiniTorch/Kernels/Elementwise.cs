@@ -83,17 +83,17 @@ internal static class Elementwise
     /// <summary>1 where a &gt; b, else 0 (a mask in the element type).</summary>
     public readonly struct Greater : IBinaryKernel
     {
-        public void Run<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { for (int i = 0; i < y.Length; i++) y[i] = a[i] > b[i] ? T.One : T.Zero; }
-        public void Run<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { for (int i = 0; i < y.Length; i++) y[i] = a[i] > b ? T.One : T.Zero; }
-        public void Run<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { for (int i = 0; i < y.Length; i++) y[i] = a > b[i] ? T.One : T.Zero; }
+        public void Run<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Masks.Run(a, false, b, false, y, new Masks.Greater());
+        public void Run<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Masks.Run(a, false, [b], true, y, new Masks.Greater());
+        public void Run<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Masks.Run([a], true, b, false, y, new Masks.Greater());
     }
 
     /// <summary>1 where a == b, else 0.</summary>
     public readonly struct EqualTo : IBinaryKernel
     {
-        public void Run<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { for (int i = 0; i < y.Length; i++) y[i] = a[i] == b[i] ? T.One : T.Zero; }
-        public void Run<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { for (int i = 0; i < y.Length; i++) y[i] = a[i] == b ? T.One : T.Zero; }
-        public void Run<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { for (int i = 0; i < y.Length; i++) y[i] = a == b[i] ? T.One : T.Zero; }
+        public void Run<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Masks.Run(a, false, b, false, y, new Masks.Equal());
+        public void Run<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Masks.Run(a, false, [b], true, y, new Masks.Equal());
+        public void Run<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Masks.Run([a], true, b, false, y, new Masks.Equal());
     }
 
     public readonly struct Neg : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, y); }

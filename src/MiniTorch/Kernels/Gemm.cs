@@ -81,8 +81,7 @@ internal static partial class Gemm
             return;
         }
         int threads = parallel && (long)m * n * k >= ParallelThreshold ? Threading.NumThreads : 1;
-        var job = new GemmJob<T>(blocking, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        job.Run();
+        GemmJob<T>.Run(blocking, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>C = β·C, with β = 0 writing zeros (BLAS semantics: C is then not read).</summary>
@@ -111,9 +110,9 @@ internal static partial class Gemm
                 Kernel.Vector256 => (6, 2 * 32 / size),
                 _ => (4, 4),
             };
-            // A kc×NR panel of B is reused by every A panel of the block: it gets half of L1, the
-            // streamed A panel and C tile share the rest.
-            int kc = Math.Clamp(CacheInfo.L1 / 2 / (nr * size), 64, 512) / 8 * 8;
+            // A kc×NR panel of B is reused by every A panel of the block, which stream past it: the
+            // B panel and one A panel (MR×kc) together take three quarters of L1.
+            int kc = Math.Clamp(CacheInfo.L1 * 3 / 4 / ((mr + nr) * size), 64, 512) / 8 * 8;
             // The packed mc×kc block of A is reused for every B panel: half of L2.
             int mc = Math.Max(mr, CacheInfo.L2 / 2 / (kc * size) / mr * mr);
             // The packed kc×nc slice of B is shared by all cores: half of the last-level cache.

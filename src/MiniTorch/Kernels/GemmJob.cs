@@ -10,29 +10,40 @@ namespace MiniTorch.Kernels;
 /// </summary>
 internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Gemm.Blocking _blk;
-    private readonly int _threads, _m, _n, _k;
-    private readonly bool _transA, _transB;
-    private readonly T _alpha, _beta;
-    private readonly T* _a, _b, _c;
-    private readonly nint _lda, _ldb, _ldc;
+    // One reusable job per calling thread: a GEMM never runs another GEMM on its own thread while
+    // it is in flight, and reuse keeps steady-state calls (e.g. per convolution tile) allocation-free.
+    [ThreadStatic] private static GemmJob<T>? _cached;
+
+    private Gemm.Blocking _blk;
+    private int _threads, _m, _n, _k;
+    private bool _transA, _transB;
+    private T _alpha, _beta;
+    private T* _a, _b, _c;
+    private nint _lda, _ldb, _ldc;
     private readonly Action<int> _packItem, _computeItem;
 
     // The current (jc, pc) block and its work split.
     private int _jc, _nc, _pc, _kc, _bPanels, _rowPanels, _mBlocks, _nBlocks, _packItems;
     private T* _packedB;
 
-    public GemmJob(Gemm.Blocking blk, int threads, bool transA, bool transB, int m, int n, int k, T alpha,
-                   T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc)
+    private GemmJob()
     {
-        (_blk, _threads, _transA, _transB, _m, _n, _k, _alpha, _beta) = (blk, threads, transA, transB, m, n, k, alpha, beta);
-        _a = a; _b = b; _c = c;
-        (_lda, _ldb, _ldc) = (lda, ldb, ldc);
         _packItem = PackBItem;
         _computeItem = ComputeItem;
     }
 
-    public void Run()
+    public static void Run(Gemm.Blocking blk, int threads, bool transA, bool transB, int m, int n, int k, T alpha,
+                           T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc)
+    {
+        var job = _cached ??= new GemmJob<T>();
+        (job._blk, job._threads, job._transA, job._transB, job._m, job._n, job._k, job._alpha, job._beta) =
+            (blk, threads, transA, transB, m, n, k, alpha, beta);
+        job._a = a; job._b = b; job._c = c;
+        (job._lda, job._ldb, job._ldc) = (lda, ldb, ldc);
+        job.Run();
+    }
+
+    private void Run()
     {
         int mr = _blk.MR, nr = _blk.NR;
         _rowPanels = (_m + mr - 1) / mr;
@@ -60,7 +71,7 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <summary>
     /// Chooses the output blocks. Row blocks hold at most MC rows; with several threads the rows are
-    /// split evenly when there are plenty of row panels, otherwise the columns are split instead
+    /// split further when there are plenty of row panels, otherwise the columns are split instead
     /// (each column block repacks its rows of A, which is cheap when A is short).
     /// The split never changes any element's arithmetic, only who computes it.
     /// </summary>
@@ -71,7 +82,9 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
         _nBlocks = 1;
         if (_threads > 1)
         {
-            if (_rowPanels >= 8 * _threads) _mBlocks = (_mBlocks + _threads - 1) / _threads * _threads;
+            // About four blocks per thread, handed out dynamically, absorb uneven progress (another
+            // process on a core); a block of at least four panels still reuses each B panel from L1.
+            if (_rowPanels >= 8 * _threads) _mBlocks = Math.Max(_mBlocks, Math.Min(4 * _threads, _rowPanels / 4));
             else _nBlocks = Math.Min(_bPanels, 4 * _threads);
         }
         _packItems = Math.Min(_bPanels, _threads == 1 ? 1 : 4 * _threads);
@@ -92,6 +105,12 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
         {
             // op(B)[p, j] = b[p·ldb + j]: each k-row of the panel is a contiguous run.
             T* src = _b + (_pc * _ldb) + j0;
+            if (cols == nr && nr * sizeof(T) == 128)
+            {
+                // The Vector512 panel width: a constant-size copy the JIT turns into two vector moves.
+                for (int p = 0; p < kc; p++, src += _ldb, dst += nr) Unsafe.CopyBlockUnaligned(dst, src, 128);
+                return;
+            }
             for (int p = 0; p < kc; p++, src += _ldb, dst += nr)
             {
                 Unsafe.CopyBlockUnaligned(dst, src, (uint)(cols * sizeof(T)));
@@ -100,15 +119,21 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
         }
         else
         {
-            // op(B)[p, j] = b[j·ldb + p]: read each stored row once, scatter it down a panel column.
-            for (int j = 0; j < nr; j++)
+            // op(B)[p, j] = b[j·ldb + p]: each stored row becomes one column of the panel.
+            // Chunked over k for the same reason as in PackAPanel.
+            const int chunk = 16;
+            for (int p0 = 0; p0 < kc; p0 += chunk)
             {
-                if (j < cols)
+                int pe = Math.Min(kc, p0 + chunk);
+                for (int j = 0; j < nr; j++)
                 {
-                    T* src = _b + (j0 + j) * _ldb + _pc;
-                    for (int p = 0; p < kc; p++) dst[p * nr + j] = src[p];
+                    if (j < cols)
+                    {
+                        T* src = _b + (j0 + j) * _ldb + _pc;
+                        for (int p = p0; p < pe; p++) dst[p * nr + j] = src[p];
+                    }
+                    else for (int p = p0; p < pe; p++) dst[p * nr + j] = T.Zero;
                 }
-                else for (int p = 0; p < kc; p++) dst[p * nr + j] = T.Zero;
             }
         }
     }
@@ -117,25 +142,25 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
     private void PackAPanel(int i0, T* dst)
     {
         int mr = _blk.MR, kc = _kc, rows = Math.Min(mr, _m - i0);
-        if (!_transA && rows == mr)
+        if (!_transA)
         {
-            // op(A)[i, p] = a[i·lda + p]: walk the MR stored rows side by side so that the panel is
-            // written sequentially and each row is read as a forward stream.
-            nint* src = stackalloc nint[mr];
-            for (int r = 0; r < mr; r++) src[r] = (nint)(_a + (i0 + r) * _lda + _pc);
-            for (int p = 0; p < kc; p++, dst += mr)
-                for (int r = 0; r < mr; r++) dst[r] = ((T*)src[r])[p];
-        }
-        else if (!_transA)
-        {
-            for (int r = 0; r < mr; r++)
+            // op(A)[i, p] = a[i·lda + p]: each stored row becomes one column of the panel. Work in
+            // chunks of one cache line of k so that each source line is read once while the chunk of
+            // the panel being written stays in L1 (stepping p across MR rows directly would touch MR
+            // lines a power-of-two stride apart, which collide in the same L1 set).
+            const int chunk = 16;
+            for (int p0 = 0; p0 < kc; p0 += chunk)
             {
-                if (r < rows)
+                int pe = Math.Min(kc, p0 + chunk);
+                for (int r = 0; r < mr; r++)
                 {
-                    T* src = _a + (i0 + r) * _lda + _pc;
-                    for (int p = 0; p < kc; p++) dst[p * mr + r] = src[p];
+                    if (r < rows)
+                    {
+                        T* src = _a + (i0 + r) * _lda + _pc;
+                        for (int p = p0; p < pe; p++) dst[p * mr + r] = src[p];
+                    }
+                    else for (int p = p0; p < pe; p++) dst[p * mr + r] = T.Zero;
                 }
-                else for (int p = 0; p < kc; p++) dst[p * mr + r] = T.Zero;
             }
         }
         else

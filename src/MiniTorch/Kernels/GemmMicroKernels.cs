@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MiniTorch.Kernels;
 
@@ -64,6 +65,7 @@ internal static partial class Gemm
     private static unsafe void Kernel512<T>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, Update mode) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector512<T>.Count;
+        Prefetch(c, ldc, 14, 2 * w);
         Vector512<T> c00 = Vector512<T>.Zero, c01 = Vector512<T>.Zero, c10 = Vector512<T>.Zero, c11 = Vector512<T>.Zero;
         Vector512<T> c20 = Vector512<T>.Zero, c21 = Vector512<T>.Zero, c30 = Vector512<T>.Zero, c31 = Vector512<T>.Zero;
         Vector512<T> c40 = Vector512<T>.Zero, c41 = Vector512<T>.Zero, c50 = Vector512<T>.Zero, c51 = Vector512<T>.Zero;
@@ -114,6 +116,7 @@ internal static partial class Gemm
     private static unsafe void Kernel256<T>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, Update mode) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector256<T>.Count;
+        Prefetch(c, ldc, 6, 2 * w);
         Vector256<T> c00 = Vector256<T>.Zero, c01 = Vector256<T>.Zero, c10 = Vector256<T>.Zero, c11 = Vector256<T>.Zero;
         Vector256<T> c20 = Vector256<T>.Zero, c21 = Vector256<T>.Zero, c30 = Vector256<T>.Zero, c31 = Vector256<T>.Zero;
         Vector256<T> c40 = Vector256<T>.Zero, c41 = Vector256<T>.Zero, c50 = Vector256<T>.Zero, c51 = Vector256<T>.Zero;
@@ -138,6 +141,21 @@ internal static partial class Gemm
         Put(c + 3 * ldc, c30, va, vb, mode); Put(c + 3 * ldc + w, c31, va, vb, mode);
         Put(c + 4 * ldc, c40, va, vb, mode); Put(c + 4 * ldc + w, c41, va, vb, mode);
         Put(c + 5 * ldc, c50, va, vb, mode); Put(c + 5 * ldc + w, c51, va, vb, mode);
+    }
+
+    /// <summary>
+    /// Starts loading the C tile into L1 before the k loop, so that the final read-modify-write does
+    /// not stall on up to 2·MR cache misses at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch<T>(T* c, nint ldc, int rows, int cols) where T : unmanaged
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + cols - 1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -6,7 +6,7 @@ namespace MiniTorch.Nn;
 /// bias ~ U(±1/√fan_in) with fan_in = in/groups·kH·kW. A non-zero <see cref="PaddingMode"/> pads
 /// with <see cref="F.Pad"/> first and then convolves without padding, as PyTorch does.
 /// </remarks>
-public sealed class Conv2d : Module
+public sealed class Conv2d : ConvModule
 {
     /// <summary>Creates the layer.</summary>
     /// <param name="inChannels">Channels of the input.</param>
@@ -21,43 +21,20 @@ public sealed class Conv2d : Module
     /// <param name="generator">Random source for the initialisation (default: the global one).</param>
     public Conv2d(int inChannels, int outChannels, Size2 kernelSize, Size2? stride = null, Padding2d? padding = null, Size2? dilation = null,
                   int groups = 1, bool bias = true, PaddingMode paddingMode = PaddingMode.Zeros, Generator? generator = null)
+        : base(inChannels, outChannels, kernelSize, stride, CheckSame(padding, stride), dilation, groups, bias,
+               [outChannels, inChannels / Math.Max(groups, 1), kernelSize.H, kernelSize.W], generator)
     {
-        if (groups <= 0) throw new ArgumentException("groups must be a positive integer");
-        if (inChannels % groups != 0) throw new ArgumentException("in_channels must be divisible by groups");
-        if (outChannels % groups != 0) throw new ArgumentException("out_channels must be divisible by groups");
-        (InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, Groups, PaddingMode) =
-            (inChannels, outChannels, kernelSize, stride ?? 1, padding ?? 0, dilation ?? 1, groups, paddingMode);
-        if (Padding.IsSame && (Stride.H != 1 || Stride.W != 1))
-            throw new ArgumentException("padding='same' is not supported for strided convolutions");
-        var weight = Init.KaimingUniform(Torch.Zeros([outChannels, inChannels / groups, kernelSize.H, kernelSize.W]), a: Math.Sqrt(5), generator: generator);
-        RegisterParameter("weight", weight);
-        int fanIn = Init.CalculateFanInAndFanOut(weight).FanIn;
-        double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-        RegisterParameter("bias", bias ? Init.Uniform(Torch.Zeros([outChannels]), -bound, bound, generator) : null);
+        PaddingMode = paddingMode;
     }
 
-    /// <summary>Input channels.</summary>
-    public int InChannels { get; }
-    /// <summary>Output channels.</summary>
-    public int OutChannels { get; }
-    /// <summary>Kernel size.</summary>
-    public Size2 KernelSize { get; }
-    /// <summary>Stride.</summary>
-    public Size2 Stride { get; }
-    /// <summary>Padding.</summary>
-    public Padding2d Padding { get; }
-    /// <summary>Dilation.</summary>
-    public Size2 Dilation { get; }
-    /// <summary>Groups.</summary>
-    public int Groups { get; }
+    // Checked before the base constructor draws the initial weights, so a bad call consumes no randomness.
+    private static Padding2d? CheckSame(Padding2d? padding, Size2? stride) =>
+        padding is { IsSame: true } && stride is { } s && (s.H != 1 || s.W != 1)
+            ? throw new ArgumentException("padding='same' is not supported for strided convolutions")
+            : padding;
+
     /// <summary>How the input is padded.</summary>
     public PaddingMode PaddingMode { get; }
-
-    /// <summary>The learnable weight [out, in/groups, kH, kW].</summary>
-    public Tensor Weight => GetParameter("weight")!;
-
-    /// <summary>The learnable bias [out], or null.</summary>
-    public Tensor? Bias => GetParameter("bias");
 
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)

@@ -5,7 +5,7 @@ namespace MiniTorch.Nn;
 /// Initialised as PyTorch does: kaiming_uniform(a = √5) on the [in, out/groups, kH, kW] tensor, so
 /// fan_in = out/groups·kH·kW, weight ~ U(±1/√fan_in) and bias ~ U(±1/√fan_in).
 /// </remarks>
-public sealed class ConvTranspose2d : Module
+public sealed class ConvTranspose2d : ConvModule
 {
     /// <summary>Creates the layer.</summary>
     /// <param name="inChannels">Channels of the input.</param>
@@ -20,41 +20,14 @@ public sealed class ConvTranspose2d : Module
     /// <param name="generator">Random source for the initialisation (default: the global one).</param>
     public ConvTranspose2d(int inChannels, int outChannels, Size2 kernelSize, Size2? stride = null, Padding2d? padding = null,
                            Size2? outputPadding = null, int groups = 1, bool bias = true, Size2? dilation = null, Generator? generator = null)
+        : base(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias,
+               [inChannels, outChannels / Math.Max(groups, 1), kernelSize.H, kernelSize.W], generator)
     {
-        if (groups <= 0) throw new ArgumentException("groups must be a positive integer");
-        if (inChannels % groups != 0) throw new ArgumentException("in_channels must be divisible by groups");
-        if (outChannels % groups != 0) throw new ArgumentException("out_channels must be divisible by groups");
-        (InChannels, OutChannels, KernelSize, Stride, Padding, OutputPadding, Groups, Dilation) =
-            (inChannels, outChannels, kernelSize, stride ?? 1, padding ?? 0, outputPadding ?? 0, groups, dilation ?? 1);
-        var weight = Init.KaimingUniform(Torch.Zeros([inChannels, outChannels / groups, kernelSize.H, kernelSize.W]), a: Math.Sqrt(5), generator: generator);
-        RegisterParameter("weight", weight);
-        int fanIn = Init.CalculateFanInAndFanOut(weight).FanIn;
-        double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-        RegisterParameter("bias", bias ? Init.Uniform(Torch.Zeros([outChannels]), -bound, bound, generator) : null);
+        OutputPadding = outputPadding ?? 0;
     }
 
-    /// <summary>Input channels.</summary>
-    public int InChannels { get; }
-    /// <summary>Output channels.</summary>
-    public int OutChannels { get; }
-    /// <summary>Kernel size.</summary>
-    public Size2 KernelSize { get; }
-    /// <summary>Stride.</summary>
-    public Size2 Stride { get; }
-    /// <summary>Padding (explicit, or Keras' 'same'/'valid').</summary>
-    public Padding2d Padding { get; }
     /// <summary>Output padding used when no output size is requested.</summary>
     public Size2 OutputPadding { get; }
-    /// <summary>Groups.</summary>
-    public int Groups { get; }
-    /// <summary>Dilation.</summary>
-    public Size2 Dilation { get; }
-
-    /// <summary>The learnable weight [in, out/groups, kH, kW].</summary>
-    public Tensor Weight => GetParameter("weight")!;
-
-    /// <summary>The learnable bias [out], or null.</summary>
-    public Tensor? Bias => GetParameter("bias");
 
     /// <inheritdoc />
     public override Tensor Forward(Tensor input) => Forward(input, null);

@@ -125,7 +125,7 @@ public class SafetensorsTests
 
     [Theory]
     [InlineData("{\"x\":{\"dtype\":\"XYZ\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8, "unknown dtype 'XYZ'")]
-    [InlineData("{\"x\":{\"dtype\":\"BF16\",\"shape\":[4],\"data_offsets\":[0,8]}}", 8, "dtype BF16; MiniTorch loads only F32 and F64")]
+    [InlineData("{\"x\":{\"dtype\":\"BF16\",\"shape\":[4],\"data_offsets\":[0,8]}}", 8, "dtype BF16; MiniTorch loads only F32, F64 and (as float64) I64")]
     [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8, "needs 12 bytes but its data_offsets [0, 8] span 8")]
     [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 12, "cover 8 bytes but the file holds 12")]
     [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4, "reach beyond the 4 bytes")]

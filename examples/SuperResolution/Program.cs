@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MiniTorch;
+using MiniTorch.IO;
+
+namespace SuperResolution;
+
+/// <summary>The command line: <c>train</c>, <c>upscale</c> and <c>export</c>.</summary>
+public static class Program
+{
+    /// <summary>Exit code for bad input (arguments, files).</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+
+    /// <summary>Builds the command tree.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var scale = new Option<int>("--scale") { Description = "Upscaling factor", DefaultValueFactory = _ => 2 };
+        var d = new Option<int>("--d") { Description = "FSRCNN d (feature channels)", DefaultValueFactory = _ => 56 };
+        var s = new Option<int>("--s") { Description = "FSRCNN s (shrunk channels)", DefaultValueFactory = _ => 12 };
+        var m = new Option<int>("--m") { Description = "FSRCNN m (mapping layers)", DefaultValueFactory = _ => 4 };
+
+        var data = new Option<string>("--data") { Description = "Training data: " + PatchSource.Help, DefaultValueFactory = _ => "procedural" };
+        var steps = new Option<int>("--steps") { Description = "Optimisation steps", DefaultValueFactory = _ => 2000 };
+        var batch = new Option<int>("--batch-size") { Description = "Patches per step", DefaultValueFactory = _ => 16 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate (the deconvolution gets 0.1×)", DefaultValueFactory = _ => 1e-3 };
+        var seed = new Option<int>("--seed") { Description = "Seed of everything random", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "Checkpoint folder", DefaultValueFactory = _ => "runs/fsrcnn" };
+        var init = new Option<string>("--init") { Description = "paper (random, as Dong et al.) or bicubic (start as bicubic upscaling; trains much faster)", DefaultValueFactory = _ => "paper" };
+        init.AcceptOnlyFromAmong("paper", "bicubic");
+        var every = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 500 };
+        var train = new Command("train", "Train FSRCNN on 32×32 luma patches (MSE, Adam) and report held-out PSNR against bicubic")
+        {
+            scale, d, s, m, data, steps, batch, lr, init, seed, output, every,
+        };
+        train.SetAction(p => Guard(() =>
+        {
+            var o = new TrainOptions
+            {
+                Scale = p.GetValue(scale), D = p.GetValue(d), S = p.GetValue(s), M = p.GetValue(m), Steps = p.GetValue(steps),
+                BatchSize = p.GetValue(batch), Lr = p.GetValue(lr), Seed = p.GetValue(seed), BicubicInit = p.GetValue(init) == "bicubic",
+                CheckpointDir = p.GetValue(output), CheckpointEvery = Math.Max(1, p.GetValue(every)),
+            };
+            var source = PatchSource.Open(p.GetValue(data)!, 32 / o.Scale * o.Scale, seed: o.Seed);
+            var model = new FSRCNN(o.Scale, o.D, o.S, o.M, new Generator(o.Seed));
+            if (o.BicubicInit) model.InitializeAsBicubic();
+            Console.WriteLine($"{model}: {source.TrainCount} training and {source.HeldOutCount} held-out images");
+            Console.WriteLine(Trainer.Evaluate(model, source, o.Scale).ToString().Replace("held-out", "before training, held-out"));
+            if (SpectreProgress.Supported) { var bar = new SpectreProgress(); bar.Run(() => Trainer.Train(model, source, o, bar)); }
+            else Trainer.Train(model, source, o, new PlainProgress(Console.Out));
+            return 0;
+        }));
+
+        var weights = new Option<string>("--weights") { Description = "FSRCNN weights (.safetensors from train or PyTorch, or a folder of .npy files)", Required = true };
+        var input = new Option<string>("--in") { Description = "Input image (PNG or PGM)", Required = true };
+        var outImage = new Option<string>("--out") { Description = "Output PNG", Required = true };
+        var tile = new Option<int>("--tile") { Description = "Tile size in input pixels (0: whole image in one pass)", DefaultValueFactory = _ => 192 };
+        var deconv = new Option<string>("--deconv") { Description = "library (F.ConvTranspose2d) or gemm (GEMM + col2im, inference only; faster for one output channel)", DefaultValueFactory = _ => "library" };
+        deconv.AcceptOnlyFromAmong("library", "gemm");
+        var upscale = new Command("upscale", "Upscale a whole image (luma by FSRCNN, chroma bicubic)") { weights, input, outImage, tile, deconv, scale, d, s, m };
+        upscale.SetAction(p => Guard(() =>
+        {
+            var model = LoadModel(p.GetValue(weights)!, p.GetValue(scale), p.GetValue(d), p.GetValue(s), p.GetValue(m));
+            var image = ImageIO.Load(p.GetValue(input)!);
+            var clock = Stopwatch.StartNew();
+            var result = Upscaler.UpscaleImage(model, image, p.GetValue(tile), p.GetValue(deconv) == "gemm");
+            clock.Stop();
+            ImageIO.SavePng(result, p.GetValue(outImage)!);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{image.Size(2)}×{image.Size(1)} → {result.Size(2)}×{result.Size(1)} in {clock.Elapsed.TotalSeconds:F2} s ({Environment.ProcessorCount} cores)"));
+            return 0;
+        }));
+
+        var onnx = new Option<string>("--onnx") { Description = "ONNX file to write", Required = true };
+        var exportWeights = new Option<string?>("--weights") { Description = "Weights to export (default: a freshly initialised network)" };
+        var export = new Command("export", "Export FSRCNN to ONNX (input [N, 1, H, W] luma in [0, 1], any H and W)") { onnx, exportWeights, scale, d, s, m };
+        export.SetAction(p => Guard(() =>
+        {
+            string? w = p.GetValue(exportWeights);
+            var model = w is null ? new FSRCNN(p.GetValue(scale), p.GetValue(d), p.GetValue(s), p.GetValue(m)) : LoadModel(w, p.GetValue(scale), p.GetValue(d), p.GetValue(s), p.GetValue(m));
+            Onnx.Export(model, Torch.Zeros(1, 1, 16, 16), p.GetValue(onnx)!);
+            Console.WriteLine($"wrote {p.GetValue(onnx)} ({model})");
+            return 0;
+        }));
+
+        return new RootCommand("FSRCNN super-resolution with MiniTorch") { train, upscale, export };
+    }
+
+    /// <summary>
+    /// Loads weights: a safetensors file (the network's settings are read from its metadata when
+    /// train wrote it, otherwise from the options) or a folder with one .npy per state-dict key.
+    /// </summary>
+    public static FSRCNN LoadModel(string path, int scale, int d, int s, int m)
+    {
+        if (Directory.Exists(path))
+        {
+            var fromNpy = new FSRCNN(scale, d, s, m);
+            fromNpy.LoadNpyFolder(path);
+            return fromNpy;
+        }
+        var file = Safetensors.LoadFile(path);
+        int Get(string key, int fallback) => file.Metadata is { } md && md.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var model = new FSRCNN(Get("scale", scale), Get("d", d), Get("s", s), Get("m", m));
+        model.LoadStateDict(file.Tensors);
+        return model;
+    }
+
+    private static int Guard(Func<int> action)
+    {
+        try { return action(); }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+    }
+}

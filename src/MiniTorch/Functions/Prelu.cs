@@ -1,0 +1,60 @@
+using System.Numerics;
+using MiniTorch.Autograd;
+using MiniTorch.Kernels;
+
+namespace MiniTorch.Functions;
+
+/// <summary>PReLU: x where x &gt; 0, otherwise weight[c]·x with c the channel (dimension 1).</summary>
+/// <remarks>
+/// ∂/∂x = g where x &gt; 0, else g·w[c]; ∂/∂w[c] = Σ g·x over the positions of channel c with x ≤ 0.
+/// The mask m = [x &gt; 0] is a constant of x, so the backward, written as g·(m + (1−m)·w) and
+/// Σ g·x·(1−m), is differentiable in g, x and w and double backward works.
+/// </remarks>
+internal sealed class PreluBackward0 : Function
+{
+    private Tensor _x = null!, _w = null!;
+    public override string Name => "PreluBackward0";
+
+    public static Tensor Apply(Tensor x, Tensor weight)
+    {
+        Shape.CheckPrelu(x.ShapeRef, weight.ShapeRef);
+        if (x.DType != weight.DType)
+            throw new ArgumentException($"expected both operands to have the same dtype, got {x.DType} and {weight.DType}");
+        var xc = x.Contiguous();
+        var wc = weight.Contiguous();
+        var y = Torch.Zeros(xc.ShapeRef, xc.DType);
+        int inner = Shape.PreluInner(xc.ShapeRef);
+        if (xc.DType == DType.Float32) Prelu.Forward(xc.Span<float>(), wc.Span<float>(), inner, y.Span<float>());
+        else Prelu.Forward(xc.Span<double>(), wc.Span<double>(), inner, y.Span<double>());
+        return new PreluBackward0 { _x = x, _w = weight }.Record(y, x, weight);
+    }
+
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var positive = Map.Unary(_x, new PositiveMask());
+        var w = Broadcastable(_w, _x.Dim);
+        var dx = NeedsGrad(0) ? g * (positive + (1.0 - positive) * w) : null;
+        Tensor? dw = null;
+        if (NeedsGrad(1))
+        {
+            var perPosition = g * _x * (1.0 - positive);
+            dw = _w.Numel == 1 ? perPosition.Sum().Reshape(_w.Shape) : perPosition.SumTo(w.ShapeRef).Reshape(_w.Shape);
+        }
+        return [dx, dw];
+    }
+
+    /// <summary>The weight shaped to broadcast along dimension 1 of a rank-<paramref name="rank"/> input: [C, 1, …, 1].</summary>
+    private static Tensor Broadcastable(Tensor w, int rank)
+    {
+        if (w.Numel == 1 || rank < 2) return w.Numel == 1 ? w.Reshape([]) : w;
+        var shape = Enumerable.Repeat(1, rank - 1).ToArray();
+        shape[0] = w.Numel;
+        return w.Reshape(shape);
+    }
+
+    private readonly struct PositiveMask : IUnaryKernel
+    {
+        public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Activation.LeakyReluSlope(x, T.Zero, y);
+    }
+}

@@ -1,0 +1,31 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Running;
+using MiniTorch.Benchmarks;
+
+// Usage (see docs/performance.md):
+//   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- --filter '*Gemm*' --job short
+//   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick [size]   (stopwatch check)
+// The FMA-peak probe is always added to the filter and all classes are joined into one summary,
+// so every GFLOP/s figure is also shown as a fraction of a peak measured in the same run.
+if (args.Length > 0 && args[0] == "quick")
+{
+    Quick.Run(args.Length > 1 ? int.Parse(args[1]) : 1024);
+    return;
+}
+if (args.Length > 0 && args[0] == "repeat")
+{
+    // repeat <float|double> <size> <count> [parallel]: GEMMs only, for `perf stat` / `perf record`.
+    Quick.Repeat(args[1] == "double", int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 && args[4] == "parallel");
+    return;
+}
+
+var argList = args.ToList();
+int filter = argList.IndexOf("--filter");
+if (filter >= 0) argList.Insert(filter + 1, "*FmaPeak*");
+if (!argList.Contains("--join")) argList.Add("--join");
+
+var config = ManualConfig.Create(DefaultConfig.Instance)
+    .AddColumn(FlopColumn.Gflops, FlopColumn.PercentOfPeak)
+    .AddDiagnoser(MemoryDiagnoser.Default);
+BenchmarkSwitcher.FromAssembly(typeof(FmaPeak).Assembly).Run([.. argList], config);
