@@ -62,7 +62,7 @@ public static class Defaults
     public const int DataCount = 4096;
 
     /// <summary>Training epochs.</summary>
-    public const int Epochs = 16;
+    public const int Epochs = 20;
 
     /// <summary>Batch size.</summary>
     public const int BatchSize = 64;
