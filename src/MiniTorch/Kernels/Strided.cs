@@ -18,14 +18,7 @@ internal static class Strided
             var row = dst.Slice(o * inner, inner);
             if (innerStride == 1) src.Slice(pos, inner).CopyTo(row);
             else for (int j = 0, p = pos; j < inner; j++, p += innerStride) row[j] = src[p];
-            for (int d = rank - 2; d >= 0; d--)
-            {
-                index[d]++;
-                pos += strides[d];
-                if (index[d] < shape[d]) break;
-                pos -= strides[d] * shape[d];
-                index[d] = 0;
-            }
+            pos = NextRow(index, shape, strides, pos);
         }
     }
 
@@ -44,14 +37,24 @@ internal static class Strided
             var row = src.Slice(o * inner, inner);
             if (innerStride == 1) row.CopyTo(dst.Slice(pos, inner));
             else for (int j = 0, p = pos; j < inner; j++, p += innerStride) dst[p] = row[j];
-            for (int d = rank - 2; d >= 0; d--)
-            {
-                index[d]++;
-                pos += strides[d];
-                if (index[d] < shape[d]) break;
-                pos -= strides[d] * shape[d];
-                index[d] = 0;
-            }
+            pos = NextRow(index, shape, strides, pos);
         }
+    }
+
+    /// <summary>
+    /// Steps a row-major index over all dimensions but the last (an odometer) and returns the
+    /// storage position of the next row's first element.
+    /// </summary>
+    private static int NextRow(Span<int> index, ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, int pos)
+    {
+        for (int d = shape.Length - 2; d >= 0; d--)
+        {
+            index[d]++;
+            pos += strides[d];
+            if (index[d] < shape[d]) break;
+            pos -= strides[d] * shape[d];
+            index[d] = 0;
+        }
+        return pos;
     }
 }

@@ -1,0 +1,36 @@
+namespace Dcgan.Data;
+
+/// <summary>Parses the <c>--data</c> argument and loads the images it names.</summary>
+public static class DataSource
+{
+    /// <summary>The argument's help text.</summary>
+    public const string Help = "shapes (built-in, default), shapes:COUNT, mnist:DIR (IDX files, optionally .gz) or folder:DIR (PNG/PGM images)";
+
+    /// <summary>
+    /// Loads <paramref name="spec"/>: <c>shapes[:COUNT]</c>, <c>mnist:DIR</c> or <c>folder:DIR</c>.
+    /// <paramref name="defaultCount"/> is the size of the procedural set when no count is given;
+    /// <paramref name="limit"/> caps the number of images read from files.
+    /// </summary>
+    public static ImageSet Load(string spec, int defaultCount, long seed, int? limit = null)
+    {
+        int colon = spec.IndexOf(':');
+        string kind = colon < 0 ? spec : spec[..colon];
+        string arg = colon < 0 ? "" : spec[(colon + 1)..];
+        switch (kind.ToLowerInvariant())
+        {
+            case "shapes":
+                int count = defaultCount;
+                if (arg.Length > 0 && (!int.TryParse(arg, out count) || count <= 0))
+                    throw new DataException($"--data shapes:COUNT expects a positive image count, got '{arg}'");
+                return ShapesDataset.Generate(count, seed);
+            case "mnist":
+                if (arg.Length == 0) throw new DataException("--data mnist:DIR needs a directory");
+                return MnistIdx.Load(arg, limit);
+            case "folder":
+                if (arg.Length == 0) throw new DataException("--data folder:DIR needs a directory");
+                return ImageFolder.Load(arg, limit);
+            default:
+                throw new DataException($"unknown data source '{spec}'; expected {Help}");
+        }
+    }
+}

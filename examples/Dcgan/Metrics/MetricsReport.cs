@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Dcgan.Training;
+
+namespace Dcgan.Metrics;
+
+/// <summary>The contents of <c>metrics.json</c>.</summary>
+public sealed record MetricsReport
+{
+    /// <summary>The run's configuration.</summary>
+    public required TrainConfig Config { get; init; }
+
+    /// <summary>Completed epochs.</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>Batches processed.</summary>
+    public long Steps { get; init; }
+
+    /// <summary>Wall-clock seconds of each epoch.</summary>
+    public IReadOnlyList<double> EpochSeconds { get; init; } = [];
+
+    /// <summary>Mean batches per second over the timed epochs.</summary>
+    public double StepsPerSecond { get; init; }
+
+    /// <summary>Threads the kernels used.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Mean losses and D outputs over the last epoch.</summary>
+    public Dictionary<string, double> FinalEpoch { get; init; } = [];
+
+    /// <summary>Quality rows (empty when the data has no labels or evaluation was skipped).</summary>
+    public IReadOnlyList<QualityRow> Quality { get; init; } = [];
+
+    /// <summary>Builds the report from a trainer's state.</summary>
+    public static MetricsReport From(GanTrainer trainer, IReadOnlyList<QualityRow> quality)
+    {
+        var h = trainer.History;
+        int last = Math.Min(trainer.StepsPerEpoch, h.LossD.Count);
+        double Mean(List<double> v) => v.Skip(v.Count - last).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
+        double seconds = h.EpochSeconds.Sum();
+        return new MetricsReport
+        {
+            Config = trainer.Config,
+            Epochs = trainer.Epoch,
+            Steps = trainer.GlobalStep,
+            EpochSeconds = h.EpochSeconds,
+            StepsPerSecond = seconds > 0 ? h.EpochSeconds.Count * trainer.StepsPerEpoch / seconds : 0,
+            Threads = MiniTorch.Torch.GetNumThreads(),
+            FinalEpoch = new()
+            {
+                ["loss_d"] = Mean(h.LossD), ["loss_g"] = Mean(h.LossG), ["d_real"] = Mean(h.DReal), ["d_fake"] = Mean(h.DFake),
+            },
+            Quality = quality,
+        };
+    }
+
+    /// <summary>Writes the report as indented JSON, atomically.</summary>
+    public void Write(string path)
+    {
+        var options = new JsonSerializerOptions(ConfigJson.Options)
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        };
+        MiniTorch.IO.AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, options));
+    }
+}

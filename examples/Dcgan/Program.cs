@@ -1,0 +1,1 @@
+return Dcgan.Cli.DcganCli.Run(args);
