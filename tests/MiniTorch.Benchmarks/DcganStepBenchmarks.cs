@@ -1,21 +1,23 @@
 using BenchmarkDotNet.Attributes;
-using MiniTorch.Nn;
+using Dcgan.Models;
+using Dcgan.Training;
 using MiniTorch.Optim;
 
 namespace MiniTorch.Benchmarks;
 
 /// <summary>
-/// One DCGAN training step on 64×3×32×32 images (the classic DCGAN layer stack, scaled to 32×32;
-/// examples/Dcgan was not on main when this was written): D on real and fake, BCE, Adam; then G
-/// through D, BCE, Adam. "Allocated" is the garbage one step produces.
+/// One DCGAN training step of examples/Dcgan's generator and discriminator (PyTorch's DCGAN scaled to
+/// 32×32) at the paper's sizes (nz 100, ngf = ndf = 64, 3 channels), batch 64: D on real and fake,
+/// BCE with logits, Adam; then G through D, BCE, Adam. "Allocated" is the garbage one step produces.
 /// </summary>
 [MemoryDiagnoser]
 public class DcganStepBenchmarks
 {
     private const int Batch = 64, Nz = 100;
-    private Sequential _g = null!, _d = null!;
+    private DcganGenerator _g = null!;
+    private DcganDiscriminator _d = null!;
     private Adam _optG = null!, _optD = null!;
-    private Tensor _real = null!, _ones = null!, _zeros = null!;
+    private Tensor _real = null!;
     private Generator _rng = null!;
 
     /// <summary>
@@ -38,21 +40,12 @@ public class DcganStepBenchmarks
     public void Setup()
     {
         _rng = new Generator(1);
-        _g = new Sequential(
-            new ConvTranspose2d(Nz, 256, 4, 1, 0, bias: false, generator: _rng), new BatchNorm2d(256), new ReLU(),
-            new ConvTranspose2d(256, 128, 4, 2, 1, bias: false, generator: _rng), new BatchNorm2d(128), new ReLU(),
-            new ConvTranspose2d(128, 64, 4, 2, 1, bias: false, generator: _rng), new BatchNorm2d(64), new ReLU(),
-            new ConvTranspose2d(64, 3, 4, 2, 1, bias: false, generator: _rng), new Tanh());
-        _d = new Sequential(
-            new Conv2d(3, 64, 4, 2, 1, bias: false, generator: _rng), new LeakyReLU(0.2),
-            new Conv2d(64, 128, 4, 2, 1, bias: false, generator: _rng), new BatchNorm2d(128), new LeakyReLU(0.2),
-            new Conv2d(128, 256, 4, 2, 1, bias: false, generator: _rng), new BatchNorm2d(256), new LeakyReLU(0.2),
-            new Conv2d(256, 1, 4, 1, 0, bias: false, generator: _rng), new Sigmoid());
+        var config = new ModelConfig(Nz, 64, 64, 3);
+        _g = new DcganGenerator(config, UpsampleMode.Transposed, _rng);
+        _d = new DcganDiscriminator(config, batchNorm: true, _rng);
         _optG = new Adam(_g.Parameters(), lr: 2e-4, betas: (0.5, 0.999));
         _optD = new Adam(_d.Parameters(), lr: 2e-4, betas: (0.5, 0.999));
         _real = Torch.Randn([Batch, 3, 32, 32], _rng).Tanh();
-        _ones = Torch.Ones([Batch, 1, 1, 1]);
-        _zeros = Torch.Zeros([Batch, 1, 1, 1]);
     }
 
     [Benchmark(Description = "DCGAN training step, batch 64, 3x32x32, float32"), Flops(nameof(Flops))]
@@ -61,11 +54,11 @@ public class DcganStepBenchmarks
         var noise = Torch.Randn([Batch, Nz, 1, 1], _rng);
         var fake = _g.Forward(noise);
         _optD.ZeroGrad();
-        var lossD = F.BinaryCrossEntropy(_d.Forward(_real), _ones) + F.BinaryCrossEntropy(_d.Forward(fake.Detach()), _zeros);
+        var lossD = Losses.Bce(_d.Forward(_real), 1) + Losses.Bce(_d.Forward(fake.Detach()), 0);
         lossD.Backward();
         _optD.Step();
         _optG.ZeroGrad();
-        var lossG = F.BinaryCrossEntropy(_d.Forward(fake), _ones);
+        var lossG = Losses.Bce(_d.Forward(fake), 1);
         lossG.Backward();
         _optG.Step();
         return lossD.Item() + lossG.Item();
