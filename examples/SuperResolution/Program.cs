@@ -58,15 +58,13 @@ public static class Program
         var input = new Option<string>("--in") { Description = "Input image (PNG or PGM)", Required = true };
         var outImage = new Option<string>("--out") { Description = "Output PNG", Required = true };
         var tile = new Option<int>("--tile") { Description = "Tile size in input pixels (0: whole image in one pass)", DefaultValueFactory = _ => 192 };
-        var deconv = new Option<string>("--deconv") { Description = "library (F.ConvTranspose2d) or gemm (GEMM + col2im, inference only; faster for one output channel)", DefaultValueFactory = _ => "library" };
-        deconv.AcceptOnlyFromAmong("library", "gemm");
-        var upscale = new Command("upscale", "Upscale a whole image (luma by FSRCNN, chroma bicubic)") { weights, input, outImage, tile, deconv, scale, d, s, m };
+        var upscale = new Command("upscale", "Upscale a whole image (luma by FSRCNN, chroma bicubic)") { weights, input, outImage, tile, scale, d, s, m };
         upscale.SetAction(p => Guard(() =>
         {
             var model = LoadModel(p.GetValue(weights)!, p.GetValue(scale), p.GetValue(d), p.GetValue(s), p.GetValue(m));
             var image = ImageIO.Load(p.GetValue(input)!);
             var clock = Stopwatch.StartNew();
-            var result = Upscaler.UpscaleImage(model, image, p.GetValue(tile), p.GetValue(deconv) == "gemm");
+            var result = Upscaler.UpscaleImage(model, image, p.GetValue(tile));
             clock.Stop();
             ImageIO.SavePng(result, p.GetValue(outImage)!);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -16,15 +16,14 @@ public static class Upscaler
 
     /// <summary>
     /// Upscales a luma plane [1, 1, H, W] to [1, 1, scale·H, scale·W] in tiles of <paramref name="tile"/> LR
-    /// pixels (0: one pass). With <paramref name="gemmDeconv"/>, the last layer runs as
-    /// <see cref="GemmDeconv"/> instead of <see cref="F.ConvTranspose2d"/>.
+    /// pixels (0: one pass).
     /// </summary>
-    public static Tensor UpscaleLuma(FSRCNN model, Tensor y, int tile = 192, bool gemmDeconv = false)
+    public static Tensor UpscaleLuma(FSRCNN model, Tensor y, int tile = 192)
     {
         model.Eval();
         using var _ = Torch.NoGrad();
         int h = y.Size(2), w = y.Size(3), s = model.Scale;
-        Tensor Run(Tensor x) => gemmDeconv ? GemmDeconv.Forward(model.LastPart, model.MidPart.Call(model.FirstPart.Call(x))) : model.Call(x);
+        Tensor Run(Tensor x) => model.Call(x);
         if (tile <= 0 || (h <= tile && w <= tile)) return Run(y);
         int halo = Halo(model);
         var rows = new List<Tensor>();
@@ -50,14 +49,13 @@ public static class Upscaler
     /// <param name="model">The network.</param>
     /// <param name="image">The image.</param>
     /// <param name="tile">Tile size in input pixels (0: one pass).</param>
-    /// <param name="gemmDeconv">Run the last layer as <see cref="GemmDeconv"/>.</param>
-    public static Tensor UpscaleImage(FSRCNN model, Tensor image, int tile = 192, bool gemmDeconv = false)
+    public static Tensor UpscaleImage(FSRCNN model, Tensor image, int tile = 192)
     {
         if (image.Dim != 3 || image.Size(0) is not (1 or 3))
             throw new ArgumentException($"expected an image of shape [C, H, W] with C = 1 or 3, got [{string.Join(", ", image.Shape)}]");
-        if (image.Size(0) == 1) return UpscaleLuma(model, image.Unsqueeze(0), tile, gemmDeconv).Squeeze(0).Clamp(0, 1);
+        if (image.Size(0) == 1) return UpscaleLuma(model, image.Unsqueeze(0), tile).Squeeze(0).Clamp(0, 1);
         var (y, cb, cr) = ColorSpace.ToYCbCr(image);
-        var yUp = UpscaleLuma(model, y.Unsqueeze(0), tile, gemmDeconv).Squeeze(0);
+        var yUp = UpscaleLuma(model, y.Unsqueeze(0), tile).Squeeze(0);
         Tensor Chroma(Tensor c) => F.Interpolate(c.Unsqueeze(0), scaleFactor: model.Scale, mode: InterpolationMode.Bicubic).Squeeze(0);
         return ColorSpace.ToRgb(yUp, Chroma(cb), Chroma(cr));
     }

@@ -110,27 +110,6 @@ public class FsrcnnTests
         for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5, $"element {i}: {a[i]} vs {b[i]}");
     }
 
-    [Theory]
-    [InlineData(2, 6, 7)]
-    [InlineData(3, 5, 4)]
-    [InlineData(4, 3, 9)]
-    public void GemmDeconv_EqualsConvTranspose2d(int scale, int h, int w)
-    {
-        var model = new FSRCNN(scale, d: 8, s: 4, m: 1, generator: new Generator(10));
-        Init.Normal(model.LastPart.Weight, 0, 0.3, new Generator(11));
-        Init.Normal(model.LastPart.Bias!, 0, 0.3, new Generator(12));
-        var z = Torch.Randn([2, 8, h, w], new Generator(13));
-        var expected = model.LastPart.Call(z);
-        var actual = GemmDeconv.Forward(model.LastPart, z);
-        Assert.Equal(expected.Shape, actual.Shape);
-        var (a, b) = (expected.ToArray(), actual.ToArray());
-        for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5, $"element {i}: {a[i]} vs {b[i]}");
-        var tiled = Upscaler.UpscaleLuma(model, Torch.Rand([1, 1, 23, 17], new Generator(14)), tile: 8, gemmDeconv: true);
-        var whole = Upscaler.UpscaleLuma(model, Torch.Rand([1, 1, 23, 17], new Generator(14)), tile: 0);
-        var (c, d) = (tiled.ToArray(), whole.ToArray());
-        for (int i = 0; i < c.Length; i++) Assert.True(Math.Abs(c[i] - d[i]) <= 1e-5, $"tiled element {i}: {c[i]} vs {d[i]}");
-    }
-
     [Fact]
     public void UpscaleImage_Rgb_KeepsColourAndSize()
     {
