@@ -25,7 +25,9 @@ public static class ClassifierCache
         if (data.Labels is null || data.NumClasses < 2)
             throw new DataException($"the quality metrics need labelled data; '{data.Source}' has no labels");
         var model = new ShapeClassifier(data.NumClasses, new Generator(settings.Seed));
-        string path = Path.Combine(cacheDir, $"classifier_{Sanitize(key)}_{data.NumClasses}.safetensors");
+        // The key names the data; the fingerprint of the actual images, labels and settings makes a
+        // cached judge stale as soon as any of them changes (e.g. a new ShapeStyle default).
+        string path = Path.Combine(cacheDir, $"classifier_{Sanitize(key)}_{data.NumClasses}_{Fingerprint(data, settings)}.safetensors");
         if (File.Exists(path))
         {
             try
@@ -81,6 +83,16 @@ public static class ClassifierCache
         }
         model.Eval();
         return accuracy;
+    }
+
+    /// <summary>A short hash of the judge's training data (pixels, labels) and settings.</summary>
+    public static string Fingerprint(ImageSet data, Settings settings)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.PixelData.AsSpan()));
+        if (data.Labels is { } labels) sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(labels.AsSpan()));
+        sha.AppendData(Encoding.UTF8.GetBytes(settings.ToString()));
+        return Convert.ToHexString(sha.GetHashAndReset())[..8].ToLowerInvariant();
     }
 
     /// <summary>A file-name-safe key: letters and digits kept, plus a short hash of the whole key.</summary>
