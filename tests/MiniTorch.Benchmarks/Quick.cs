@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MiniTorch.Kernels;
 
 namespace MiniTorch.Benchmarks;
@@ -53,31 +52,7 @@ internal static class Quick
         Console.WriteLine($"GEMM {typeof(T).Name} {n}³ {Threading.NumThreads} threads: per CPU-second {cpuN:F0} = {100 * cpuN / cpu1:F0} % of the 1-thread figure");
     }
 
-    /// <summary>GFLOP per second of process CPU time: on a shared machine this ignores time spent descheduled.</summary>
-    private static double PerCpuSecond(Action run, double flops)
-    {
-        run();
-        var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var t0 = process.TotalProcessorTime;
-        int reps = 0;
-        var sw = Stopwatch.StartNew();
-        while (sw.ElapsedMilliseconds < 1500 || reps < 3) { run(); reps++; }
-        process.Refresh();
-        return reps * flops / (process.TotalProcessorTime - t0).TotalSeconds / 1e9;
-    }
+    private static double PerCpuSecond(Action run, double flops) => Timing.PerCpuSecond(run, flops, 1500, 3, warmUp: true);
 
-    private static double Best(Action run, double flops)
-    {
-        run();
-        double best = double.MaxValue;
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < 50 && sw.ElapsedMilliseconds < 1500; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            run();
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
-        }
-        return flops / best / 1e9;
-    }
+    private static double Best(Action run, double flops) => Timing.Best(run, flops, 50, 0, 1500);
 }

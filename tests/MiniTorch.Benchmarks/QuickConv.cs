@@ -85,30 +85,7 @@ internal static class QuickConv
 
     private static double _cpuPeak;
 
-    /// <summary>GFLOP per second of process CPU time: on a shared machine this ignores time spent descheduled.</summary>
-    private static double PerCpuSecond(Action run, double flops)
-    {
-        var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var t0 = process.TotalProcessorTime;
-        int reps = 0;
-        var sw = Stopwatch.StartNew();
-        while (sw.ElapsedMilliseconds < 1000 || reps < 2) { run(); reps++; }
-        process.Refresh();
-        return reps * flops / (process.TotalProcessorTime - t0).TotalSeconds / 1e9;
-    }
+    private static double PerCpuSecond(Action run, double flops) => Timing.PerCpuSecond(run, flops, 1000, 2, warmUp: false);
 
-    private static double Best(Action run, double flops)
-    {
-        run();
-        double best = double.MaxValue;
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < 20 && (i < 3 || sw.ElapsedMilliseconds < 2000); i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            run();
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
-        }
-        return flops / best / 1e9;
-    }
+    private static double Best(Action run, double flops) => Timing.Best(run, flops, 20, 3, 2000);
 }
