@@ -65,6 +65,25 @@ public class OnnxGoldenTests
             else Assert.Equal(declared[i], inferred[i].GetString());
     }
 
+    private static readonly Lazy<JsonElement> OrtJson = new(() => JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "onnxruntime.json"))).RootElement);
+
+    /// <summary>
+    /// ONNX Runtime 1.30 (onnxruntime-node, CPU) ran the committed file (run_onnxruntime.mjs); what
+    /// it computed is what MiniTorch computes, to 1e-5.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Onnx_Model_MatchesOnnxRuntimeOutput(string name)
+    {
+        Assert.StartsWith("1.", OrtJson.Value.GetProperty("onnxruntime").GetString());
+        var expected = OrtJson.Value.GetProperty("models").GetProperty(name);
+        var (model, shape) = OnnxModels.Create(name);
+        model.Eval();
+        var y = model.Call(OnnxModels.Input(shape));
+        Assert.Equal(expected.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()), y.Shape);
+        NnGolden.Close(NnGolden.D(expected), y, 1e-5, 1e-5, name + " (ONNX Runtime)");
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void Onnx_ConvResizePadAttributes_MatchTorchOnnxExport(string name)

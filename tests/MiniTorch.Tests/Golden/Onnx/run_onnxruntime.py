@@ -5,8 +5,8 @@
     python3 run_onnxruntime.py            # in this folder
 
 Each <name>.onnx is run on <name>_input.npy; the output must agree with PyTorch's output in
-onnx.json ("output") to 1e-5 (absolute or relative). ONNX Runtime was NOT available where these
-files were made; this script is the step for a machine that has it (see docs/onnx.md).
+onnx.json ("output") to 1e-5 (absolute or relative). The committed onnxruntime.json was written by
+the Node twin of this script, run_onnxruntime.mjs (see docs/onnx.md).
 """
 import json
 import os
