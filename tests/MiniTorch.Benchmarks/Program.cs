@@ -18,6 +18,12 @@ if (args.Length > 0 && args[0] == "quick-conv")
     QuickConv.Run(args.Length > 1 ? args[1] : "all");
     return;
 }
+if (args.Length > 1 && args[0] == "export-onnx")
+{
+    // export-onnx DIR: the speed issue's layers as ONNX files, for compare_onnxruntime.mjs.
+    OnnxRuntimeComparison.Export(args[1]);
+    return;
+}
 if (args.Length > 0 && args[0] == "repeat")
 {
     // repeat <float|double> <size> <count> [parallel]: GEMMs only, for `perf stat` / `perf record`.
