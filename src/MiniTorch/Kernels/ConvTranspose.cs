@@ -17,7 +17,9 @@ internal static class ConvTranspose
     internal sealed record Phase(int H0, int NH, int W0, int NW, int[] TapsH, int[] BaseH, int[] TapsW, int[] BaseW);
 
     /// <summary>y[n, c, h, w] = b[c] + Σ_{k, oh, ow, i, j : oh·SH − PH + i·DH = h, ow·SW − PW + j·DW = w} z[n, k, oh, ow] · w[k, c, i, j].</summary>
-    public static void Forward<T>(ConvGeometry g, ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y)
+    /// <remarks>Geometries the direct kernel serves well go there (<see cref="ConvDirect.TakesConvTranspose"/>) unless
+    /// <paramref name="allowDirect"/> is false (tests compare the two routes).</remarks>
+    public static void Forward<T>(ConvGeometry g, ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y, bool allowDirect = true)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int big = g.H * g.W, small = g.OH * g.OW;
@@ -44,6 +46,8 @@ internal static class ConvTranspose
         }
         else if (g.Cg == 1)
             ConvTransposeOneChannel.Forward(g, Phases(g), z, w, y); // one output channel: direct dot products
+        else if (allowDirect && ConvDirect.TakesConvTranspose<T>(g))
+            ConvDirect.ConvTransposeForward(g, z, w, y);
         else
         {
             var phases = Phases(g);

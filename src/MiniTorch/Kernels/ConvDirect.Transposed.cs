@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace MiniTorch.Kernels;
+
+internal static unsafe partial class ConvDirect
+{
+    /// <summary>
+    /// ConvTranspose2d forward (any stride, padding, dilation, groups) by output phase with the
+    /// direct kernel: each phase is a dense unit-stride convolution of the input with its sub-kernel,
+    /// written to the strided output positions (H0 + SH·qh, W0 + SW·qw). Work items are (image,
+    /// group, block of phase rows); each copies the block's input rows, for all phases at once, into
+    /// a zero-padded buffer. Bias is not added here (the caller adds it to whole planes, including
+    /// phases without taps).
+    /// </summary>
+    /// <remarks>y[n, c, h, w] = Σ_{k, oh, ow, i, j : oh·SH − PH + i·DH = h, ow·SW − PW + j·DW = w} z[n, k, oh, ow] · w[k, c, i, j].</remarks>
+    public static void ConvTransposeForward<T>(ConvGeometry g, ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, Memory<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var phases = ConvTranspose.Phases(g).FindAll(p => p.TapsH.Length > 0 && p.TapsW.Length > 0 && p.NH > 0 && p.NW > 0);
+        if (phases.Count == 0) return;
+        int lanes = Vector512<T>.Count;
+        int cPad = RoundUp(g.Cg, R);
+        int minBH = int.MaxValue, maxBH = int.MinValue, minBW = int.MaxValue, maxBW = int.MinValue, maxNH = 0, maxNW = 0;
+        foreach (var p in phases)
+        {
+            foreach (int b in p.BaseH) { minBH = Math.Min(minBH, b); maxBH = Math.Max(maxBH, b); }
+            foreach (int b in p.BaseW) { minBW = Math.Min(minBW, b); maxBW = Math.Max(maxBW, b); }
+            maxNH = Math.Max(maxNH, p.NH);
+            maxNW = Math.Max(maxNW, p.NW);
+        }
+        int segsPerRow = (maxNW + lanes - 1) / lanes;
+        int wp = segsPerRow * lanes + (maxBW - minBW);
+        int rowBytes = g.Kg * wp * sizeof(T);
+        int rb = Math.Clamp(BufferBudget / Math.Max(rowBytes, 1), 1, maxNH);
+        int wanted = Math.Max(1, 16 / Math.Max(1, g.N * g.Groups));
+        rb = Math.Min(rb, Math.Max(1, (maxNH + wanted - 1) / wanted));
+        int blocks = (maxNH + rb - 1) / rb;
+        int rowsIn = rb + (maxBH - minBH);
+        nint plane = (nint)rowsIn * wp;
+
+        // Per (group, phase): the sub-kernel as [taps, cPad] and the taps' buffer offsets.
+        int np = phases.Count;
+        var wpk = new T[g.Groups * np][];
+        var offs = new int[np][];
+        var ws = w.Span;
+        for (int ph = 0; ph < np; ph++)
+        {
+            var p = phases[ph];
+            int th = p.TapsH.Length, tw = p.TapsW.Length, taps = g.Kg * th * tw;
+            var off = offs[ph] = new int[taps];
+            for (int k = 0, t = 0; k < g.Kg; k++)
+                for (int a = 0; a < th; a++)
+                    for (int b = 0; b < tw; b++) off[t++] = (int)(k * plane + (p.BaseH[a] - minBH) * wp + (p.BaseW[b] - minBW));
+            for (int grp = 0; grp < g.Groups; grp++)
+            {
+                var pk = wpk[grp * np + ph] = ArrayPool<T>.Shared.Rent(taps * cPad);
+                for (int k = 0, t = 0; k < g.Kg; k++)
+                    for (int a = 0; a < th; a++)
+                        for (int b = 0; b < tw; b++, t++)
+                        {
+                            var row = pk.AsSpan(t * cPad, cPad);
+                            for (int c = 0; c < g.Cg; c++)
+                                row[c] = ws[(((grp * g.Kg + k) * g.Cg + c) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
+                            row[g.Cg..].Clear();
+                        }
+            }
+        }
+        try
+        {
+            int small = g.OH * g.OW, big = g.H * g.W;
+            Conv.For(g.N * g.Groups * blocks, 2L * g.N * g.K * small * g.Cg * g.KH * g.KW, item =>
+            {
+                int blk = item % blocks, grp = item / blocks % g.Groups, n = item / blocks / g.Groups;
+                int r0 = blk * rb;
+                var buf = ArrayPool<T>.Shared.Rent((int)(g.Kg * plane));
+                var segs = ArrayPool<Segment>.Shared.Rent(rb * segsPerRow);
+                try
+                {
+                    var zs = z.Span;
+                    for (int k = 0; k < g.Kg; k++)
+                    {
+                        var zk = zs.Slice((n * g.K + grp * g.Kg + k) * small, small);
+                        for (int rr = 0; rr < rowsIn; rr++)
+                        {
+                            int oh = r0 + minBH + rr;
+                            var dst = buf.AsSpan((int)(k * plane + rr * wp), wp);
+                            if (oh < 0 || oh >= g.OH) dst.Clear();
+                            else PadRow(zk.Slice(oh * g.OW, g.OW), minBW, dst);
+                        }
+                    }
+                    fixed (T* pb = buf, py = y.Span)
+                    {
+                        T* yBase = py + (long)(n * g.C + grp * g.Cg) * big;
+                        for (int ph = 0; ph < np; ph++)
+                        {
+                            var p = phases[ph];
+                            int r1 = Math.Min(p.NH, r0 + rb), count = 0;
+                            for (int qh = r0; qh < r1; qh++)
+                                for (int s = 0; s * lanes < p.NW; s++)
+                                    segs[count++] = new Segment((qh - r0) * wp + s * lanes,
+                                                                (long)(p.H0 + g.SH * qh) * g.W + p.W0 + g.SW * s * lanes, Math.Min(lanes, p.NW - s * lanes));
+                            if (count == 0) continue;
+                            fixed (T* pw = wpk[grp * np + ph])
+                            fixed (int* po = offs[ph])
+                                Run(pb, po, offs[ph].Length, pw, cPad, g.Cg, (T*)null, segs.AsSpan(0, count), yBase, big, g.SW);
+                        }
+                    }
+                }
+                finally
+                {
+                    ArrayPool<T>.Shared.Return(buf);
+                    ArrayPool<Segment>.Shared.Return(segs);
+                }
+            });
+        }
+        finally
+        {
+            foreach (var a in wpk) ArrayPool<T>.Shared.Return(a);
+        }
+    }
+}
