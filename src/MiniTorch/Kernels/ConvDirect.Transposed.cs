@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MiniTorch.Kernels;
 
@@ -102,9 +104,19 @@ internal static unsafe partial class ConvDirect
                                     segs[count++] = new Segment((qh - r0) * wp + s * lanes,
                                                                 (long)(p.H0 + g.SH * qh) * g.W + p.W0 + g.SW * s * lanes, Math.Min(lanes, p.NW - s * lanes));
                             if (count == 0) continue;
-                            fixed (T* pw = wpk[grp * np + ph])
-                            fixed (int* po = offs[ph])
-                                Run(pb, po, offs[ph].Length, pw, cPad, g.Cg, (T*)null, segs.AsSpan(0, count), yBase, big, g.SW);
+                            // Stride 2 along rows: the next phase fills the odd columns between this one's,
+                            // so the two are computed together and their vectors interleaved on the store.
+                            bool pair = g.SW == 2 && p.W0 == 0 && ph + 1 < np && phases[ph + 1] is var q && q.H0 == p.H0 && q.W0 == 1 && q.NH == p.NH && q.NW == p.NW;
+                            fixed (T* pw = wpk[grp * np + ph], pw1 = pair ? wpk[grp * np + ph + 1] : null)
+                            fixed (int* po = offs[ph], po1 = pair ? offs[ph + 1] : null)
+                            {
+                                if (pair)
+                                {
+                                    RunPair(pb, po, offs[ph].Length, pw, po1, offs[ph + 1].Length, pw1, cPad, g.Cg, segs.AsSpan(0, count), yBase, big);
+                                    ph++;
+                                }
+                                else Run(pb, po, offs[ph].Length, pw, cPad, g.Cg, (T*)null, segs.AsSpan(0, count), yBase, big, g.SW);
+                            }
                         }
                     }
                 }
@@ -119,5 +131,62 @@ internal static unsafe partial class ConvDirect
         {
             foreach (var a in wpk) ArrayPool<T>.Shared.Return(a);
         }
+    }
+
+    /// <summary>
+    /// Two column phases of a stride-2 transposed convolution (even columns from phase 0, odd from
+    /// phase 1, same segments): each block of both is computed into a tile, then pairs of vectors are
+    /// interleaved into 2·lanes consecutive outputs and stored as whole vectors.
+    /// </summary>
+    private static void RunPair<T>(T* x, int* off0, int taps0, T* w0, int* off1, int taps1, T* w1, int ldw, int kCount,
+                                   ReadOnlySpan<Segment> segs, T* y, nint ldy) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int lanes = Vector512<T>.Count, ld = V * lanes;
+        T* t0 = stackalloc T[R * V * Vector512<T>.Count];
+        T* t1 = stackalloc T[R * V * Vector512<T>.Count];
+        for (int s = 0; s < segs.Length; s += V)
+        {
+            int cnt = Math.Min(V, segs.Length - s);
+            Segment s0 = segs[s], s1 = cnt > 1 ? segs[s + 1] : s0, s2 = cnt > 2 ? segs[s + 2] : s0;
+            for (int k0 = 0; k0 < kCount; k0 += R)
+            {
+                Kernel(taps0, off0, w0 + k0, ldw, x + s0.In, x + s1.In, x + s2.In, (T*)null, t0, t0 + lanes, t0 + 2 * lanes, ld);
+                Kernel(taps1, off1, w1 + k0, ldw, x + s0.In, x + s1.In, x + s2.In, (T*)null, t1, t1 + lanes, t1 + 2 * lanes, ld);
+                int kn = Math.Min(R, kCount - k0);
+                for (int v = 0; v < cnt; v++)
+                {
+                    var sv = segs[s + v];
+                    for (int r = 0; r < kn; r++)
+                    {
+                        T* a = t0 + r * ld + v * lanes, b = t1 + r * ld + v * lanes, dst = y + (k0 + r) * ldy + sv.Out;
+                        if (sv.Len == lanes) Interleave(a, b, dst);
+                        else
+                            for (int q = 0; q < sv.Len; q++) { dst[2 * q] = a[q]; dst[2 * q + 1] = b[q]; }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dst[2q] = a[q], dst[2q + 1] = b[q] for one vector each of a and b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave<T>(T* a, T* b, T* dst) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported)
+        {
+            var va = Vector512.Load((float*)a);
+            var vb = Vector512.Load((float*)b);
+            Avx512F.PermuteVar16x32x2(va, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), vb).Store((float*)dst);
+            Avx512F.PermuteVar16x32x2(va, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), vb).Store((float*)dst + 16);
+        }
+        else if (typeof(T) == typeof(double) && Avx512F.IsSupported)
+        {
+            var va = Vector512.Load((double*)a);
+            var vb = Vector512.Load((double*)b);
+            Avx512F.PermuteVar8x64x2(va, Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11), vb).Store((double*)dst);
+            Avx512F.PermuteVar8x64x2(va, Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15), vb).Store((double*)dst + 8);
+        }
+        else
+            for (int q = 0; q < Vector512<T>.Count; q++) { dst[2 * q] = a[q]; dst[2 * q + 1] = b[q]; }
     }
 }

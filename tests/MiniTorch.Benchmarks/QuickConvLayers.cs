@@ -1,0 +1,60 @@
+using MiniTorch.Kernels;
+
+namespace MiniTorch.Benchmarks;
+
+/// <summary>
+/// `quick-conv layers|layers-dcgan|layers-fsrcnn`: the forward of each convolution layer of the DCGAN
+/// step (batch 64) and of FSRCNN's small-channel layers (on a 1×C×270×480 quarter of a full-HD frame,
+/// same rate), each by the dispatched route and forced onto the GEMM route, to set the dispatch rule.
+/// </summary>
+internal static class QuickConvLayers
+{
+    public static void Run(string which, double peak, Action<string, Action, double, double> report)
+    {
+        if (which is "layers" or "layers-dcgan")
+        {
+            // (name, case): Conv2d rows are D's layers and G's input gradients; ConvT rows G's layers and D's input gradients.
+            var convs = new (string, ConvCase<float>)[]
+            {
+                ("D conv 3->64 4x4 s2 32x32", ConvCase<float>.Conv2d(64, 3, 32, 32, 64, 4, 2, 1)),
+                ("D conv 64->128 4x4 s2 16x16", ConvCase<float>.Conv2d(64, 64, 16, 16, 128, 4, 2, 1)),
+                ("D conv 128->256 4x4 s2 8x8", ConvCase<float>.Conv2d(64, 128, 8, 8, 256, 4, 2, 1)),
+            };
+            var tconvs = new (string, ConvCase<float>)[]
+            {
+                ("G convT 256->128 4x4 s2 4x4", ConvCase<float>.ConvTranspose2d(64, 256, 4, 4, 128, 4, 2, 1, 0)),
+                ("G convT 128->64 4x4 s2 8x8", ConvCase<float>.ConvTranspose2d(64, 128, 8, 8, 64, 4, 2, 1, 0)),
+                ("G convT 64->3 4x4 s2 16x16", ConvCase<float>.ConvTranspose2d(64, 64, 16, 16, 3, 4, 2, 1, 0)),
+            };
+            foreach (var (name, c) in convs)
+            {
+                report($"{name} fwd", c.Convolve, c.Flops, peak);
+                report($"{name} fwd GEMM", c.ConvolveGemm, c.Flops, peak);
+                report($"{name} in-grad", c.ConvolveTransposed, c.Flops, peak);
+                report($"{name} in-grad GEMM", c.ConvolveTransposedGemm, c.Flops, peak);
+            }
+            foreach (var (name, c) in tconvs)
+            {
+                report($"{name} fwd", c.ConvolveTransposed, c.Flops, peak);
+                report($"{name} fwd GEMM", c.ConvolveTransposedGemm, c.Flops, peak);
+                report($"{name} in-grad", c.Convolve, c.Flops, peak);
+                report($"{name} in-grad GEMM", c.ConvolveGemm, c.Flops, peak);
+            }
+        }
+        if (which is "layers" or "layers-fsrcnn")
+        {
+            var convs = new (string, ConvCase<float>)[]
+            {
+                ("FSRCNN conv 1->56 5x5 p2", ConvCase<float>.Conv2d(1, 1, 270, 480, 56, 5, 1, 2)),
+                ("FSRCNN conv 56->12 1x1", ConvCase<float>.Conv2d(1, 56, 270, 480, 12, 1, 1, 0)),
+                ("FSRCNN conv 12->12 3x3 p1", ConvCase<float>.Conv2d(1, 12, 270, 480, 12, 3, 1, 1)),
+                ("FSRCNN conv 12->56 1x1", ConvCase<float>.Conv2d(1, 12, 270, 480, 56, 1, 1, 0)),
+            };
+            foreach (var (name, c) in convs)
+            {
+                report($"{name} fwd", c.Convolve, c.Flops, peak);
+                report($"{name} fwd GEMM", c.ConvolveGemm, c.Flops, peak);
+            }
+        }
+    }
+}
