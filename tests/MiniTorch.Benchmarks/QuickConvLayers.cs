@@ -19,6 +19,10 @@ internal static class QuickConvLayers
                 ("D conv 3->64 4x4 s2 32x32", ConvCase<float>.Conv2d(64, 3, 32, 32, 64, 4, 2, 1)),
                 ("D conv 64->128 4x4 s2 16x16", ConvCase<float>.Conv2d(64, 64, 16, 16, 128, 4, 2, 1)),
                 ("D conv 128->256 4x4 s2 8x8", ConvCase<float>.Conv2d(64, 128, 8, 8, 256, 4, 2, 1)),
+                // Small stride-1 images (not in the DCGAN step): where the direct kernel's lanes run empty.
+                ("conv 64->64 3x3 p1 4x4", ConvCase<float>.Conv2d(64, 64, 4, 4, 64, 3, 1, 1)),
+                ("conv 64->64 3x3 p1 8x8", ConvCase<float>.Conv2d(64, 64, 8, 8, 64, 3, 1, 1)),
+                ("conv 64->64 3x3 p1 12x12", ConvCase<float>.Conv2d(64, 64, 12, 12, 64, 3, 1, 1)),
             };
             var tconvs = new (string, ConvCase<float>)[]
             {

@@ -29,11 +29,11 @@ internal static unsafe partial class ConvDirect
 
     /// <summary>Whether Conv2d's forward goes to the direct kernel (measured rule, see docs/performance.md).</summary>
     public static bool TakesConv2d<T>(in ConvGeometry g) where T : unmanaged =>
-        Vector512.IsHardwareAccelerated && g.SW == 1 && g.Kg >= 4;
+        Vector512.IsHardwareAccelerated && g.SW == 1 && g.Kg >= 2;
 
     /// <summary>Whether ConvTranspose2d's forward (big-side channels per group ≥ 2) goes to the direct kernel.</summary>
     public static bool TakesConvTranspose<T>(in ConvGeometry g) where T : unmanaged =>
-        Vector512.IsHardwareAccelerated && g.Cg >= 4;
+        Vector512.IsHardwareAccelerated && g.Cg >= 2;
 
     /// <summary>
     /// One vector's worth of outputs along a row: its first input element in the padded buffer, its
