@@ -27,9 +27,14 @@ internal static unsafe partial class ConvDirect
     /// <summary>Bytes of the padded input rows one work item copies: they stay in L2 while all output channels use them.</summary>
     private static int BufferBudget => Math.Max(64 << 10, CacheInfo.L2 / 4);
 
-    /// <summary>Whether Conv2d's forward goes to the direct kernel (measured rule, see docs/performance.md).</summary>
+    /// <summary>
+    /// Whether Conv2d's forward goes to the direct kernel (measured rule, see docs/performance.md):
+    /// two or more output channels per group, and unit row stride or output rows of at least 8
+    /// (strided convolutions with 4-wide outputs leave three quarters of each vector empty and run
+    /// faster as GEMM; with unit stride the direct kernel still wins there).
+    /// </summary>
     public static bool TakesConv2d<T>(in ConvGeometry g) where T : unmanaged =>
-        Vector512.IsHardwareAccelerated && g.SW == 1 && g.Kg >= 2;
+        Vector512.IsHardwareAccelerated && g.Kg >= 2 && (g.SW == 1 || g.OW >= 8);
 
     /// <summary>Whether ConvTranspose2d's forward (big-side channels per group ≥ 2) goes to the direct kernel.</summary>
     public static bool TakesConvTranspose<T>(in ConvGeometry g) where T : unmanaged =>
