@@ -4,8 +4,8 @@ namespace MiniTorch.Benchmarks;
 
 /// <summary>
 /// `quick-conv layers|layers-dcgan|layers-fsrcnn`: the forward of each convolution layer of the DCGAN
-/// step (batch 64) and of FSRCNN's small-channel layers (on a 1×C×270×480 quarter of a full-HD frame,
-/// same rate), each by the dispatched route and forced onto the GEMM route, to set the dispatch rule.
+/// step (batch 64) and of FSRCNN's small-channel layers (on a full-HD frame, 1×C×1080×1920),
+/// each by the dispatched route and forced onto the GEMM route, to set the dispatch rule.
 /// </summary>
 internal static class QuickConvLayers
 {
@@ -49,10 +49,10 @@ internal static class QuickConvLayers
         {
             var convs = new (string, ConvCase<float>)[]
             {
-                ("FSRCNN conv 1->56 5x5 p2", ConvCase<float>.Conv2d(1, 1, 270, 480, 56, 5, 1, 2)),
-                ("FSRCNN conv 56->12 1x1", ConvCase<float>.Conv2d(1, 56, 270, 480, 12, 1, 1, 0)),
-                ("FSRCNN conv 12->12 3x3 p1", ConvCase<float>.Conv2d(1, 12, 270, 480, 12, 3, 1, 1)),
-                ("FSRCNN conv 12->56 1x1", ConvCase<float>.Conv2d(1, 12, 270, 480, 56, 1, 1, 0)),
+                ("FSRCNN conv 1->56 5x5 p2", ConvCase<float>.Conv2d(1, 1, 1080, 1920, 56, 5, 1, 2)),
+                ("FSRCNN conv 56->12 1x1", ConvCase<float>.Conv2d(1, 56, 1080, 1920, 12, 1, 1, 0)),
+                ("FSRCNN conv 12->12 3x3 p1", ConvCase<float>.Conv2d(1, 12, 1080, 1920, 12, 3, 1, 1)),
+                ("FSRCNN conv 12->56 1x1", ConvCase<float>.Conv2d(1, 12, 1080, 1920, 56, 1, 1, 0)),
             };
             foreach (var (name, c) in convs)
             {

@@ -67,23 +67,25 @@ internal static unsafe partial class ConvDirect
     {
         int lanes = Vector512<T>.Count;
         T* tile = stackalloc T[R * V * Vector512<T>.Count];
-        for (int s = 0; s < segs.Length; s += V)
+        // Channel blocks outermost: a block's weights stay in L1 for all segments, and the outputs
+        // are written as R planes advancing together rather than all planes at once (large outputs
+        // go to memory, which streams few planes better than many).
+        for (int k0 = 0; k0 < kCount; k0 += R)
         {
-            int cnt = Math.Min(V, segs.Length - s);
-            // Missing segments of the last group repeat the first one into the tile (discarded).
-            Segment s0 = segs[s], s1 = cnt > 1 ? segs[s + 1] : s0, s2 = cnt > 2 ? segs[s + 2] : s0;
-            bool full = colStride == 1 && cnt == V && s0.Len == lanes && s1.Len == lanes && s2.Len == lanes;
-            for (int k0 = 0; k0 < kCount; k0 += R)
+            T* b = bias == null ? null : bias + k0;
+            int kn = Math.Min(R, kCount - k0);
+            for (int s = 0; s < segs.Length; s += V)
             {
-                T* b = bias == null ? null : bias + k0;
-                if (full && k0 + R <= kCount)
+                int cnt = Math.Min(V, segs.Length - s);
+                // Missing segments of the last group repeat the first one into the tile (discarded).
+                Segment s0 = segs[s], s1 = cnt > 1 ? segs[s + 1] : s0, s2 = cnt > 2 ? segs[s + 2] : s0;
+                if (colStride == 1 && kn == R && cnt == V && s0.Len == lanes && s1.Len == lanes && s2.Len == lanes)
                 {
                     T* yk = y + k0 * ldy;
                     Kernel(taps, off, wp + k0, ldw, x + s0.In, x + s1.In, x + s2.In, b, yk + s0.Out, yk + s1.Out, yk + s2.Out, ldy);
                     continue;
                 }
                 Kernel(taps, off, wp + k0, ldw, x + s0.In, x + s1.In, x + s2.In, b, tile, tile + lanes, tile + 2 * lanes, V * lanes);
-                int kn = Math.Min(R, kCount - k0);
                 for (int v = 0; v < cnt; v++)
                 {
                     var sv = segs[s + v];
