@@ -144,12 +144,12 @@ internal static unsafe partial class ConvDirect
         int lanes = Vector512<T>.Count, ld = V * lanes;
         T* t0 = stackalloc T[R * V * Vector512<T>.Count];
         T* t1 = stackalloc T[R * V * Vector512<T>.Count];
-        for (int s = 0; s < segs.Length; s += V)
+        for (int k0 = 0; k0 < kCount; k0 += R)
         {
-            int cnt = Math.Min(V, segs.Length - s);
-            Segment s0 = segs[s], s1 = cnt > 1 ? segs[s + 1] : s0, s2 = cnt > 2 ? segs[s + 2] : s0;
-            for (int k0 = 0; k0 < kCount; k0 += R)
+            for (int s = 0; s < segs.Length; s += V)
             {
+                int cnt = Math.Min(V, segs.Length - s);
+                Segment s0 = segs[s], s1 = cnt > 1 ? segs[s + 1] : s0, s2 = cnt > 2 ? segs[s + 2] : s0;
                 Kernel(taps0, off0, w0 + k0, ldw, x + s0.In, x + s1.In, x + s2.In, (T*)null, t0, t0 + lanes, t0 + 2 * lanes, ld);
                 Kernel(taps1, off1, w1 + k0, ldw, x + s0.In, x + s1.In, x + s2.In, (T*)null, t1, t1 + lanes, t1 + 2 * lanes, ld);
                 int kn = Math.Min(R, kCount - k0);
