@@ -141,18 +141,32 @@ internal static unsafe partial class ConvDirect
     private static void RunPair<T>(T* x, int* off0, int taps0, T* w0, int* off1, int taps1, T* w1, int ldw, int kCount,
                                    ReadOnlySpan<Segment> segs, T* y, nint ldy) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int lanes = Vector512<T>.Count, ld = V * lanes;
+        int lanes = Vector512<T>.Count;
         T* t0 = stackalloc T[R * V * Vector512<T>.Count];
         T* t1 = stackalloc T[R * V * Vector512<T>.Count];
+        Span<int> at = stackalloc int[2 * V];
+        Span<Segment> tileSegs = stackalloc Segment[2 * V];
+        for (int v = 0; v < 2 * V; v++) tileSegs[v] = new Segment(0, v * lanes, lanes);
         for (int k0 = 0; k0 < kCount; k0 += R)
         {
-            for (int s = 0; s < segs.Length; s += V)
+            int kn = Math.Min(R, kCount - k0);
+            // At most 4 channels left: the 4×6 kernel (tiles [4, 6·lanes]); otherwise 8×3 (tiles [8, 3·lanes]).
+            bool narrow = kn <= R / 2;
+            int per = narrow ? 2 * V : V, ld = per * lanes;
+            for (int s = 0; s < segs.Length; s += per)
             {
-                int cnt = Math.Min(V, segs.Length - s);
-                Segment s0 = segs[s], s1 = cnt > 1 ? segs[s + 1] : s0, s2 = cnt > 2 ? segs[s + 2] : s0;
-                Kernel(taps0, off0, w0 + k0, ldw, x + s0.In, x + s1.In, x + s2.In, (T*)null, t0, t0 + lanes, t0 + 2 * lanes, ld);
-                Kernel(taps1, off1, w1 + k0, ldw, x + s0.In, x + s1.In, x + s2.In, (T*)null, t1, t1 + lanes, t1 + 2 * lanes, ld);
-                int kn = Math.Min(R, kCount - k0);
+                int cnt = Math.Min(per, segs.Length - s);
+                for (int v = 0; v < per; v++) at[v] = segs[s + (v < cnt ? v : 0)].In;
+                if (narrow)
+                {
+                    Kernel4x6(taps0, off0, w0 + k0, ldw, x, at, (T*)null, t0, tileSegs, ld);
+                    Kernel4x6(taps1, off1, w1 + k0, ldw, x, at, (T*)null, t1, tileSegs, ld);
+                }
+                else
+                {
+                    Kernel(taps0, off0, w0 + k0, ldw, x + at[0], x + at[1], x + at[2], (T*)null, t0, t0 + lanes, t0 + 2 * lanes, ld);
+                    Kernel(taps1, off1, w1 + k0, ldw, x + at[0], x + at[1], x + at[2], (T*)null, t1, t1 + lanes, t1 + 2 * lanes, ld);
+                }
                 for (int v = 0; v < cnt; v++)
                 {
                     var sv = segs[s + v];

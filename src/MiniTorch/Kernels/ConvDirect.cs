@@ -74,6 +74,13 @@ internal static unsafe partial class ConvDirect
         {
             T* b = bias == null ? null : bias + k0;
             int kn = Math.Min(R, kCount - k0);
+            if (kn <= R / 2)
+            {
+                // A remainder of at most 4 channels (12 = 8 + 4, or 3 channels in all): the 4×6 kernel
+                // fills its registers with more segments instead of computing empty channels.
+                RunNarrow(x, off, taps, wp + k0, ldw, kn, b, segs, y + k0 * ldy, ldy, colStride, tile);
+                continue;
+            }
             for (int s = 0; s < segs.Length; s += V)
             {
                 int cnt = Math.Min(V, segs.Length - s);
@@ -135,6 +142,78 @@ internal static unsafe partial class ConvDirect
         Put(o0, o1, o2, 5 * ldo, bias, 5, a50, a51, a52);
         Put(o0, o1, o2, 6 * ldo, bias, 6, a60, a61, a62);
         Put(o0, o1, o2, 7 * ldo, bias, 7, a70, a71, a72);
+    }
+
+    /// <summary><see cref="Run"/> for one block of at most <see cref="R"/>/2 channels, with the 4×6-vector kernel.</summary>
+    private static void RunNarrow<T>(T* x, int* off, int taps, T* wp, int ldw, int kn, T* bias, ReadOnlySpan<Segment> segs,
+                                     T* y, nint ldy, int colStride, T* tile) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int v6 = 2 * V;
+        int lanes = Vector512<T>.Count;
+        Span<int> at = stackalloc int[v6];
+        Span<Segment> tileSegs = stackalloc Segment[v6];
+        for (int v = 0; v < v6; v++) tileSegs[v] = new Segment(0, v * lanes, lanes);
+        for (int s = 0; s < segs.Length; s += v6)
+        {
+            int cnt = Math.Min(v6, segs.Length - s);
+            bool full = colStride == 1 && kn == R / 2 && cnt == v6;
+            for (int v = 0; v < v6; v++)
+            {
+                var sv = segs[s + (v < cnt ? v : 0)];
+                at[v] = sv.In;
+                full &= sv.Len == lanes;
+            }
+            if (full)
+            {
+                Kernel4x6(taps, off, wp, ldw, x, at, bias, y, segs.Slice(s, v6), ldy);
+                continue;
+            }
+            Kernel4x6(taps, off, wp, ldw, x, at, bias, tile, tileSegs, v6 * lanes);
+            for (int v = 0; v < cnt; v++)
+            {
+                var sv = segs[s + v];
+                for (int r = 0; r < kn; r++)
+                {
+                    T* src = tile + r * v6 * lanes + v * lanes, dst = y + r * ldy + sv.Out;
+                    if (colStride == 1) new ReadOnlySpan<T>(src, sv.Len).CopyTo(new Span<T>(dst, sv.Len));
+                    else for (int q = 0; q < sv.Len; q++) dst[q * colStride] = src[q];
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The 4×6-vector micro-kernel: acc[r, v] = Σ_t w[t, r] · x[at[v] + off[t] … + lanes), one FMA per tap
+    /// in increasing t, then (+ bias[r]) stored to o + outs[v].Out + r·ldo.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel4x6<T>(int taps, int* off, T* w, nint ldw, T* x, ReadOnlySpan<int> at, T* bias, T* o, ReadOnlySpan<Segment> outs, nint ldo)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* x0 = x + at[0], x1 = x + at[1], x2 = x + at[2], x3 = x + at[3], x4 = x + at[4], x5 = x + at[5];
+        Vector512<T> a00 = default, a01 = default, a02 = default, a03 = default, a04 = default, a05 = default;
+        Vector512<T> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
+        Vector512<T> a20 = default, a21 = default, a22 = default, a23 = default, a24 = default, a25 = default;
+        Vector512<T> a30 = default, a31 = default, a32 = default, a33 = default, a34 = default, a35 = default;
+        for (int t = 0; t < taps; t++, w += ldw)
+        {
+            nint d = off[t];
+            var v0 = Vector512.Load(x0 + d);
+            var v1 = Vector512.Load(x1 + d);
+            var v2 = Vector512.Load(x2 + d);
+            var v3 = Vector512.Load(x3 + d);
+            var v4 = Vector512.Load(x4 + d);
+            var v5 = Vector512.Load(x5 + d);
+            { var b = Vector512.Create(w[0]); a00 = Fma(b, v0, a00); a01 = Fma(b, v1, a01); a02 = Fma(b, v2, a02); a03 = Fma(b, v3, a03); a04 = Fma(b, v4, a04); a05 = Fma(b, v5, a05); }
+            { var b = Vector512.Create(w[1]); a10 = Fma(b, v0, a10); a11 = Fma(b, v1, a11); a12 = Fma(b, v2, a12); a13 = Fma(b, v3, a13); a14 = Fma(b, v4, a14); a15 = Fma(b, v5, a15); }
+            { var b = Vector512.Create(w[2]); a20 = Fma(b, v0, a20); a21 = Fma(b, v1, a21); a22 = Fma(b, v2, a22); a23 = Fma(b, v3, a23); a24 = Fma(b, v4, a24); a25 = Fma(b, v5, a25); }
+            { var b = Vector512.Create(w[3]); a30 = Fma(b, v0, a30); a31 = Fma(b, v1, a31); a32 = Fma(b, v2, a32); a33 = Fma(b, v3, a33); a34 = Fma(b, v4, a34); a35 = Fma(b, v5, a35); }
+        }
+        T* o0 = o + outs[0].Out, o1 = o + outs[1].Out, o2 = o + outs[2].Out, o3 = o + outs[3].Out, o4 = o + outs[4].Out, o5 = o + outs[5].Out;
+        Put(o0, o1, o2, 0 * ldo, bias, 0, a00, a01, a02); Put(o3, o4, o5, 0 * ldo, bias, 0, a03, a04, a05);
+        Put(o0, o1, o2, 1 * ldo, bias, 1, a10, a11, a12); Put(o3, o4, o5, 1 * ldo, bias, 1, a13, a14, a15);
+        Put(o0, o1, o2, 2 * ldo, bias, 2, a20, a21, a22); Put(o3, o4, o5, 2 * ldo, bias, 2, a23, a24, a25);
+        Put(o0, o1, o2, 3 * ldo, bias, 3, a30, a31, a32); Put(o3, o4, o5, 3 * ldo, bias, 3, a33, a34, a35);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

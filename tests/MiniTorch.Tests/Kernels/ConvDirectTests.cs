@@ -11,7 +11,7 @@ namespace MiniTorch.Tests.Kernels;
 /// ConvTranspose2d with two or more output channels per group, at sizes that fill its 8-channel ×
 /// 3-vector register blocks and leave ragged remainders (channels not a multiple of 8, widths not a
 /// multiple of 16, several segments per row), with padding, dilation, groups, bias, row strides and
-/// the stride-2 interleaved phase pairs. Each output is checked against a float64 definition within
+/// the stride-2 interleaved phase pairs, and both micro-kernels (8×3, and 4×6 for remainders of ≤ 4 channels). Each output is checked against a float64 definition within
 /// the a-priori bound |ŷ − y| ≤ γ_n · Σ|terms| (Higham, n = terms + 1, γ_n = n·u/(1 − n·u)), and
 /// results are bitwise identical for 1, 2 and 3 threads.
 /// </summary>
@@ -221,6 +221,10 @@ public class ConvDirectTests
         new ConvCase(1, 2, 9, 3, 11, 47, 4, 4, 2, 2, 1, 1, 1, 1, 103),
         // A discriminator-like 4×4 stride 2 padding 1 with a 37-wide input (odd phases), 9 channels.
         new ConvCase(2, 1, 3, 9, 20, 37, 4, 4, 2, 2, 1, 1, 1, 1, 107),
+        // 12 channels (8 + a 4-channel remainder for the 4×6 kernel), and 3 channels (only the 4×6 kernel)
+        // with the stride-2 column phases paired.
+        new ConvCase(1, 1, 12, 12, 9, 50, 3, 3, 1, 1, 1, 1, 1, 1, 108),
+        new ConvCase(2, 1, 3, 5, 16, 64, 4, 4, 2, 2, 1, 1, 1, 1, 109),
         // FSRCNN-like 5×5 padding 2 from one channel to 17, and a 1×1 from 17 to 2.
         new ConvCase(1, 1, 1, 17, 6, 53, 5, 5, 1, 1, 2, 2, 1, 1, 104),
         new ConvCase(1, 1, 17, 2, 5, 33, 1, 1, 1, 1, 0, 0, 1, 1, 105),
