@@ -36,7 +36,7 @@ internal static class QuickConv
             Console.WriteLine($"DCGAN step allocated {(GC.GetTotalAllocatedBytes(true) - a0) / 1e6:F1} MB");
             Report("DCGAN training step (conv FLOPs only)", () => step.Step(), DcganStepBenchmarks.Flops, peak);
         }
-        if (which is "layers" or "layers-dcgan" or "layers-fsrcnn") QuickConvLayers.Run(which, peak, Report);
+        if (which is "layers" or "layers-dcgan" or "layers-fsrcnn" or "layers-parallel") QuickConvLayers.Run(which, peak, Report);
         if (which == "fsrcnn-small")
         {
             foreach (var (h, w) in new[] { (64, 256), (8, 128), (8, 1024) })

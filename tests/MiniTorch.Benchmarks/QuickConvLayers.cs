@@ -45,6 +45,25 @@ internal static class QuickConvLayers
                 report($"{name} in-grad GEMM", c.ConvolveGemm, c.Flops, peak);
             }
         }
+        if (which == "layers-parallel")
+        {
+            // CPU time / wall time while a row runs back to back: about the thread count when its
+            // work items really run in parallel (whatever else shares the cores), about 1 if not.
+            var conv = ConvShapes.Conv3x3<float>();
+            var tconv = ConvShapes.Transposed4x4<float>();
+            foreach (var (name, run) in new (string, Action)[] { ("Conv2d 3x3 64->64 forward", conv.Convolve), ("ConvT 4x4 s2 forward", tconv.ConvolveTransposed) })
+            {
+                run();
+                var process = System.Diagnostics.Process.GetCurrentProcess();
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                int reps = 0;
+                while (sw.ElapsedMilliseconds < 2000) { run(); reps++; }
+                process.Refresh();
+                Console.WriteLine($"{name,-30} CPU/wall {(process.TotalProcessorTime - cpu0).TotalSeconds / sw.Elapsed.TotalSeconds:F2} over {reps} calls");
+            }
+        }
         if (which is "layers" or "layers-fsrcnn")
         {
             var convs = new (string, ConvCase<float>)[]
