@@ -291,6 +291,20 @@ public class ConvDirectTests
         Check.One(ConvCase.Config(80), Prop.ForAll(TransposedCases.ToArbitrary(), CheckGemmRoutes));
     }
 
+    [Fact]
+    public void DirectKernel_EmptyBatchAndNoInputChannels_GiveEmptyOrBiasOnlyOutputs()
+    {
+        var g = new Generator(3);
+        Assert.Equal(new[] { 0, 4, 8, 20 }, F.Conv2d(Torch.Zeros([0, 3, 8, 20]), Torch.Randn([4, 3, 3, 3], g), padding: 1).Shape);
+        Assert.Equal(new[] { 0, 3, 10, 40 }, F.ConvTranspose2d(Torch.Zeros([0, 4, 5, 20]), Torch.Randn([4, 3, 4, 4], g), stride: 2, padding: 1).Shape);
+        // Zero input channels: every output is an empty sum, so exactly the bias.
+        var b = Torch.Randn([4], g);
+        var y = F.Conv2d(Torch.Zeros([1, 0, 5, 18]), Torch.Zeros([4, 0, 3, 3]), b, padding: 1);
+        var bs = b.ToArray();
+        var ys = y.ToArray();
+        for (int i = 0; i < ys.Length; i++) Assert.Equal(bs[i / (5 * 18)], ys[i]);
+    }
+
     private static float[][] Run(int threads)
     {
         int saved = Torch.GetNumThreads();
