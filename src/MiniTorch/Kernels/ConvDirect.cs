@@ -5,11 +5,12 @@ using System.Runtime.Intrinsics;
 namespace MiniTorch.Kernels;
 
 /// <summary>
-/// Direct convolution for convolutions that are unit-stride along the input's rows: Conv2d with
-/// stride_w = 1, and every output phase of a (strided) ConvTranspose2d. No im2col and no packing of
-/// the input: each work item copies its input rows once into a zero-padded buffer, and the
-/// micro-kernel keeps an 8-channel × 3-vector block of outputs in 24 registers while it runs over
-/// all taps (c, i, j): per tap three shifted input vectors are loaded and eight weights broadcast.
+/// Direct convolution, vectorised along output rows: Conv2d (strided ones read input rows split by
+/// column phase, so their taps are unit-stride too) and every output phase of a ConvTranspose2d.
+/// No im2col and no packing of the input: each work item copies its input rows once into a
+/// zero-padded buffer, and the micro-kernel keeps an 8-channel × 3-vector block of outputs in 24
+/// registers while it runs over all taps (c, i, j): per tap three shifted input vectors are loaded
+/// and eight weights broadcast (4 channels × 6 vectors for a remainder of at most 4 channels).
 /// </summary>
 /// <remarks>
 /// Effectively computes out[k, p] = b[k] + Σ_t w[t, k] · buf[base(p) + off(t)] for vectors of 16
