@@ -77,6 +77,7 @@ internal static class QuickConvLayers
             {
                 report($"{name} fwd", c.Convolve, c.Flops, peak);
                 report($"{name} fwd GEMM", c.ConvolveGemm, c.Flops, peak);
+                report($"{name} in-grad", c.ConvolveTransposed, c.Flops, peak);
             }
         }
     }
