@@ -48,6 +48,12 @@ internal sealed class ConvCase<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Small → big: ConvTranspose2d's forward, or Conv2d's input gradient.</summary>
     public void ConvolveTransposed() => ConvTranspose.Forward<T>(G, Small, Weight, ReadOnlyMemory<T>.Empty, Big);
 
+    /// <summary><see cref="Convolve"/> forced onto the GEMM route (for comparing routes).</summary>
+    public void ConvolveGemm() => Conv.Forward<T>(G, Big, Weight, ReadOnlyMemory<T>.Empty, Small, allowDirect: false);
+
+    /// <summary><see cref="ConvolveTransposed"/> forced onto the GEMM route (for comparing routes).</summary>
+    public void ConvolveTransposedGemm() => ConvTranspose.Forward<T>(G, Small, Weight, ReadOnlyMemory<T>.Empty, Big, allowDirect: false);
+
     /// <summary>The weight gradient of either op.</summary>
     public void WeightGradient() => ConvWeightGrad.Compute<T>(G, Big, Small, WeightGrad);
 }

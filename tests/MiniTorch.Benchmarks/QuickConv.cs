@@ -36,6 +36,7 @@ internal static class QuickConv
             Console.WriteLine($"DCGAN step allocated {(GC.GetTotalAllocatedBytes(true) - a0) / 1e6:F1} MB");
             Report("DCGAN training step (conv FLOPs only)", () => step.Step(), DcganStepBenchmarks.Flops, peak);
         }
+        if (which is "layers" or "layers-dcgan" or "layers-fsrcnn" or "layers-parallel") QuickConvLayers.Run(which, peak, Report);
         if (which == "fsrcnn-small")
         {
             foreach (var (h, w) in new[] { (64, 256), (8, 128), (8, 1024) })
@@ -77,7 +78,7 @@ internal static class QuickConv
         Report("FSRCNN last layer float32", c.ConvolveTransposed, c.Flops, peak);
     }
 
-    private static void Report(string name, Action run, double flops, double peak)
+    internal static void Report(string name, Action run, double flops, double peak)
     {
         double g = Best(run, flops), cpu = PerCpuSecond(run, flops);
         Console.WriteLine($"{name,-44} {flops / g / 1e6,8:F1} ms {g,7:F1} GFLOP/s {100 * g / peak,5:F1} % of peak; per CPU-second {cpu:F0} = {100 * cpu / _cpuPeak:F0} % of a core's FMA");

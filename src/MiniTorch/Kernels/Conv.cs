@@ -23,9 +23,16 @@ internal static class Conv
         Math.Max(1, Math.Min(pixels, Math.Max(32, TileBudget / Math.Max(rows, 1) / 32 * 32)));
 
     /// <summary>y[n, k, oh, ow] = b[k] + Σ_{c,i,j} w[k, c, i, j] · x[n, g·Cg + c, oh·SH − PH + i·DH, ow·SW − PW + j·DW].</summary>
-    public static void Forward<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y)
+    /// <remarks>Geometries the direct kernel serves well go there (<see cref="ConvDirect.TakesConv2d"/>) unless
+    /// <paramref name="allowDirect"/> is false (tests compare the two routes).</remarks>
+    public static void Forward<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y, bool allowDirect = true)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (allowDirect && ConvDirect.TakesConv2d<T>(g))
+        {
+            ConvDirect.Conv2dForward(g, x, w, bias, y);
+            return;
+        }
         int pixels = g.OH * g.OW, rows = g.Cg * g.KH * g.KW;
         // A 1×1 kernel with unit stride and no padding reads the image itself as the column matrix.
         bool direct = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.H == g.OH && g.W == g.OW;
