@@ -1,0 +1,101 @@
+using MiniTorch;
+using MiniTorch.Nn;
+using SuperResolution;
+
+namespace MiniTorch.SuperResolution.Tests;
+
+public class RowStreamTests
+{
+    /// <summary>
+    /// A network with random non-zero biases and PReLU slopes: at the image's edges a layer must see
+    /// zero padding, not the previous layer applied to zeros (PReLU(bias) ≠ 0), so a wrong border
+    /// treatment shows.
+    /// </summary>
+    private static FSRCNN Net(int scale, int d = 8, int s = 4, int m = 2, int seed = 5)
+    {
+        var model = new FSRCNN(scale, d, s, m, generator: new Generator(seed));
+        var g = new Generator(seed + 100);
+        using var _ = Torch.NoGrad();
+        var layers = model.FirstPart.Concat(model.MidPart).ToList();
+        foreach (var conv in layers.OfType<Conv2d>()) conv.Bias!.CopyFrom(Torch.Rand(conv.Bias.Shape, g) - 0.5);
+        foreach (var prelu in layers.OfType<PReLU>()) prelu.Weight.CopyFrom(Torch.Rand(prelu.Weight.Shape, g) - 0.5);
+        model.LastPart.Weight.CopyFrom(Torch.Randn(model.LastPart.Weight.Shape, g) * 0.1);
+        model.LastPart.Bias!.CopyFrom(Torch.Rand(model.LastPart.Bias.Shape, g));
+        return model;
+    }
+
+    private static float[] Whole(FSRCNN model, Tensor y) => Upscaler.UpscaleLuma(model, y, band: 0).ToArray();
+
+    [Theory]
+    [InlineData(2, 37, 29)]
+    [InlineData(2, 1, 5)]
+    [InlineData(2, 9, 3)]
+    [InlineData(3, 23, 11)]
+    [InlineData(1, 17, 13)]
+    [InlineData(4, 12, 7)]
+    public void Bands_EqualOnePassOverTheWholeImage_Bitwise(int scale, int h, int w)
+    {
+        var model = Net(scale);
+        model.Eval();
+        var y = Torch.Rand([1, 1, h, w], new Generator(6));
+        var whole = Whole(model, y);
+        // Bands thinner than the network's delay (1, 3), around it (7, 9, 10), several bands, and one band for everything.
+        foreach (int band in new[] { 1, 3, 7, 9, 10, 16, h, h + 5 })
+        {
+            var banded = Upscaler.UpscaleLuma(model, y, band: band);
+            Assert.Equal([1, 1, scale * h, scale * w], banded.Shape);
+            // Every output value is the same sum of the same products in the same order as in the
+            // whole-image pass (zero rows stand for the zero padding), so the values agree exactly.
+            var got = banded.ToArray();
+            for (int i = 0; i < whole.Length; i++)
+                Assert.True(whole[i] == got[i], $"scale {scale}, {h}×{w}, band {band}: element {i} (row {i / (scale * w)}): whole {whole[i]:R}, banded {got[i]:R}");
+        }
+    }
+
+    [Fact]
+    public void Stream_Reused_GivesTheSameRowsForTheNextImage()
+    {
+        var model = Net(2);
+        model.Eval();
+        var stream = new RowStream(model, 6);
+        Assert.Equal(6, stream.Delay); // 5×5: 2, two 3×3: 1 each, transposed 9×9 s2 p4: 2, the 1×1s: 0
+        Tensor Run(Tensor y)
+        {
+            var parts = new List<Tensor>();
+            for (int r = 0; r < y.Size(2); r += 4)
+                if (stream.Push(y.Narrow(2, r, Math.Min(4, y.Size(2) - r)), last: r + 4 >= y.Size(2)) is { } rows) parts.Add(rows);
+            return Torch.Cat([.. parts], 2);
+        }
+        var a = Torch.Rand([1, 1, 13, 6], new Generator(1));
+        var b = Torch.Rand([1, 1, 11, 6], new Generator(2));
+        Assert.Equal(Whole(model, a), Run(a).ToArray());
+        Assert.Equal(Whole(model, b), Run(b).ToArray());
+        Assert.Equal(Whole(model, a), Run(a).ToArray());
+    }
+
+    [Fact]
+    public void Stream_OutputLagsByItsDelay()
+    {
+        var model = Net(2, m: 1);
+        var stream = new RowStream(model, 5);
+        int delay = stream.Delay; // 2 + 1 + 2
+        Assert.Equal(5, delay);
+        var y = Torch.Rand([1, 1, 20, 5], new Generator(3));
+        int fed = 0, returned = 0;
+        for (int r = 0; r < 20; r += 3)
+        {
+            int n = Math.Min(3, 20 - r);
+            var rows = stream.Push(y.Narrow(2, r, n), last: r + n == 20);
+            fed += n;
+            returned += rows?.Size(2) ?? 0;
+            Assert.Equal(fed == 20 ? 40 : 2 * Math.Max(0, fed - delay), returned);
+        }
+    }
+
+    [Fact]
+    public void UpscaleLuma_RejectsAPlaneThatIsNotOneChannel()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Upscaler.UpscaleLuma(Net(2), Torch.Zeros(1, 3, 4, 4)));
+        Assert.Contains("[1, 1, H, W]", e.Message);
+    }
+}
