@@ -18,7 +18,8 @@ namespace SuperResolution;
 /// rows: output rows [s·a, s·b) need input rows [a − ⌊(k−1−p)/s⌋, b + ⌊(p−1)/s⌋], so it keeps
 /// c = max(⌊(k−1−p)/s⌋, ⌊(p−1)/s⌋ + 1) context rows (2 for FSRCNN ×2) and crops s·c + p output
 /// rows on top instead of p, which leaves exactly s·(rows − 2c) output rows. The network's layers
-/// are called through the library's public ops (F.Conv2d, F.ConvTranspose2d, F.Prelu_), so faster
+/// are called through the library's public ops (F.Conv2dInto, F.ConvTranspose2dInto, F.Prelu_: the same kernels as F.Conv2d and
+/// F.ConvTranspose2d, writing into activations that are reused from band to band), so faster
 /// kernels speed this up without change.
 /// </remarks>
 public sealed class RowStream
@@ -65,7 +66,8 @@ public sealed class RowStream
     /// Feeds the next <c>n</c> input rows [1, 1, n, width] (after <see cref="Reset"/> or construction: the
     /// image's first rows) and returns the output rows that are now final, [1, 1, Scale·k, Scale·width],
     /// or null when there are none yet. With <paramref name="last"/> the image ends after these rows and
-    /// all remaining output rows are returned.
+    /// all remaining output rows are returned. The returned tensor is reused by the next push: copy what
+    /// you keep.
     /// </summary>
     public Tensor? Push(Tensor rows, bool last)
     {
@@ -82,12 +84,12 @@ public sealed class RowStream
         if (conv.Stride != new Size2(1, 1) || conv.Dilation != new Size2(1, 1) || conv.Groups != 1 || p.IsSame || p.IsValid || k.H != 2 * p.H + 1)
             throw new ArgumentException($"RowStream: layer {Upscaler.LayerName(conv)} is not a stride-1, ungrouped 'same' convolution");
         string name = prefix + Upscaler.LayerName(conv), preluName = prelu is null ? "" : prefix + Upscaler.LayerName(prelu);
-        Tensor Apply(Tensor x)
+        Tensor Apply(Tensor x, Tensor y)
         {
-            var y = Measure(profile, name, () => F.Conv2d(x, conv.Weight, conv.Bias, padding: (0, p.W)));
+            Measure(profile, name, () => F.Conv2dInto(x, conv.Weight, conv.Bias, y, padding: (0, p.W)));
             return prelu is null ? y : Measure(profile, preluName, () => F.Prelu_(y, prelu.Weight));
         }
-        return new Stage(p.H, conv.InChannels, width, Apply);
+        return new Stage(p.H, conv.InChannels, width, conv.OutChannels, 1, width, Apply);
     }
 
     private static Stage TransposedStage(ConvTranspose2d t, int width, LayerProfile? profile, string prefix)
@@ -97,9 +99,9 @@ public sealed class RowStream
             throw new ArgumentException($"RowStream: layer {Upscaler.LayerName(t)} is not an ungrouped transposed convolution with padding in [1, k − 1]");
         int context = Math.Max((k - 1 - p) / s, (p - 1) / s + 1);
         string name = prefix + Upscaler.LayerName(t);
-        Tensor Apply(Tensor x) => Measure(profile, name, () =>
-            F.ConvTranspose2d(x, t.Weight, t.Bias, stride: t.Stride, padding: (s * context + p, t.Padding.W), outputPadding: t.OutputPadding));
-        return new Stage(context, t.InChannels, width, Apply);
+        Tensor Apply(Tensor x, Tensor y) => Measure(profile, name, () =>
+            F.ConvTranspose2dInto(x, t.Weight, t.Bias, y, stride: t.Stride, padding: (s * context + p, t.Padding.W), outputPadding: t.OutputPadding));
+        return new Stage(context, t.InChannels, width, t.OutChannels, s, s * width, Apply);
     }
 
     private static Tensor Measure(LayerProfile? profile, string name, Func<Tensor> step) => profile is null ? step() : profile.Measure(name, step);
@@ -108,13 +110,18 @@ public sealed class RowStream
     /// One layer over rows: keeps <see cref="Pad"/> rows of context on each side of what it computes
     /// and calls its op on [context, new rows] (plus zero rows at the image's top and bottom).
     /// </summary>
-    private sealed class Stage(int pad, int channels, int width, Func<Tensor, Tensor> apply)
+    /// <remarks>
+    /// <paramref name="apply"/>(input, output) writes the layer's result for input [1, channels, rows, width]
+    /// into output [1, outChannels, scale·(rows − 2·pad), outWidth]. Inputs and outputs are kept per row
+    /// count and reused for every band, so a steady stream allocates nothing.
+    /// </remarks>
+    private sealed class Stage(int pad, int channels, int width, int outChannels, int scale, int outWidth, Func<Tensor, Tensor, Tensor> apply)
     {
         // Rows held back: the last rows of the previous input (or the top zero rows), in [0, _held).
         private Tensor? _context;
         private int _held;
-        // Input tensors by row count (first band, steady state, last band), reused across bands and images.
-        private readonly Dictionary<int, Tensor> _inputs = [];
+        // Inputs and outputs by row count (first band, steady state, last band), reused across bands and images.
+        private readonly Dictionary<int, Tensor> _inputs = [], _outputs = [];
         private bool _started;
 
         public int Pad => pad;
@@ -128,7 +135,7 @@ public sealed class RowStream
         public Tensor? Push(Tensor? rows, bool last)
         {
             int n = rows?.Size(2) ?? 0;
-            if (pad == 0) return n == 0 ? null : apply(rows!);
+            if (pad == 0) return n == 0 ? null : apply(rows!, Buffer(_outputs, outChannels, scale * n, outWidth));
             if (!_started) { Reset(); _started = true; }
             _context ??= Torch.Zeros(1, channels, 2 * pad, width);
             int total = _held + n + (last ? pad : 0);
@@ -143,7 +150,7 @@ public sealed class RowStream
                 (_context, _held) = (grown, _held + n);
                 return null;
             }
-            var input = Input(total);
+            var input = Buffer(_inputs, channels, total, width);
             input.Narrow(2, 0, _held).CopyFrom(_context.Narrow(2, 0, _held));
             if (n > 0) input.Narrow(2, _held, n).CopyFrom(rows!);
             if (last) Zero(input.Narrow(2, total - pad, pad));
@@ -153,14 +160,14 @@ public sealed class RowStream
                 _context.CopyFrom(input.Narrow(2, total - 2 * pad, 2 * pad));
                 _held = 2 * pad;
             }
-            return apply(input);
+            return apply(input, Buffer(_outputs, outChannels, scale * (total - 2 * pad), outWidth));
         }
 
-        private Tensor Input(int rows)
+        private static Tensor Buffer(Dictionary<int, Tensor> cache, int channels, int rows, int width)
         {
-            if (_inputs.TryGetValue(rows, out var t)) return t;
-            if (_inputs.Count >= 4) _inputs.Clear(); // the first and steady sizes, plus the last bands of a few image heights
-            _inputs[rows] = t = Torch.Zeros(1, channels, rows, width);
+            if (cache.TryGetValue(rows, out var t)) return t;
+            if (cache.Count >= 4) cache.Clear(); // the first and steady sizes, plus the last bands of a few image heights
+            cache[rows] = t = Torch.Zeros(1, channels, rows, width);
             return t;
         }
 

@@ -63,7 +63,7 @@ public class RowStreamTests
         {
             var parts = new List<Tensor>();
             for (int r = 0; r < y.Size(2); r += 4)
-                if (stream.Push(y.Narrow(2, r, Math.Min(4, y.Size(2) - r)), last: r + 4 >= y.Size(2)) is { } rows) parts.Add(rows);
+                if (stream.Push(y.Narrow(2, r, Math.Min(4, y.Size(2) - r)), last: r + 4 >= y.Size(2)) is { } rows) parts.Add(rows.Clone()); // the stream reuses its output
             return Torch.Cat([.. parts], 2);
         }
         var a = Torch.Rand([1, 1, 13, 6], new Generator(1));
