@@ -4,10 +4,19 @@ using MiniTorch.Nn;
 namespace SuperResolution;
 
 /// <summary>
-/// Upscales whole images: the network runs on the luma, chroma is upscaled bicubically. Images are
-/// processed in horizontal bands of rows (a <see cref="RowStream"/>), so activations stay a few
-/// rows high instead of image-sized; the result equals one pass over the whole image.
+/// Upscales whole images: the network runs on the luma, chroma is upscaled bicubically. The image
+/// is cut into one horizontal stripe per thread, and each stripe is streamed through the network
+/// in bands of rows (a <see cref="RowStream"/>), so activations stay a few rows high instead of
+/// image-sized. Each stripe also reads the rows its receptive field reaches into its neighbours,
+/// so the result equals one pass over the whole image, bit for bit.
 /// </summary>
+/// <remarks>
+/// Why stripes rather than parallel kernels: a band of 16 rows gives each convolution too little
+/// work to split evenly between threads on every call, while two independent stripes keep both
+/// cores busy with no synchronisation at all. The kernels run single-threaded meanwhile
+/// (<see cref="Torch.SetNumThreads"/>(1) for the duration, restored afterwards), which also applies
+/// to other work on MiniTorch in the process while an image is being upscaled.
+/// </remarks>
 public static class Upscaler
 {
     /// <summary>Input rows per band by default: 16 rows of a full-HD frame make 56-channel activations of ≈ 7 MB.</summary>
@@ -25,30 +34,68 @@ public static class Upscaler
         int s = model.Scale;
         if (band <= 0) return profile is null ? model.Call(y) : Profiled(model, y, profile);
         var output = Torch.Zeros(1, 1, s * y.Size(2), s * y.Size(3));
-        StreamLuma(model, y, band, (row, rows) => output.Narrow(2, row, rows.Size(2)).CopyFrom(rows), profile);
+        ForStripes(model, y.Size(2), band, profile, (r0, r1) =>
+            StreamLuma(model, y, band, r0, r1, (row, rows) => output.Narrow(2, row, rows.Size(2)).CopyFrom(rows), profile));
         return output;
     }
 
     /// <summary>
-    /// Runs the network over <paramref name="y"/> [1, 1, H, W] in bands and hands every finished block of
-    /// output rows to <paramref name="sink"/> (first output row, rows [1, 1, n, scale·W]), top to bottom.
+    /// Runs the network over input rows [<paramref name="r0"/>, <paramref name="r1"/>) of <paramref name="y"/>
+    /// [1, 1, H, W] in bands of <paramref name="band"/> rows, and hands every finished block of their output rows to
+    /// <paramref name="sink"/> (first output row in the whole output, rows [1, 1, n, scale·W]), top to bottom.
+    /// The rows handed over are reused afterwards: copy what you keep.
     /// </summary>
-    public static void StreamLuma(FSRCNN model, Tensor y, int band, Action<int, Tensor> sink, LayerProfile? profile = null)
+    /// <remarks>
+    /// Output row r depends on input rows up to <see cref="RowStream.Delay"/> away (the stream's
+    /// delay is its receptive radius), so the stream starts that many rows above r0 and ends that
+    /// many below r1 (or at the image's edges, where the zero padding is real) and the rows it
+    /// produces for the extra input are dropped.
+    /// </remarks>
+    public static void StreamLuma(FSRCNN model, Tensor y, int band, int r0, int r1, Action<int, Tensor> sink, LayerProfile? profile = null)
     {
         CheckLuma(y);
+        int h = y.Size(2), s = model.Scale;
         if (band < 1) throw new ArgumentException($"band must be at least 1 row, got {band}");
-        model.Eval();
+        if (r0 < 0 || r1 > h || r0 >= r1) throw new ArgumentException($"rows [{r0}, {r1}) are not a non-empty part of an image {h} rows high");
+        if (model.Training) model.Eval(); // stripes call this in parallel: only the first call may write
         using var _ = Torch.NoGrad();
-        int h = y.Size(2), row = 0;
         var stream = new RowStream(model, y.Size(3), profile);
-        for (int r0 = 0; r0 < h; r0 += band)
+        int start = Math.Max(0, r0 - stream.Delay), end = Math.Min(h, r1 + stream.Delay);
+        int row = s * start, keepFrom = s * r0, keepTo = s * r1;
+        for (int a = start; a < end; a += band)
         {
-            int n = Math.Min(band, h - r0);
-            var rows = stream.Push(y.Narrow(2, r0, n), last: r0 + n == h);
+            int n = Math.Min(band, end - a);
+            var rows = stream.Push(y.Narrow(2, a, n), last: a + n == end);
             if (rows is null) continue;
-            sink(row, rows);
-            row += rows.Size(2);
+            int m = rows.Size(2), lo = Math.Max(row, keepFrom), hi = Math.Min(row + m, keepTo);
+            if (hi > lo) sink(lo, rows.Narrow(2, lo - row, hi - lo));
+            row += m;
         }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="body"/>(r0, r1) for one stripe of input rows per thread, in parallel (one after
+    /// the other when profiling, so the per-layer costs add up), with single-threaded kernels.
+    /// </summary>
+    private static void ForStripes(FSRCNN model, int h, int band, LayerProfile? profile, Action<int, int> body)
+    {
+        int threads = Torch.GetNumThreads();
+        // A stripe also computes the receptive radius of rows beyond each of its ends: keep stripes
+        // tall enough that this stays small, and at least one band high.
+        int delay = new RowStream(model, 1).Delay;
+        int stripes = Math.Max(1, Math.Min(threads, h / Math.Max(band, 8 * delay)));
+        (int, int) Stripe(int i) => ((int)((long)h * i / stripes), (int)((long)h * (i + 1) / stripes));
+        if (stripes == 1 || profile is not null)
+        {
+            for (int i = 0; i < stripes; i++) { var (r0, r1) = Stripe(i); body(r0, r1); }
+            return;
+        }
+        Torch.SetNumThreads(1);
+        try
+        {
+            Parallel.For(0, stripes, new ParallelOptions { MaxDegreeOfParallelism = stripes }, i => { var (r0, r1) = Stripe(i); body(r0, r1); });
+        }
+        finally { Torch.SetNumThreads(threads); }
     }
 
     private static Tensor Profiled(FSRCNN model, Tensor x, LayerProfile profile)
@@ -93,18 +140,24 @@ public static class Upscaler
             });
         }
         var output = Torch.Zeros(3, s * h, s * w);
-        StreamLuma(model, y, band, (row, luma) =>
+        model.Eval();
+        ForStripes(model, h, band, profile, (r0, r1) =>
         {
-            // Chroma of the same output rows: bicubic reads input rows up to 2 away, so interpolating rows
-            // [a − 2, b + 2) (clipped to the image, where PyTorch clamps too) gives rows [s·a, s·b) exactly.
-            int a = row / s, b = a + luma.Size(2) / s, lo = Math.Max(0, a - 2), hi = Math.Min(h, b + 2);
+            // The stripe's chroma: bicubic reads input rows up to 2 away, so interpolating rows
+            // [r0 − 2, r1 + 2) (clipped to the image, where PyTorch clamps too) gives output rows [s·r0, s·r1) exactly.
+            int lo = Math.Max(0, r0 - 2), hi = Math.Min(h, r1 + 2);
             var chroma = Step("chroma bicubic", () => Bicubic(cbcr.Narrow(2, lo, hi - lo), s));
-            Step("YCbCr to RGB", () => ToRgbRows(luma, chroma, s * (a - lo), output, row));
-        }, profile);
+            StreamLuma(model, y, band, r0, r1, (row, luma) =>
+                Step("YCbCr to RGB", () => ToRgbRows(luma, chroma, row - s * lo, output, row)), profile);
+        });
         return output;
     }
 
-    private static Tensor Bicubic(Tensor planes, int scale) => F.Interpolate(planes, scaleFactor: scale, mode: InterpolationMode.Bicubic);
+    private static Tensor Bicubic(Tensor planes, int scale)
+    {
+        using var _ = Torch.NoGrad();
+        return F.Interpolate(planes, scaleFactor: scale, mode: InterpolationMode.Bicubic);
+    }
 
     // Writes the RGB of luma [1, 1, n, W'] and rows [first, first + n) of chroma [1, 2, ·, W'] into rows [row, row + n) of output [3, ·, W'].
     private static int ToRgbRows(Tensor luma, Tensor chroma, int first, Tensor output, int row)

@@ -52,6 +52,51 @@ public class RowStreamTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 4)]
+    [InlineData(3, 16)]
+    public void Stripes_AnyRowRange_GivesExactlyThoseRowsOfTheWholeImage(int scale, int band)
+    {
+        // Parallel stripes each stream their rows plus the receptive radius beyond them.
+        var model = Net(scale, m: 3);
+        model.Eval();
+        int h = 41, w = 13;
+        var y = Torch.Rand([1, 1, h, w], new Generator(9));
+        var whole = Whole(model, y);
+        int rowLength = scale * w;
+        foreach (var (r0, r1) in new[] { (0, h), (0, 20), (20, h), (7, 8), (9, 30), (1, h - 1), (40, 41) })
+        {
+            var got = new float[whole.Length];
+            var seen = new bool[scale * h];
+            Upscaler.StreamLuma(model, y, band, r0, r1, (row, rows) =>
+            {
+                rows.ToArray().CopyTo(got, row * rowLength);
+                for (int r = row; r < row + rows.Size(2); r++) { Assert.False(seen[r], $"row {r} twice"); seen[r] = true; }
+            });
+            for (int r = 0; r < scale * h; r++) Assert.Equal(r >= scale * r0 && r < scale * r1, seen[r]);
+            for (int i = scale * r0 * rowLength; i < scale * r1 * rowLength; i++)
+                Assert.True(whole[i] == got[i], $"rows [{r0}, {r1}): element {i}: whole {whole[i]:R}, striped {got[i]:R}");
+        }
+    }
+
+    [Fact]
+    public void UpscaleImage_Stripes_EqualOnePassOverTheWholeImage()
+    {
+        // Tall enough for two stripes on a machine with two or more threads.
+        var model = Net(2, d: 4, s: 3, m: 1);
+        var rgb = Torch.Rand([3, 150, 9], new Generator(10));
+        var whole = Upscaler.UpscaleImage(model, rgb, band: 0).ToArray();
+        foreach (int band in new[] { 5, 16 })
+            Assert.Equal(whole, Upscaler.UpscaleImage(model, rgb, band: band).ToArray());
+        // The banded colour conversion and chroma agree with the tensor formulas of ColorSpace.
+        var (yc, cb, cr) = ColorSpace.ToYCbCr(rgb);
+        var yUp = Upscaler.UpscaleLuma(model, yc.Unsqueeze(0), band: 0).Squeeze(0);
+        Tensor Chroma(Tensor c) => F.Interpolate(c.Unsqueeze(0), scaleFactor: 2, mode: InterpolationMode.Bicubic).Squeeze(0);
+        var reference = ColorSpace.ToRgb(yUp, Chroma(cb), Chroma(cr)).ToArray();
+        for (int i = 0; i < whole.Length; i++)
+            Assert.True(Math.Abs(whole[i] - reference[i]) <= 2e-6, $"element {i}: {whole[i]:R} vs the tensor formulas' {reference[i]:R}");
+    }
+
     [Fact]
     public void Stream_Reused_GivesTheSameRowsForTheNextImage()
     {
