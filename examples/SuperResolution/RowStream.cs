@@ -1,5 +1,6 @@
 using MiniTorch;
 using MiniTorch.Nn;
+using MiniTorch.Storage;
 
 namespace SuperResolution;
 
@@ -89,7 +90,7 @@ public sealed class RowStream
             Measure(profile, name, () => F.Conv2dInto(x, conv.Weight, conv.Bias, y, padding: (0, p.W)));
             return prelu is null ? y : Measure(profile, preluName, () => F.Prelu_(y, prelu.Weight));
         }
-        return new Stage(p.H, conv.InChannels, width, conv.OutChannels, 1, width, Apply);
+        return new Stage(p.H, conv.InChannels, width, conv.OutChannels, 1, width, Apply, profile, prefix + "rows in");
     }
 
     private static Stage TransposedStage(ConvTranspose2d t, int width, LayerProfile? profile, string prefix)
@@ -101,7 +102,7 @@ public sealed class RowStream
         string name = prefix + Upscaler.LayerName(t);
         Tensor Apply(Tensor x, Tensor y) => Measure(profile, name, () =>
             F.ConvTranspose2dInto(x, t.Weight, t.Bias, y, stride: t.Stride, padding: (s * context + p, t.Padding.W), outputPadding: t.OutputPadding));
-        return new Stage(context, t.InChannels, width, t.OutChannels, s, s * width, Apply);
+        return new Stage(context, t.InChannels, width, t.OutChannels, s, s * width, Apply, profile, prefix + "rows in");
     }
 
     private static Tensor Measure(LayerProfile? profile, string name, Func<Tensor> step) => profile is null ? step() : profile.Measure(name, step);
@@ -115,7 +116,8 @@ public sealed class RowStream
     /// into output [1, outChannels, scale·(rows − 2·pad), outWidth]. Inputs and outputs are kept per row
     /// count and reused for every band, so a steady stream allocates nothing.
     /// </remarks>
-    private sealed class Stage(int pad, int channels, int width, int outChannels, int scale, int outWidth, Func<Tensor, Tensor, Tensor> apply)
+    private sealed class Stage(int pad, int channels, int width, int outChannels, int scale, int outWidth, Func<Tensor, Tensor, Tensor> apply,
+                               LayerProfile? profile, string copyName)
     {
         // Rows held back: the last rows of the previous input (or the top zero rows), in [0, _held).
         private Tensor? _context;
@@ -129,7 +131,7 @@ public sealed class RowStream
         public void Reset()
         {
             _held = pad;
-            if (_context is not null && pad > 0) Zero(_context.Narrow(2, 0, pad));
+            if (_context is not null && pad > 0) ClearRows(_context, 0, pad);
         }
 
         public Tensor? Push(Tensor? rows, bool last)
@@ -145,22 +147,30 @@ public sealed class RowStream
                 if (last) throw new InvalidOperationException("RowStream: the image ended before any output row");
                 if (n == 0) return null;
                 var grown = Torch.Zeros(1, channels, _held + n, width);
-                grown.Narrow(2, 0, _held).CopyFrom(_context.Narrow(2, 0, _held));
-                grown.Narrow(2, _held, n).CopyFrom(rows!);
+                CopyRows(_context, 0, grown, 0, _held);
+                CopyRows(rows!.Contiguous(), 0, grown, _held, n);
                 (_context, _held) = (grown, _held + n);
                 return null;
             }
+            var input = Measure(profile, copyName, () => Assemble(rows, n, total, last));
+            return apply(input, Buffer(_outputs, outChannels, scale * (total - 2 * pad), outWidth));
+        }
+
+        // The layer's input: the held rows, the new rows and (at the image's end) zero rows; keeps the last 2·pad rows for next time.
+        private Tensor Assemble(Tensor? rows, int n, int total, bool last)
+        {
             var input = Buffer(_inputs, channels, total, width);
-            input.Narrow(2, 0, _held).CopyFrom(_context.Narrow(2, 0, _held));
-            if (n > 0) input.Narrow(2, _held, n).CopyFrom(rows!);
-            if (last) Zero(input.Narrow(2, total - pad, pad));
+            var context = _context!;
+            CopyRows(context, 0, input, 0, _held);
+            if (n > 0) CopyRows(rows!.Contiguous(), 0, input, _held, n);
+            if (last) ClearRows(input, total - pad, pad);
             else
             {
-                if (_context.Size(2) != 2 * pad) _context = Torch.Zeros(1, channels, 2 * pad, width);
-                _context.CopyFrom(input.Narrow(2, total - 2 * pad, 2 * pad));
+                if (context.Size(2) != 2 * pad) _context = context = Torch.Zeros(1, channels, 2 * pad, width);
+                CopyRows(input, total - 2 * pad, context, 0, 2 * pad);
                 _held = 2 * pad;
             }
-            return apply(input, Buffer(_outputs, outChannels, scale * (total - 2 * pad), outWidth));
+            return input;
         }
 
         private static Tensor Buffer(Dictionary<int, Tensor> cache, int channels, int rows, int width)
@@ -171,6 +181,33 @@ public sealed class RowStream
             return t;
         }
 
-        private static void Zero(Tensor view) => view.CopyFrom(Torch.Zeros(view.Shape));
+        // Rows [from, from + count) of every channel of contiguous src [1, C, ·, W] → rows [to, to + count) of contiguous dst
+        // [1, C, ·, W]: one block copy per channel, no temporaries (Tensor.CopyFrom would first make the strided rows contiguous).
+        private static void CopyRows(Tensor src, int from, Tensor dst, int to, int count)
+        {
+            if (src.DType == DType.Float32) CopyRows<float>(src, from, dst, to, count);
+            else CopyRows<double>(src, from, dst, to, count);
+        }
+
+        private static void CopyRows<T>(Tensor src, int from, Tensor dst, int to, int count) where T : unmanaged
+        {
+            int c = src.Size(1), w = src.Size(3), srcPlane = src.Size(2) * w, dstPlane = dst.Size(2) * w;
+            var (a, b) = (((TensorStorage<T>)src.Storage).Data, ((TensorStorage<T>)dst.Storage).Data);
+            for (int ch = 0; ch < c; ch++)
+                a.AsSpan(src.Offset + ch * srcPlane + from * w, count * w).CopyTo(b.AsSpan(dst.Offset + ch * dstPlane + to * w, count * w));
+        }
+
+        private static void ClearRows(Tensor t, int from, int count)
+        {
+            if (t.DType == DType.Float32) ClearRows<float>(t, from, count);
+            else ClearRows<double>(t, from, count);
+        }
+
+        private static void ClearRows<T>(Tensor t, int from, int count) where T : unmanaged
+        {
+            int c = t.Size(1), w = t.Size(3), plane = t.Size(2) * w;
+            var a = ((TensorStorage<T>)t.Storage).Data;
+            for (int ch = 0; ch < c; ch++) a.AsSpan(t.Offset + ch * plane + from * w, count * w).Clear();
+        }
     }
 }
