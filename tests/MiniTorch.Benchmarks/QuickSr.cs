@@ -5,7 +5,7 @@ using SuperResolution;
 namespace MiniTorch.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-sr [width height]`: the whole
+/// `dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-sr [width height [band]]`: the whole
 /// FSRCNN ×2 (d 56, s 12, m 4) on a synthetic RGB frame (default full HD) as the example's
 /// <c>upscale</c> runs it (colour conversion, network, bicubic chroma; no PNG), best of a few
 /// runs, then the network alone, the CPU time of one frame on one thread, and a per-layer profile.
@@ -16,21 +16,22 @@ internal static class QuickSr
     {
         int w = args.Length > 1 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1920;
         int h = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1080;
+        int band = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : Upscaler.DefaultBand;
         var model = new FSRCNN(2, generator: new Generator(0));
         var rgb = Torch.Rand([3, h, w], new Generator(1));
         var luma = Torch.Rand([1, 1, h, w], new Generator(2));
         int threads = Torch.GetNumThreads();
-        Console.WriteLine($"FSRCNN x2 (d 56, s 12, m 4) on {w}x{h}, {threads} threads, load average {LoadAverage()}");
-        Console.WriteLine($"upscale (colour, network, chroma), best       {Best(() => Upscaler.UpscaleImage(model, rgb)),8:F1} ms");
-        Console.WriteLine($"network only (UpscaleLuma), best               {Best(() => Upscaler.UpscaleLuma(model, luma)),8:F1} ms");
+        Console.WriteLine($"FSRCNN x2 (d 56, s 12, m 4) on {w}x{h}, bands of {band} rows, {threads} threads, load average {LoadAverage()}");
+        Console.WriteLine($"upscale (colour, network, chroma), best       {Best(() => Upscaler.UpscaleImage(model, rgb, band)),8:F1} ms");
+        Console.WriteLine($"network only (UpscaleLuma), best               {Best(() => Upscaler.UpscaleLuma(model, luma, band)),8:F1} ms");
         Torch.SetNumThreads(1);
         try
         {
-            Console.WriteLine($"upscale on 1 thread: CPU time of one frame     {CpuMilliseconds(() => Upscaler.UpscaleImage(model, rgb)),8:F1} ms");
+            Console.WriteLine($"upscale on 1 thread: CPU time of one frame     {CpuMilliseconds(() => Upscaler.UpscaleImage(model, rgb, band)),8:F1} ms");
         }
         finally { Torch.SetNumThreads(threads); }
         var profile = new LayerProfile();
-        Upscaler.UpscaleImage(model, rgb, profile: profile);
+        Upscaler.UpscaleImage(model, rgb, band, profile);
         Console.WriteLine("per layer (stripes one after the other, kernels on all threads; CPU = process CPU time):");
         Console.WriteLine(profile);
     }
