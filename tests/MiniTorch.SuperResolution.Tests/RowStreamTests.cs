@@ -138,6 +138,23 @@ public class RowStreamTests
     }
 
     [Fact]
+    public void Profile_CountsEveryLayerOfEveryBand_AndLeavesTheResultUnchanged()
+    {
+        var model = Net(2, d: 4, s: 3, m: 2);
+        var rgb = Torch.Rand([3, 30, 7], new Generator(12));
+        var profile = new LayerProfile();
+        var profiled = Upscaler.UpscaleImage(model, rgb, band: 8, profile: profile);
+        Assert.Equal(Upscaler.UpscaleImage(model, rgb, band: 8).ToArray(), profiled.ToArray());
+        var names = profile.Entries.Select(e => e.Name.Trim()).ToList();
+        foreach (var layer in new[] { "conv 5x5 1->4", "prelu 4", "conv 1x1 4->3", "conv 3x3 3->3", "conv 1x1 3->4", "conv_t 9x9 4->1", "chroma bicubic", "YCbCr to RGB" })
+            Assert.Contains(names, n => n.EndsWith(layer));
+        // 30 rows in bands of 8: four pushes, every layer runs on each (the first with fewer rows).
+        Assert.All(profile.Entries.Where(e => e.Name.Contains("conv")), e => Assert.Equal(4, e.Calls));
+        Assert.All(profile.Entries, e => Assert.True(e.Wall > TimeSpan.Zero && e.AllocatedBytes >= 0 && e.PageFaults >= 0, e.Name));
+        Assert.Contains("total", profile.ToString());
+    }
+
+    [Fact]
     public void UpscaleLuma_RejectsAPlaneThatIsNotOneChannel()
     {
         var e = Assert.Throws<ArgumentException>(() => Upscaler.UpscaleLuma(Net(2), Torch.Zeros(1, 3, 4, 4)));
