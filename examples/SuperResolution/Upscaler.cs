@@ -74,8 +74,9 @@ public static class Upscaler
     }
 
     /// <summary>
-    /// Calls <paramref name="body"/>(r0, r1) for one stripe of input rows per thread, in parallel (one after
-    /// the other when profiling, so the per-layer costs add up), with single-threaded kernels.
+    /// Calls <paramref name="body"/>(r0, r1) for one stripe of input rows per thread, in parallel, with
+    /// single-threaded kernels. When profiling, the stripes run one after the other (still with
+    /// single-threaded kernels), so every layer's CPU time is what it costs in a normal run.
     /// </summary>
     private static void ForStripes(FSRCNN model, int h, int band, LayerProfile? profile, Action<int, int> body)
     {
@@ -85,15 +86,18 @@ public static class Upscaler
         int delay = new RowStream(model, 1).Delay;
         int stripes = Math.Max(1, Math.Min(threads, h / Math.Max(band, 8 * delay)));
         (int, int) Stripe(int i) => ((int)((long)h * i / stripes), (int)((long)h * (i + 1) / stripes));
-        if (stripes == 1 || profile is not null)
+        if (stripes == 1 && profile is null)
         {
-            for (int i = 0; i < stripes; i++) { var (r0, r1) = Stripe(i); body(r0, r1); }
+            body(0, h); // one thread, or an image too small to split: the kernels keep their threads
             return;
         }
         Torch.SetNumThreads(1);
         try
         {
-            Parallel.For(0, stripes, new ParallelOptions { MaxDegreeOfParallelism = stripes }, i => { var (r0, r1) = Stripe(i); body(r0, r1); });
+            if (profile is not null)
+                for (int i = 0; i < stripes; i++) { var (r0, r1) = Stripe(i); body(r0, r1); }
+            else
+                Parallel.For(0, stripes, new ParallelOptions { MaxDegreeOfParallelism = stripes }, i => { var (r0, r1) = Stripe(i); body(r0, r1); });
         }
         finally { Torch.SetNumThreads(threads); }
     }

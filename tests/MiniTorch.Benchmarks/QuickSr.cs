@@ -32,7 +32,7 @@ internal static class QuickSr
         finally { Torch.SetNumThreads(threads); }
         var profile = new LayerProfile();
         Upscaler.UpscaleImage(model, rgb, band, profile);
-        Console.WriteLine("per layer (stripes one after the other, kernels on all threads; CPU = process CPU time):");
+        Console.WriteLine("per layer (stripes one after the other, single-threaded kernels as in a normal run; CPU = process CPU time):");
         Console.WriteLine(profile);
     }
 
