@@ -1,4 +1,5 @@
 using MiniTorch;
+using MiniTorch.IO;
 using MiniTorch.Nn;
 using SuperResolution;
 
@@ -152,6 +153,29 @@ public class RowStreamTests
         Assert.All(profile.Entries.Where(e => e.Name.Contains("conv")), e => Assert.Equal(4, e.Calls));
         Assert.All(profile.Entries, e => Assert.True(e.Wall > TimeSpan.Zero && e.AllocatedBytes >= 0 && e.PageFaults >= 0, e.Name));
         Assert.Contains("total", profile.ToString());
+    }
+
+    [Fact]
+    public void Cli_Upscale_WritesTheUpscaledImage_AsTheLibraryComputesIt()
+    {
+        string dir = Directory.CreateTempSubdirectory("sr-upscale").FullName;
+        try
+        {
+            var model = Net(2, d: 4, s: 3, m: 1);
+            string weights = Path.Combine(dir, "w.safetensors"), input = Path.Combine(dir, "in.png"), output = Path.Combine(dir, "out.png");
+            model.SaveSafetensors(weights);
+            var levels = new Random(13);
+            var image = Torch.FromArray(Enumerable.Range(0, 3 * 140 * 6).Select(_ => levels.Next(256) / 255f).ToArray(), 3, 140, 6);
+            ImageIO.SavePng(image, input);
+            Assert.Equal(0, Program.BuildRoot().Parse(["upscale", "--weights", weights, "--in", input, "--out", output, "--d", "4", "--s", "3", "--m", "1", "--tile", "10", "--profile"]).Invoke());
+            var written = ImageIO.Load(output);
+            Assert.Equal([3, 280, 12], written.Shape);
+            var expected = Upscaler.UpscaleImage(model, ImageIO.Load(input), band: 0).ToArray();
+            var got = written.ToArray();
+            for (int i = 0; i < got.Length; i++)
+                Assert.True(Math.Abs(got[i] - expected[i]) <= 0.5 / 255 + 1e-6, $"element {i}: {got[i]} vs {expected[i]} (8-bit rounding)");
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
