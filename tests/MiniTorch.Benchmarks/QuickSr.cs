@@ -34,6 +34,17 @@ internal static class QuickSr
         Upscaler.UpscaleImage(model, rgb, band, profile);
         Console.WriteLine("per layer (stripes one after the other, single-threaded kernels as in a normal run; CPU = process CPU time):");
         Console.WriteLine(profile);
+        // Each convolution's rate per CPU-second (FLOPs of the frame's own rows; stripes add 2·8 rows per boundary).
+        var convs = model.FirstPart.Concat(model.MidPart).OfType<MiniTorch.Nn.Conv2d>().Cast<MiniTorch.Nn.ConvModule>().Append(model.LastPart).ToList();
+        for (int i = 0; i < convs.Count; i++)
+        {
+            var c = convs[i];
+            string name = $"{i,2} {Upscaler.LayerName(c)}";
+            var entry = profile.Entries.FirstOrDefault(e => e.Name == name);
+            if (entry is null) continue;
+            double flops = 2.0 * c.InChannels * c.OutChannels * c.KernelSize.H * c.KernelSize.W * h * w;
+            Console.WriteLine($"{name,-28} {flops / 1e9,6:F2} GFLOP  {flops / entry.Cpu.TotalSeconds / 1e9,6:F1} GFLOP per CPU-second");
+        }
     }
 
     private static double Best(Func<Tensor> run, int reps = 5, int budgetMilliseconds = 15000)
