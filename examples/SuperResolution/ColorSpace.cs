@@ -42,16 +42,23 @@ public static class ColorSpace
     /// RGB [3, H, W] → (Y [1, 1, H, W], CbCr [1, 2, H, W]) in float32, the layout the upscaler
     /// feeds to the network and to bicubic interpolation; one vectorised pass, no temporaries.
     /// </summary>
-    public static (Tensor Y, Tensor CbCr) ToYAndCbCr(Tensor rgb)
+    public static (Tensor Y, Tensor CbCr) ToYAndCbCr(Tensor rgb) => ToYAndCbCr(rgb, 0, rgb.Dim == 3 ? rgb.Size(1) : 0);
+
+    /// <summary>
+    /// <see cref="ToYAndCbCr(Tensor)"/> of rows [<paramref name="row"/>, <paramref name="row"/> + <paramref name="rows"/>)
+    /// only: Y [1, 1, rows, W] and CbCr [1, 2, rows, W].
+    /// </summary>
+    public static (Tensor Y, Tensor CbCr) ToYAndCbCr(Tensor rgb, int row, int rows)
     {
         CheckImage(rgb);
         if (rgb.Size(0) != 3) throw new ArgumentException($"expected an RGB image [3, H, W], got [{string.Join(", ", rgb.Shape)}]");
+        if (row < 0 || rows < 0 || row + rows > rgb.Size(1)) throw new ArgumentException($"rows [{row}, {row + rows}) are outside an image {rgb.Size(1)} rows high");
         var src = rgb.To(DType.Float32).Contiguous();
-        int h = rgb.Size(1), w = rgb.Size(2), n = h * w;
-        var y = Torch.Zeros(1, 1, h, w);
-        var cbcr = Torch.Zeros(1, 2, h, w);
+        int h = rgb.Size(1), w = rgb.Size(2), n = rows * w;
+        var y = Torch.Zeros(1, 1, rows, w);
+        var cbcr = Torch.Zeros(1, 2, rows, w);
         var all = Floats(src);
-        Span<float> r = all[..n], g = all[n..(2 * n)], b = all[(2 * n)..];
+        Span<float> r = all.Slice(row * w, n), g = all.Slice((h + row) * w, n), b = all.Slice((2 * h + row) * w, n);
         var chroma = Floats(cbcr);
         Combine(r, 0.299f, g, 0.587f, b, 0.114f, 0f, Floats(y));
         Combine(r, -0.168736f, g, -0.331264f, b, 0.5f, 0.5f, chroma[..n]);
@@ -60,7 +67,7 @@ public static class ColorSpace
     }
 
     /// <summary>
-    /// Rows of (Y, Cb, Cr) → rows of R, G, B clamped to [0, 1] (the inverse of <see cref="ToYAndCbCr"/>);
+    /// Rows of (Y, Cb, Cr) → rows of R, G, B clamped to [0, 1] (the inverse of <see cref="ToYAndCbCr(Tensor)"/>);
     /// all spans have the same length.
     /// </summary>
     public static void ToRgbRows(ReadOnlySpan<float> y, ReadOnlySpan<float> cb, ReadOnlySpan<float> cr, Span<float> r, Span<float> g, Span<float> b)

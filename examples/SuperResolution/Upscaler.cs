@@ -130,10 +130,10 @@ public static class Upscaler
             throw new ArgumentException($"expected an image of shape [C, H, W] with C = 1 or 3, got [{string.Join(", ", image.Shape)}]");
         T Step<T>(string name, Func<T> f) => profile is null ? f() : profile.Measure(name, f);
         if (image.Size(0) == 1) return UpscaleLuma(model, image.Unsqueeze(0), band, profile).Squeeze(0).Clamp(0, 1);
-        var (y, cbcr) = Step("RGB to YCbCr", () => ColorSpace.ToYAndCbCr(image));
         int s = model.Scale, h = image.Size(1), w = image.Size(2);
         if (band <= 0)
         {
+            var (y, cbcr) = Step("RGB to YCbCr", () => ColorSpace.ToYAndCbCr(image));
             var yUp = UpscaleLuma(model, y, 0, profile);
             var cUp = Step("chroma bicubic", () => Bicubic(cbcr, s));
             return Step("YCbCr to RGB", () =>
@@ -144,15 +144,22 @@ public static class Upscaler
             });
         }
         var output = Torch.Zeros(3, s * h, s * w);
+        var source = image.To(DType.Float32).Contiguous();
         model.Eval();
+        int delay = new RowStream(model, 1).Delay;
         ForStripes(model, h, band, profile, (r0, r1) =>
         {
-            // The stripe's chroma: bicubic reads input rows up to 2 away, so interpolating rows
-            // [r0 − 2, r1 + 2) (clipped to the image, where PyTorch clamps too) gives output rows [s·r0, s·r1) exactly.
-            int lo = Math.Max(0, r0 - 2), hi = Math.Min(h, r1 + 2);
-            var chroma = Step("chroma bicubic", () => Bicubic(cbcr.Narrow(2, lo, hi - lo), s));
-            StreamLuma(model, y, band, r0, r1, (row, luma) =>
-                Step("YCbCr to RGB", () => ToRgbRows(luma, chroma, row - s * lo, output, row)), profile);
+            // Each stripe converts the rows it reads itself: the network's receptive radius (delay) and
+            // bicubic's 2 rows beyond the stripe (clipped to the image, where PyTorch clamps too, so
+            // interpolating rows [r0 − 2, r1 + 2) gives output rows [s·r0, s·r1) exactly).
+            int lo = Math.Max(0, r0 - Math.Max(delay, 2)), hi = Math.Min(h, r1 + Math.Max(delay, 2));
+            var (y, cbcr) = Step("RGB to YCbCr", () => ColorSpace.ToYAndCbCr(source, lo, hi - lo));
+            int cLo = Math.Max(0, r0 - 2), cHi = Math.Min(h, r1 + 2);
+            var chroma = Step("chroma bicubic", () => Bicubic(cbcr.Narrow(2, cLo - lo, cHi - cLo), s));
+            // The stream on the stripe's rows starts and ends where it would on the whole image (lo and hi are
+            // the rows it reads), so its rows are the same; row numbers are shifted by s·lo.
+            StreamLuma(model, y, band, r0 - lo, r1 - lo, (row, luma) =>
+                Step("YCbCr to RGB", () => ToRgbRows(luma, chroma, row + s * (lo - cLo), output, row + s * lo)), profile);
         });
         return output;
     }
