@@ -103,8 +103,8 @@ public class FsrcnnTests
     {
         var model = new FSRCNN(2, d: 8, s: 4, m: 2, generator: new Generator(5));
         var y = Torch.Rand([1, 1, 37, 29], new Generator(6));
-        var whole = Upscaler.UpscaleLuma(model, y, tile: 0);
-        var tiled = Upscaler.UpscaleLuma(model, y, tile: 10);
+        var whole = Upscaler.UpscaleLuma(model, y, band: 0);
+        var tiled = Upscaler.UpscaleLuma(model, y, band: 10);
         Assert.Equal([1, 1, 74, 58], tiled.Shape);
         var (a, b) = (whole.ToArray(), tiled.ToArray());
         for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5, $"element {i}: {a[i]} vs {b[i]}");

@@ -21,12 +21,42 @@ internal sealed class PreluBackward0 : Function
         if (x.DType != weight.DType)
             throw new ArgumentException($"expected both operands to have the same dtype, got {x.DType} and {weight.DType}");
         var xc = x.Contiguous();
-        var wc = weight.Contiguous();
         var y = Torch.Zeros(xc.ShapeRef, xc.DType);
-        int inner = Shape.PreluInner(xc.ShapeRef);
-        if (xc.DType == DType.Float32) Prelu.Forward(xc.Span<float>(), wc.Span<float>(), inner, y.Span<float>());
-        else Prelu.Forward(xc.Span<double>(), wc.Span<double>(), inner, y.Span<double>());
+        Run(xc, weight, y);
         return new PreluBackward0 { _x = x, _w = weight }.Record(y, x, weight);
+    }
+
+    /// <summary>
+    /// PReLU written over <paramref name="x"/> itself, for inference: nothing is recorded, so it
+    /// refuses inputs that autograd would need (grad mode on and x or the weight requiring grad).
+    /// </summary>
+    public static Tensor ApplyInPlace(Tensor x, Tensor weight)
+    {
+        Shape.CheckPrelu(x.ShapeRef, weight.ShapeRef);
+        if (x.DType != weight.DType)
+            throw new ArgumentException($"expected both operands to have the same dtype, got {x.DType} and {weight.DType}");
+        if (GradMode.IsEnabled && (x.RequiresGrad || weight.RequiresGrad))
+            throw new InvalidOperationException("Prelu_: an in-place PReLU cannot be recorded for autograd; the input or the weight requires grad (use F.Prelu, or run under Torch.NoGrad())");
+        if (!x.IsContiguous)
+            throw new ArgumentException("Prelu_: the input must be contiguous (in-place PReLU writes its elements in memory order)");
+        Run(x, weight, x);
+        return x;
+    }
+
+    // y = PReLU(x) over contiguous x and y (which may be the same tensor).
+    private static void Run(Tensor x, Tensor weight, Tensor y)
+    {
+        var wc = weight.Contiguous();
+        int inner = Shape.PreluInner(x.ShapeRef);
+        if (x.DType == DType.Float32) Run<float>(x, wc, inner, y);
+        else Run<double>(x, wc, inner, y);
+    }
+
+    private static void Run<T>(Tensor x, Tensor w, int inner, Tensor y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // The kernel wants the slopes as an array of their own (a weight may be a view into a larger storage).
+        var slopes = w.Offset == 0 && w.Data<T>().Length == w.Numel ? w.Data<T>() : w.Span<T>().ToArray();
+        Prelu.Forward(x.Data<T>(), x.Offset, slopes, inner, x.Numel, y.Data<T>(), y.Offset);
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
