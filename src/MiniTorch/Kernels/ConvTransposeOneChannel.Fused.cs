@@ -1,0 +1,347 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MiniTorch.Kernels;
+
+// The fused path of ConvTransposeOneChannel: up to four phases at once, as one small dense
+// convolution with four output "slots" followed by a pixel shuffle (see the class remarks).
+internal static unsafe partial class ConvTransposeOneChannel
+{
+    /// <summary>Phase rows in a register block: 5 rows × 4 slots = 20 accumulators, + 5 input vectors + 1 weight ≤ 32 registers.</summary>
+    private const int BlockRows = 5;
+
+    /// <summary>Phases computed together, one accumulator per row and slot.</summary>
+    private const int Slots = 4;
+
+    /// <summary>
+    /// Phase columns per work item. While a band walks down, one row block's input (K_g channels ×
+    /// (5 + window − 1) rows × 132 columns, ≈ 270 KB of float32 for FSRCNN) stays in the 1 MiB L2,
+    /// so the rows shared with the next block are not read from memory again.
+    /// </summary>
+    private const int ChunkColumns = 128;
+
+    /// <summary>Phase rows per work item: many blocks per item so the window's halo rows are re-read rarely (4/120 for FSRCNN).</summary>
+    private const int BandRows = 120;
+
+    /// <summary>Largest window (cells) the fused path takes; wider dilated windows mostly hold empty cells.</summary>
+    private const int MaxCells = 81;
+
+    /// <summary>
+    /// Up to four phases computed together: their slots, the window of small-side offsets
+    /// (dy, dx) ∈ [Dy0, Dy0 + WH) × [Dx0, Dx0 + WW) covering all their taps, each cell's slot mask,
+    /// and where the group's packed weights [K_g, cells, 4] start within one conv group's block.
+    /// </summary>
+    private sealed record PhaseGroup(int[] Phases, int Dy0, int Dx0, int WH, int WW, byte[] Mask, int Offset);
+
+    /// <summary>The phase groups when the fused path applies (vector hardware, several phases, small windows), else null.</summary>
+    private static PhaseGroup[]? FusedGroups(in ConvGeometry g, List<ConvTranspose.Phase> phases)
+    {
+        if (phases.Count < 2 || !(Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated)) return null;
+        var groups = new PhaseGroup[(phases.Count + Slots - 1) / Slots];
+        int offset = 0;
+        for (int gi = 0; gi < groups.Length; gi++)
+        {
+            int[] members = [.. Enumerable.Range(gi * Slots, Math.Min(Slots, phases.Count - gi * Slots))];
+            int dy0 = int.MaxValue, dy1 = int.MinValue, dx0 = int.MaxValue, dx1 = int.MinValue;
+            foreach (int ph in members)
+            {
+                var p = phases[ph];
+                if (p.TapsH.Length == 0 || p.TapsW.Length == 0) continue; // no taps: outputs stay zero
+                foreach (int b in p.BaseH) { dy0 = Math.Min(dy0, b); dy1 = Math.Max(dy1, b); }
+                foreach (int b in p.BaseW) { dx0 = Math.Min(dx0, b); dx1 = Math.Max(dx1, b); }
+            }
+            int wh = dy1 >= dy0 ? dy1 - dy0 + 1 : 0, ww = dx1 >= dx0 ? dx1 - dx0 + 1 : 0;
+            if (wh == 0 || ww == 0) { dy0 = dx0 = 0; wh = ww = 0; }
+            if ((long)wh * ww > MaxCells) return null;
+            var mask = new byte[wh * ww];
+            for (int s = 0; s < members.Length; s++)
+            {
+                var p = phases[members[s]];
+                if (p.TapsW.Length == 0) continue;
+                foreach (int by in p.BaseH)
+                    foreach (int bx in p.BaseW) mask[(by - dy0) * ww + bx - dx0] |= (byte)(1 << s);
+            }
+            groups[gi] = new PhaseGroup(members, dy0, dx0, wh, ww, mask, offset);
+            offset += g.Kg * wh * ww * Slots;
+        }
+        return groups;
+    }
+
+    /// <summary>Weights per (conv group, phase group) as [K_g, cells, slot], zero where a slot has no tap at a cell.</summary>
+    private static T[] PackFused<T>(in ConvGeometry g, List<ConvTranspose.Phase> phases, PhaseGroup[] groups, ReadOnlySpan<T> w, out int perGroup)
+        where T : unmanaged
+    {
+        var last = groups[^1];
+        perGroup = last.Offset + g.Kg * last.WH * last.WW * Slots;
+        var packed = new T[Math.Max(1, g.Groups * perGroup)];
+        for (int grp = 0; grp < g.Groups; grp++)
+            foreach (var pg in groups)
+                for (int s = 0; s < pg.Phases.Length; s++)
+                {
+                    var p = phases[pg.Phases[s]];
+                    for (int k = 0; k < g.Kg; k++)
+                        for (int a = 0; a < p.TapsH.Length; a++)
+                            for (int b = 0; b < p.TapsW.Length; b++)
+                            {
+                                int cell = (p.BaseH[a] - pg.Dy0) * pg.WW + p.BaseW[b] - pg.Dx0;
+                                packed[grp * perGroup + pg.Offset + (k * pg.WH * pg.WW + cell) * Slots + s] =
+                                    w[((grp * g.Kg + k) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
+                            }
+                }
+        return packed;
+    }
+
+    /// <summary>
+    /// y[n, grp, H0 + SH·qh, W0 + SW·qw] = Σ_k Σ_{(dy, dx) in the window, in row-major order} mask · w · z[n, grp·K_g + k, qh + dy, qw + dx],
+    /// every phase of a group at once. Work items are (image, conv group, band of rows, chunk of columns);
+    /// each output is summed in that fixed order by the one item that owns it.
+    /// </summary>
+    private static void ForwardFused<T>(ConvGeometry g, List<ConvTranspose.Phase> phases, PhaseGroup[] groups,
+                                        ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, Memory<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var packed = PackFused(g, phases, groups, w.Span, out int perGroup);
+        int nh = 0, nw = 0;
+        foreach (var p in phases) { nh = Math.Max(nh, p.NH); nw = Math.Max(nw, p.NW); }
+        bool wide = Vector512.IsHardwareAccelerated;
+        int v = wide ? Vector512<T>.Count : Vector256<T>.Count;
+        // One window for all groups: the rows and columns a block of every group reads.
+        int dy0 = 0, dy1 = 0, dx0 = 0, dx1 = 0;
+        bool any = false;
+        foreach (var pg in groups)
+        {
+            if (pg.WH == 0) continue;
+            dy0 = any ? Math.Min(dy0, pg.Dy0) : pg.Dy0; dy1 = any ? Math.Max(dy1, pg.Dy0 + pg.WH) : pg.Dy0 + pg.WH;
+            dx0 = any ? Math.Min(dx0, pg.Dx0) : pg.Dx0; dx1 = any ? Math.Max(dx1, pg.Dx0 + pg.WW) : pg.Dx0 + pg.WW;
+            any = true;
+        }
+        int bands = (nh + BandRows - 1) / BandRows, chunks = (nw + ChunkColumns - 1) / ChunkColumns;
+        // The block's window, packed: K_g × rows × cols, with room for the last vector's overrun.
+        int rows = BlockRows + dy1 - dy0 - 1, cols = (ChunkColumns + dx1 - dx0 - 1 + v + 15) / 16 * 16;
+        int patchLength = g.Kg * rows * cols;
+        long flops = 2L * g.N * g.K * g.OH * g.OW * g.KH * g.KW;
+        Conv.For(g.N * g.Groups * bands * chunks, flops, item =>
+        {
+            int chunk = item % chunks, band = item / chunks % bands, grp = item / chunks / bands % g.Groups, n = item / chunks / bands / g.Groups;
+            int small = g.OH * g.OW;
+            var patchArray = ArrayPool<T>.Shared.Rent(Math.Max(1, patchLength));
+            T* tile = stackalloc T[BlockRows * Slots * Vector512<byte>.Count / sizeof(T)];
+            fixed (T* zAll = z.Span)
+            fixed (T* yAll = y.Span)
+            fixed (T* wAll = packed)
+            fixed (T* patch = patchArray)
+            {
+                T* zImg = zAll + (nint)(n * g.K + grp * g.Kg) * small;
+                T* yImg = yAll + (nint)(n * g.Groups + grp) * g.H * g.W;
+                int cStart = chunk * ChunkColumns, qEnd = Math.Min(nh, (band + 1) * BandRows), cEnd = Math.Min(nw, cStart + ChunkColumns);
+                for (int q0 = band * BandRows; q0 < qEnd; q0 += BlockRows)
+                {
+                    // Copying the window first keeps the kernel's loads within a few pages and L2
+                    // lines, where reading z in place would touch K_g × rows pages per vector.
+                    if (any) FillPatch(g, zImg, q0 + dy0, cStart + dx0, rows, cols, patch);
+                    for (int c = cStart; c < cEnd; c += v)
+                        foreach (var pg in groups)
+                        {
+                            if (pg.WH == 0) new Span<T>(tile, BlockRows * Slots * v).Clear();
+                            else
+                                fixed (byte* mask = pg.Mask)
+                                    Micro(wide, patch + (pg.Dy0 - dy0) * cols + (c - cStart) + (pg.Dx0 - dx0), cols, rows * cols, g.Kg,
+                                          wAll + (nint)grp * perGroup + pg.Offset, mask, pg.WH, pg.WW, tile);
+                            StoreTile(g, phases, pg, q0, c, v, tile, yImg);
+                        }
+                }
+            }
+            ArrayPool<T>.Shared.Return(patchArray);
+        });
+    }
+
+    private static void Micro<T>(bool wide, T* x, nint rs, nint cs, int kg, T* w, byte* mask, int wh, int ww, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (wide) Micro512(x, rs, cs, kg, w, mask, wh, ww, tile);
+        else Micro256(x, rs, cs, kg, w, mask, wh, ww, tile);
+    }
+
+    /// <summary>patch[k, i, j] = z[k, r0 + i, c0 + j] for i &lt; rows, j &lt; cols, zero outside the input: a block's window.</summary>
+    private static void FillPatch<T>(in ConvGeometry g, T* zImg, int r0, int c0, int rows, int cols, T* patch)
+        where T : unmanaged
+    {
+        int lo = Math.Clamp(-c0, 0, cols), hi = Math.Clamp(g.OW - c0, lo, cols);
+        for (int k = 0; k < g.Kg; k++)
+            for (int i = 0; i < rows; i++)
+            {
+                var dst = new Span<T>(patch + (k * rows + i) * cols, cols);
+                int row = r0 + i;
+                if (row < 0 || row >= g.OH) { dst.Clear(); continue; }
+                dst[..lo].Clear();
+                new ReadOnlySpan<T>(zImg + ((nint)k * g.OH + row) * g.OW + c0 + lo, hi - lo).CopyTo(dst[lo..]);
+                dst[hi..].Clear();
+            }
+    }
+
+    /// <summary>
+    /// Writes a block (rows q0 …, columns c …, one slot per phase of the group) to the big side:
+    /// y[H0 + SH·qh, W0 + SW·qw]. Two slots that are a row's two column phases (stride 2) are
+    /// interleaved in registers; anything else is stored element by element.
+    /// </summary>
+    private static void StoreTile<T>(in ConvGeometry g, List<ConvTranspose.Phase> phases, PhaseGroup pg, int q0, int c, int v, T* tile, T* yImg)
+        where T : unmanaged
+    {
+        int s = 0;
+        while (s < pg.Phases.Length)
+        {
+            var p = phases[pg.Phases[s]];
+            if (Vector512.IsHardwareAccelerated && g.SW == 2 && s + 1 < pg.Phases.Length && p.W0 == 0)
+            {
+                var q = phases[pg.Phases[s + 1]];
+                if (q.H0 == p.H0 && q.W0 == 1 && c + v <= q.NW && 2 * (c + v) <= g.W)
+                {
+                    for (int r = 0; r < BlockRows && q0 + r < p.NH; r++)
+                        Interleave(tile + (r * Slots + s) * v, tile + (r * Slots + s + 1) * v, yImg + (nint)(p.H0 + g.SH * (q0 + r)) * g.W + 2 * c);
+                    s += 2;
+                    continue;
+                }
+            }
+            int lanes = Math.Min(v, p.NW - c);
+            for (int r = 0; r < BlockRows && q0 + r < p.NH; r++)
+            {
+                T* src = tile + (r * Slots + s) * v;
+                T* dst = yImg + (nint)(p.H0 + g.SH * (q0 + r)) * g.W + p.W0 + (nint)g.SW * c;
+                for (int l = 0; l < lanes; l++) dst[l * g.SW] = src[l];
+            }
+            s++;
+        }
+    }
+
+    /// <summary>dst[2l] = a[l], dst[2l + 1] = b[l] for one Vector512 of each.</summary>
+    private static void Interleave<T>(T* a, T* b, T* dst) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var lo = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+            var hi = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+            var x = Vector512.Load((float*)a); var y = Vector512.Load((float*)b);
+            Avx512F.PermuteVar16x32x2(x, lo, y).Store((float*)dst);
+            Avx512F.PermuteVar16x32x2(x, hi, y).Store((float*)dst + 16);
+        }
+        else
+        {
+            var lo = Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11);
+            var hi = Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15);
+            var x = Vector512.Load((double*)a); var y = Vector512.Load((double*)b);
+            Avx512F.PermuteVar8x64x2(x, lo, y).Store((double*)dst);
+            Avx512F.PermuteVar8x64x2(x, hi, y).Store((double*)dst + 8);
+        }
+    }
+
+    /// <summary>
+    /// The Vector512 register block: tile[r, s, ·] = Σ_k Σ_(cells) mask·w[k, cell, s] · x[k, r + i, j + ·] for 5 rows × 4 slots,
+    /// one vector of columns; x rows rs apart, channels cs apart, cells (i, j) of the wh × ww window in row-major order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Micro512<T>(T* x, nint rs, nint cs, int kg, T* w, byte* mask, int wh, int ww, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a00 = Vector512<T>.Zero; var a01 = Vector512<T>.Zero; var a02 = Vector512<T>.Zero; var a03 = Vector512<T>.Zero;
+        var a10 = Vector512<T>.Zero; var a11 = Vector512<T>.Zero; var a12 = Vector512<T>.Zero; var a13 = Vector512<T>.Zero;
+        var a20 = Vector512<T>.Zero; var a21 = Vector512<T>.Zero; var a22 = Vector512<T>.Zero; var a23 = Vector512<T>.Zero;
+        var a30 = Vector512<T>.Zero; var a31 = Vector512<T>.Zero; var a32 = Vector512<T>.Zero; var a33 = Vector512<T>.Zero;
+        var a40 = Vector512<T>.Zero; var a41 = Vector512<T>.Zero; var a42 = Vector512<T>.Zero; var a43 = Vector512<T>.Zero;
+        for (int k = 0; k < kg; k++, x += cs)
+        {
+            T* xi = x;
+            byte* m = mask;
+            for (int i = 0; i < wh; i++, xi += rs)
+                for (int j = 0; j < ww; j++, m++, w += 4)
+                {
+                    T* p = xi + j;
+                    var x0 = Vector512.Load(p); var x1 = Vector512.Load(p + rs); var x2 = Vector512.Load(p + 2 * rs);
+                    var x3 = Vector512.Load(p + 3 * rs); var x4 = Vector512.Load(p + 4 * rs);
+                    int bits = *m;
+                    if ((bits & 1) != 0)
+                    {
+                        var wv = Vector512.Create(w[0]);
+                        a00 = Fma(wv, x0, a00); a10 = Fma(wv, x1, a10); a20 = Fma(wv, x2, a20); a30 = Fma(wv, x3, a30); a40 = Fma(wv, x4, a40);
+                    }
+                    if ((bits & 2) != 0)
+                    {
+                        var wv = Vector512.Create(w[1]);
+                        a01 = Fma(wv, x0, a01); a11 = Fma(wv, x1, a11); a21 = Fma(wv, x2, a21); a31 = Fma(wv, x3, a31); a41 = Fma(wv, x4, a41);
+                    }
+                    if ((bits & 4) != 0)
+                    {
+                        var wv = Vector512.Create(w[2]);
+                        a02 = Fma(wv, x0, a02); a12 = Fma(wv, x1, a12); a22 = Fma(wv, x2, a22); a32 = Fma(wv, x3, a32); a42 = Fma(wv, x4, a42);
+                    }
+                    if ((bits & 8) != 0)
+                    {
+                        var wv = Vector512.Create(w[3]);
+                        a03 = Fma(wv, x0, a03); a13 = Fma(wv, x1, a13); a23 = Fma(wv, x2, a23); a33 = Fma(wv, x3, a33); a43 = Fma(wv, x4, a43);
+                    }
+                }
+        }
+        int v = Vector512<T>.Count;
+        a00.Store(tile + 0 * v); a01.Store(tile + 1 * v); a02.Store(tile + 2 * v); a03.Store(tile + 3 * v);
+        a10.Store(tile + 4 * v); a11.Store(tile + 5 * v); a12.Store(tile + 6 * v); a13.Store(tile + 7 * v);
+        a20.Store(tile + 8 * v); a21.Store(tile + 9 * v); a22.Store(tile + 10 * v); a23.Store(tile + 11 * v);
+        a30.Store(tile + 12 * v); a31.Store(tile + 13 * v); a32.Store(tile + 14 * v); a33.Store(tile + 15 * v);
+        a40.Store(tile + 16 * v); a41.Store(tile + 17 * v); a42.Store(tile + 18 * v); a43.Store(tile + 19 * v);
+    }
+
+    /// <summary>
+    /// The Vector256 register block: tile[r, s, ·] = Σ_k Σ_(cells) mask·w[k, cell, s] · x[k, r + i, j + ·] for 5 rows × 4 slots,
+    /// one vector of columns; x rows rs apart, channels cs apart, cells (i, j) of the wh × ww window in row-major order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Micro256<T>(T* x, nint rs, nint cs, int kg, T* w, byte* mask, int wh, int ww, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a00 = Vector256<T>.Zero; var a01 = Vector256<T>.Zero; var a02 = Vector256<T>.Zero; var a03 = Vector256<T>.Zero;
+        var a10 = Vector256<T>.Zero; var a11 = Vector256<T>.Zero; var a12 = Vector256<T>.Zero; var a13 = Vector256<T>.Zero;
+        var a20 = Vector256<T>.Zero; var a21 = Vector256<T>.Zero; var a22 = Vector256<T>.Zero; var a23 = Vector256<T>.Zero;
+        var a30 = Vector256<T>.Zero; var a31 = Vector256<T>.Zero; var a32 = Vector256<T>.Zero; var a33 = Vector256<T>.Zero;
+        var a40 = Vector256<T>.Zero; var a41 = Vector256<T>.Zero; var a42 = Vector256<T>.Zero; var a43 = Vector256<T>.Zero;
+        for (int k = 0; k < kg; k++, x += cs)
+        {
+            T* xi = x;
+            byte* m = mask;
+            for (int i = 0; i < wh; i++, xi += rs)
+                for (int j = 0; j < ww; j++, m++, w += 4)
+                {
+                    T* p = xi + j;
+                    var x0 = Vector256.Load(p); var x1 = Vector256.Load(p + rs); var x2 = Vector256.Load(p + 2 * rs);
+                    var x3 = Vector256.Load(p + 3 * rs); var x4 = Vector256.Load(p + 4 * rs);
+                    int bits = *m;
+                    if ((bits & 1) != 0)
+                    {
+                        var wv = Vector256.Create(w[0]);
+                        a00 = Fma(wv, x0, a00); a10 = Fma(wv, x1, a10); a20 = Fma(wv, x2, a20); a30 = Fma(wv, x3, a30); a40 = Fma(wv, x4, a40);
+                    }
+                    if ((bits & 2) != 0)
+                    {
+                        var wv = Vector256.Create(w[1]);
+                        a01 = Fma(wv, x0, a01); a11 = Fma(wv, x1, a11); a21 = Fma(wv, x2, a21); a31 = Fma(wv, x3, a31); a41 = Fma(wv, x4, a41);
+                    }
+                    if ((bits & 4) != 0)
+                    {
+                        var wv = Vector256.Create(w[2]);
+                        a02 = Fma(wv, x0, a02); a12 = Fma(wv, x1, a12); a22 = Fma(wv, x2, a22); a32 = Fma(wv, x3, a32); a42 = Fma(wv, x4, a42);
+                    }
+                    if ((bits & 8) != 0)
+                    {
+                        var wv = Vector256.Create(w[3]);
+                        a03 = Fma(wv, x0, a03); a13 = Fma(wv, x1, a13); a23 = Fma(wv, x2, a23); a33 = Fma(wv, x3, a33); a43 = Fma(wv, x4, a43);
+                    }
+                }
+        }
+        int v = Vector256<T>.Count;
+        a00.Store(tile + 0 * v); a01.Store(tile + 1 * v); a02.Store(tile + 2 * v); a03.Store(tile + 3 * v);
+        a10.Store(tile + 4 * v); a11.Store(tile + 5 * v); a12.Store(tile + 6 * v); a13.Store(tile + 7 * v);
+        a20.Store(tile + 8 * v); a21.Store(tile + 9 * v); a22.Store(tile + 10 * v); a23.Store(tile + 11 * v);
+        a30.Store(tile + 12 * v); a31.Store(tile + 13 * v); a32.Store(tile + 14 * v); a33.Store(tile + 15 * v);
+        a40.Store(tile + 16 * v); a41.Store(tile + 17 * v); a42.Store(tile + 18 * v); a43.Store(tile + 19 * v);
+    }
+}
