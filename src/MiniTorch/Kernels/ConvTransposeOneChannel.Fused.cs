@@ -23,6 +23,9 @@ internal static unsafe partial class ConvTransposeOneChannel
     /// </summary>
     private const int ChunkColumns = 128;
 
+    /// <summary>Channels per sweep over a chunk (see ForwardFused).</summary>
+    private const int ChannelBlock = 8;
+
     /// <summary>Phase rows per work item: many blocks per item so the window's halo rows are re-read rarely (4/120 for FSRCNN).</summary>
     private const int BandRows = 120;
 
@@ -119,58 +122,108 @@ internal static unsafe partial class ConvTransposeOneChannel
             any = true;
         }
         int bands = (nh + BandRows - 1) / BandRows, chunks = (nw + ChunkColumns - 1) / ChunkColumns;
-        // The block's window, packed: K_g × rows × cols, with room for the last vector's overrun.
-        int rows = BlockRows + dy1 - dy0 - 1, cols = (ChunkColumns + dx1 - dx0 - 1 + v + 15) / 16 * 16;
-        int patchLength = g.Kg * rows * cols;
+        int rows = BlockRows + dy1 - dy0 - 1, cols = v + dx1 - dx0 - 1;
+        int vectorsPerChunk = (ChunkColumns + v - 1) / v, tileLength = BlockRows * Slots * v;
+        int kBlocks = (g.Kg + ChannelBlock - 1) / ChannelBlock;
         long flops = 2L * g.N * g.K * g.OH * g.OW * g.KH * g.KW;
         Conv.For(g.N * g.Groups * bands * chunks, flops, item =>
         {
             int chunk = item % chunks, band = item / chunks % bands, grp = item / chunks / bands % g.Groups, n = item / chunks / bands / g.Groups;
             int small = g.OH * g.OW;
-            var patchArray = ArrayPool<T>.Shared.Rent(Math.Max(1, patchLength));
-            T* tile = stackalloc T[BlockRows * Slots * Vector512<byte>.Count / sizeof(T)];
+            // Workspace: the accumulators of one row block of the chunk, and an edge vector's zero-padded window.
+            var tileArray = ArrayPool<T>.Shared.Rent(vectorsPerChunk * groups.Length * tileLength);
+            var patchArray = ArrayPool<T>.Shared.Rent(Math.Max(1, ChannelBlock * rows * cols));
             fixed (T* zAll = z.Span)
             fixed (T* yAll = y.Span)
             fixed (T* wAll = packed)
+            fixed (T* tiles = tileArray)
             fixed (T* patch = patchArray)
             {
                 T* zImg = zAll + (nint)(n * g.K + grp * g.Kg) * small;
                 T* yImg = yAll + (nint)(n * g.Groups + grp) * g.H * g.W;
                 int cStart = chunk * ChunkColumns, qEnd = Math.Min(nh, (band + 1) * BandRows), cEnd = Math.Min(nw, cStart + ChunkColumns);
+                int vectors = (cEnd - cStart + v - 1) / v, steps = kBlocks * vectors;
                 for (int q0 = band * BandRows; q0 < qEnd; q0 += BlockRows)
                 {
-                    // Copying the window first keeps the kernel's loads within a few pages and L2
-                    // lines, where reading z in place would touch K_g × rows pages per vector.
-                    if (any) FillPatch(g, zImg, q0 + dy0, cStart + dx0, rows, cols, patch);
-                    for (int c = cStart; c < cEnd; c += v)
-                        foreach (var pg in groups)
+                    bool rowsInside = q0 + dy0 >= 0 && q0 + dy0 + rows <= g.OH;
+                    // Channels in blocks of a few, each block swept over the whole chunk with the
+                    // accumulators parked in the tiles in between: reading z in place then touches
+                    // ChannelBlock × rows pages at a time, which the L1 TLB holds (all K_g channels would not).
+                    for (int kb = 0; kb < kBlocks; kb++)
+                    {
+                        int k0 = kb * ChannelBlock, kn = Math.Min(ChannelBlock, g.Kg - k0);
+                        for (int i = 0; i < vectors; i++)
                         {
-                            if (pg.WH == 0) new Span<T>(tile, BlockRows * Slots * v).Clear();
-                            else
+                            int c = cStart + i * v;
+                            // Ask for a share of the next block's new rows now, so they arrive from memory
+                            // while this block computes (segments of a few lines on separate pages defeat
+                            // the hardware prefetchers).
+                            int step = kb * vectors + i;
+                            if (any) Prefetch(g, zImg, q0 + dy0 + rows, Math.Min(BlockRows, g.OH - (q0 + dy0 + rows)), cStart + dx0, cEnd - cStart + dx1 - dx0 - 1,
+                                              step * g.Kg / steps, (step + 1) * g.Kg / steps);
+                            if (!any) continue;
+                            T* x = zImg + (nint)k0 * small + (nint)(q0 + dy0) * g.OW + c + dx0;
+                            nint rs = g.OW, cs = small;
+                            if (!rowsInside || c + dx0 < 0 || c + v + dx1 - 1 > g.OW)
+                            {
+                                FillPatch(g, zImg + (nint)k0 * small, kn, q0 + dy0, c + dx0, rows, cols, patch);
+                                x = patch; rs = cols; cs = rows * cols;
+                            }
+                            for (int gi = 0; gi < groups.Length; gi++)
+                            {
+                                var pg = groups[gi];
+                                if (pg.WH == 0) continue;
                                 fixed (byte* mask = pg.Mask)
-                                    Micro(wide, patch + (pg.Dy0 - dy0) * cols + (c - cStart) + (pg.Dx0 - dx0), cols, rows * cols, g.Kg,
-                                          wAll + (nint)grp * perGroup + pg.Offset, mask, pg.WH, pg.WW, tile);
-                            StoreTile(g, phases, pg, q0, c, v, tile, yImg);
+                                    Micro(wide, x + (pg.Dy0 - dy0) * rs + (pg.Dx0 - dx0), rs, cs, kn,
+                                          wAll + (nint)grp * perGroup + pg.Offset + (nint)k0 * pg.WH * pg.WW * Slots, mask, pg.WH, pg.WW,
+                                          tiles + (i * groups.Length + gi) * tileLength, kb > 0);
+                            }
+                        }
+                    }
+                    for (int i = 0; i < vectors; i++)
+                        for (int gi = 0; gi < groups.Length; gi++)
+                        {
+                            T* tile = tiles + (i * groups.Length + gi) * tileLength;
+                            if (groups[gi].WH == 0) new Span<T>(tile, tileLength).Clear();
+                            StoreTile(g, phases, groups[gi], q0, cStart + i * v, v, tile, yImg);
                         }
                 }
             }
+            ArrayPool<T>.Shared.Return(tileArray);
             ArrayPool<T>.Shared.Return(patchArray);
         });
     }
 
-    private static void Micro<T>(bool wide, T* x, nint rs, nint cs, int kg, T* w, byte* mask, int wh, int ww, T* tile)
+    private static void Micro<T>(bool wide, T* x, nint rs, nint cs, int kg, T* w, byte* mask, int wh, int ww, T* tile, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (wide) Micro512(x, rs, cs, kg, w, mask, wh, ww, tile);
-        else Micro256(x, rs, cs, kg, w, mask, wh, ww, tile);
+        if (wide) Micro512(x, rs, cs, kg, w, mask, wh, ww, tile, accumulate);
+        else Micro256(x, rs, cs, kg, w, mask, wh, ww, tile, accumulate);
     }
 
-    /// <summary>patch[k, i, j] = z[k, r0 + i, c0 + j] for i &lt; rows, j &lt; cols, zero outside the input: a block's window.</summary>
-    private static void FillPatch<T>(in ConvGeometry g, T* zImg, int r0, int c0, int rows, int cols, T* patch)
+    /// <summary>Prefetches (into L2) rows [r0, r0 + count) of channels [k0, k1), columns [c0, c0 + cols) clipped to the input.</summary>
+    private static void Prefetch<T>(in ConvGeometry g, T* zImg, int r0, int count, int c0, int cols, int k0, int k1)
+        where T : unmanaged
+    {
+        if (!Sse.IsSupported || count <= 0 || r0 < 0) return;
+        int lo = Math.Max(c0, 0), hi = Math.Min(c0 + cols, g.OW);
+        if (hi <= lo) return;
+        for (int k = k0; k < k1; k++)
+            for (int i = 0; i < count; i++)
+            {
+                byte* row = (byte*)(zImg + ((nint)k * g.OH + r0 + i) * g.OW);
+                byte* end = row + (nint)hi * sizeof(T);
+                for (byte* at = row + (nint)lo * sizeof(T); at < end; at += 64) Sse.Prefetch1(at);
+                Sse.Prefetch1(end - 1);
+            }
+    }
+
+    /// <summary>patch[k, i, j] = z[k, r0 + i, c0 + j] for k &lt; channels, i &lt; rows, j &lt; cols, zero outside the input: an edge vector's window.</summary>
+    private static void FillPatch<T>(in ConvGeometry g, T* zImg, int channels, int r0, int c0, int rows, int cols, T* patch)
         where T : unmanaged
     {
         int lo = Math.Clamp(-c0, 0, cols), hi = Math.Clamp(g.OW - c0, lo, cols);
-        for (int k = 0; k < g.Kg; k++)
+        for (int k = 0; k < channels; k++)
             for (int i = 0; i < rows; i++)
             {
                 var dst = new Span<T>(patch + (k * rows + i) * cols, cols);
@@ -239,17 +292,26 @@ internal static unsafe partial class ConvTransposeOneChannel
 
     /// <summary>
     /// The Vector512 register block: tile[r, s, ·] = Σ_k Σ_(cells) mask·w[k, cell, s] · x[k, r + i, j + ·] for 5 rows × 4 slots,
-    /// one vector of columns; x rows rs apart, channels cs apart, cells (i, j) of the wh × ww window in row-major order.
+    /// one vector of columns, added to the tile's values when accumulating; x rows rs apart, channels cs apart, cells (i, j) of the wh × ww window in row-major order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro512<T>(T* x, nint rs, nint cs, int kg, T* w, byte* mask, int wh, int ww, T* tile)
+    private static void Micro512<T>(T* x, nint rs, nint cs, int kg, T* w, byte* mask, int wh, int ww, T* tile, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int v = Vector512<T>.Count;
         var a00 = Vector512<T>.Zero; var a01 = Vector512<T>.Zero; var a02 = Vector512<T>.Zero; var a03 = Vector512<T>.Zero;
         var a10 = Vector512<T>.Zero; var a11 = Vector512<T>.Zero; var a12 = Vector512<T>.Zero; var a13 = Vector512<T>.Zero;
         var a20 = Vector512<T>.Zero; var a21 = Vector512<T>.Zero; var a22 = Vector512<T>.Zero; var a23 = Vector512<T>.Zero;
         var a30 = Vector512<T>.Zero; var a31 = Vector512<T>.Zero; var a32 = Vector512<T>.Zero; var a33 = Vector512<T>.Zero;
         var a40 = Vector512<T>.Zero; var a41 = Vector512<T>.Zero; var a42 = Vector512<T>.Zero; var a43 = Vector512<T>.Zero;
+        if (accumulate)
+        {
+            a00 = Vector512.Load(tile + 0 * v); a01 = Vector512.Load(tile + 1 * v); a02 = Vector512.Load(tile + 2 * v); a03 = Vector512.Load(tile + 3 * v);
+            a10 = Vector512.Load(tile + 4 * v); a11 = Vector512.Load(tile + 5 * v); a12 = Vector512.Load(tile + 6 * v); a13 = Vector512.Load(tile + 7 * v);
+            a20 = Vector512.Load(tile + 8 * v); a21 = Vector512.Load(tile + 9 * v); a22 = Vector512.Load(tile + 10 * v); a23 = Vector512.Load(tile + 11 * v);
+            a30 = Vector512.Load(tile + 12 * v); a31 = Vector512.Load(tile + 13 * v); a32 = Vector512.Load(tile + 14 * v); a33 = Vector512.Load(tile + 15 * v);
+            a40 = Vector512.Load(tile + 16 * v); a41 = Vector512.Load(tile + 17 * v); a42 = Vector512.Load(tile + 18 * v); a43 = Vector512.Load(tile + 19 * v);
+        }
         for (int k = 0; k < kg; k++, x += cs)
         {
             T* xi = x;
@@ -283,7 +345,6 @@ internal static unsafe partial class ConvTransposeOneChannel
                     }
                 }
         }
-        int v = Vector512<T>.Count;
         a00.Store(tile + 0 * v); a01.Store(tile + 1 * v); a02.Store(tile + 2 * v); a03.Store(tile + 3 * v);
         a10.Store(tile + 4 * v); a11.Store(tile + 5 * v); a12.Store(tile + 6 * v); a13.Store(tile + 7 * v);
         a20.Store(tile + 8 * v); a21.Store(tile + 9 * v); a22.Store(tile + 10 * v); a23.Store(tile + 11 * v);
@@ -293,17 +354,26 @@ internal static unsafe partial class ConvTransposeOneChannel
 
     /// <summary>
     /// The Vector256 register block: tile[r, s, ·] = Σ_k Σ_(cells) mask·w[k, cell, s] · x[k, r + i, j + ·] for 5 rows × 4 slots,
-    /// one vector of columns; x rows rs apart, channels cs apart, cells (i, j) of the wh × ww window in row-major order.
+    /// one vector of columns, added to the tile's values when accumulating; x rows rs apart, channels cs apart, cells (i, j) of the wh × ww window in row-major order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Micro256<T>(T* x, nint rs, nint cs, int kg, T* w, byte* mask, int wh, int ww, T* tile)
+    private static void Micro256<T>(T* x, nint rs, nint cs, int kg, T* w, byte* mask, int wh, int ww, T* tile, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int v = Vector256<T>.Count;
         var a00 = Vector256<T>.Zero; var a01 = Vector256<T>.Zero; var a02 = Vector256<T>.Zero; var a03 = Vector256<T>.Zero;
         var a10 = Vector256<T>.Zero; var a11 = Vector256<T>.Zero; var a12 = Vector256<T>.Zero; var a13 = Vector256<T>.Zero;
         var a20 = Vector256<T>.Zero; var a21 = Vector256<T>.Zero; var a22 = Vector256<T>.Zero; var a23 = Vector256<T>.Zero;
         var a30 = Vector256<T>.Zero; var a31 = Vector256<T>.Zero; var a32 = Vector256<T>.Zero; var a33 = Vector256<T>.Zero;
         var a40 = Vector256<T>.Zero; var a41 = Vector256<T>.Zero; var a42 = Vector256<T>.Zero; var a43 = Vector256<T>.Zero;
+        if (accumulate)
+        {
+            a00 = Vector256.Load(tile + 0 * v); a01 = Vector256.Load(tile + 1 * v); a02 = Vector256.Load(tile + 2 * v); a03 = Vector256.Load(tile + 3 * v);
+            a10 = Vector256.Load(tile + 4 * v); a11 = Vector256.Load(tile + 5 * v); a12 = Vector256.Load(tile + 6 * v); a13 = Vector256.Load(tile + 7 * v);
+            a20 = Vector256.Load(tile + 8 * v); a21 = Vector256.Load(tile + 9 * v); a22 = Vector256.Load(tile + 10 * v); a23 = Vector256.Load(tile + 11 * v);
+            a30 = Vector256.Load(tile + 12 * v); a31 = Vector256.Load(tile + 13 * v); a32 = Vector256.Load(tile + 14 * v); a33 = Vector256.Load(tile + 15 * v);
+            a40 = Vector256.Load(tile + 16 * v); a41 = Vector256.Load(tile + 17 * v); a42 = Vector256.Load(tile + 18 * v); a43 = Vector256.Load(tile + 19 * v);
+        }
         for (int k = 0; k < kg; k++, x += cs)
         {
             T* xi = x;
@@ -337,7 +407,6 @@ internal static unsafe partial class ConvTransposeOneChannel
                     }
                 }
         }
-        int v = Vector256<T>.Count;
         a00.Store(tile + 0 * v); a01.Store(tile + 1 * v); a02.Store(tile + 2 * v); a03.Store(tile + 3 * v);
         a10.Store(tile + 4 * v); a11.Store(tile + 5 * v); a12.Store(tile + 6 * v); a13.Store(tile + 7 * v);
         a20.Store(tile + 8 * v); a21.Store(tile + 9 * v); a22.Store(tile + 10 * v); a23.Store(tile + 11 * v);
