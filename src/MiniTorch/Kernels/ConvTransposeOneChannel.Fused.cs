@@ -16,18 +16,17 @@ internal static unsafe partial class ConvTransposeOneChannel
     /// <summary>Phases computed together, one accumulator per row and slot.</summary>
     private const int Slots = 4;
 
-    /// <summary>
-    /// Phase columns per work item. While a band walks down, one row block's input (K_g channels ×
-    /// (5 + window − 1) rows × 132 columns, ≈ 270 KB of float32 for FSRCNN) stays in the 1 MiB L2,
-    /// so the rows shared with the next block are not read from memory again.
-    /// </summary>
+    /// <summary>Phase columns per chunk (a multiple of every vector length).</summary>
     private const int ChunkColumns = 128;
 
-    /// <summary>Channels per sweep over a chunk (see ForwardFused).</summary>
+    /// <summary>
+    /// Channels packed and swept together. A pack (8 channels × 64 rows × 144 columns of float32,
+    /// 295 KB), the band's accumulators (123 KB) and the next pack, in flight, share the 1 MiB L2.
+    /// </summary>
     private const int ChannelBlock = 8;
 
-    /// <summary>Phase rows per work item: many blocks per item so the window's halo rows are re-read rarely (4/120 for FSRCNN).</summary>
-    private const int BandRows = 120;
+    /// <summary>Phase rows per work item, a multiple of BlockRows: the window's halo rows are read again per band (4/60 for FSRCNN).</summary>
+    private const int BandRows = 60;
 
     /// <summary>Largest window (cells) the fused path takes; wider dilated windows mostly hold empty cells.</summary>
     private const int MaxCells = 81;
@@ -121,76 +120,79 @@ internal static unsafe partial class ConvTransposeOneChannel
             dx0 = any ? Math.Min(dx0, pg.Dx0) : pg.Dx0; dx1 = any ? Math.Max(dx1, pg.Dx0 + pg.WW) : pg.Dx0 + pg.WW;
             any = true;
         }
-        int bands = (nh + BandRows - 1) / BandRows, chunks = (nw + ChunkColumns - 1) / ChunkColumns;
-        int rows = BlockRows + dy1 - dy0 - 1, cols = v + dx1 - dx0 - 1;
-        int vectorsPerChunk = (ChunkColumns + v - 1) / v, tileLength = BlockRows * Slots * v;
+        if (!any) { y.Span.Clear(); return; } // no phase has a tap: all zeros
+        // Bands: BandRows rows, fewer when that leaves under four items per thread.
+        int perImage = g.N * g.Groups, want = 4 * Threading.NumThreads;
+        int bandRows = Math.Clamp((nh * perImage + want - 1) / want, 1, BandRows);
+        bandRows = (bandRows + BlockRows - 1) / BlockRows * BlockRows;
+        int bands = (nh + bandRows - 1) / bandRows, chunks = (nw + ChunkColumns - 1) / ChunkColumns;
+        int blocks = bandRows / BlockRows, vectorsPerChunk = ChunkColumns / v, tileLength = BlockRows * Slots * v;
+        // The pack: ChannelBlock channels × the band's window rows × the chunk's window columns, plus
+        // room for the last vector's overrun; rows are a whole number of cache lines apart.
+        int packRows = bandRows + dy1 - dy0 - 1, packCols = (ChunkColumns + dx1 - dx0 - 1 + v + 15) / 16 * 16;
         int kBlocks = (g.Kg + ChannelBlock - 1) / ChannelBlock;
         long flops = 2L * g.N * g.K * g.OH * g.OW * g.KH * g.KW;
-        Conv.For(g.N * g.Groups * bands * chunks, flops, item =>
+        Conv.For(perImage * bands, flops, item =>
         {
-            int chunk = item % chunks, band = item / chunks % bands, grp = item / chunks / bands % g.Groups, n = item / chunks / bands / g.Groups;
-            int small = g.OH * g.OW;
-            // Workspace: the accumulators of one row block of the chunk, and an edge vector's zero-padded window.
-            var tileArray = ArrayPool<T>.Shared.Rent(vectorsPerChunk * groups.Length * tileLength);
-            var patchArray = ArrayPool<T>.Shared.Rent(Math.Max(1, ChannelBlock * rows * cols));
+            int band = item % bands, grp = item / bands % g.Groups, n = item / bands / g.Groups;
+            int small = g.OH * g.OW, qStart = band * bandRows, qEnd = Math.Min(nh, qStart + bandRows);
+            int blocksHere = (qEnd - qStart + BlockRows - 1) / BlockRows;
+            var tileArray = ArrayPool<T>.Shared.Rent(blocks * vectorsPerChunk * groups.Length * tileLength);
+            var packArray = ArrayPool<T>.Shared.Rent(ChannelBlock * packRows * packCols);
             fixed (T* zAll = z.Span)
             fixed (T* yAll = y.Span)
             fixed (T* wAll = packed)
             fixed (T* tiles = tileArray)
-            fixed (T* patch = patchArray)
+            fixed (T* pack = packArray)
             {
                 T* zImg = zAll + (nint)(n * g.K + grp * g.Kg) * small;
                 T* yImg = yAll + (nint)(n * g.Groups + grp) * g.H * g.W;
-                int cStart = chunk * ChunkColumns, qEnd = Math.Min(nh, (band + 1) * BandRows), cEnd = Math.Min(nw, cStart + ChunkColumns);
-                int vectors = (cEnd - cStart + v - 1) / v, steps = kBlocks * vectors;
-                for (int q0 = band * BandRows; q0 < qEnd; q0 += BlockRows)
+                for (int chunk = 0; chunk < chunks; chunk++)
                 {
-                    bool rowsInside = q0 + dy0 >= 0 && q0 + dy0 + rows <= g.OH;
-                    // Channels in blocks of a few, each block swept over the whole chunk with the
-                    // accumulators parked in the tiles in between: reading z in place then touches
-                    // ChannelBlock × rows pages at a time, which the L1 TLB holds (all K_g channels would not).
+                    int cStart = chunk * ChunkColumns, cEnd = Math.Min(nw, cStart + ChunkColumns);
+                    int vectors = (cEnd - cStart + v - 1) / v, steps = blocksHere * vectors;
                     for (int kb = 0; kb < kBlocks; kb++)
                     {
                         int k0 = kb * ChannelBlock, kn = Math.Min(ChannelBlock, g.Kg - k0);
-                        for (int i = 0; i < vectors; i++)
-                        {
-                            int c = cStart + i * v;
-                            // Ask for a share of the next block's new rows now, so they arrive from memory
-                            // while this block computes (segments of a few lines on separate pages defeat
-                            // the hardware prefetchers).
-                            int step = kb * vectors + i;
-                            if (any) Prefetch(g, zImg, q0 + dy0 + rows, Math.Min(BlockRows, g.OH - (q0 + dy0 + rows)), cStart + dx0, cEnd - cStart + dx1 - dx0 - 1,
-                                              step * g.Kg / steps, (step + 1) * g.Kg / steps);
-                            if (!any) continue;
-                            T* x = zImg + (nint)k0 * small + (nint)(q0 + dy0) * g.OW + c + dx0;
-                            nint rs = g.OW, cs = small;
-                            if (!rowsInside || c + dx0 < 0 || c + v + dx1 - 1 > g.OW)
+                        // Copy the window once, zero outside the input: the kernel then reads a few
+                        // L2-resident pages with no edge cases, where reading z in place would touch
+                        // a page per channel and row.
+                        FillPatch(g, zImg + (nint)k0 * small, kn, qStart + dy0, cStart + dx0, packRows, packCols, pack);
+                        // The next pack's source (next channels, or the next chunk's first), prefetched
+                        // a share per step, arrives from memory while this one computes: its segments
+                        // of a few lines on separate pages defeat the hardware prefetchers.
+                        int nk0 = kb + 1 < kBlocks ? k0 + ChannelBlock : 0, nc = kb + 1 < kBlocks ? cStart : cEnd;
+                        int nkn = nc < nw ? Math.Min(ChannelBlock, g.Kg - nk0) : 0;
+                        for (int b = 0; b < blocksHere; b++)
+                            for (int i = 0; i < vectors; i++)
                             {
-                                FillPatch(g, zImg + (nint)k0 * small, kn, q0 + dy0, c + dx0, rows, cols, patch);
-                                x = patch; rs = cols; cs = rows * cols;
+                                int step = b * vectors + i;
+                                Prefetch(g, zImg + (nint)nk0 * small, nkn, qStart + dy0, packRows, nc + dx0, ChunkColumns + dx1 - dx0 - 1,
+                                         step * nkn * packRows / steps, (step + 1) * nkn * packRows / steps);
+                                T* x = pack + b * BlockRows * packCols + i * v;
+                                for (int gi = 0; gi < groups.Length; gi++)
+                                {
+                                    var pg = groups[gi];
+                                    if (pg.WH == 0) continue;
+                                    fixed (byte* mask = pg.Mask)
+                                        Micro(wide, x + (pg.Dy0 - dy0) * packCols + (pg.Dx0 - dx0), packCols, packRows * packCols, kn,
+                                              wAll + (nint)grp * perGroup + pg.Offset + (nint)k0 * pg.WH * pg.WW * Slots, mask, pg.WH, pg.WW,
+                                              tiles + ((b * vectorsPerChunk + i) * groups.Length + gi) * tileLength, kb > 0);
+                                }
                             }
+                    }
+                    for (int b = 0; b < blocksHere; b++)
+                        for (int i = 0; i < vectors; i++)
                             for (int gi = 0; gi < groups.Length; gi++)
                             {
-                                var pg = groups[gi];
-                                if (pg.WH == 0) continue;
-                                fixed (byte* mask = pg.Mask)
-                                    Micro(wide, x + (pg.Dy0 - dy0) * rs + (pg.Dx0 - dx0), rs, cs, kn,
-                                          wAll + (nint)grp * perGroup + pg.Offset + (nint)k0 * pg.WH * pg.WW * Slots, mask, pg.WH, pg.WW,
-                                          tiles + (i * groups.Length + gi) * tileLength, kb > 0);
+                                T* tile = tiles + ((b * vectorsPerChunk + i) * groups.Length + gi) * tileLength;
+                                if (groups[gi].WH == 0) new Span<T>(tile, tileLength).Clear();
+                                StoreTile(g, phases, groups[gi], qStart + b * BlockRows, cStart + i * v, v, tile, yImg);
                             }
-                        }
-                    }
-                    for (int i = 0; i < vectors; i++)
-                        for (int gi = 0; gi < groups.Length; gi++)
-                        {
-                            T* tile = tiles + (i * groups.Length + gi) * tileLength;
-                            if (groups[gi].WH == 0) new Span<T>(tile, tileLength).Clear();
-                            StoreTile(g, phases, groups[gi], q0, cStart + i * v, v, tile, yImg);
-                        }
                 }
             }
             ArrayPool<T>.Shared.Return(tileArray);
-            ArrayPool<T>.Shared.Return(patchArray);
+            ArrayPool<T>.Shared.Return(packArray);
         });
     }
 
@@ -201,24 +203,26 @@ internal static unsafe partial class ConvTransposeOneChannel
         else Micro256(x, rs, cs, kg, w, mask, wh, ww, tile, accumulate);
     }
 
-    /// <summary>Prefetches (into L2) rows [r0, r0 + count) of channels [k0, k1), columns [c0, c0 + cols) clipped to the input.</summary>
-    private static void Prefetch<T>(in ConvGeometry g, T* zImg, int r0, int count, int c0, int cols, int k0, int k1)
+    /// <summary>
+    /// Prefetches (into L2) the pairs [from, to) of the (channel, row) list of channels [0, channels) × rows
+    /// [r0, r0 + rows), columns [c0, c0 + cols); what lies outside the input is skipped.
+    /// </summary>
+    private static void Prefetch<T>(in ConvGeometry g, T* zImg, int channels, int r0, int rows, int c0, int cols, int from, int to)
         where T : unmanaged
     {
-        if (!Sse.IsSupported || count <= 0 || r0 < 0) return;
         int lo = Math.Max(c0, 0), hi = Math.Min(c0 + cols, g.OW);
-        if (hi <= lo) return;
-        for (int k = k0; k < k1; k++)
-            for (int i = 0; i < count; i++)
-            {
-                byte* row = (byte*)(zImg + ((nint)k * g.OH + r0 + i) * g.OW);
-                byte* end = row + (nint)hi * sizeof(T);
-                for (byte* at = row + (nint)lo * sizeof(T); at < end; at += 64) Sse.Prefetch1(at);
-                Sse.Prefetch1(end - 1);
-            }
+        if (!Sse.IsSupported || hi <= lo || channels == 0) return;
+        for (int t = from; t < to; t++)
+        {
+            int k = t / rows, row = r0 + t % rows;
+            if (row < 0 || row >= g.OH) continue;
+            byte* at = (byte*)(zImg + ((nint)k * g.OH + row) * g.OW + lo), end = at + (nint)(hi - lo) * sizeof(T);
+            for (; at < end; at += 64) Sse.Prefetch1(at);
+            Sse.Prefetch1(end - 1);
+        }
     }
 
-    /// <summary>patch[k, i, j] = z[k, r0 + i, c0 + j] for k &lt; channels, i &lt; rows, j &lt; cols, zero outside the input: an edge vector's window.</summary>
+    /// <summary>patch[k, i, j] = z[k, r0 + i, c0 + j] for k &lt; channels, i &lt; rows, j &lt; cols, zero outside the input: a band's window.</summary>
     private static void FillPatch<T>(in ConvGeometry g, T* zImg, int channels, int r0, int c0, int rows, int cols, T* patch)
         where T : unmanaged
     {
