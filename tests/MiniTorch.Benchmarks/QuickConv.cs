@@ -36,6 +36,8 @@ internal static class QuickConv
             Console.WriteLine($"DCGAN step allocated {(GC.GetTotalAllocatedBytes(true) - a0) / 1e6:F1} MB");
             Report("DCGAN training step (conv FLOPs only)", () => step.Step(), DcganStepBenchmarks.Flops, peak);
         }
+        if (which == "fsrcnn-scales")
+            foreach (var (name, run, flops) in FsrcnnScales.Rows()) Report(name, run, flops, peak);
         if (which == "fsrcnn-small")
         {
             foreach (var (h, w) in new[] { (64, 256), (8, 128), (8, 1024) })

@@ -123,7 +123,9 @@ internal static unsafe partial class ConvTransposeOneChannel
         if (!any) { y.Span.Clear(); return; } // no phase has a tap: all zeros
         // Bands: BandRows rows, fewer when that leaves under four items per thread.
         int perImage = g.N * g.Groups, want = 4 * Threading.NumThreads;
-        int bandRows = Math.Clamp((nh * perImage + want - 1) / want, 1, BandRows);
+        // Several phase groups (scale 3, 4) have as many tiles per block: shorter bands keep them in L2.
+        int maxBand = Math.Max(BlockRows, BandRows / BlockRows / groups.Length * BlockRows);
+        int bandRows = Math.Clamp((nh * perImage + want - 1) / want, 1, maxBand);
         bandRows = (bandRows + BlockRows - 1) / BlockRows * BlockRows;
         int bands = (nh + bandRows - 1) / bandRows, chunks = (nw + ChunkColumns - 1) / ChunkColumns;
         int blocks = bandRows / BlockRows, vectorsPerChunk = ChunkColumns / v, tileLength = BlockRows * Slots * v;
