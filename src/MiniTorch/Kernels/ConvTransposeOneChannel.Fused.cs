@@ -138,7 +138,7 @@ internal static unsafe partial class ConvTransposeOneChannel
         {
             int band = item % bands, grp = item / bands % g.Groups, n = item / bands / g.Groups;
             int small = g.OH * g.OW, qStart = band * bandRows, qEnd = Math.Min(nh, qStart + bandRows);
-            int blocksHere = (qEnd - qStart + BlockRows - 1) / BlockRows;
+            int blocksHere = (qEnd - qStart + BlockRows - 1) / BlockRows, rowsHere = blocksHere * BlockRows + dy1 - dy0 - 1;
             var tileArray = ArrayPool<T>.Shared.Rent(blocks * vectorsPerChunk * groups.Length * tileLength);
             var packArray = ArrayPool<T>.Shared.Rent(ChannelBlock * packRows * packCols);
             fixed (T* zAll = z.Span)
@@ -153,13 +153,15 @@ internal static unsafe partial class ConvTransposeOneChannel
                 {
                     int cStart = chunk * ChunkColumns, cEnd = Math.Min(nw, cStart + ChunkColumns);
                     int vectors = (cEnd - cStart + v - 1) / v, steps = blocksHere * vectors;
+                    // Sized to this band and chunk, so that small images do not fill a full-size pack.
+                    int colsHere = (vectors * v + dx1 - dx0 - 1 + 15) / 16 * 16;
                     for (int kb = 0; kb < kBlocks; kb++)
                     {
                         int k0 = kb * ChannelBlock, kn = Math.Min(ChannelBlock, g.Kg - k0);
                         // Copy the window once, zero outside the input: the kernel then reads a few
                         // L2-resident pages with no edge cases, where reading z in place would touch
                         // a page per channel and row.
-                        FillPatch(g, zImg + (nint)k0 * small, kn, qStart + dy0, cStart + dx0, packRows, packCols, pack);
+                        FillPatch(g, zImg + (nint)k0 * small, kn, qStart + dy0, cStart + dx0, rowsHere, colsHere, pack);
                         // The next pack's source (next channels, or the next chunk's first), prefetched
                         // a share per step, arrives from memory while this one computes: its segments
                         // of a few lines on separate pages defeat the hardware prefetchers.
@@ -169,15 +171,15 @@ internal static unsafe partial class ConvTransposeOneChannel
                             for (int i = 0; i < vectors; i++)
                             {
                                 int step = b * vectors + i;
-                                Prefetch(g, zImg + (nint)nk0 * small, nkn, qStart + dy0, packRows, nc + dx0, ChunkColumns + dx1 - dx0 - 1,
-                                         step * nkn * packRows / steps, (step + 1) * nkn * packRows / steps);
-                                T* x = pack + b * BlockRows * packCols + i * v;
+                                Prefetch(g, zImg + (nint)nk0 * small, nkn, qStart + dy0, rowsHere, nc + dx0, ChunkColumns + dx1 - dx0 - 1,
+                                         step * nkn * rowsHere / steps, (step + 1) * nkn * rowsHere / steps);
+                                T* x = pack + b * BlockRows * colsHere + i * v;
                                 for (int gi = 0; gi < groups.Length; gi++)
                                 {
                                     var pg = groups[gi];
                                     if (pg.WH == 0) continue;
                                     fixed (byte* mask = pg.Mask)
-                                        Micro(wide, x + (pg.Dy0 - dy0) * packCols + (pg.Dx0 - dx0), packCols, packRows * packCols, kn,
+                                        Micro(wide, x + (pg.Dy0 - dy0) * colsHere + (pg.Dx0 - dx0), colsHere, rowsHere * colsHere, kn,
                                               wAll + (nint)grp * perGroup + pg.Offset + (nint)k0 * pg.WH * pg.WW * Slots, mask, pg.WH, pg.WW,
                                               tiles + ((b * vectorsPerChunk + i) * groups.Length + gi) * tileLength, kb > 0);
                                 }
