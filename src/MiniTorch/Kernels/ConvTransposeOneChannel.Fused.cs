@@ -16,7 +16,7 @@ internal static unsafe partial class ConvTransposeOneChannel
     /// <summary>Phases computed together, one accumulator per row and slot.</summary>
     private const int Slots = 4;
 
-    /// <summary>Phase columns per chunk (a multiple of every vector length).</summary>
+    /// <summary>Phase columns per chunk (a multiple of every vector length): the pack's width.</summary>
     private const int ChunkColumns = 128;
 
     /// <summary>
@@ -98,8 +98,11 @@ internal static unsafe partial class ConvTransposeOneChannel
 
     /// <summary>
     /// y[n, grp, H0 + SH·qh, W0 + SW·qw] = Σ_k Σ_{(dy, dx) in the window, in row-major order} mask · w · z[n, grp·K_g + k, qh + dy, qw + dx],
-    /// every phase of a group at once. Work items are (image, conv group, band of rows, chunk of columns);
-    /// each output is summed in that fixed order by the one item that owns it.
+    /// every phase of a group at once. Work items are (image, conv group, band of rows); an item walks
+    /// the band's chunks of columns, and per chunk the blocks of ChannelBlock channels: it packs the
+    /// blocks' window, then runs the register block over every (row block, vector, phase group),
+    /// accumulating into the tiles, which are stored to y once all channels are in. Each output is
+    /// summed in that fixed order by the one item that owns it.
     /// </summary>
     private static void ForwardFused<T>(ConvGeometry g, List<ConvTranspose.Phase> phases, PhaseGroup[] groups,
                                         ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, Memory<T> y)
@@ -121,11 +124,12 @@ internal static unsafe partial class ConvTransposeOneChannel
             any = true;
         }
         if (!any) { y.Span.Clear(); return; } // no phase has a tap: all zeros
-        // Bands: BandRows rows, fewer when that leaves under four items per thread.
-        int perImage = g.N * g.Groups, want = 4 * Threading.NumThreads;
+        // Bands: BandRows rows, fewer when that leaves under four items per thread. The partition
+        // changes no sum (each output is one item's), so it may depend on the thread count.
+        int planes = g.N * g.Groups, want = 4 * Threading.NumThreads;
         // Several phase groups (scale 3, 4) have as many tiles per block: shorter bands keep them in L2.
         int maxBand = Math.Max(BlockRows, BandRows / BlockRows / groups.Length * BlockRows);
-        int bandRows = Math.Clamp((nh * perImage + want - 1) / want, 1, maxBand);
+        int bandRows = Math.Clamp((int)Math.Min(int.MaxValue, ((long)nh * planes + want - 1) / want), 1, maxBand);
         bandRows = (bandRows + BlockRows - 1) / BlockRows * BlockRows;
         int bands = (nh + bandRows - 1) / bandRows, chunks = (nw + ChunkColumns - 1) / ChunkColumns;
         int blocks = bandRows / BlockRows, vectorsPerChunk = ChunkColumns / v, tileLength = BlockRows * Slots * v;
@@ -134,19 +138,22 @@ internal static unsafe partial class ConvTransposeOneChannel
         int packRows = bandRows + dy1 - dy0 - 1, packCols = (ChunkColumns + dx1 - dx0 - 1 + v + 15) / 16 * 16;
         int kBlocks = (g.Kg + ChannelBlock - 1) / ChannelBlock;
         long flops = 2L * g.N * g.K * g.OH * g.OW * g.KH * g.KW;
-        Conv.For(perImage * bands, flops, item =>
+        Conv.For(planes * bands, flops, item =>
         {
             int band = item % bands, grp = item / bands % g.Groups, n = item / bands / g.Groups;
             int small = g.OH * g.OW, qStart = band * bandRows, qEnd = Math.Min(nh, qStart + bandRows);
             int blocksHere = (qEnd - qStart + BlockRows - 1) / BlockRows, rowsHere = blocksHere * BlockRows + dy1 - dy0 - 1;
-            var tileArray = ArrayPool<T>.Shared.Rent(blocks * vectorsPerChunk * groups.Length * tileLength);
-            var packArray = ArrayPool<T>.Shared.Rent(ChannelBlock * packRows * packCols);
+            // Both aligned to a cache line below (pooled arrays need not be).
+            int line = 64 / sizeof(T);
+            var tileArray = ArrayPool<T>.Shared.Rent(blocks * vectorsPerChunk * groups.Length * tileLength + line);
+            var packArray = ArrayPool<T>.Shared.Rent(ChannelBlock * packRows * packCols + line);
             fixed (T* zAll = z.Span)
             fixed (T* yAll = y.Span)
             fixed (T* wAll = packed)
-            fixed (T* tiles = tileArray)
-            fixed (T* pack = packArray)
+            fixed (T* tiles0 = tileArray)
+            fixed (T* pack0 = packArray)
             {
+                T* tiles = (T*)(((nint)tiles0 + 63) & ~(nint)63), pack = (T*)(((nint)pack0 + 63) & ~(nint)63);
                 T* zImg = zAll + (nint)(n * g.K + grp * g.Kg) * small;
                 T* yImg = yAll + (nint)(n * g.Groups + grp) * g.H * g.W;
                 for (int chunk = 0; chunk < chunks; chunk++)
