@@ -207,6 +207,7 @@ internal static unsafe partial class ConvTransposeOneChannel
         });
     }
 
+    /// <summary>The register block for the machine's vectors: Micro512, or AVX2's in passes of rows.</summary>
     private static void Micro<T>(bool wide, T* x, nint rs, nint cs, int kg, T* w, byte* mask, int wh, int ww, T* tile, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -14,17 +14,20 @@ namespace MiniTorch.Kernels;
 /// near (qh, qw), in a window of a few offsets (5 × 5 for ×2), so up to four phases are one dense
 /// convolution with four output slots, masked where a phase has no tap, then a pixel shuffle.
 /// A register block is 5 rows × 4 slots × one vector of columns; for each channel and window cell
-/// it loads the 5 input vectors once and feeds every slot that has a tap there, the weight as a
-/// broadcast operand. Work items are bands of rows × chunks of columns walked row block by row
-/// block, so a block's input stays in L2 for the next one and each input element comes from
-/// memory about once. Edge blocks read a zero-padded copy of their window.
+/// it loads the 5 input vectors once and feeds every slot that has a tap there (81 of the 100
+/// products for ×2; masked ones are skipped, not multiplied by zero). Work items are bands of
+/// rows; per chunk of 128 columns and block of 8 channels the band's window is copied once into
+/// a zero-padded pack (no edge cases, few pages) while the next pack's source is prefetched, so
+/// each input element comes from memory about once. Accumulators wait in per-item tiles between
+/// channel blocks; the tiles are stored with the phases' columns interleaved in registers.
 /// </para>
 /// <para>
 /// General path (stride 1, wide dilated windows, no vector hardware): one phase at a time, see
 /// <c>ForwardGeneral</c>.
 /// </para>
 /// Each output is summed in a fixed order (channels, then taps) by one work item, whatever the
-/// thread count. The workspace is a small patch per work item; no column buffer.
+/// thread count. The workspace is a pack and tiles per work item (≈ 0.4 MB for FSRCNN), whatever
+/// the image size; no column buffer.
 /// </remarks>
 internal static unsafe partial class ConvTransposeOneChannel
 {
