@@ -260,26 +260,35 @@ internal static unsafe partial class ConvTransposeOneChannel
 
     /// <summary>
     /// Writes a block (rows q0 …, columns c …, one slot per phase of the group) to the big side:
-    /// y[H0 + SH·qh, W0 + SW·qw]. Two slots that are a row's two column phases (stride 2) are
-    /// interleaved in registers; anything else is stored element by element.
+    /// y[H0 + SH·qh, W0 + SW·qw]. Slots that are all of a row's column phases in order (stride 2 or 4)
+    /// are interleaved in registers, a whole vector of columns at a time; anything else is stored
+    /// element by element.
     /// </summary>
     private static void StoreTile<T>(in ConvGeometry g, List<ConvTranspose.Phase> phases, PhaseGroup pg, int q0, int c, int v, T* tile, T* yImg)
         where T : unmanaged
     {
-        int s = 0;
+        int s = 0, sw = g.SW;
+        T* tmp = stackalloc T[4 * Vector512<byte>.Count / sizeof(T)];
         while (s < pg.Phases.Length)
         {
             var p = phases[pg.Phases[s]];
-            if (Vector512.IsHardwareAccelerated && g.SW == 2 && s + 1 < pg.Phases.Length && p.W0 == 0)
+            if (Vector512.IsHardwareAccelerated && (sw == 2 || sw == 4) && s + sw <= pg.Phases.Length && WholeRow(phases, pg, s, sw, c + v) && sw * (c + v) <= g.W)
             {
-                var q = phases[pg.Phases[s + 1]];
-                if (q.H0 == p.H0 && q.W0 == 1 && c + v <= q.NW && 2 * (c + v) <= g.W)
+                for (int r = 0; r < BlockRows && q0 + r < p.NH; r++)
                 {
-                    for (int r = 0; r < BlockRows && q0 + r < p.NH; r++)
-                        Interleave(tile + (r * Slots + s) * v, tile + (r * Slots + s + 1) * v, yImg + (nint)(p.H0 + g.SH * (q0 + r)) * g.W + 2 * c);
-                    s += 2;
-                    continue;
+                    T* src = tile + (r * Slots + s) * v, dst = yImg + (nint)(p.H0 + g.SH * (q0 + r)) * g.W + (nint)sw * c;
+                    if (sw == 2) Interleave(src, src + v, dst);
+                    else
+                    {
+                        // a b c d → (a c)(b d) interleaved → a b c d a b c d …
+                        Interleave(src, src + 2 * v, tmp);
+                        Interleave(src + v, src + 3 * v, tmp + 2 * v);
+                        Interleave(tmp, tmp + 2 * v, dst);
+                        Interleave(tmp + v, tmp + 3 * v, dst + 2 * v);
+                    }
                 }
+                s += sw;
+                continue;
             }
             int lanes = Math.Min(v, p.NW - c);
             for (int r = 0; r < BlockRows && q0 + r < p.NH; r++)
@@ -290,6 +299,18 @@ internal static unsafe partial class ConvTransposeOneChannel
             }
             s++;
         }
+    }
+
+    /// <summary>Whether slots [s, s + sw) are one row's column phases W0 = 0 … sw − 1 and all have columns [0, end).</summary>
+    private static bool WholeRow(List<ConvTranspose.Phase> phases, PhaseGroup pg, int s, int sw, int end)
+    {
+        var first = phases[pg.Phases[s]];
+        for (int j = 0; j < sw; j++)
+        {
+            var q = phases[pg.Phases[s + j]];
+            if (q.H0 != first.H0 || q.W0 != j || end > q.NW) return false;
+        }
+        return true;
     }
 
     /// <summary>dst[2l] = a[l], dst[2l + 1] = b[l] for one Vector512 of each.</summary>
