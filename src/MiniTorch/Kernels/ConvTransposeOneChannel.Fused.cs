@@ -42,11 +42,15 @@ internal static unsafe partial class ConvTransposeOneChannel
     private static PhaseGroup[]? FusedGroups(in ConvGeometry g, List<ConvTranspose.Phase> phases)
     {
         if (phases.Count < 2 || !(Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated)) return null;
-        var groups = new PhaseGroup[(phases.Count + Slots - 1) / Slots];
+        // Phases in order (row-major); a group never splits a row's column phases unevenly, so that
+        // their stores can interleave whole rows: 4 slots for 1, 2 or 4 phases per row, 3 for 3.
+        int perRow = phases.Count(p => p.H0 == phases[0].H0);
+        int size = perRow < Slots && Slots % perRow != 0 ? perRow : Slots;
+        var groups = new PhaseGroup[(phases.Count + size - 1) / size];
         int offset = 0;
         for (int gi = 0; gi < groups.Length; gi++)
         {
-            int[] members = [.. Enumerable.Range(gi * Slots, Math.Min(Slots, phases.Count - gi * Slots))];
+            int[] members = [.. Enumerable.Range(gi * size, Math.Min(size, phases.Count - gi * size))];
             int dy0 = int.MaxValue, dy1 = int.MinValue, dx0 = int.MaxValue, dx1 = int.MinValue;
             foreach (int ph in members)
             {
@@ -260,7 +264,7 @@ internal static unsafe partial class ConvTransposeOneChannel
 
     /// <summary>
     /// Writes a block (rows q0 …, columns c …, one slot per phase of the group) to the big side:
-    /// y[H0 + SH·qh, W0 + SW·qw]. Slots that are all of a row's column phases in order (stride 2 or 4)
+    /// y[H0 + SH·qh, W0 + SW·qw]. Slots that are all of a row's column phases in order (stride 2, 3 or 4)
     /// are interleaved in registers, a whole vector of columns at a time; anything else is stored
     /// element by element.
     /// </summary>
@@ -272,12 +276,13 @@ internal static unsafe partial class ConvTransposeOneChannel
         while (s < pg.Phases.Length)
         {
             var p = phases[pg.Phases[s]];
-            if (Vector512.IsHardwareAccelerated && (sw == 2 || sw == 4) && s + sw <= pg.Phases.Length && WholeRow(phases, pg, s, sw, c + v) && sw * (c + v) <= g.W)
+            if (Vector512.IsHardwareAccelerated && sw is >= 2 and <= 4 && s + sw <= pg.Phases.Length && WholeRow(phases, pg, s, sw, c + v) && sw * (c + v) <= g.W)
             {
                 for (int r = 0; r < BlockRows && q0 + r < p.NH; r++)
                 {
                     T* src = tile + (r * Slots + s) * v, dst = yImg + (nint)(p.H0 + g.SH * (q0 + r)) * g.W + (nint)sw * c;
                     if (sw == 2) Interleave(src, src + v, dst);
+                    else if (sw == 3) Interleave3(src, src + v, src + 2 * v, dst);
                     else
                     {
                         // a b c d → (a c)(b d) interleaved → a b c d a b c d …
@@ -333,6 +338,50 @@ internal static unsafe partial class ConvTransposeOneChannel
             Avx512F.PermuteVar8x64x2(x, hi, y).Store((double*)dst + 8);
         }
     }
+
+    /// <summary>dst[3l + j] = (a, b, c)[j][l] for one Vector512 of each: per output vector, a two-source permute of a and b, then one that inserts c.</summary>
+    private static void Interleave3<T>(T* a, T* b, T* c, T* dst) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var x = Vector512.Load((float*)a); var y = Vector512.Load((float*)b); var z = Vector512.Load((float*)c);
+            fixed (int* idx = Interleave3Float)
+                for (int o = 0; o < 3; o++)
+                {
+                    var ab = Avx512F.PermuteVar16x32x2(x, Vector512.Load(idx + 32 * o), y);
+                    Avx512F.PermuteVar16x32x2(ab, Vector512.Load(idx + 32 * o + 16), z).Store((float*)dst + 16 * o);
+                }
+        }
+        else
+        {
+            var x = Vector512.Load((double*)a); var y = Vector512.Load((double*)b); var z = Vector512.Load((double*)c);
+            fixed (long* idx = Interleave3Double)
+                for (int o = 0; o < 3; o++)
+                {
+                    var ab = Avx512F.PermuteVar8x64x2(x, Vector512.Load(idx + 16 * o), y);
+                    Avx512F.PermuteVar8x64x2(ab, Vector512.Load(idx + 16 * o + 8), z).Store((double*)dst + 8 * o);
+                }
+        }
+    }
+
+    /// <summary>Interleave3's permute indices for <paramref name="lanes"/> per vector: per output vector, (a, b) then (ab, c).</summary>
+    private static T[] Interleave3Indices<T>(int lanes) where T : unmanaged, IBinaryInteger<T>
+    {
+        var idx = new T[6 * lanes];
+        for (int o = 0; o < 3; o++)
+            for (int t = 0; t < lanes; t++)
+            {
+                int m = o * lanes + t, l = m / 3, j = m % 3;
+                // First permute: a[l] (index l) or b[l] (lanes + l); c's places are filled next.
+                idx[2 * lanes * o + t] = T.CreateTruncating(j == 1 ? lanes + l : j == 0 ? l : 0);
+                // Second: keep lane t of ab, or take c[l].
+                idx[2 * lanes * o + lanes + t] = T.CreateTruncating(j == 2 ? lanes + l : t);
+            }
+        return idx;
+    }
+
+    private static readonly int[] Interleave3Float = Interleave3Indices<int>(16);
+    private static readonly long[] Interleave3Double = Interleave3Indices<long>(8);
 
     /// <summary>
     /// The Vector512 register block: tile[r, s, ·] = Σ_k Σ_(cells) mask·w[k, cell, s] · x[k, r + i, j + ·] for 5 rows × 4 slots
