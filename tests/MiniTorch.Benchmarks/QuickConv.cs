@@ -37,6 +37,8 @@ internal static class QuickConv
             Report("DCGAN training step (conv FLOPs only)", () => step.Step(), DcganStepBenchmarks.Flops, peak);
         }
         if (which is "layers" or "layers-dcgan" or "layers-fsrcnn" or "layers-parallel") QuickConvLayers.Run(which, peak, Report);
+        if (which == "fsrcnn-scales")
+            foreach (var (name, run, flops) in FsrcnnScales.Rows()) Report(name, run, flops, peak);
         if (which == "fsrcnn-small")
         {
             foreach (var (h, w) in new[] { (64, 256), (8, 128), (8, 1024) })
