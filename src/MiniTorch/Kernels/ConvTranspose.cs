@@ -122,11 +122,17 @@ internal static class ConvTranspose
             }
         }
         if (!bias.IsEmpty)
-            Conv.For(g.N * g.C, (long)g.N * g.C * big, nc =>
+        {
+            // In chunks, so that one big plane (C_out = 1: FSRCNN's 33 MB output) is shared by all threads.
+            const int chunk = 1 << 16;
+            int chunks = (big + chunk - 1) / chunk;
+            Conv.For(g.N * g.C * chunks, (long)g.N * g.C * big, item =>
             {
-                var plane = y.Span.Slice(nc * big, big);
-                TensorPrimitives.Add(plane, bias.Span[nc % g.C], plane);
+                int nc = item / chunks, p0 = item % chunks * chunk;
+                var part = y.Span.Slice(nc * big + p0, Math.Min(chunk, big - p0));
+                TensorPrimitives.Add(part, bias.Span[nc % g.C], part);
             });
+        }
     }
 
     internal static List<Phase> Phases(in ConvGeometry g)

@@ -180,4 +180,22 @@ public class ConvTransposeOneChannelTests
         foreach (int threads in new[] { 2, 3 })
             Assert.Equal(one, Run(c, dtype, threads));
     }
+
+    /// <summary>
+    /// The bias goes onto the output in chunks of 65 536 elements shared by the threads; a 170 000-pixel
+    /// plane spans three chunks (the last one ragged), and every element gets exactly y + b.
+    /// </summary>
+    [Fact]
+    public void ConvTranspose2d_OneChannelBigPlaneWithBias_EqualsOutputPlusBias()
+    {
+        var gen = new Generator(5);
+        var x = Torch.Randn([2, 3, 170, 250], gen);
+        var w = Torch.Randn([3, 1, 9, 9], gen);
+        var b = Torch.FromArray([0.375f], 1);
+        var withBias = F.ConvTranspose2d(x, w, b, stride: 2, padding: 4, outputPadding: 1).ToArray();
+        var without = F.ConvTranspose2d(x, w, null, stride: 2, padding: 4, outputPadding: 1).ToArray();
+        Assert.Equal(2 * 340 * 500, without.Length);
+        for (int i = 0; i < without.Length; i++)
+            Assert.Equal(without[i] + 0.375f, withBias[i]);
+    }
 }
