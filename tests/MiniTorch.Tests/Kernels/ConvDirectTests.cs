@@ -19,45 +19,11 @@ public class ConvDirectTests
 {
     /// <summary>Conv2d cases with strides 1 … 3 (row strides split columns by phase), 2 … 19 output channels per group.</summary>
     private static Gen<ConvCase> Conv2dCases =>
-        from n in Gen.Choose(1, 2)
-        from groups in Gen.Choose(1, 2)
-        from cin in Gen.Choose(1, 5)
-        from cout in Gen.Choose(2, 19)
-        from kh in Gen.Choose(1, 5)
-        from kw in Gen.Choose(1, 5)
-        from sh in Gen.Choose(1, 3)
-        from sw in Gen.Choose(1, 3)
-        from dh in Gen.Choose(1, 2)
-        from dw in Gen.Choose(1, 3)
-        from ph in Gen.Choose(0, dh * (kh - 1))
-        from pw in Gen.Choose(0, dw * (kw - 1))
-        from eh in Gen.Choose(0, 10)
-        from ew in Gen.Choose(0, 100)
-        from seed in Gen.Choose(0, int.MaxValue - 1)
-        select new ConvCase(n, groups, cin, cout,
-                            Math.Max(1, dh * (kh - 1) + 1 - 2 * ph) + eh, Math.Max(1, dw * (kw - 1) + 1 - 2 * pw) + ew,
-                            kh, kw, sh, sw, ph, pw, dh, dw, seed);
+        ConvCase.Cases(maxSize: 10, maxKernel: 5, cinG: (1, 5), coutG: (2, 19), maxGroups: 2, maxDilationH: 2, maxExtraW: 100);
 
     /// <summary>ConvTranspose2d cases (the adjoint of a Conv2d case): 2 … 19 big-side channels per group, strides 1 … 3.</summary>
     private static Gen<ConvCase> TransposedCases =>
-        from n in Gen.Choose(1, 2)
-        from groups in Gen.Choose(1, 2)
-        from cin in Gen.Choose(2, 19)
-        from cout in Gen.Choose(1, 5)
-        from kh in Gen.Choose(1, 5)
-        from kw in Gen.Choose(1, 5)
-        from sh in Gen.Choose(1, 3)
-        from sw in Gen.Choose(1, 3)
-        from dh in Gen.Choose(1, 2)
-        from dw in Gen.Choose(1, 2)
-        from ph in Gen.Choose(0, dh * (kh - 1))
-        from pw in Gen.Choose(0, dw * (kw - 1))
-        from eh in Gen.Choose(0, 12)
-        from ew in Gen.Choose(0, 80)
-        from seed in Gen.Choose(0, int.MaxValue - 1)
-        select new ConvCase(n, groups, cin, cout,
-                            Math.Max(1, dh * (kh - 1) + 1 - 2 * ph) + eh, Math.Max(1, dw * (kw - 1) + 1 - 2 * pw) + ew,
-                            kh, kw, sh, sw, ph, pw, dh, dw, seed);
+        ConvCase.Cases(maxSize: 12, maxKernel: 5, cinG: (2, 19), coutG: (1, 5), maxGroups: 2, maxDilationH: 2, maxDilationW: 2, maxExtraW: 80);
 
     private static double Gamma(int n, DType dtype)
     {

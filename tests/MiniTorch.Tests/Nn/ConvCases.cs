@@ -22,24 +22,28 @@ public sealed record ConvCase(int N, int Groups, int CinG, int CoutG, int H, int
     public Tensor Transpose(Tensor y, Tensor w, Tensor? b = null) => F.ConvTranspose2d(y, w, b, (SH, SW), (PH, PW), A, Groups, (DH, DW));
 
     /// <summary>
-    /// Random configurations with sizes up to <paramref name="maxSize"/>: padding up to the
-    /// effective kernel, and inputs at least as large as the padded kernel requires.
+    /// Random configurations with sizes up to <paramref name="maxSize"/> (rows) and
+    /// <paramref name="maxExtraW"/> (columns, default maxSize) beyond what the padded kernel
+    /// requires, padding up to the effective kernel; channels per group in <paramref name="cinG"/> /
+    /// <paramref name="coutG"/> (default 1 … maxChannels).
     /// </summary>
-    public static Gen<ConvCase> Cases(int maxSize, int maxChannels = 3, int maxKernel = 4, int maxN = 2) =>
+    public static Gen<ConvCase> Cases(int maxSize, int maxChannels = 3, int maxKernel = 4, int maxN = 2,
+                                      (int Min, int Max)? cinG = null, (int Min, int Max)? coutG = null, int maxGroups = 3,
+                                      int maxDilationH = 3, int maxDilationW = 3, int maxExtraW = -1) =>
         from n in Gen.Choose(1, maxN)
-        from groups in Gen.Choose(1, 3)
-        from cin in Gen.Choose(1, maxChannels)
-        from cout in Gen.Choose(1, maxChannels)
+        from groups in Gen.Choose(1, maxGroups)
+        from cin in Gen.Choose(cinG?.Min ?? 1, cinG?.Max ?? maxChannels)
+        from cout in Gen.Choose(coutG?.Min ?? 1, coutG?.Max ?? maxChannels)
         from kh in Gen.Choose(1, maxKernel)
         from kw in Gen.Choose(1, maxKernel)
         from sh in Gen.Choose(1, 3)
         from sw in Gen.Choose(1, 3)
-        from dh in Gen.Choose(1, 3)
-        from dw in Gen.Choose(1, 3)
+        from dh in Gen.Choose(1, maxDilationH)
+        from dw in Gen.Choose(1, maxDilationW)
         from ph in Gen.Choose(0, dh * (kh - 1))
         from pw in Gen.Choose(0, dw * (kw - 1))
         from eh in Gen.Choose(0, maxSize)
-        from ew in Gen.Choose(0, maxSize)
+        from ew in Gen.Choose(0, maxExtraW < 0 ? maxSize : maxExtraW)
         from seed in Gen.Choose(0, int.MaxValue - 1)
         select new ConvCase(n, groups, cin, cout,
                             Math.Max(1, dh * (kh - 1) + 1 - 2 * ph) + eh, Math.Max(1, dw * (kw - 1) + 1 - 2 * pw) + ew,
