@@ -92,9 +92,8 @@ public static class ImageIO
     {
         ArgumentNullException.ThrowIfNull(image);
         var (c, h, w) = Shape.Image(image.ShapeRef);
-        Tensor hwc;
-        using (Torch.NoGrad()) hwc = image.Detach().Reshape(c, h, w).Permute(1, 2, 0);
-        var pixels = Array.ConvertAll(Quantize(hwc, 255), v => (byte)v);
+        byte[] pixels;
+        using (Torch.NoGrad()) pixels = QuantizeInterleaved(image.Detach().Reshape(c, h, w));
         using var stream = new MemoryStream();
         Png.Encode(stream, pixels, w, h, c);
         return stream.ToArray();
@@ -131,25 +130,52 @@ public static class ImageIO
     internal static int[] Quantize(Tensor values, int maxval)
     {
         var result = new int[values.Numel];
-        if (values.DType == DType.Float32)
+        var c = values.Contiguous();
+        if (c.DType == DType.Float32)
         {
-            var v = values.ToArray();
-            float m = maxval;
-            for (int i = 0; i < v.Length; i++)
-            {
-                float y = v[i] * m + 0.5f; // two roundings, like mul(255) then add_(0.5)
-                result[i] = float.IsNaN(y) ? 0 : (int)Math.Clamp(y, 0f, m);
-            }
+            var v = c.Span<float>();
+            for (int i = 0; i < v.Length; i++) result[i] = Quantize(v[i], maxval);
         }
         else
         {
-            var v = values.ToDoubleArray();
-            for (int i = 0; i < v.Length; i++)
-            {
-                double y = v[i] * maxval + 0.5;
-                result[i] = double.IsNaN(y) ? 0 : (int)Math.Clamp(y, 0.0, maxval);
-            }
+            var v = c.Span<double>();
+            for (int i = 0; i < v.Length; i++) result[i] = Quantize(v[i], maxval);
         }
         return result;
+    }
+
+    /// <summary>
+    /// An image [C, H, W] quantized to 8 bits (<see cref="Quantize(Tensor, int)"/> with maxval 255) and
+    /// interleaved as [H, W, C], read plane by plane (no permuted copy of the tensor).
+    /// </summary>
+    private static byte[] QuantizeInterleaved(Tensor chw)
+    {
+        int c = chw.Size(0), hw = chw.Size(1) * chw.Size(2);
+        var result = GC.AllocateUninitializedArray<byte>(c * hw);
+        var t = chw.Contiguous();
+        for (int ch = 0; ch < c; ch++)
+            if (t.DType == DType.Float32)
+            {
+                var plane = t.Span<float>().Slice(ch * hw, hw);
+                for (int i = 0; i < hw; i++) result[i * c + ch] = (byte)Quantize(plane[i], 255);
+            }
+            else
+            {
+                var plane = t.Span<double>().Slice(ch * hw, hw);
+                for (int i = 0; i < hw; i++) result[i * c + ch] = (byte)Quantize(plane[i], 255);
+            }
+        return result;
+    }
+
+    private static int Quantize(float v, int maxval)
+    {
+        float m = maxval, y = v * m + 0.5f; // two roundings, like mul(255) then add_(0.5)
+        return float.IsNaN(y) ? 0 : (int)Math.Clamp(y, 0f, m);
+    }
+
+    private static int Quantize(double v, int maxval)
+    {
+        double y = v * maxval + 0.5;
+        return double.IsNaN(y) ? 0 : (int)Math.Clamp(y, 0.0, maxval);
     }
 }

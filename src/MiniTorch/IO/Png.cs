@@ -50,21 +50,45 @@ public static class Png
         using var compressed = new MemoryStream();
         using (var z = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
         {
-            var prior = new byte[rowBytes];
-            var line = new byte[rowBytes + 1];
-            var scratch = new byte[rowBytes];
-            for (int y = 0; y < height; y++)
+            // Each row's filter depends only on the raw rows y and y − 1, so a block of rows is
+            // filtered on all cores (the bytes do not depend on the thread count), then compressed.
+            int block = Math.Max(1, Math.Min(height, (1 << 20) / (rowBytes + 1)));
+            var lines = new byte[block * (rowBytes + 1)];
+            var scratch = new byte[Math.Min(block, Math.Max(1, Kernels.Threading.NumThreads)) * rowBytes];
+            for (int y0 = 0; y0 < height; y0 += block)
             {
-                var row = pixels.Slice(y * rowBytes, rowBytes);
-                int type = PngFilter.Choose(row, prior, channels, scratch);
-                line[0] = (byte)type;
-                PngFilter.Filter(type, row, prior, channels, line.AsSpan(1));
-                z.Write(line);
-                row.CopyTo(prior);
+                int count = Math.Min(block, height - y0);
+                FilterRows(pixels, rowBytes, channels, y0, count, lines, scratch);
+                z.Write(lines, 0, count * (rowBytes + 1));
             }
         }
         WriteChunk(stream, "IDAT"u8, compressed.GetBuffer().AsSpan(0, (int)compressed.Length));
         WriteChunk(stream, "IEND"u8, []);
+    }
+
+    /// <summary>Rows [y0, y0 + count) as PNG lines (filter byte, filtered row) into <paramref name="lines"/>.</summary>
+    private static unsafe void FilterRows(ReadOnlySpan<byte> pixels, int rowBytes, int bpp, int y0, int count, byte[] lines, byte[] scratch)
+    {
+        fixed (byte* p = pixels)
+        {
+            byte* px = p;
+            int len = pixels.Length, workers = scratch.Length / rowBytes, per = (count + workers - 1) / workers;
+            var zero = new byte[y0 == 0 ? rowBytes : 0];
+            Kernels.Threading.For(workers, t =>
+            {
+                var all = new ReadOnlySpan<byte>(px, len);
+                var tmp = scratch.AsSpan(t * rowBytes, rowBytes);
+                for (int y = y0 + t * per; y < Math.Min(y0 + count, y0 + (t + 1) * per); y++)
+                {
+                    var row = all.Slice(y * rowBytes, rowBytes);
+                    ReadOnlySpan<byte> prior = y == 0 ? zero : all.Slice((y - 1) * rowBytes, rowBytes);
+                    var line = lines.AsSpan((y - y0) * (rowBytes + 1), rowBytes + 1);
+                    int type = PngFilter.Choose(row, prior, bpp, tmp);
+                    line[0] = (byte)type;
+                    PngFilter.Filter(type, row, prior, bpp, line[1..]);
+                }
+            });
+        }
     }
 
     private static void WriteChunk(Stream stream, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
