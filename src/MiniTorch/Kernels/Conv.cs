@@ -19,8 +19,14 @@ internal static class Conv
     /// Output pixels per tile for a column buffer of <paramref name="rows"/> rows: a multiple of 32
     /// (the GEMM's widest register tile) so that only the image's last tile has a ragged edge.
     /// </summary>
-    public static int TileLength(int rows, int pixels) =>
-        Math.Max(1, Math.Min(pixels, Math.Max(32, TileBudget / Math.Max(rows, 1) / 32 * 32)));
+    public static int TileLength(int rows, int pixels) => Math.Max(1, Math.Min(pixels, TileCapacity(rows)));
+
+    /// <summary>
+    /// Columns a tile of <paramref name="rows"/> rows may hold, before capping at one image's pixels:
+    /// small images are batched side by side when at least two fit (comparing with
+    /// <see cref="TileLength"/>, which is capped at the image, would never batch).
+    /// </summary>
+    public static int TileCapacity(int rows) => Math.Max(32, TileBudget / Math.Max(rows, 1) / 32 * 32);
 
     /// <summary>y[n, k, oh, ow] = b[k] + Σ_{c,i,j} w[k, c, i, j] · x[n, g·Cg + c, oh·SH − PH + i·DH, ow·SW − PW + j·DW].</summary>
     /// <remarks>Geometries the direct kernel serves well go there (<see cref="ConvDirect.TakesConv2d"/>) unless
@@ -46,7 +52,8 @@ internal static class Conv
                 for (int k = 0; k < g.Kg; k++)
                     for (int r = 0; r < rows; r++)
                         wT[grp * g.Kg * rows + r * g.Kg + k] = w.Span[(grp * g.Kg + k) * rows + r];
-            if (!direct && pixels * 2 <= tile && g.N > 1) ForwardImages(g, x, w, wT, bias, y, tile / pixels);
+            int capacity = TileCapacity(rows);
+            if (!direct && pixels * 2 <= capacity && g.N > 1) ForwardImages(g, x, w, wT, bias, y, capacity / pixels);
             else ForwardTiles(g, x, w, wT, bias, y, tile, direct);
         }
         finally { ArrayPool<T>.Shared.Return(wT); }

@@ -26,7 +26,7 @@ internal static class ConvTranspose
         bool onePixel = g.OH == 1 && g.OW == 1 && g.H == g.KH && g.W == g.KW && g.PH == 0 && g.PW == 0 && g.Groups == 1;
         // The direct kernel also beats the 1×1 GEMM below (2× on FSRCNN's 1×1 input gradients);
         // one input pixel filling the output stays a single GEMM (phases would multiply zeros).
-        if (allowDirect && !onePixel && ConvDirect.TakesConvTranspose<T>(g))
+        if (allowDirect && !onePixel && TakesDirect<T>(g))
             ConvDirect.ConvTransposeForward(g, z, w, y);
         else if (g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.H == g.OH && g.W == g.OW)
         {
@@ -71,14 +71,14 @@ internal static class ConvTranspose
                 var items = new List<(int Phase, int P0, int Len, int Images)>();
                 bool batched = g.N > 1;
                 foreach (var p in phases)
-                    batched &= p.NH * p.NW * 2 <= Conv.TileLength(Math.Max(g.Kg * p.TapsH.Length * p.TapsW.Length, g.Cg), p.NH * p.NW);
+                    batched &= p.NH * p.NW * 2 <= Conv.TileCapacity(Math.Max(g.Kg * p.TapsH.Length * p.TapsW.Length, g.Cg));
                 for (int ph = 0; ph < phases.Count; ph++)
                 {
                     var p = phases[ph];
                     int pixels = p.NH * p.NW, rows = g.Kg * p.TapsH.Length * p.TapsW.Length;
                     if (pixels == 0 || rows == 0) continue; // no taps: these outputs stay zero (plus bias)
                     int tile = Conv.TileLength(Math.Max(rows, g.Cg), pixels);
-                    int perTile = batched ? tile / pixels : 0;
+                    int perTile = batched ? Conv.TileCapacity(Math.Max(rows, g.Cg)) / pixels : 0;
                     if (perTile > 0)
                         for (int n0 = 0; n0 < g.N; n0 += perTile) items.Add((ph, n0, Math.Min(perTile, g.N - n0) * pixels, Math.Min(perTile, g.N - n0)));
                     else
@@ -134,6 +134,15 @@ internal static class ConvTranspose
             });
         }
     }
+
+    /// <summary>
+    /// Whether the direct kernel takes this geometry: as <see cref="ConvDirect.TakesConvTranspose"/>, except
+    /// strided layers with a small side under 8 pixels wide (DCGAN's 4×4 → 8×8 layer and the input
+    /// gradient of its 8×8 → 4×4 one), whose few columns leave the direct kernel's vector lanes mostly
+    /// empty; the phase GEMMs with whole images batched side by side run them about 1.7× faster.
+    /// </summary>
+    internal static bool TakesDirect<T>(in ConvGeometry g) where T : unmanaged =>
+        ConvDirect.TakesConvTranspose<T>(g) && (g.SW == 1 || g.OW >= 8);
 
     internal static List<Phase> Phases(in ConvGeometry g)
     {

@@ -1,0 +1,86 @@
+using MiniTorch.Kernels;
+
+namespace MiniTorch.Tests.Kernels;
+
+/// <summary>
+/// The GEMM routes' small-image batching (whole images side by side in one tile, DCGAN's 4×4 … 16×16
+/// layers): batching must actually happen for DCGAN's shapes, and must give bitwise the result of
+/// running each image on its own (the per-image route), since each output still sums the same terms
+/// in the same order.
+/// </summary>
+public class ConvBatchingTests
+{
+    // DCGAN's 128 → 256 channel 4×4 stride-2 layer on 8×8 images (64 → 128 is the 16×16 one), scaled down in channels.
+    private static ConvGeometry Geometry(int n, int c, int h, int k, int kernel, int stride, int pad)
+    {
+        int oh = (h + 2 * pad - kernel) / stride + 1;
+        return new ConvGeometry(n, c, h, h, k, oh, oh, kernel, kernel, stride, stride, pad, pad, 1, 1, 1);
+    }
+
+    private static float[] Random(int length, int seed)
+    {
+        var r = new System.Random(seed);
+        var a = new float[length];
+        for (int i = 0; i < length; i++) a[i] = r.NextSingle() * 2 - 1;
+        return a;
+    }
+
+    [Fact]
+    public void TileCapacity_DcganSmallLayers_HoldSeveralImages()
+    {
+        // rows = C_in·k² = 128·16 for the discriminator's 8×8 → 4×4 layer: 16-pixel outputs, 8 images per tile.
+        Assert.True(Conv.TileCapacity(128 * 16) >= 2 * 16);
+        Assert.True(Conv.TileLength(128 * 16, 16) == 16);
+        // The 4×4 → 8×8 transposed layer (and that conv's input gradient) leaves the direct kernel for the phase GEMMs.
+        Assert.False(ConvTranspose.TakesDirect<float>(Geometry(64, 128, 8, 256, 4, 2, 1)));
+        Assert.Equal(ConvDirect.TakesConvTranspose<float>(Geometry(64, 64, 16, 128, 4, 2, 1)),
+                     ConvTranspose.TakesDirect<float>(Geometry(64, 64, 16, 128, 4, 2, 1)));
+    }
+
+    [Theory]
+    [InlineData(9, 12, 8, 20, 4, 2, 1)]  // discriminator-like: 8×8 → 4×4, images batched per tile
+    [InlineData(5, 7, 6, 9, 3, 1, 1)]    // stride 1, padding 1, 6×6
+    [InlineData(7, 3, 10, 33, 4, 2, 1)]  // 10×10 → 5×5, more images than fit one tile's batch
+    public void ConvForward_BatchedImages_BitwiseEqualPerImage(int n, int c, int h, int k, int kernel, int stride, int pad)
+    {
+        var g = Geometry(n, c, h, k, kernel, stride, pad);
+        var g1 = g with { N = 1 };
+        int big = c * h * h, small = k * g.OH * g.OW;
+        var x = Random(n * big, 1);
+        var w = Random(k * c * kernel * kernel, 2);
+        var bias = Random(k, 3);
+        var y = new float[n * small];
+        Conv.Forward<float>(g, x, w, bias, y, allowDirect: false);
+        var yi = new float[small];
+        for (int i = 0; i < n; i++)
+        {
+            Conv.Forward<float>(g1, x.AsMemory(i * big, big), w, bias, yi, allowDirect: false);
+            Assert.Equal(yi, y.AsSpan(i * small, small).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(9, 12, 8, 20, 4, 2, 1)]  // generator-like: 4×4 → 8×8 (the default route takes the phase GEMMs)
+    [InlineData(4, 6, 9, 10, 4, 2, 1)]   // odd big side: phases of different sizes
+    [InlineData(6, 5, 7, 8, 3, 2, 0)]    // 3×3 stride 2: phases with 1 and 2 taps per axis
+    public void ConvTransposeForward_BatchedImages_BitwiseEqualPerImage(int n, int c, int h, int k, int kernel, int stride, int pad)
+    {
+        var g = Geometry(n, c, h, k, kernel, stride, pad);
+        var g1 = g with { N = 1 };
+        int big = c * h * h, small = k * g.OH * g.OW;
+        var z = Random(n * small, 4);
+        var w = Random(k * c * kernel * kernel, 5);
+        var bias = Random(c, 6);
+        foreach (bool allowDirect in new[] { true, false })
+        {
+            var y = new float[n * big];
+            ConvTranspose.Forward<float>(g, z, w, bias, y, allowDirect);
+            var yi = new float[big];
+            for (int i = 0; i < n; i++)
+            {
+                ConvTranspose.Forward<float>(g1, z.AsMemory(i * small, small), w, bias, yi, allowDirect);
+                Assert.Equal(yi, y.AsSpan(i * big, big).ToArray());
+            }
+        }
+    }
+}
