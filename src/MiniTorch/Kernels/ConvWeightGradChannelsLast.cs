@@ -28,7 +28,11 @@ internal static class ConvWeightGradChannelsLast
     {
         int pixels = g.OH * g.OW, kk = g.KH * g.KW, rows = g.Cg * kk, plane = g.H * g.W, size = g.Kg * rows;
         int tile = Conv.TileLength(rows, pixels), tiles = (pixels + tile - 1) / tile;
-        int units = g.N * tiles;
+        // Small images (DCGAN's 4×4 … 16×16 layers): a unit is several whole images, so GEMM's k (the
+        // pixel sum) spans them all and the [K_g, rows] accumulator is read and written once per unit
+        // instead of once per image (with k = 16 pixels that traffic, not the multiply-adds, dominated).
+        int perUnit = pixels * 2 <= Conv.TileCapacity(rows) && g.N > 1 ? Conv.TileCapacity(rows) / pixels : 0;
+        int units = perUnit > 0 ? (g.N + perUnit - 1) / perUnit : g.N * tiles;
         int chunks = Math.Min(units, Math.Clamp(PartialBudget / Math.Max(g.Groups * size, 1), 1, MaxChunks));
         gw.Span.Clear();
         if (chunks == 0 || size == 0) return;
@@ -41,9 +45,26 @@ internal static class ConvWeightGradChannelsLast
             // Input rows one tile can read: its output rows' span plus the kernel's reach.
             int maxRows = Math.Min(g.H, ((tile + g.OW - 1) / g.OW + 1) * g.SH + (g.KH - 1) * g.DH + 1);
             var xT = ArrayPool<T>.Shared.Rent(maxRows * g.W * g.Cg);
-            var colT = ArrayPool<T>.Shared.Rent(tile * rows);
+            var colT = ArrayPool<T>.Shared.Rent(Math.Max(tile, perUnit * pixels) * rows);
+            var gyT = perUnit > 0 ? ArrayPool<T>.Shared.Rent(g.Kg * perUnit * pixels) : null;
             for (long u = (long)units * ch / chunks; u < (long)units * (ch + 1) / chunks; u++)
             {
+                if (gyT is not null)
+                {
+                    // Images n0 … n0 + count − 1 side by side: columns (image, pixel), gy gathered to match.
+                    int n0 = (int)u * perUnit, count = Math.Min(perUnit, g.N - n0), cols = count * pixels;
+                    int ihLo0 = Math.Max(0, -g.PH), ihHi0 = Math.Min(g.H - 1, (g.OH - 1) * g.SH - g.PH + (g.KH - 1) * g.DH);
+                    for (int i = 0; i < count; i++)
+                    {
+                        var img = x.Span.Slice(((n0 + i) * g.C + grp * g.Cg) * plane, g.Cg * plane);
+                        if (ihHi0 >= ihLo0) ChannelsLast(img, g.Cg, plane, ihLo0 * g.W, (ihHi0 - ihLo0 + 1) * g.W, xT);
+                        BuildColumns(g, xT, ihLo0, ihHi0, 0, pixels, colT.AsSpan(i * pixels * rows, pixels * rows));
+                        for (int k = 0; k < g.Kg; k++)
+                            gy.Span.Slice(((n0 + i) * g.K + grp * g.Kg + k) * pixels, pixels).CopyTo(gyT.AsSpan(k * cols + i * pixels, pixels));
+                    }
+                    Conv.Multiply(false, g.Kg, rows, cols, gyT, cols, colT.AsSpan(0, cols * rows), rows, true, acc, rows);
+                    continue;
+                }
                 int n = (int)(u / tiles), t = (int)(u % tiles);
                 int p0 = t * tile, len = Math.Min(tile, pixels - p0);
                 var xImg = x.Span.Slice((n * g.C + grp * g.Cg) * plane, g.Cg * plane);
@@ -56,6 +77,7 @@ internal static class ConvWeightGradChannelsLast
             }
             ArrayPool<T>.Shared.Return(xT);
             ArrayPool<T>.Shared.Return(colT);
+            if (gyT is not null) ArrayPool<T>.Shared.Return(gyT);
         });
         var sum = ArrayPool<T>.Shared.Rent(size);
         for (int grp = 0; grp < g.Groups; grp++)

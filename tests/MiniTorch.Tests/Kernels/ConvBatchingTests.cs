@@ -83,4 +83,66 @@ public class ConvBatchingTests
             }
         }
     }
+
+    /// <summary>gw[k, c, i, j] = Σ_{n, oh, ow} gy[n, k, oh, ow]·x[n, c, oh·s − p + i, ow·s − p + j], in float64 by the definition.</summary>
+    private static double[] WeightGradReference(ConvGeometry g, double[] x, double[] gy)
+    {
+        var gw = new double[g.K * g.C * g.KH * g.KW];
+        for (int n = 0; n < g.N; n++)
+            for (int k = 0; k < g.K; k++)
+                for (int c = 0; c < g.C; c++)
+                    for (int i = 0; i < g.KH; i++)
+                        for (int j = 0; j < g.KW; j++)
+                            for (int oh = 0; oh < g.OH; oh++)
+                                for (int ow = 0; ow < g.OW; ow++)
+                                {
+                                    int ih = oh * g.SH - g.PH + i, iw = ow * g.SW - g.PW + j;
+                                    if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
+                                    gw[((k * g.C + c) * g.KH + i) * g.KW + j] +=
+                                        gy[((n * g.K + k) * g.OH + oh) * g.OW + ow] * x[((n * g.C + c) * g.H + ih) * g.W + iw];
+                                }
+        return gw;
+    }
+
+    [Theory]
+    [InlineData(11, 16, 8, 6, 4, 2, 1)]  // discriminator-like 8×8 → 4×4 with 16 input channels (channels-last route), images batched
+    [InlineData(5, 20, 5, 3, 3, 1, 1)]   // stride 1, 5×5 images
+    [InlineData(3, 16, 12, 4, 4, 2, 1)]  // 12×12 → 6×6
+    public void WeightGrad_ChannelsLastBatchedImages_MatchesDefinition(int n, int c, int h, int k, int kernel, int stride, int pad)
+    {
+        var g = Geometry(n, c, h, k, kernel, stride, pad);
+        Assert.True(ConvWeightGradChannelsLast.Applies(g));
+        var r = new System.Random(8);
+        var x = new double[n * c * h * h];
+        var gy = new double[n * k * g.OH * g.OW];
+        for (int i = 0; i < x.Length; i++) x[i] = r.NextDouble() * 2 - 1;
+        for (int i = 0; i < gy.Length; i++) gy[i] = r.NextDouble() * 2 - 1;
+        var gw = new double[k * c * kernel * kernel];
+        ConvWeightGrad.Compute<double>(g, x, gy, gw);
+        var expected = WeightGradReference(g, x, gy);
+        for (int i = 0; i < gw.Length; i++) Assert.True(Math.Abs(gw[i] - expected[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"element {i}: {gw[i]:R} vs {expected[i]:R}");
+    }
+
+    [Fact]
+    public void WeightGrad_ChannelsLastBatchedImages_BitwiseEqualFor1To3Threads()
+    {
+        var g = Geometry(37, 32, 8, 24, 4, 2, 1);
+        var x = Random(37 * 32 * 64, 9);
+        var gy = Random(37 * 24 * 16, 10);
+        float[] Run(int threads)
+        {
+            int saved = Torch.GetNumThreads();
+            try
+            {
+                Torch.SetNumThreads(threads);
+                var gw = new float[24 * 32 * 16];
+                ConvWeightGrad.Compute<float>(g, x, gy, gw);
+                return gw;
+            }
+            finally { Torch.SetNumThreads(saved); }
+        }
+        var one = Run(1);
+        Assert.Equal(one, Run(2));
+        Assert.Equal(one, Run(3));
+    }
 }
