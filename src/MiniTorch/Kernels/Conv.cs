@@ -133,6 +133,16 @@ internal static class Conv
         int h = g.H, w = g.W;
         if (cCount < 0) cCount = g.Cg;
         if (ld < 0) ld = len;
+        if (p0 == 0 && len == g.OH * g.OW)
+        {
+            // A whole image (small images, batched): one plane gather per row of col.
+            for (int c = c0; c < c0 + cCount; c++)
+                for (int i = 0; i < g.KH; i++)
+                    for (int j = 0; j < g.KW; j++)
+                        PlaneGather.Gather(xImg.Slice(c * h * w, h * w), h, w, i * g.DH - g.PH, g.SH, j * g.DW - g.PW, g.SW,
+                                           col.Slice((((c - c0) * g.KH + i) * g.KW + j) * ld, len), g.OH, g.OW);
+            return;
+        }
         for (int c = c0; c < c0 + cCount; c++)
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++)

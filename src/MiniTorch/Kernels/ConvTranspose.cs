@@ -180,21 +180,33 @@ internal static class ConvTranspose
     {
         int th = p.TapsH.Length, tw = p.TapsW.Length, rows = g.Kg * th * tw;
         var packed = ArrayPool<T>.Shared.Rent(g.Cg * rows);
-        for (int c = 0; c < g.Cg; c++)
-            for (int k = 0; k < g.Kg; k++)
+        // k outermost: the reads (w[k, c, ·, ·] over c) and the writes (rows of k) stay within a few kilobytes.
+        int kk = g.KH * g.KW;
+        for (int k = 0; k < g.Kg; k++)
+            for (int c = 0; c < g.Cg; c++)
+            {
+                var wkc = w.Slice(((grp * g.Kg + k) * g.Cg + c) * kk, kk);
                 for (int a = 0; a < th; a++)
                     for (int b = 0; b < tw; b++)
-                    {
-                        int r = (k * th + a) * tw + b;
-                        packed[r * g.Cg + c] = w[(((grp * g.Kg + k) * g.Cg + c) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
-                    }
+                        packed[((k * th + a) * tw + b) * g.Cg + c] = wkc[p.TapsH[a] * g.KW + p.TapsW[b]];
+            }
         return packed;
     }
 
     /// <summary>col[(k, a, b), q] = z[k, BaseH[a] + qh, BaseW[b] + qw] for phase pixels q = (qh, qw), zero outside the input; rows ld apart.</summary>
-    private static void PhaseCols<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> zImg, int p0, int len, Span<T> col, int ld) where T : unmanaged
+    private static void PhaseCols<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> zImg, int p0, int len, Span<T> col, int ld) where T : unmanaged, INumberBase<T>
     {
-        int th = p.TapsH.Length, tw = p.TapsW.Length;
+        int th = p.TapsH.Length, tw = p.TapsW.Length, small = g.OH * g.OW;
+        if (p0 == 0 && len == p.NH * p.NW)
+        {
+            // A whole image (small images, batched): one plane gather per row of col.
+            for (int k = 0; k < g.Kg; k++)
+                for (int a = 0; a < th; a++)
+                    for (int b = 0; b < tw; b++)
+                        PlaneGather.Gather(zImg.Slice(k * small, small), g.OH, g.OW, p.BaseH[a], 1, p.BaseW[b], 1,
+                                           col.Slice(((k * th + a) * tw + b) * ld, len), p.NH, p.NW);
+            return;
+        }
         for (int k = 0; k < g.Kg; k++)
             for (int a = 0; a < th; a++)
                 for (int b = 0; b < tw; b++)
@@ -223,6 +235,13 @@ internal static class ConvTranspose
     /// <summary>Writes a phase tile (element (c, q) at c·ldC + q·ldP) to its big positions (H0 + SH·qh, W0 + SW·qw), one phase row segment at a time.</summary>
     private static void Scatter<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> tile, int p0, int len, int ldC, int ldP, Span<T> yImg) where T : unmanaged
     {
+        if (p0 == 0 && len == p.NH * p.NW)
+        {
+            // A whole image (small images, batched): one strided plane placement per channel.
+            for (int c = 0; c < g.Cg; c++)
+                PlaneGather.Place(tile[(c * ldC)..], p.NW * ldP, ldP, p.NH, p.NW, yImg.Slice(c * g.H * g.W, g.H * g.W), g.W, p.H0, g.SH, p.W0, g.SW);
+            return;
+        }
         for (int c = 0; c < g.Cg; c++)
         {
             var src = tile[(c * ldC)..];
