@@ -48,10 +48,14 @@ internal static class Conv
         var wT = ArrayPool<T>.Shared.Rent(g.K * rows);
         try
         {
+            var ws = w.Span;
             for (int grp = 0; grp < g.Groups; grp++)
                 for (int k = 0; k < g.Kg; k++)
-                    for (int r = 0; r < rows; r++)
-                        wT[grp * g.Kg * rows + r * g.Kg + k] = w.Span[(grp * g.Kg + k) * rows + r];
+                {
+                    var src = ws.Slice((grp * g.Kg + k) * rows, rows);
+                    var dst = wT.AsSpan(grp * g.Kg * rows + k);
+                    for (int r = 0; r < rows; r++) dst[r * g.Kg] = src[r];
+                }
             int capacity = TileCapacity(rows);
             if (!direct && pixels * 2 <= capacity && g.N > 1) ForwardImages(g, x, w, wT, bias, y, capacity / pixels);
             else ForwardTiles(g, x, w, wT, bias, y, tile, direct);

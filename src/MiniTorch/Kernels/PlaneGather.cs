@@ -28,8 +28,8 @@ internal static class PlaneGather
                 d.Clear();
                 continue;
             }
-            d[..qLo].Clear();
-            d[qHi..].Clear();
+            if (qLo > 0) d[..qLo].Clear();
+            if (qHi < cols) d[qHi..].Clear();
             var s = src.Slice(sr * srcW);
             if (colStep == 1)
             {
