@@ -34,7 +34,7 @@ internal static class Conv
     public static void Forward<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y, bool allowDirect = true)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (allowDirect && ConvDirect.TakesConv2d<T>(g))
+        if (allowDirect && TakesDirect<T>(g))
         {
             ConvDirect.Conv2dForward(g, x, w, bias, y);
             return;
@@ -62,6 +62,14 @@ internal static class Conv
         }
         finally { ArrayPool<T>.Shared.Return(wT); }
     }
+
+    /// <summary>
+    /// Whether the direct kernel takes this geometry: as <see cref="ConvDirect.TakesConv2d"/>, except
+    /// strided layers with outputs at most 8 wide whose images the GEMM route batches side by side
+    /// (DCGAN's 16×16 → 8×8 layer: 11.5 → 8.2 ms), where the direct kernel's vector lanes run half empty.
+    /// </summary>
+    internal static bool TakesDirect<T>(in ConvGeometry g) where T : unmanaged =>
+        ConvDirect.TakesConv2d<T>(g) && !(g.SW > 1 && g.OW <= 8 && g.N > 1 && g.OH * g.OW * 2 <= TileCapacity(g.Cg * g.KH * g.KW));
 
     private static void ForwardTiles<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, T[] wT, ReadOnlyMemory<T> bias, Memory<T> y, int tile, bool direct)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -33,6 +33,9 @@ public class ConvBatchingTests
         Assert.True(Conv.TileLength(128 * 16, 16) == 16);
         // The 4×4 → 8×8 transposed layer (and that conv's input gradient) leaves the direct kernel for the phase GEMMs.
         Assert.False(ConvTranspose.TakesDirect<float>(Geometry(64, 128, 8, 256, 4, 2, 1)));
+        // The 16×16 → 8×8 conv with a batch goes to the batched GEMM; a single image stays where the direct kernel's rule puts it.
+        Assert.False(Conv.TakesDirect<float>(Geometry(64, 64, 16, 128, 4, 2, 1)));
+        Assert.Equal(ConvDirect.TakesConv2d<float>(Geometry(1, 64, 16, 128, 4, 2, 1)), Conv.TakesDirect<float>(Geometry(1, 64, 16, 128, 4, 2, 1)));
         Assert.Equal(ConvDirect.TakesConvTranspose<float>(Geometry(64, 64, 16, 128, 4, 2, 1)),
                      ConvTranspose.TakesDirect<float>(Geometry(64, 64, 16, 128, 4, 2, 1)));
     }
