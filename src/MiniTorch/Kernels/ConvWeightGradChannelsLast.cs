@@ -34,10 +34,13 @@ internal static class ConvWeightGradChannelsLast
         int perUnit = pixels * 2 <= Conv.TileCapacity(rows) && g.N > 1 ? Conv.TileCapacity(rows) / pixels : 0;
         int units = perUnit > 0 ? (g.N + perUnit - 1) / perUnit : g.N * tiles;
         int chunks = Math.Min(units, Math.Clamp(PartialBudget / Math.Max(g.Groups * size, 1), 1, MaxChunks));
-        gw.Span.Clear();
-        if (chunks == 0 || size == 0) return;
+        if (chunks == 0 || size == 0)
+        {
+            gw.Span.Clear();
+            return;
+        }
+        // Not cleared: each chunk's first unit overwrites its partial (GEMM with β = 0).
         var partial = ArrayPool<T>.Shared.Rent(g.Groups * chunks * size);
-        partial.AsSpan(0, g.Groups * chunks * size).Clear();
         Conv.For(g.Groups * chunks, 2L * g.N * g.K * pixels * rows, item =>
         {
             int ch = item % chunks, grp = item / chunks;
@@ -47,7 +50,8 @@ internal static class ConvWeightGradChannelsLast
             var xT = ArrayPool<T>.Shared.Rent(maxRows * g.W * g.Cg);
             var colT = ArrayPool<T>.Shared.Rent(Math.Max(tile, perUnit * pixels) * rows);
             var gyT = perUnit > 0 ? ArrayPool<T>.Shared.Rent(g.Kg * perUnit * pixels) : null;
-            for (long u = (long)units * ch / chunks; u < (long)units * (ch + 1) / chunks; u++)
+            long first = (long)units * ch / chunks;
+            for (long u = first; u < (long)units * (ch + 1) / chunks; u++)
             {
                 if (gyT is not null)
                 {
@@ -62,7 +66,7 @@ internal static class ConvWeightGradChannelsLast
                         for (int k = 0; k < g.Kg; k++)
                             gy.Span.Slice(((n0 + i) * g.K + grp * g.Kg + k) * pixels, pixels).CopyTo(gyT.AsSpan(k * cols + i * pixels, pixels));
                     }
-                    Conv.Multiply(false, g.Kg, rows, cols, gyT, cols, colT.AsSpan(0, cols * rows), rows, true, acc, rows);
+                    Conv.Multiply(false, g.Kg, rows, cols, gyT, cols, colT.AsSpan(0, cols * rows), rows, u != first, acc, rows);
                     continue;
                 }
                 int n = (int)(u / tiles), t = (int)(u % tiles);
@@ -73,26 +77,29 @@ internal static class ConvWeightGradChannelsLast
                 if (ihHi >= ihLo) ChannelsLast(xImg, g.Cg, plane, ihLo * g.W, (ihHi - ihLo + 1) * g.W, xT);
                 BuildColumns(g, xT, ihLo, ihHi, p0, len, colT.AsSpan(0, len * rows));
                 Conv.Multiply(false, g.Kg, rows, len, gy.Span.Slice((n * g.K + grp * g.Kg) * pixels + p0), pixels,
-                              colT.AsSpan(0, len * rows), rows, true, acc, rows);
+                              colT.AsSpan(0, len * rows), rows, u != first, acc, rows);
             }
             ArrayPool<T>.Shared.Return(xT);
             ArrayPool<T>.Shared.Return(colT);
             if (gyT is not null) ArrayPool<T>.Shared.Return(gyT);
         });
-        var sum = ArrayPool<T>.Shared.Rent(size);
-        for (int grp = 0; grp < g.Groups; grp++)
+        // Per output channel (group, k), on all cores: its row of the partials summed in chunk order,
+        // then permuted [(i, j, c)] → gw[k, c, i, j]. Rows are independent, so any split gives the same bits.
+        Conv.For(g.Groups * g.Kg, (long)g.Groups * chunks * size, item =>
         {
-            var s = sum.AsSpan(0, size);
-            partial.AsSpan(grp * chunks * size, size).CopyTo(s);
-            for (int ch = 1; ch < chunks; ch++) TensorPrimitives.Add(s, partial.AsSpan((grp * chunks + ch) * size, size), s);
-            // [K_g, (i, j, c)] → gw[k, c, i, j].
-            var dst = gw.Span.Slice(grp * size, size);
-            for (int k = 0; k < g.Kg; k++)
-                for (int ij = 0; ij < kk; ij++)
-                    for (int c = 0; c < g.Cg; c++)
-                        dst[(k * g.Cg + c) * kk + ij] = s[k * rows + ij * g.Cg + c];
-        }
-        ArrayPool<T>.Shared.Return(sum);
+            int grp = item / g.Kg, k = item % g.Kg;
+            var s = ArrayPool<T>.Shared.Rent(rows);
+            var row = s.AsSpan(0, rows);
+            partial.AsSpan(grp * chunks * size + k * rows, rows).CopyTo(row);
+            for (int ch = 1; ch < chunks; ch++) TensorPrimitives.Add(row, partial.AsSpan((grp * chunks + ch) * size + k * rows, rows), row);
+            var dst = gw.Span.Slice(grp * size + k * rows, rows);
+            for (int ij = 0; ij < kk; ij++)
+            {
+                var src = row.Slice(ij * g.Cg, g.Cg);
+                for (int c = 0; c < g.Cg; c++) dst[c * kk + ij] = src[c];
+            }
+            ArrayPool<T>.Shared.Return(s);
+        });
         ArrayPool<T>.Shared.Return(partial);
     }
 
