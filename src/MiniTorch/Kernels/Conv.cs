@@ -40,6 +40,16 @@ internal static class Conv
             return;
         }
         int pixels = g.OH * g.OW, rows = g.Cg * g.KH * g.KW;
+        if (g.Groups == 1 && pixels == 1 && g.KH == g.H && g.KW == g.W && g.PH == 0 && g.PW == 0)
+        {
+            // The kernel covers the whole unpadded image (a discriminator's last layer, 4×4 → 1×1): each
+            // image is its own column, so y[n, k] = Σ_r x[n, r]·w[k, r] is one GEMM over the batch,
+            // instead of an im2col per image that only copies the image.
+            Gemm.Multiply(false, true, g.N, g.K, rows, T.One, x.Span, rows, w.Span, rows, T.Zero, y.Span, g.K);
+            if (!bias.IsEmpty)
+                for (int n = 0; n < g.N; n++) TensorPrimitives.Add(y.Span.Slice(n * g.K, g.K), bias.Span, y.Span.Slice(n * g.K, g.K));
+            return;
+        }
         // A 1×1 kernel with unit stride and no padding reads the image itself as the column matrix.
         bool direct = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.H == g.OH && g.W == g.OW;
         int tile = TileLength(rows, pixels);

@@ -148,4 +148,30 @@ public class ConvBatchingTests
         Assert.Equal(one, Run(2));
         Assert.Equal(one, Run(3));
     }
+
+    [Theory]
+    [InlineData(5, 6, 4, 1)]  // a discriminator's last layer: 4×4 kernel over a 4×4 image, one output
+    [InlineData(3, 4, 5, 7)]  // several outputs
+    public void ConvForward_KernelCoversImage_MatchesDefinition(int n, int c, int h, int k)
+    {
+        var g = Geometry(n, c, h, k, h, 1, 0);
+        Assert.Equal(1, g.OH * g.OW);
+        var r = new System.Random(14);
+        var x = new double[n * c * h * h];
+        var w = new double[k * c * h * h];
+        var bias = new double[k];
+        for (int i = 0; i < x.Length; i++) x[i] = r.NextDouble() * 2 - 1;
+        for (int i = 0; i < w.Length; i++) w[i] = r.NextDouble() * 2 - 1;
+        for (int i = 0; i < k; i++) bias[i] = r.NextDouble();
+        var y = new double[n * k];
+        Conv.Forward<double>(g, x, w, bias, y);
+        int rows = c * h * h;
+        for (int b = 0; b < n; b++)
+            for (int o = 0; o < k; o++)
+            {
+                double e = bias[o];
+                for (int q = 0; q < rows; q++) e += x[b * rows + q] * w[o * rows + q];
+                Assert.True(Math.Abs(e - y[b * k + o]) <= 1e-12 * (1 + Math.Abs(e)), $"image {b} channel {o}: {y[b * k + o]:R} vs {e:R}");
+            }
+    }
 }
