@@ -61,8 +61,9 @@ internal static class ConvTranspose
             // exactly its columns, instead of C_g rows padding a 14-row register tile.
             bool pixelMajor = g.Cg >= 8 && g.Cg <= 32;
             var packed = new T[g.Groups * phases.Count][];
-            for (int grp = 0; grp < g.Groups; grp++)
-                for (int ph = 0; ph < phases.Count; ph++) packed[grp * phases.Count + ph] = Pack(g, w.Span, grp, phases[ph]);
+            // One item per (group, phase) sub-kernel, on all cores (each writes its own array).
+            Conv.For(packed.Length, (long)g.K * g.Cg * g.KH * g.KW * 64, item =>
+                packed[item] = Pack(g, w.Span, item / phases.Count, phases[item % phases.Count]));
             try
             {
                 // Items: (phase, first pixel, length) within one image, or, for small images, (phase,
