@@ -58,14 +58,20 @@ internal static class Conv
         var wT = ArrayPool<T>.Shared.Rent(g.K * rows);
         try
         {
-            var ws = w.Span;
-            for (int grp = 0; grp < g.Groups; grp++)
+            // In blocks of 64 rows on all cores: each block's [64, Kg] slice of wT is written by one item.
+            const int block = 64;
+            int blocks = (rows + block - 1) / block;
+            For(g.Groups * blocks, (long)g.K * rows * 16, item =>
+            {
+                int grp = item / blocks, r0 = item % blocks * block, r1 = Math.Min(rows, r0 + block);
+                var ws = w.Span;
                 for (int k = 0; k < g.Kg; k++)
                 {
                     var src = ws.Slice((grp * g.Kg + k) * rows, rows);
                     var dst = wT.AsSpan(grp * g.Kg * rows + k);
-                    for (int r = 0; r < rows; r++) dst[r * g.Kg] = src[r];
+                    for (int r = r0; r < r1; r++) dst[r * g.Kg] = src[r];
                 }
+            });
             int capacity = TileCapacity(rows);
             if (!direct && pixels * 2 <= capacity && g.N > 1) ForwardImages(g, x, w, wT, bias, y, capacity / pixels);
             else ForwardTiles(g, x, w, wT, bias, y, tile, direct);
