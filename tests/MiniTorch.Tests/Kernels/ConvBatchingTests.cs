@@ -126,19 +126,40 @@ public class ConvBatchingTests
         for (int i = 0; i < gw.Length; i++) Assert.True(Math.Abs(gw[i] - expected[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"element {i}: {gw[i]:R} vs {expected[i]:R}");
     }
 
-    [Fact]
-    public void WeightGrad_ChannelsLastBatchedImages_BitwiseEqualFor1To3Threads()
+    [Theory]
+    [InlineData(13, 3, 16, 8, 4, 2, 1)]  // discriminator's first layer in miniature: 3 channels (two channel blocks), 16×16 → 8×8
+    [InlineData(6, 5, 7, 4, 3, 1, 1)]    // stride 1, 7×7
+    [InlineData(4, 1, 12, 6, 4, 2, 1)]   // one input channel
+    public void WeightGrad_GeneralRoute_MatchesDefinition(int n, int c, int h, int k, int kernel, int stride, int pad)
     {
-        var g = Geometry(37, 32, 8, 24, 4, 2, 1);
-        var x = Random(37 * 32 * 64, 9);
-        var gy = Random(37 * 24 * 16, 10);
+        var g = Geometry(n, c, h, k, kernel, stride, pad);
+        Assert.False(ConvWeightGradChannelsLast.Applies(g));
+        var r = new System.Random(15);
+        var x = new double[n * c * h * h];
+        var gy = new double[n * k * g.OH * g.OW];
+        for (int i = 0; i < x.Length; i++) x[i] = r.NextDouble() * 2 - 1;
+        for (int i = 0; i < gy.Length; i++) gy[i] = r.NextDouble() * 2 - 1;
+        var gw = new double[k * c * kernel * kernel];
+        ConvWeightGrad.Compute<double>(g, x, gy, gw);
+        var expected = WeightGradReference(g, x, gy);
+        for (int i = 0; i < gw.Length; i++) Assert.True(Math.Abs(gw[i] - expected[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"element {i}: {gw[i]:R} vs {expected[i]:R}");
+    }
+
+    [Theory]
+    [InlineData(37, 32, 8, 24)]  // channels-last route
+    [InlineData(37, 3, 32, 64)]  // general route (3 input channels, 32×32 → 16×16)
+    public void WeightGrad_SmallImages_BitwiseEqualFor1To3Threads(int n, int c, int h, int k)
+    {
+        var g = Geometry(n, c, h, k, 4, 2, 1);
+        var x = Random(n * c * h * h, 9);
+        var gy = Random(n * k * g.OH * g.OW, 10);
         float[] Run(int threads)
         {
             int saved = Torch.GetNumThreads();
             try
             {
                 Torch.SetNumThreads(threads);
-                var gw = new float[24 * 32 * 16];
+                var gw = new float[k * c * 16];
                 ConvWeightGrad.Compute<float>(g, x, gy, gw);
                 return gw;
             }
