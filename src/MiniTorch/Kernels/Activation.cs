@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
@@ -18,6 +19,7 @@ internal static class Activation
     /// y = x &gt; 0 ? g : g·slope: the backward of leaky ReLU (and of ReLU, slope 0, with x its output)
     /// in one pass, bitwise equal to g·(x &gt; 0 ? 1 : slope) without materialising the slope tensor.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     public static void LeakyReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, T slope, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (y.Length != x.Length || g.Length != x.Length) throw new ArgumentException("all spans must have the same length");
@@ -45,6 +47,7 @@ internal static class Activation
 
     // One loop for both: with keepValue, positive lanes keep x and the others get x·slope;
     // without, positive lanes get 1 and the others slope.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void Select<T>(ReadOnlySpan<T> x, T slope, Span<T> y, bool keepValue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (y.Length != x.Length) throw new ArgumentException("destination length must match the source");

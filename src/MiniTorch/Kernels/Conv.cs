@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -156,6 +157,7 @@ internal static class Conv
     /// Only channels [c0, c0 + cCount) when given (the weight gradient splits channels over threads).
     /// Rows of col are <paramref name="ld"/> apart (default len), so tiles can hold several images.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     public static void Im2Col<T>(in ConvGeometry g, ReadOnlySpan<T> xImg, int p0, int len, Span<T> col, int c0 = 0, int cCount = -1, int ld = -1) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = g.H, w = g.W;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -177,6 +178,7 @@ internal static class ConvTranspose
     }
 
     /// <summary>The phase's sub-kernel as [rows, Cg] (rows = (k, a, b)): GEMM reads it as op(A) = its transpose, or as B when pixel-major.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static T[] Pack<T>(in ConvGeometry g, ReadOnlySpan<T> w, int grp, Phase p) where T : unmanaged
     {
         int th = p.TapsH.Length, tw = p.TapsW.Length, rows = g.Kg * th * tw;
@@ -195,6 +197,7 @@ internal static class ConvTranspose
     }
 
     /// <summary>col[(k, a, b), q] = z[k, BaseH[a] + qh, BaseW[b] + qw] for phase pixels q = (qh, qw), zero outside the input; rows ld apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void PhaseCols<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> zImg, int p0, int len, Span<T> col, int ld) where T : unmanaged, INumberBase<T>
     {
         int th = p.TapsH.Length, tw = p.TapsW.Length, small = g.OH * g.OW;
@@ -234,6 +237,7 @@ internal static class ConvTranspose
     }
 
     /// <summary>Writes a phase tile (element (c, q) at c·ldC + q·ldP) to its big positions (H0 + SH·qh, W0 + SW·qw), one phase row segment at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void Scatter<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> tile, int p0, int len, int ldC, int ldP, Span<T> yImg) where T : unmanaged
     {
         if (p0 == 0 && len == p.NH * p.NW)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -104,6 +105,7 @@ internal static class ConvWeightGradChannelsLast
     }
 
     /// <summary>xT[p, c] = x[c, start + p] for p ∈ [0, count): a channels-last copy of some input rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void ChannelsLast<T>(ReadOnlySpan<T> xImg, int channels, int plane, int start, int count, Span<T> xT)
     {
         // Blocks of 16 positions keep the 16 destination lines being written in L1.
@@ -120,6 +122,7 @@ internal static class ConvWeightGradChannelsLast
     }
 
     /// <summary>colᵀ[q, (i, j, c)] = x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] (zero outside) for tile pixels q, read from xT.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void BuildColumns<T>(in ConvGeometry g, ReadOnlySpan<T> xT, int ihLo, int ihHi, int p0, int len, Span<T> colT)
         where T : unmanaged
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace MiniTorch.Kernels;
@@ -14,6 +15,7 @@ internal static class PlaneGather
     /// dst[r·cols + q] = src[(row0 + r·rowStep)·srcW + col0 + q·colStep] for r &lt; rows, q &lt; cols,
     /// zero where the source row is outside [0, srcH) or the column outside [0, srcW).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     public static void Gather<T>(ReadOnlySpan<T> src, int srcH, int srcW, int row0, int rowStep, int col0, int colStep,
                                  Span<T> dst, int rows, int cols) where T : unmanaged, INumberBase<T>
     {
@@ -45,6 +47,7 @@ internal static class PlaneGather
     /// The adjoint placement without overlap: dst[(row0 + r·rowStep)·dstW + col0 + q·colStep] = src[r·ldR + q·ldQ]
     /// for r &lt; rows, q &lt; cols (every target inside the destination plane).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     public static void Place<T>(ReadOnlySpan<T> src, int ldR, int ldQ, int rows, int cols, Span<T> dst, int dstW, int row0, int rowStep, int col0, int colStep)
         where T : unmanaged
     {
