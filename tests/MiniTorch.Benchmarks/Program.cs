@@ -6,6 +6,7 @@ using MiniTorch.Benchmarks;
 // Usage (see docs/performance.md):
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- --filter '*Gemm*' --job short
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick [size]   (stopwatch check)
+//   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-dcgan [seconds]   (the DCGAN step back to back, for perf)
 // The FMA-peak probe is always added to the filter and all classes are joined into one summary,
 // so every GFLOP/s figure is also shown as a fraction of a peak measured in the same run.
 if (args.Length > 0 && args[0] == "quick")
@@ -19,6 +20,7 @@ if (args.Length > 0 && args[0] == "quick-conv")
     QuickConv.Run(args.Length > 1 ? args[1] : "all");
     return;
 }
+if (args.Length > 0 && args[0] == "quick-dcgan") { QuickDcgan.Run(args.Length > 1 ? double.Parse(args[1]) : 10); return; } // the DCGAN step back to back
 if (args.Length > 1 && args[0] == "export-onnx")
 {
     // export-onnx DIR: the speed issue's layers as ONNX files, for compare_onnxruntime.mjs.

@@ -19,7 +19,7 @@ internal sealed class LeakyReluBackward0 : Function
     public static Tensor Apply(Tensor x, double negativeSlope) =>
         new LeakyReluBackward0 { _x = x, _slope = negativeSlope }.Record(Map.Unary(x, new Kernel(negativeSlope, keepValue: true)), x);
 
-    protected internal override Tensor?[] Backward(Tensor g) => [g * Map.Unary(_x, new Kernel(_slope, keepValue: false))];
+    protected internal override Tensor?[] Backward(Tensor g) => [LeakyReluGrad.Apply(g, _x, _slope, "LeakyReluBackwardBackward0")];
 
     private readonly struct Kernel(double slope, bool keepValue) : IUnaryKernel
     {

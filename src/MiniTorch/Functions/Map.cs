@@ -12,7 +12,7 @@ internal static class Map
     public static Tensor Unary<TK>(Tensor x, TK kernel) where TK : struct, IUnaryKernel
     {
         var c = x.Contiguous();
-        var y = Torch.Zeros(c.ShapeRef, c.DType);
+        var y = Output(c.ShapeRef, c.DType);
         if (c.DType == DType.Float32) kernel.Run<float>(c.Span<float>(), y.Span<float>());
         else kernel.Run<double>(c.Span<double>(), y.Span<double>());
         return y;
@@ -23,7 +23,7 @@ internal static class Map
         if (a.DType != b.DType)
             throw new ArgumentException($"expected both operands to have the same dtype, got {a.DType} and {b.DType}");
         var shape = Shape.Broadcast(a.ShapeRef, b.ShapeRef);
-        var y = Torch.Zeros(shape, a.DType);
+        var y = Output(shape, a.DType);
         if (a.DType == DType.Float32) Run<float, TK>(a, b, y, kernel); else Run<double, TK>(a, b, y, kernel);
         return y;
     }
@@ -37,6 +37,9 @@ internal static class Map
         else if (a.Numel == 1 && bFull) kernel.Run(a.Data<T>()[a.Offset], b.Contiguous().Span<T>(), dst);
         else kernel.Run<T>(Dense<T>(a, y.ShapeRef), Dense<T>(b, y.ShapeRef), dst);
     }
+
+    /// <summary>A result tensor left uninitialised: every kernel run here writes each element of its destination.</summary>
+    internal static Tensor Output(int[] shape, DType dtype) => new(TensorStorage.AllocateUninitialized(dtype, Shape.Numel(shape)), (int[])shape.Clone());
 
     /// <summary>The elements of <paramref name="t"/> broadcast to <paramref name="shape"/>, densely.</summary>
     private static ReadOnlySpan<T> Dense<T>(Tensor t, int[] shape) where T : unmanaged

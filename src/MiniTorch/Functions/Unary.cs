@@ -63,7 +63,7 @@ internal sealed class ReluBackward0 : Function
     private Tensor _out = null!;
     public override string Name => "ReluBackward0";
     public static Tensor Apply(Tensor x) { var f = new ReluBackward0(); f._out = Map.Binary(x, Torch.Scalar(0, x.DType), new Elementwise.Maximum()); return f.Record(f._out, x); }
-    protected internal override Tensor?[] Backward(Tensor g) => [g * Map.Binary(_out, Torch.Scalar(0, _out.DType), new Elementwise.Greater())];
+    protected internal override Tensor?[] Backward(Tensor g) => [LeakyReluGrad.Apply(g, _out, 0, "ThresholdBackwardBackward0")];
 }
 
 /// <summary>min(max(x, lo), hi). ∂/∂x = g where lo ≤ x ≤ hi, else 0.</summary>

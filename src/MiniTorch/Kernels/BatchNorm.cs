@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -9,41 +10,65 @@ namespace MiniTorch.Kernels;
 /// the reductions and input gradient of the backward pass. Rows of <c>inner</c> elements are
 /// contiguous, so each row is one vectorised <see cref="TensorPrimitives"/> call.
 /// </summary>
-internal static class BatchNormKernels
+/// <remarks>
+/// Work items are channels, run on all cores: each channel's sums are accumulated by one thread in
+/// batch order, so the results are bitwise the same for any thread count.
+/// </remarks>
+internal static unsafe class BatchNormKernels
 {
     /// <summary>Per channel: the mean and Σ(x − mean)² (two passes, the second on centred values).</summary>
     public static void Stats<T>(ReadOnlySpan<T> x, int n, int c, int inner, Span<double> mean, Span<double> sqSum)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var tmp = new T[inner].AsSpan();
         double count = (double)n * inner;
-        for (int ch = 0; ch < c; ch++)
+        var means = new double[c];
+        var sqs = new double[c];
+        fixed (T* px = x)
         {
-            double sum = 0;
-            for (int b = 0; b < n; b++) sum += double.CreateChecked(TensorPrimitives.Sum(x.Slice((b * c + ch) * inner, inner)));
-            mean[ch] = sum / count;
-            var m = T.CreateChecked(mean[ch]);
-            double sq = 0;
-            for (int b = 0; b < n; b++)
+            var (xp, length) = ((nint)px, x.Length);
+            Conv.For(c, 2L * x.Length, ch =>
             {
-                TensorPrimitives.Subtract(x.Slice((b * c + ch) * inner, inner), m, tmp);
-                sq += double.CreateChecked(TensorPrimitives.SumOfSquares<T>(tmp));
-            }
-            sqSum[ch] = sq;
+                var xs = new ReadOnlySpan<T>((T*)xp, length);
+                var buf = ArrayPool<T>.Shared.Rent(inner);
+                var tmp = buf.AsSpan(0, inner);
+                double sum = 0;
+                for (int b = 0; b < n; b++) sum += double.CreateChecked(TensorPrimitives.Sum(xs.Slice((b * c + ch) * inner, inner)));
+                means[ch] = sum / count;
+                var m = T.CreateChecked(means[ch]);
+                double sq = 0;
+                for (int b = 0; b < n; b++)
+                {
+                    TensorPrimitives.Subtract(xs.Slice((b * c + ch) * inner, inner), m, tmp);
+                    sq += double.CreateChecked(TensorPrimitives.SumOfSquares<T>(tmp));
+                }
+                sqs[ch] = sq;
+                ArrayPool<T>.Shared.Return(buf);
+            });
         }
+        means.CopyTo(mean);
+        sqs.CopyTo(sqSum);
     }
 
     /// <summary>y = x·α[c] + β[c] for every row of channel c.</summary>
     public static void Affine<T>(ReadOnlySpan<T> x, int n, int c, int inner, ReadOnlySpan<T> alpha, ReadOnlySpan<T> beta, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int b = 0; b < n; b++)
-            for (int ch = 0; ch < c; ch++)
+        var (al, be) = (alpha[..c].ToArray(), beta[..c].ToArray());
+        fixed (T* px = x, py = y)
+        {
+            var (xp, yp, length) = ((nint)px, (nint)py, x.Length);
+            Conv.For(c, 2L * x.Length, ch =>
             {
-                var dst = y.Slice((b * c + ch) * inner, inner);
-                TensorPrimitives.Multiply(x.Slice((b * c + ch) * inner, inner), alpha[ch], dst);
-                TensorPrimitives.Add(dst, beta[ch], dst);
-            }
+                var xs = new ReadOnlySpan<T>((T*)xp, length);
+                var ys = new Span<T>((T*)yp, length);
+                for (int b = 0; b < n; b++)
+                {
+                    var dst = ys.Slice((b * c + ch) * inner, inner);
+                    TensorPrimitives.Multiply(xs.Slice((b * c + ch) * inner, inner), al[ch], dst);
+                    TensorPrimitives.Add(dst, be[ch], dst);
+                }
+            });
+        }
     }
 
     /// <summary>Per channel: Σg and Σ(x − mean)·g, the two reductions of the backward pass.</summary>
@@ -51,21 +76,34 @@ internal static class BatchNormKernels
                                        Span<double> sumG, Span<double> dot)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var tmp = new T[inner].AsSpan();
-        for (int ch = 0; ch < c; ch++)
+        var means = mean[..c].ToArray();
+        var sums = new double[c];
+        var dots = new double[c];
+        fixed (T* px = x, pg = g)
         {
-            double s = 0, d = 0;
-            var m = T.CreateChecked(mean[ch]);
-            for (int b = 0; b < n; b++)
+            var (xp, gp, length) = ((nint)px, (nint)pg, x.Length);
+            Conv.For(c, 3L * x.Length, ch =>
             {
-                int at = (b * c + ch) * inner;
-                s += double.CreateChecked(TensorPrimitives.Sum(g.Slice(at, inner)));
-                TensorPrimitives.Subtract(x.Slice(at, inner), m, tmp);
-                d += double.CreateChecked(TensorPrimitives.Dot<T>(tmp, g.Slice(at, inner)));
-            }
-            sumG[ch] = s;
-            dot[ch] = d;
+                var xs = new ReadOnlySpan<T>((T*)xp, length);
+                var gs = new ReadOnlySpan<T>((T*)gp, length);
+                var buf = ArrayPool<T>.Shared.Rent(inner);
+                var tmp = buf.AsSpan(0, inner);
+                double s = 0, d = 0;
+                var m = T.CreateChecked(means[ch]);
+                for (int b = 0; b < n; b++)
+                {
+                    int at = (b * c + ch) * inner;
+                    s += double.CreateChecked(TensorPrimitives.Sum(gs.Slice(at, inner)));
+                    TensorPrimitives.Subtract(xs.Slice(at, inner), m, tmp);
+                    d += double.CreateChecked(TensorPrimitives.Dot<T>(tmp, gs.Slice(at, inner)));
+                }
+                sums[ch] = s;
+                dots[ch] = d;
+                ArrayPool<T>.Shared.Return(buf);
+            });
         }
+        sums.CopyTo(sumG);
+        dots.CopyTo(dot);
     }
 
     /// <summary>
@@ -77,20 +115,30 @@ internal static class BatchNormKernels
                                     ReadOnlySpan<double> mean, ReadOnlySpan<double> gradMean, ReadOnlySpan<double> k, ReadOnlySpan<double> a, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int b = 0; b < n; b++)
-            for (int ch = 0; ch < c; ch++)
+        var (means, gradMeans, ks, As) = (mean[..c].ToArray(), gradMean[..c].ToArray(), k[..c].ToArray(), a[..c].ToArray());
+        fixed (T* px = x, pg = g, pd = dx)
+        {
+            var (xp, gp, dp, length) = ((nint)px, (nint)pg, (nint)pd, x.Length);
+            Conv.For(c, 5L * x.Length, ch =>
             {
-                int at = (b * c + ch) * inner;
-                var dst = dx.Slice(at, inner);
-                if (batchStats)
+                var xs = new ReadOnlySpan<T>((T*)xp, length);
+                var gs = new ReadOnlySpan<T>((T*)gp, length);
+                var ds = new Span<T>((T*)dp, length);
+                for (int b = 0; b < n; b++)
                 {
-                    TensorPrimitives.Subtract(x.Slice(at, inner), T.CreateChecked(mean[ch]), dst);
-                    TensorPrimitives.Multiply(dst, T.CreateChecked(k[ch]), dst);
-                    TensorPrimitives.Subtract(g.Slice(at, inner), dst, dst);
-                    TensorPrimitives.Subtract(dst, T.CreateChecked(gradMean[ch]), dst);
-                    TensorPrimitives.Multiply(dst, T.CreateChecked(a[ch]), dst);
+                    int at = (b * c + ch) * inner;
+                    var dst = ds.Slice(at, inner);
+                    if (batchStats)
+                    {
+                        TensorPrimitives.Subtract(xs.Slice(at, inner), T.CreateChecked(means[ch]), dst);
+                        TensorPrimitives.Multiply(dst, T.CreateChecked(ks[ch]), dst);
+                        TensorPrimitives.Subtract(gs.Slice(at, inner), dst, dst);
+                        TensorPrimitives.Subtract(dst, T.CreateChecked(gradMeans[ch]), dst);
+                        TensorPrimitives.Multiply(dst, T.CreateChecked(As[ch]), dst);
+                    }
+                    else TensorPrimitives.Multiply(gs.Slice(at, inner), T.CreateChecked(As[ch]), dst);
                 }
-                else TensorPrimitives.Multiply(g.Slice(at, inner), T.CreateChecked(a[ch]), dst);
-            }
+            });
+        }
     }
 }

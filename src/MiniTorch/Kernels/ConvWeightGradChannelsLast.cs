@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -28,12 +29,19 @@ internal static class ConvWeightGradChannelsLast
     {
         int pixels = g.OH * g.OW, kk = g.KH * g.KW, rows = g.Cg * kk, plane = g.H * g.W, size = g.Kg * rows;
         int tile = Conv.TileLength(rows, pixels), tiles = (pixels + tile - 1) / tile;
-        int units = g.N * tiles;
+        // Small images (DCGAN's 4×4 … 16×16 layers): a unit is several whole images, so GEMM's k (the
+        // pixel sum) spans them all and the [K_g, rows] accumulator is read and written once per unit
+        // instead of once per image (with k = 16 pixels that traffic, not the multiply-adds, dominated).
+        int perUnit = pixels * 2 <= Conv.TileCapacity(rows) && g.N > 1 ? Conv.TileCapacity(rows) / pixels : 0;
+        int units = perUnit > 0 ? (g.N + perUnit - 1) / perUnit : g.N * tiles;
         int chunks = Math.Min(units, Math.Clamp(PartialBudget / Math.Max(g.Groups * size, 1), 1, MaxChunks));
-        gw.Span.Clear();
-        if (chunks == 0 || size == 0) return;
+        if (chunks == 0 || size == 0)
+        {
+            gw.Span.Clear();
+            return;
+        }
+        // Not cleared: each chunk's first unit overwrites its partial (GEMM with β = 0).
         var partial = ArrayPool<T>.Shared.Rent(g.Groups * chunks * size);
-        partial.AsSpan(0, g.Groups * chunks * size).Clear();
         Conv.For(g.Groups * chunks, 2L * g.N * g.K * pixels * rows, item =>
         {
             int ch = item % chunks, grp = item / chunks;
@@ -41,9 +49,27 @@ internal static class ConvWeightGradChannelsLast
             // Input rows one tile can read: its output rows' span plus the kernel's reach.
             int maxRows = Math.Min(g.H, ((tile + g.OW - 1) / g.OW + 1) * g.SH + (g.KH - 1) * g.DH + 1);
             var xT = ArrayPool<T>.Shared.Rent(maxRows * g.W * g.Cg);
-            var colT = ArrayPool<T>.Shared.Rent(tile * rows);
-            for (long u = (long)units * ch / chunks; u < (long)units * (ch + 1) / chunks; u++)
+            var colT = ArrayPool<T>.Shared.Rent(Math.Max(tile, perUnit * pixels) * rows);
+            var gyT = perUnit > 0 ? ArrayPool<T>.Shared.Rent(g.Kg * perUnit * pixels) : null;
+            long first = (long)units * ch / chunks;
+            for (long u = first; u < (long)units * (ch + 1) / chunks; u++)
             {
+                if (gyT is not null)
+                {
+                    // Images n0 … n0 + count − 1 side by side: columns (image, pixel), gy gathered to match.
+                    int n0 = (int)u * perUnit, count = Math.Min(perUnit, g.N - n0), cols = count * pixels;
+                    int ihLo0 = Math.Max(0, -g.PH), ihHi0 = Math.Min(g.H - 1, (g.OH - 1) * g.SH - g.PH + (g.KH - 1) * g.DH);
+                    for (int i = 0; i < count; i++)
+                    {
+                        var img = x.Span.Slice(((n0 + i) * g.C + grp * g.Cg) * plane, g.Cg * plane);
+                        if (ihHi0 >= ihLo0) ChannelsLast(img, g.Cg, plane, ihLo0 * g.W, (ihHi0 - ihLo0 + 1) * g.W, xT);
+                        BuildColumns(g, xT, ihLo0, ihHi0, 0, pixels, colT.AsSpan(i * pixels * rows, pixels * rows));
+                        for (int k = 0; k < g.Kg; k++)
+                            gy.Span.Slice(((n0 + i) * g.K + grp * g.Kg + k) * pixels, pixels).CopyTo(gyT.AsSpan(k * cols + i * pixels, pixels));
+                    }
+                    Conv.Multiply(false, g.Kg, rows, cols, gyT, cols, colT.AsSpan(0, cols * rows), rows, u != first, acc, rows);
+                    continue;
+                }
                 int n = (int)(u / tiles), t = (int)(u % tiles);
                 int p0 = t * tile, len = Math.Min(tile, pixels - p0);
                 var xImg = x.Span.Slice((n * g.C + grp * g.Cg) * plane, g.Cg * plane);
@@ -52,29 +78,34 @@ internal static class ConvWeightGradChannelsLast
                 if (ihHi >= ihLo) ChannelsLast(xImg, g.Cg, plane, ihLo * g.W, (ihHi - ihLo + 1) * g.W, xT);
                 BuildColumns(g, xT, ihLo, ihHi, p0, len, colT.AsSpan(0, len * rows));
                 Conv.Multiply(false, g.Kg, rows, len, gy.Span.Slice((n * g.K + grp * g.Kg) * pixels + p0), pixels,
-                              colT.AsSpan(0, len * rows), rows, true, acc, rows);
+                              colT.AsSpan(0, len * rows), rows, u != first, acc, rows);
             }
             ArrayPool<T>.Shared.Return(xT);
             ArrayPool<T>.Shared.Return(colT);
+            if (gyT is not null) ArrayPool<T>.Shared.Return(gyT);
         });
-        var sum = ArrayPool<T>.Shared.Rent(size);
-        for (int grp = 0; grp < g.Groups; grp++)
+        // Per output channel (group, k), on all cores: its row of the partials summed in chunk order,
+        // then permuted [(i, j, c)] → gw[k, c, i, j]. Rows are independent, so any split gives the same bits.
+        Conv.For(g.Groups * g.Kg, (long)g.Groups * chunks * size, item =>
         {
-            var s = sum.AsSpan(0, size);
-            partial.AsSpan(grp * chunks * size, size).CopyTo(s);
-            for (int ch = 1; ch < chunks; ch++) TensorPrimitives.Add(s, partial.AsSpan((grp * chunks + ch) * size, size), s);
-            // [K_g, (i, j, c)] → gw[k, c, i, j].
-            var dst = gw.Span.Slice(grp * size, size);
-            for (int k = 0; k < g.Kg; k++)
-                for (int ij = 0; ij < kk; ij++)
-                    for (int c = 0; c < g.Cg; c++)
-                        dst[(k * g.Cg + c) * kk + ij] = s[k * rows + ij * g.Cg + c];
-        }
-        ArrayPool<T>.Shared.Return(sum);
+            int grp = item / g.Kg, k = item % g.Kg;
+            var s = ArrayPool<T>.Shared.Rent(rows);
+            var row = s.AsSpan(0, rows);
+            partial.AsSpan(grp * chunks * size + k * rows, rows).CopyTo(row);
+            for (int ch = 1; ch < chunks; ch++) TensorPrimitives.Add(row, partial.AsSpan((grp * chunks + ch) * size + k * rows, rows), row);
+            var dst = gw.Span.Slice(grp * size + k * rows, rows);
+            for (int ij = 0; ij < kk; ij++)
+            {
+                var src = row.Slice(ij * g.Cg, g.Cg);
+                for (int c = 0; c < g.Cg; c++) dst[c * kk + ij] = src[c];
+            }
+            ArrayPool<T>.Shared.Return(s);
+        });
         ArrayPool<T>.Shared.Return(partial);
     }
 
     /// <summary>xT[p, c] = x[c, start + p] for p ∈ [0, count): a channels-last copy of some input rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void ChannelsLast<T>(ReadOnlySpan<T> xImg, int channels, int plane, int start, int count, Span<T> xT)
     {
         // Blocks of 16 positions keep the 16 destination lines being written in L1.
@@ -91,6 +122,7 @@ internal static class ConvWeightGradChannelsLast
     }
 
     /// <summary>colᵀ[q, (i, j, c)] = x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] (zero outside) for tile pixels q, read from xT.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void BuildColumns<T>(in ConvGeometry g, ReadOnlySpan<T> xT, int ihLo, int ihHi, int p0, int len, Span<T> colT)
         where T : unmanaged
     {

@@ -12,6 +12,17 @@ public abstract class TensorStorage
     /// <summary>The number of elements.</summary>
     public abstract int Length { get; }
 
+    /// <summary>
+    /// A storage whose elements are not cleared first, for kernel outputs that write every element
+    /// (skips one pass over memory per op; large arrays would otherwise be zeroed just to be overwritten).
+    /// </summary>
+    internal static TensorStorage AllocateUninitialized(DType dtype, int length) => dtype switch
+    {
+        DType.Float32 => new TensorStorage<float>(GC.AllocateUninitializedArray<float>(length)),
+        DType.Float64 => new TensorStorage<double>(GC.AllocateUninitializedArray<double>(length)),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
+    };
+
     /// <summary>Allocates a zero-filled storage of the given type and length.</summary>
     public static TensorStorage Allocate(DType dtype, int length) => dtype switch
     {

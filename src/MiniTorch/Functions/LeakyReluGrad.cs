@@ -1,0 +1,42 @@
+using System.Numerics;
+using MiniTorch.Autograd;
+using MiniTorch.Kernels;
+
+namespace MiniTorch.Functions;
+
+/// <summary>
+/// The backward of leaky ReLU and ReLU as one op of the incoming gradient: g ↦ g where x &gt; 0, else g·slope
+/// (x is a constant of it: the input for leaky ReLU, the output for ReLU with slope 0).
+/// </summary>
+/// <remarks>
+/// One fused pass instead of materialising the local slope and multiplying (bitwise the same:
+/// g·1 = g). The map is linear and diagonal in g, so its own backward is itself on the same x;
+/// its derivative with respect to x is zero almost everywhere, and none is propagated, as before.
+/// </remarks>
+internal sealed class LeakyReluGrad : Function
+{
+    private Tensor _x = null!;
+    private double _slope;
+    private string _name = "";
+    public override string Name => _name;
+
+    /// <param name="g">The incoming gradient (shape of x).</param>
+    /// <param name="x">Where the slope is 1 (x &gt; 0) or <paramref name="slope"/>.</param>
+    /// <param name="slope">The slope elsewhere, rounded to the element type as PyTorch's negval.</param>
+    /// <param name="name">PyTorch's grad_fn name of this backward node.</param>
+    public static Tensor Apply(Tensor g, Tensor x, double slope, string name)
+    {
+        if (g.DType != x.DType)
+            throw new ArgumentException($"expected both operands to have the same dtype, got {g.DType} and {x.DType}");
+        var (gc, xc) = (g.Contiguous(), x.Contiguous());
+        var y = Map.Output(xc.ShapeRef, x.DType);
+        if (x.DType == DType.Float32) Run<float>(xc, gc, slope, y);
+        else Run<double>(xc, gc, slope, y);
+        return new LeakyReluGrad { _x = x, _slope = slope, _name = name }.Record(y, g);
+    }
+
+    private static void Run<T>(Tensor x, Tensor g, double slope, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Activation.LeakyReluBackward(x.Span<T>(), g.Span<T>(), T.CreateChecked(slope), y.Span<T>());
+
+    protected internal override Tensor?[] Backward(Tensor g) => [Apply(g, _x, _slope, _name)];
+}

@@ -1,0 +1,39 @@
+using MiniTorch.Nn;
+
+namespace MiniTorch.Tests.Kernels;
+
+/// <summary>The batch-norm kernels split channels over threads: forward and backward must be bitwise the same for 1, 2 and 3 threads.</summary>
+public class BatchNormKernelsTests
+{
+    private static float[][] Run(int threads)
+    {
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            Torch.SetNumThreads(threads);
+            var g = new Generator(21);
+            // Big enough (2·N·C·HW ≥ 2^20) that the kernels do go parallel.
+            var x = (Torch.Randn([16, 24, 48, 48], g) * 3 + 1).RequiresGrad_();
+            var w = Torch.Randn([24], g).RequiresGrad_();
+            var b = Torch.Randn([24], g).RequiresGrad_();
+            var rm = Torch.Zeros([24]);
+            var rv = Torch.Ones([24]);
+            var y = F.BatchNorm(x, rm, rv, w, b, training: true);
+            var upstream = Torch.Randn([16, 24, 48, 48], g);
+            (y * upstream).Sum().Backward();
+            return [y.ToArray(), x.Grad!.ToArray(), w.Grad!.ToArray(), b.Grad!.ToArray(), rm.ToArray(), rv.ToArray()];
+        }
+        finally { Torch.SetNumThreads(saved); }
+    }
+
+    [Fact]
+    public void BatchNorm_ForwardAndBackward_BitwiseEqualFor1To3Threads()
+    {
+        var one = Run(1);
+        for (int threads = 2; threads <= 3; threads++)
+        {
+            var other = Run(threads);
+            for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], other[i]);
+        }
+    }
+}
