@@ -112,34 +112,25 @@ public class ConvBatchingTests
     [InlineData(5, 20, 5, 3, 3, 1, 1)]   // stride 1, 5×5 images
     [InlineData(3, 16, 12, 4, 4, 2, 1)]  // 12×12 → 6×6
     public void WeightGrad_ChannelsLastBatchedImages_MatchesDefinition(int n, int c, int h, int k, int kernel, int stride, int pad)
-    {
-        var g = Geometry(n, c, h, k, kernel, stride, pad);
-        Assert.True(ConvWeightGradChannelsLast.Applies(g));
-        var r = new System.Random(8);
-        var x = new double[n * c * h * h];
-        var gy = new double[n * k * g.OH * g.OW];
-        for (int i = 0; i < x.Length; i++) x[i] = r.NextDouble() * 2 - 1;
-        for (int i = 0; i < gy.Length; i++) gy[i] = r.NextDouble() * 2 - 1;
-        var gw = new double[k * c * kernel * kernel];
-        ConvWeightGrad.Compute<double>(g, x, gy, gw);
-        var expected = WeightGradReference(g, x, gy);
-        for (int i = 0; i < gw.Length; i++) Assert.True(Math.Abs(gw[i] - expected[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"element {i}: {gw[i]:R} vs {expected[i]:R}");
-    }
+        => CheckWeightGrad(Geometry(n, c, h, k, kernel, stride, pad), channelsLast: true, seed: 8);
 
     [Theory]
     [InlineData(13, 3, 16, 8, 4, 2, 1)]  // discriminator's first layer in miniature: 3 channels (two channel blocks), 16×16 → 8×8
     [InlineData(6, 5, 7, 4, 3, 1, 1)]    // stride 1, 7×7
     [InlineData(4, 1, 12, 6, 4, 2, 1)]   // one input channel
     public void WeightGrad_GeneralRoute_MatchesDefinition(int n, int c, int h, int k, int kernel, int stride, int pad)
+        => CheckWeightGrad(Geometry(n, c, h, k, kernel, stride, pad), channelsLast: false, seed: 15);
+
+    /// <summary>The float64 weight gradient on route <paramref name="channelsLast"/> against the definition, to 1e-12 relative.</summary>
+    private static void CheckWeightGrad(ConvGeometry g, bool channelsLast, int seed)
     {
-        var g = Geometry(n, c, h, k, kernel, stride, pad);
-        Assert.False(ConvWeightGradChannelsLast.Applies(g));
-        var r = new System.Random(15);
-        var x = new double[n * c * h * h];
-        var gy = new double[n * k * g.OH * g.OW];
+        Assert.Equal(channelsLast, ConvWeightGradChannelsLast.Applies(g));
+        var r = new System.Random(seed);
+        var x = new double[g.N * g.C * g.H * g.W];
+        var gy = new double[g.N * g.K * g.OH * g.OW];
         for (int i = 0; i < x.Length; i++) x[i] = r.NextDouble() * 2 - 1;
         for (int i = 0; i < gy.Length; i++) gy[i] = r.NextDouble() * 2 - 1;
-        var gw = new double[k * c * kernel * kernel];
+        var gw = new double[g.K * g.Cg * g.KH * g.KW];
         ConvWeightGrad.Compute<double>(g, x, gy, gw);
         var expected = WeightGradReference(g, x, gy);
         for (int i = 0; i < gw.Length; i++) Assert.True(Math.Abs(gw[i] - expected[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"element {i}: {gw[i]:R} vs {expected[i]:R}");
