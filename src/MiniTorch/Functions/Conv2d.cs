@@ -21,14 +21,27 @@ internal sealed class Conv2dBackward : Function
     public static Tensor Apply(Tensor x, Tensor w, Tensor? b, ConvGeometry g)
     {
         var y = Torch.Zeros(g.SmallShape, x.DType);
-        using (Torch.NoGrad())
-        {
-            var (xc, wc, bc) = (x.Contiguous(), w.Contiguous(), b?.Contiguous());
-            if (x.DType == DType.Float32) Conv.Forward<float>(g, Mem<float>(xc), Mem<float>(wc), Mem<float>(bc), Mem<float>(y));
-            else Conv.Forward<double>(g, Mem<double>(xc), Mem<double>(wc), Mem<double>(bc), Mem<double>(y));
-        }
+        using (Torch.NoGrad()) Run(g, x, w, b, y, transposed: false);
         var fn = new Conv2dBackward { _g = g, _x = x, _w = w, _hasBias = b is not null };
         return b is null ? fn.Record(y, x, w) : fn.Record(y, x, w, b);
+    }
+
+    /// <summary>
+    /// The forward kernel of Conv2d (big → small, <paramref name="transposed"/> false) or of
+    /// ConvTranspose2d (small → big) on geometry <paramref name="g"/>, written into the zeroed,
+    /// contiguous <paramref name="y"/>; operands are made contiguous first. Records nothing.
+    /// </summary>
+    internal static void Run(ConvGeometry g, Tensor x, Tensor w, Tensor? b, Tensor y, bool transposed)
+    {
+        var (xc, wc, bc) = (x.Contiguous(), w.Contiguous(), b?.Contiguous());
+        if (x.DType == DType.Float32) Run<float>(g, xc, wc, bc, y, transposed);
+        else Run<double>(g, xc, wc, bc, y, transposed);
+    }
+
+    private static void Run<T>(ConvGeometry g, Tensor x, Tensor w, Tensor? b, Tensor y, bool transposed) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (transposed) ConvTranspose.Forward<T>(g, Mem<T>(x), Mem<T>(w), Mem<T>(b), Mem<T>(y));
+        else Conv.Forward<T>(g, Mem<T>(x), Mem<T>(w), Mem<T>(b), Mem<T>(y));
     }
 
     /// <summary>The elements of a contiguous tensor as memory (empty for null).</summary>

@@ -20,14 +20,7 @@ internal sealed class ConvTranspose2dBackward : Function
     public static Tensor Apply(Tensor z, Tensor w, Tensor? b, ConvGeometry g)
     {
         var y = Torch.Zeros(g.BigShape, z.DType);
-        using (Torch.NoGrad())
-        {
-            var (zc, wc, bc) = (z.Contiguous(), w.Contiguous(), b?.Contiguous());
-            if (z.DType == DType.Float32)
-                ConvTranspose.Forward<float>(g, Conv2dBackward.Mem<float>(zc), Conv2dBackward.Mem<float>(wc), Conv2dBackward.Mem<float>(bc), Conv2dBackward.Mem<float>(y));
-            else
-                ConvTranspose.Forward<double>(g, Conv2dBackward.Mem<double>(zc), Conv2dBackward.Mem<double>(wc), Conv2dBackward.Mem<double>(bc), Conv2dBackward.Mem<double>(y));
-        }
+        using (Torch.NoGrad()) Conv2dBackward.Run(g, z, w, b, y, transposed: true);
         var fn = new ConvTranspose2dBackward { _g = g, _z = z, _w = w, _hasBias = b is not null };
         return b is null ? fn.Record(y, z, w) : fn.Record(y, z, w, b);
     }

@@ -31,10 +31,7 @@ public static partial class F
         var g = Shape.Conv2d(input.ShapeRef, weight.ShapeRef, bias?.ShapeRef, stride ?? 1, padding ?? 0, dilation ?? 1, groups);
         CheckDTypes(input, weight, bias);
         Shape.CheckInto("Conv2dInto", output, g.SmallShape, input, weight, bias);
-        var (x, w, b) = (input.Contiguous(), weight.Contiguous(), bias?.Contiguous());
-        if (input.DType == DType.Float32) RunConv<float>(g, x, w, b, output, transposed: false);
-        else RunConv<double>(g, x, w, b, output, transposed: false);
-        return output;
+        return RunInto(g, input, weight, bias, output, transposed: false);
     }
 
     /// <summary>
@@ -58,19 +55,16 @@ public static partial class F
         var g = Shape.ConvTranspose2d(input.ShapeRef, weight.ShapeRef, bias?.ShapeRef, stride ?? 1, padding ?? 0, outputPadding ?? 0, groups, dilation ?? 1);
         CheckDTypes(input, weight, bias);
         Shape.CheckInto("ConvTranspose2dInto", output, g.BigShape, input, weight, bias);
-        var (z, w, b) = (input.Contiguous(), weight.Contiguous(), bias?.Contiguous());
-        if (input.DType == DType.Float32) RunConv<float>(g, z, w, b, output, transposed: true);
-        else RunConv<double>(g, z, w, b, output, transposed: true);
-        return output;
+        return RunInto(g, input, weight, bias, output, transposed: true);
     }
 
     // The kernels that Conv2d / ConvTranspose2d call, on an output cleared first: they are written
     // for (and tested on) a freshly zeroed output, so out gets exactly that.
-    private static void RunConv<T>(ConvGeometry g, Tensor x, Tensor w, Tensor? b, Tensor output, bool transposed) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static Tensor RunInto(ConvGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, bool transposed)
     {
-        var y = Conv2dBackward.Mem<T>(output);
-        y.Span.Clear();
-        if (transposed) ConvTranspose.Forward<T>(g, Conv2dBackward.Mem<T>(x), Conv2dBackward.Mem<T>(w), Conv2dBackward.Mem<T>(b), y);
-        else Conv.Forward<T>(g, Conv2dBackward.Mem<T>(x), Conv2dBackward.Mem<T>(w), Conv2dBackward.Mem<T>(b), y);
+        if (output.DType == DType.Float32) Conv2dBackward.Mem<float>(output).Span.Clear();
+        else Conv2dBackward.Mem<double>(output).Span.Clear();
+        Conv2dBackward.Run(g, input, weight, bias, output, transposed);
+        return output;
     }
 }
