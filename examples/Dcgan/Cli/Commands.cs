@@ -13,7 +13,7 @@ public static class Commands
     /// Trains (or resumes) a run in <paramref name="runDir"/>, then evaluates it and writes
     /// <c>metrics.json</c>. Returns the trainer and how training ended.
     /// </summary>
-    /// <param name="config">The run's configuration (for a resume, only <see cref="TrainConfig.Epochs"/> is taken from it when <paramref name="epochsOverride"/> is set).</param>
+    /// <param name="config">The run's configuration (for a resume, only its <see cref="TrainConfig.TimeBudget"/> is used: the rest comes from the checkpoint).</param>
     /// <param name="runDir">Output directory.</param>
     /// <param name="resume">Continue from <c>checkpoint.safetensors</c> in <paramref name="runDir"/>.</param>
     /// <param name="epochsOverride">With <paramref name="resume"/>: the new total number of epochs.</param>
@@ -29,7 +29,8 @@ public static class Commands
         if (resume)
         {
             var file = GanTrainer.ReadCheckpoint(Path.Combine(runDir, "checkpoint.safetensors"));
-            config = GanTrainer.ReadConfig(file);
+            // The time budget belongs to this invocation, not to the run.
+            config = GanTrainer.ReadConfig(file) with { TimeBudget = config.TimeBudget };
             if (epochsOverride is { } e) config = config with { Epochs = e };
             trainer = new GanTrainer(config, LoadData(config), runDir, progress);
             trainer.LoadCheckpoint(file);

@@ -37,7 +37,7 @@ public static class DataSource
                 if (arg.Length == 0 && !Directory.Exists(dir))
                     throw new DataException($"Fashion-MNIST is not installed at {DebianFashionMnist}: install it with 'apt-get install dataset-fashion-mnist' or give its directory as fashion-mnist:DIR");
                 var set = MnistIdx.Load(dir, limit);
-                return set.Labels is null || set.NumClasses != FashionMnistClasses.Length ? set : new ImageSet(set.PixelData, set.Labels, FashionMnistClasses, "Fashion-MNIST " + set.Source);
+                return set.Labels is null || set.NumClasses != FashionMnistClasses.Length ? set : new ImageSet(set.PixelData, set.Labels, FashionMnistClasses, $"Fashion-MNIST '{dir}' ({set.Count} images)");
             case "folder":
                 if (arg.Length == 0) throw new DataException("--data folder:DIR needs a directory");
                 return ImageFolder.Load(arg, limit);

@@ -21,12 +21,19 @@ public sealed class ModernDiscriminator : Module
         Module Conv(int cin, int cout, int k, int s, int p) => settings.SpectralNorm
             ? new SpectralNormConv2d(cin, cout, k, s, p, bias: true, generator)
             : WithInit(new Conv2d(cin, cout, k, stride: s, padding: p, bias: true, generator: generator), generator);
-        var layers = new List<Module>
+        Pack = settings.Pack;
+        var layers = new List<Module> { Conv(config.Nc * Pack, ndf, 4, 2, 1), new LeakyReLU(0.2) };
+        foreach (var (cin, cout) in new[] { (ndf, 2 * ndf), (2 * ndf, 4 * ndf) })
         {
-            Conv(config.Nc, ndf, 4, 2, 1), new LeakyReLU(0.2),
-            Conv(ndf, 2 * ndf, 4, 2, 1), new LeakyReLU(0.2),
-            Conv(2 * ndf, 4 * ndf, 4, 2, 1), new LeakyReLU(0.2),
-        };
+            layers.Add(Conv(cin, cout, 4, 2, 1));
+            if (settings.BatchNormD)
+            {
+                var bn = new BatchNorm2d(cout);
+                Init.Normal(bn.Weight!, 1, 0.02, generator);
+                layers.Add(bn);
+            }
+            layers.Add(new LeakyReLU(0.2));
+        }
         if (settings.MinibatchStd > 0) layers.Add(new MinibatchStdDev(settings.MinibatchStd));
         layers.Add(Conv(4 * ndf + (settings.MinibatchStd > 0 ? 1 : 0), 1, 4, 1, 0));
         Main = RegisterModule("main", new Sequential([.. layers]));
@@ -45,6 +52,18 @@ public sealed class ModernDiscriminator : Module
     /// <summary>The layers.</summary>
     public Sequential Main { get; }
 
-    /// <summary>One logit per image, shape [N].</summary>
-    public override Tensor Forward(Tensor input) => Main.Forward(input).Reshape(-1);
+    /// <summary>Images judged together (PacGAN): the batch is read as N / Pack stacks of Pack images.</summary>
+    public int Pack { get; }
+
+    /// <summary>One logit per image, or per stack of <see cref="Pack"/> images: shape [N / Pack].</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        if (Pack > 1)
+        {
+            int n = input.Size(0);
+            if (n % Pack != 0) throw new ArgumentException($"batch size {n} is not divisible by the pack size {Pack}");
+            input = input.Reshape(n / Pack, Pack * input.Size(1), input.Size(2), input.Size(3));
+        }
+        return Main.Forward(input).Reshape(-1);
+    }
 }

@@ -104,6 +104,12 @@ public sealed record ModernSettings
     /// <summary>Spectral normalization of every discriminator convolution.</summary>
     public bool SpectralNorm { get; init; } = true;
 
+    /// <summary>PacGAN packing (Lin et al., 2018): D judges this many images at once, stacked as channels (1: none).</summary>
+    public int Pack { get; init; } = 1;
+
+    /// <summary>BatchNorm after D's second and third convolutions, as in DCGAN (real and fake batches normalised separately).</summary>
+    public bool BatchNormD { get; init; }
+
     /// <summary>Decay of the generator's exponential moving average (null: no averaging).</summary>
     public double? EmaDecay { get; init; } = 0.999;
 

@@ -7,19 +7,6 @@ namespace MiniTorch.Examples.Tests.Training;
 [Collection("training")]
 public class ResumeTests
 {
-    private static void AssertSameCheckpoint(string a, string b)
-    {
-        var x = TinyRuns.Bits(a);
-        var y = TinyRuns.Bits(b);
-        Assert.Equal(x.Keys.Order(), y.Keys.Order());
-        foreach (var k in x.Keys) Assert.True(x[k].SequenceEqual(y[k]), $"tensor {k} differs");
-        var mx = MiniTorch.IO.Safetensors.LoadFile(a).Metadata;
-        var my = MiniTorch.IO.Safetensors.LoadFile(b).Metadata;
-        // Everything but the history, whose epoch timings differ between runs.
-        foreach (var key in new[] { "epoch", "step_in_epoch", "global_step", "rng_state", "last_loss_g" })
-            Assert.Equal(mx[key], my[key]);
-    }
-
     [Theory]
     [InlineData(LossMode.Bce)]
     [InlineData(LossMode.WganGp)]
@@ -31,7 +18,7 @@ public class ResumeTests
         Commands.Train(config, straight, false, null, evaluate: false, new SilentProgress());
         Commands.Train(config with { Epochs = 1 }, split, false, null, evaluate: false, new SilentProgress());
         Commands.Train(config with { Epochs = 1 }, split, resume: true, epochsOverride: 2, evaluate: false, new SilentProgress());
-        AssertSameCheckpoint(Path.Combine(straight, "checkpoint.safetensors"), Path.Combine(split, "checkpoint.safetensors"));
+        TinyRuns.AssertSameCheckpoint(Path.Combine(straight, "checkpoint.safetensors"), Path.Combine(split, "checkpoint.safetensors"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "samples_epoch_002.png")), File.ReadAllBytes(Path.Combine(split, "samples_epoch_002.png")));
     }
 
@@ -58,7 +45,7 @@ public class ResumeTests
         Assert.Equal((1, 1), (trainer.Epoch, trainer.StepInEpoch));
         Assert.False(File.Exists(Path.Combine(split, "metrics.json")));
         Commands.Train(config, split, resume: true, epochsOverride: null, evaluate: false, new SilentProgress());
-        AssertSameCheckpoint(Path.Combine(straight, "checkpoint.safetensors"), Path.Combine(split, "checkpoint.safetensors"));
+        TinyRuns.AssertSameCheckpoint(Path.Combine(straight, "checkpoint.safetensors"), Path.Combine(split, "checkpoint.safetensors"));
     }
 
     [Fact]
@@ -75,6 +62,6 @@ public class ResumeTests
             Commands.Train(config, Path.Combine(dir.Path, "two"), false, null, evaluate: false, new SilentProgress());
         }
         finally { Torch.SetNumThreads(saved); }
-        AssertSameCheckpoint(Path.Combine(dir.Path, "one", "checkpoint.safetensors"), Path.Combine(dir.Path, "two", "checkpoint.safetensors"));
+        TinyRuns.AssertSameCheckpoint(Path.Combine(dir.Path, "one", "checkpoint.safetensors"), Path.Combine(dir.Path, "two", "checkpoint.safetensors"));
     }
 }
