@@ -29,19 +29,6 @@ internal static unsafe partial class ConvDirect
     private static int BufferBudget => Math.Max(64 << 10, CacheInfo.L2 / 4);
 
     /// <summary>
-    /// Whether Conv2d's forward goes to the direct kernel (measured rule, see docs/performance.md):
-    /// two or more output channels per group, and unit row stride or output rows of at least 8
-    /// (strided convolutions with 4-wide outputs leave three quarters of each vector empty and run
-    /// faster as GEMM; with unit stride the direct kernel still wins there).
-    /// </summary>
-    public static bool TakesConv2d<T>(in ConvGeometry g) where T : unmanaged =>
-        Vector512.IsHardwareAccelerated && g.Kg >= 2 && (g.SW == 1 || g.OW >= 8);
-
-    /// <summary>Whether ConvTranspose2d's forward (big-side channels per group ≥ 2) goes to the direct kernel.</summary>
-    public static bool TakesConvTranspose<T>(in ConvGeometry g) where T : unmanaged =>
-        Vector512.IsHardwareAccelerated && g.Cg >= 2;
-
-    /// <summary>
     /// One vector's worth of outputs along a row: its first input element in the padded buffer, its
     /// first output element (channel 0 of the block), and how many of the lanes are outputs.
     /// </summary>
@@ -126,14 +113,14 @@ internal static unsafe partial class ConvDirect
             var v0 = Vector512.Load(x0 + o);
             var v1 = Vector512.Load(x1 + o);
             var v2 = Vector512.Load(x2 + o);
-            { var b = Vector512.Create(w[0]); a00 = Fma(b, v0, a00); a01 = Fma(b, v1, a01); a02 = Fma(b, v2, a02); }
-            { var b = Vector512.Create(w[1]); a10 = Fma(b, v0, a10); a11 = Fma(b, v1, a11); a12 = Fma(b, v2, a12); }
-            { var b = Vector512.Create(w[2]); a20 = Fma(b, v0, a20); a21 = Fma(b, v1, a21); a22 = Fma(b, v2, a22); }
-            { var b = Vector512.Create(w[3]); a30 = Fma(b, v0, a30); a31 = Fma(b, v1, a31); a32 = Fma(b, v2, a32); }
-            { var b = Vector512.Create(w[4]); a40 = Fma(b, v0, a40); a41 = Fma(b, v1, a41); a42 = Fma(b, v2, a42); }
-            { var b = Vector512.Create(w[5]); a50 = Fma(b, v0, a50); a51 = Fma(b, v1, a51); a52 = Fma(b, v2, a52); }
-            { var b = Vector512.Create(w[6]); a60 = Fma(b, v0, a60); a61 = Fma(b, v1, a61); a62 = Fma(b, v2, a62); }
-            { var b = Vector512.Create(w[7]); a70 = Fma(b, v0, a70); a71 = Fma(b, v1, a71); a72 = Fma(b, v2, a72); }
+            { var b = Vector512.Create(w[0]); a00 = Simd.Fma(b, v0, a00); a01 = Simd.Fma(b, v1, a01); a02 = Simd.Fma(b, v2, a02); }
+            { var b = Vector512.Create(w[1]); a10 = Simd.Fma(b, v0, a10); a11 = Simd.Fma(b, v1, a11); a12 = Simd.Fma(b, v2, a12); }
+            { var b = Vector512.Create(w[2]); a20 = Simd.Fma(b, v0, a20); a21 = Simd.Fma(b, v1, a21); a22 = Simd.Fma(b, v2, a22); }
+            { var b = Vector512.Create(w[3]); a30 = Simd.Fma(b, v0, a30); a31 = Simd.Fma(b, v1, a31); a32 = Simd.Fma(b, v2, a32); }
+            { var b = Vector512.Create(w[4]); a40 = Simd.Fma(b, v0, a40); a41 = Simd.Fma(b, v1, a41); a42 = Simd.Fma(b, v2, a42); }
+            { var b = Vector512.Create(w[5]); a50 = Simd.Fma(b, v0, a50); a51 = Simd.Fma(b, v1, a51); a52 = Simd.Fma(b, v2, a52); }
+            { var b = Vector512.Create(w[6]); a60 = Simd.Fma(b, v0, a60); a61 = Simd.Fma(b, v1, a61); a62 = Simd.Fma(b, v2, a62); }
+            { var b = Vector512.Create(w[7]); a70 = Simd.Fma(b, v0, a70); a71 = Simd.Fma(b, v1, a71); a72 = Simd.Fma(b, v2, a72); }
         }
         Put(o0, o1, o2, 0 * ldo, bias, 0, a00, a01, a02);
         Put(o0, o1, o2, 1 * ldo, bias, 1, a10, a11, a12);
@@ -205,10 +192,10 @@ internal static unsafe partial class ConvDirect
             var v3 = Vector512.Load(x3 + d);
             var v4 = Vector512.Load(x4 + d);
             var v5 = Vector512.Load(x5 + d);
-            { var b = Vector512.Create(w[0]); a00 = Fma(b, v0, a00); a01 = Fma(b, v1, a01); a02 = Fma(b, v2, a02); a03 = Fma(b, v3, a03); a04 = Fma(b, v4, a04); a05 = Fma(b, v5, a05); }
-            { var b = Vector512.Create(w[1]); a10 = Fma(b, v0, a10); a11 = Fma(b, v1, a11); a12 = Fma(b, v2, a12); a13 = Fma(b, v3, a13); a14 = Fma(b, v4, a14); a15 = Fma(b, v5, a15); }
-            { var b = Vector512.Create(w[2]); a20 = Fma(b, v0, a20); a21 = Fma(b, v1, a21); a22 = Fma(b, v2, a22); a23 = Fma(b, v3, a23); a24 = Fma(b, v4, a24); a25 = Fma(b, v5, a25); }
-            { var b = Vector512.Create(w[3]); a30 = Fma(b, v0, a30); a31 = Fma(b, v1, a31); a32 = Fma(b, v2, a32); a33 = Fma(b, v3, a33); a34 = Fma(b, v4, a34); a35 = Fma(b, v5, a35); }
+            { var b = Vector512.Create(w[0]); a00 = Simd.Fma(b, v0, a00); a01 = Simd.Fma(b, v1, a01); a02 = Simd.Fma(b, v2, a02); a03 = Simd.Fma(b, v3, a03); a04 = Simd.Fma(b, v4, a04); a05 = Simd.Fma(b, v5, a05); }
+            { var b = Vector512.Create(w[1]); a10 = Simd.Fma(b, v0, a10); a11 = Simd.Fma(b, v1, a11); a12 = Simd.Fma(b, v2, a12); a13 = Simd.Fma(b, v3, a13); a14 = Simd.Fma(b, v4, a14); a15 = Simd.Fma(b, v5, a15); }
+            { var b = Vector512.Create(w[2]); a20 = Simd.Fma(b, v0, a20); a21 = Simd.Fma(b, v1, a21); a22 = Simd.Fma(b, v2, a22); a23 = Simd.Fma(b, v3, a23); a24 = Simd.Fma(b, v4, a24); a25 = Simd.Fma(b, v5, a25); }
+            { var b = Vector512.Create(w[3]); a30 = Simd.Fma(b, v0, a30); a31 = Simd.Fma(b, v1, a31); a32 = Simd.Fma(b, v2, a32); a33 = Simd.Fma(b, v3, a33); a34 = Simd.Fma(b, v4, a34); a35 = Simd.Fma(b, v5, a35); }
         }
         T* o0 = o + outs[0].Out, o1 = o + outs[1].Out, o2 = o + outs[2].Out, o3 = o + outs[3].Out, o4 = o + outs[4].Out, o5 = o + outs[5].Out;
         Put(o0, o1, o2, 0 * ldo, bias, 0, a00, a01, a02); Put(o3, o4, o5, 0 * ldo, bias, 0, a03, a04, a05);
@@ -231,12 +218,6 @@ internal static unsafe partial class ConvDirect
         c2.Store(o2 + at);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma<T>(Vector512<T> x, Vector512<T> y, Vector512<T> z)
-    {
-        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
-        return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
-    }
 
     /// <summary>
     /// Copies input columns into one padded buffer row: dst[u] = src[u + shift] where that is inside

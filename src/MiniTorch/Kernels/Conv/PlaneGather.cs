@@ -20,7 +20,7 @@ internal static class PlaneGather
                                  Span<T> dst, int rows, int cols) where T : unmanaged, INumberBase<T>
     {
         // Valid columns: 0 ≤ col0 + q·colStep < srcW.
-        int qLo = Math.Clamp(Conv.CeilDiv(-col0, colStep), 0, cols), qHi = Math.Clamp(Conv.FloorDiv(srcW - 1 - col0, colStep) + 1, qLo, cols);
+        int qLo = Math.Clamp(Shape.CeilDiv(-col0, colStep), 0, cols), qHi = Math.Clamp(Shape.FloorDiv(srcW - 1 - col0, colStep) + 1, qLo, cols);
         for (int r = 0; r < rows; r++)
         {
             var d = dst.Slice(r * cols, cols);

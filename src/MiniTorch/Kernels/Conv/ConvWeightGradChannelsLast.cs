@@ -22,12 +22,11 @@ internal static class ConvWeightGradChannelsLast
     private const int MaxChunks = 16;
     private const int PartialBudget = 1 << 22;
 
-    public static bool Applies(in ConvGeometry g) => g.Cg >= 16;
-
+    /// <summary>Route <see cref="ConvRoute.WeightGradChannelsLast"/> (2-d).</summary>
     public static void Compute<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int pixels = g.OH * g.OW, kk = g.KH * g.KW, rows = g.Cg * kk, plane = g.H * g.W, size = g.Kg * rows;
+        int pixels = g.SmallH * g.SmallW, kk = g.KH * g.KW, rows = g.BigCg * kk, plane = g.BigH * g.BigW, size = g.SmallCg * rows;
         int tile = Conv.TileLength(rows, pixels), tiles = (pixels + tile - 1) / tile;
         // Small images (DCGAN's 4×4 … 16×16 layers): a unit is several whole images, so GEMM's k (the
         // pixel sum) spans them all and the [K_g, rows] accumulator is read and written once per unit
@@ -42,15 +41,15 @@ internal static class ConvWeightGradChannelsLast
         }
         // Not cleared: each chunk's first unit overwrites its partial (GEMM with β = 0).
         var partial = ArrayPool<T>.Shared.Rent(g.Groups * chunks * size);
-        Conv.For(g.Groups * chunks, 2L * g.N * g.K * pixels * rows, item =>
+        Threading.For(g.Groups * chunks, 2L * g.N * g.SmallC * pixels * rows, item =>
         {
             int ch = item % chunks, grp = item / chunks;
             var acc = partial.AsSpan((grp * chunks + ch) * size, size);
             // Input rows one tile can read: its output rows' span plus the kernel's reach.
-            int maxRows = Math.Min(g.H, ((tile + g.OW - 1) / g.OW + 1) * g.SH + (g.KH - 1) * g.DH + 1);
-            var xT = ArrayPool<T>.Shared.Rent(maxRows * g.W * g.Cg);
+            int maxRows = Math.Min(g.BigH, ((tile + g.SmallW - 1) / g.SmallW + 1) * g.SH + (g.KH - 1) * g.DH + 1);
+            var xT = ArrayPool<T>.Shared.Rent(maxRows * g.BigW * g.BigCg);
             var colT = ArrayPool<T>.Shared.Rent(Math.Max(tile, perUnit * pixels) * rows);
-            var gyT = perUnit > 0 ? ArrayPool<T>.Shared.Rent(g.Kg * perUnit * pixels) : null;
+            var gyT = perUnit > 0 ? ArrayPool<T>.Shared.Rent(g.SmallCg * perUnit * pixels) : null;
             long first = (long)units * ch / chunks;
             for (long u = first; u < (long)units * (ch + 1) / chunks; u++)
             {
@@ -58,26 +57,26 @@ internal static class ConvWeightGradChannelsLast
                 {
                     // Images n0 … n0 + count − 1 side by side: columns (image, pixel), gy gathered to match.
                     int n0 = (int)u * perUnit, count = Math.Min(perUnit, g.N - n0), cols = count * pixels;
-                    int ihLo0 = Math.Max(0, -g.PH), ihHi0 = Math.Min(g.H - 1, (g.OH - 1) * g.SH - g.PH + (g.KH - 1) * g.DH);
+                    int ihLo0 = Math.Max(0, -g.PH), ihHi0 = Math.Min(g.BigH - 1, (g.SmallH - 1) * g.SH - g.PH + (g.KH - 1) * g.DH);
                     for (int i = 0; i < count; i++)
                     {
-                        var img = x.Span.Slice(((n0 + i) * g.C + grp * g.Cg) * plane, g.Cg * plane);
-                        if (ihHi0 >= ihLo0) ChannelsLast(img, g.Cg, plane, ihLo0 * g.W, (ihHi0 - ihLo0 + 1) * g.W, xT);
+                        var img = x.Span.Slice(((n0 + i) * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane);
+                        if (ihHi0 >= ihLo0) ChannelsLast(img, g.BigCg, plane, ihLo0 * g.BigW, (ihHi0 - ihLo0 + 1) * g.BigW, xT);
                         BuildColumns(g, xT, ihLo0, ihHi0, 0, pixels, colT.AsSpan(i * pixels * rows, pixels * rows));
-                        for (int k = 0; k < g.Kg; k++)
-                            gy.Span.Slice(((n0 + i) * g.K + grp * g.Kg + k) * pixels, pixels).CopyTo(gyT.AsSpan(k * cols + i * pixels, pixels));
+                        for (int k = 0; k < g.SmallCg; k++)
+                            gy.Span.Slice(((n0 + i) * g.SmallC + grp * g.SmallCg + k) * pixels, pixels).CopyTo(gyT.AsSpan(k * cols + i * pixels, pixels));
                     }
-                    Conv.Multiply(false, g.Kg, rows, cols, gyT, cols, colT.AsSpan(0, cols * rows), rows, u != first, acc, rows);
+                    Conv.Multiply(false, g.SmallCg, rows, cols, gyT, cols, colT.AsSpan(0, cols * rows), rows, u != first, acc, rows);
                     continue;
                 }
                 int n = (int)(u / tiles), t = (int)(u % tiles);
                 int p0 = t * tile, len = Math.Min(tile, pixels - p0);
-                var xImg = x.Span.Slice((n * g.C + grp * g.Cg) * plane, g.Cg * plane);
-                int oh0 = p0 / g.OW, oh1 = (p0 + len - 1) / g.OW;
-                int ihLo = Math.Max(0, oh0 * g.SH - g.PH), ihHi = Math.Min(g.H - 1, oh1 * g.SH - g.PH + (g.KH - 1) * g.DH);
-                if (ihHi >= ihLo) ChannelsLast(xImg, g.Cg, plane, ihLo * g.W, (ihHi - ihLo + 1) * g.W, xT);
+                var xImg = x.Span.Slice((n * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane);
+                int oh0 = p0 / g.SmallW, oh1 = (p0 + len - 1) / g.SmallW;
+                int ihLo = Math.Max(0, oh0 * g.SH - g.PH), ihHi = Math.Min(g.BigH - 1, oh1 * g.SH - g.PH + (g.KH - 1) * g.DH);
+                if (ihHi >= ihLo) ChannelsLast(xImg, g.BigCg, plane, ihLo * g.BigW, (ihHi - ihLo + 1) * g.BigW, xT);
                 BuildColumns(g, xT, ihLo, ihHi, p0, len, colT.AsSpan(0, len * rows));
-                Conv.Multiply(false, g.Kg, rows, len, gy.Span.Slice((n * g.K + grp * g.Kg) * pixels + p0), pixels,
+                Conv.Multiply(false, g.SmallCg, rows, len, gy.Span.Slice((n * g.SmallC + grp * g.SmallCg) * pixels + p0), pixels,
                               colT.AsSpan(0, len * rows), rows, u != first, acc, rows);
             }
             ArrayPool<T>.Shared.Return(xT);
@@ -86,9 +85,9 @@ internal static class ConvWeightGradChannelsLast
         });
         // Per output channel (group, k), on all cores: its row of the partials summed in chunk order,
         // then permuted [(i, j, c)] → gw[k, c, i, j]. Rows are independent, so any split gives the same bits.
-        Conv.For(g.Groups * g.Kg, (long)g.Groups * chunks * size, item =>
+        Threading.For(g.Groups * g.SmallCg, (long)g.Groups * chunks * size, item =>
         {
-            int grp = item / g.Kg, k = item % g.Kg;
+            int grp = item / g.SmallCg, k = item % g.SmallCg;
             var s = ArrayPool<T>.Shared.Rent(rows);
             var row = s.AsSpan(0, rows);
             partial.AsSpan(grp * chunks * size + k * rows, rows).CopyTo(row);
@@ -96,8 +95,8 @@ internal static class ConvWeightGradChannelsLast
             var dst = gw.Span.Slice(grp * size + k * rows, rows);
             for (int ij = 0; ij < kk; ij++)
             {
-                var src = row.Slice(ij * g.Cg, g.Cg);
-                for (int c = 0; c < g.Cg; c++) dst[c * kk + ij] = src[c];
+                var src = row.Slice(ij * g.BigCg, g.BigCg);
+                for (int c = 0; c < g.BigCg; c++) dst[c * kk + ij] = src[c];
             }
             ArrayPool<T>.Shared.Return(s);
         });
@@ -126,10 +125,10 @@ internal static class ConvWeightGradChannelsLast
     private static void BuildColumns<T>(in ConvGeometry g, ReadOnlySpan<T> xT, int ihLo, int ihHi, int p0, int len, Span<T> colT)
         where T : unmanaged
     {
-        int cg = g.Cg, rows = cg * g.KH * g.KW;
+        int cg = g.BigCg, rows = cg * g.KH * g.KW;
         for (int q = 0; q < len; q++)
         {
-            int pix = p0 + q, oh = pix / g.OW, ow = pix - oh * g.OW;
+            int pix = p0 + q, oh = pix / g.SmallW, ow = pix - oh * g.SmallW;
             var dst = colT.Slice(q * rows, rows);
             for (int i = 0; i < g.KH; i++)
             {
@@ -138,8 +137,8 @@ internal static class ConvWeightGradChannelsLast
                 {
                     int iw = ow * g.SW - g.PW + j * g.DW;
                     var run = dst.Slice((i * g.KW + j) * cg, cg);
-                    if (ih < ihLo || ih > ihHi || iw < 0 || iw >= g.W) run.Clear();
-                    else xT.Slice(((ih - ihLo) * g.W + iw) * cg, cg).CopyTo(run);
+                    if (ih < ihLo || ih > ihHi || iw < 0 || iw >= g.BigW) run.Clear();
+                    else xT.Slice(((ih - ihLo) * g.BigW + iw) * cg, cg).CopyTo(run);
                 }
             }
         }

@@ -46,22 +46,22 @@ internal static unsafe partial class ConvTransposeOneChannel
                     if ((bits & 1) != 0)
                     {
                         var wv = Vector512.Create(w[0]);
-                        a00 = Fma(wv, x0, a00); a10 = Fma(wv, x1, a10); a20 = Fma(wv, x2, a20); a30 = Fma(wv, x3, a30); a40 = Fma(wv, x4, a40);
+                        a00 = Simd.Fma(wv, x0, a00); a10 = Simd.Fma(wv, x1, a10); a20 = Simd.Fma(wv, x2, a20); a30 = Simd.Fma(wv, x3, a30); a40 = Simd.Fma(wv, x4, a40);
                     }
                     if ((bits & 2) != 0)
                     {
                         var wv = Vector512.Create(w[1]);
-                        a01 = Fma(wv, x0, a01); a11 = Fma(wv, x1, a11); a21 = Fma(wv, x2, a21); a31 = Fma(wv, x3, a31); a41 = Fma(wv, x4, a41);
+                        a01 = Simd.Fma(wv, x0, a01); a11 = Simd.Fma(wv, x1, a11); a21 = Simd.Fma(wv, x2, a21); a31 = Simd.Fma(wv, x3, a31); a41 = Simd.Fma(wv, x4, a41);
                     }
                     if ((bits & 4) != 0)
                     {
                         var wv = Vector512.Create(w[2]);
-                        a02 = Fma(wv, x0, a02); a12 = Fma(wv, x1, a12); a22 = Fma(wv, x2, a22); a32 = Fma(wv, x3, a32); a42 = Fma(wv, x4, a42);
+                        a02 = Simd.Fma(wv, x0, a02); a12 = Simd.Fma(wv, x1, a12); a22 = Simd.Fma(wv, x2, a22); a32 = Simd.Fma(wv, x3, a32); a42 = Simd.Fma(wv, x4, a42);
                     }
                     if ((bits & 8) != 0)
                     {
                         var wv = Vector512.Create(w[3]);
-                        a03 = Fma(wv, x0, a03); a13 = Fma(wv, x1, a13); a23 = Fma(wv, x2, a23); a33 = Fma(wv, x3, a33); a43 = Fma(wv, x4, a43);
+                        a03 = Simd.Fma(wv, x0, a03); a13 = Simd.Fma(wv, x1, a13); a23 = Simd.Fma(wv, x2, a23); a33 = Simd.Fma(wv, x3, a33); a43 = Simd.Fma(wv, x4, a43);
                     }
                 }
         }
@@ -100,22 +100,22 @@ internal static unsafe partial class ConvTransposeOneChannel
                     if ((bits & 1) != 0)
                     {
                         var wv = Vector256.Create(w[0]);
-                        a00 = Fma(wv, x0, a00); a10 = Fma(wv, x1, a10);
+                        a00 = Simd.Fma(wv, x0, a00); a10 = Simd.Fma(wv, x1, a10);
                     }
                     if ((bits & 2) != 0)
                     {
                         var wv = Vector256.Create(w[1]);
-                        a01 = Fma(wv, x0, a01); a11 = Fma(wv, x1, a11);
+                        a01 = Simd.Fma(wv, x0, a01); a11 = Simd.Fma(wv, x1, a11);
                     }
                     if ((bits & 4) != 0)
                     {
                         var wv = Vector256.Create(w[2]);
-                        a02 = Fma(wv, x0, a02); a12 = Fma(wv, x1, a12);
+                        a02 = Simd.Fma(wv, x0, a02); a12 = Simd.Fma(wv, x1, a12);
                     }
                     if ((bits & 8) != 0)
                     {
                         var wv = Vector256.Create(w[3]);
-                        a03 = Fma(wv, x0, a03); a13 = Fma(wv, x1, a13);
+                        a03 = Simd.Fma(wv, x0, a03); a13 = Simd.Fma(wv, x1, a13);
                     }
                 }
         }
@@ -149,22 +149,22 @@ internal static unsafe partial class ConvTransposeOneChannel
                     if ((bits & 1) != 0)
                     {
                         var wv = Vector256.Create(w[0]);
-                        a00 = Fma(wv, x0, a00);
+                        a00 = Simd.Fma(wv, x0, a00);
                     }
                     if ((bits & 2) != 0)
                     {
                         var wv = Vector256.Create(w[1]);
-                        a01 = Fma(wv, x0, a01);
+                        a01 = Simd.Fma(wv, x0, a01);
                     }
                     if ((bits & 4) != 0)
                     {
                         var wv = Vector256.Create(w[2]);
-                        a02 = Fma(wv, x0, a02);
+                        a02 = Simd.Fma(wv, x0, a02);
                     }
                     if ((bits & 8) != 0)
                     {
                         var wv = Vector256.Create(w[3]);
-                        a03 = Fma(wv, x0, a03);
+                        a03 = Simd.Fma(wv, x0, a03);
                     }
                 }
         }

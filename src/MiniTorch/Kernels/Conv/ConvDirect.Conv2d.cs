@@ -19,16 +19,16 @@ internal static unsafe partial class ConvDirect
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int lanes = Vector512<T>.Count;
-        int taps = g.Cg * g.KH * g.KW, kPad = RoundUp(g.Kg, R);
-        int segsPerRow = (g.OW + lanes - 1) / lanes;
-        int sw = g.SW, qMin = Conv.FloorDiv(-g.PW, sw), qMax = Conv.FloorDiv((g.KW - 1) * g.DW - g.PW, sw);
+        int taps = g.BigCg * g.KH * g.KW, kPad = RoundUp(g.SmallCg, R);
+        int segsPerRow = (g.SmallW + lanes - 1) / lanes;
+        int sw = g.SW, qMin = Shape.FloorDiv(-g.PW, sw), qMax = Shape.FloorDiv((g.KW - 1) * g.DW - g.PW, sw);
         int wp = segsPerRow * lanes + (qMax - qMin), rowLen = sw * wp;
         // Rows per item: the padded input rows fit the buffer budget; at least ~16 items for balance.
-        int rowBytes = g.Cg * rowLen * sizeof(T) * g.SH;
-        int rb = Math.Clamp(BufferBudget / Math.Max(rowBytes, 1), 1, g.OH);
+        int rowBytes = g.BigCg * rowLen * sizeof(T) * g.SH;
+        int rb = Math.Clamp(BufferBudget / Math.Max(rowBytes, 1), 1, g.SmallH);
         int wanted = Math.Max(1, 16 / Math.Max(1, g.N * g.Groups));
-        rb = Math.Min(rb, Math.Max(1, (g.OH + wanted - 1) / wanted));
-        int blocks = (g.OH + rb - 1) / rb;
+        rb = Math.Min(rb, Math.Max(1, (g.SmallH + wanted - 1) / wanted));
+        int blocks = (g.SmallH + rb - 1) / rb;
         int rowsIn = (rb - 1) * g.SH + (g.KH - 1) * g.DH + 1;
         nint plane = (nint)rowsIn * rowLen;
 
@@ -42,57 +42,57 @@ internal static unsafe partial class ConvDirect
                 for (int t = 0; t < taps; t++)
                 {
                     var row = wpk.AsSpan((grp * taps + t) * kPad, kPad);
-                    for (int k = 0; k < g.Kg; k++) row[k] = ws[(grp * g.Kg + k) * taps + t];
-                    row[g.Kg..].Clear();
+                    for (int k = 0; k < g.SmallCg; k++) row[k] = ws[(grp * g.SmallCg + k) * taps + t];
+                    row[g.SmallCg..].Clear();
                 }
             if (bpk != null)
                 for (int grp = 0; grp < g.Groups; grp++)
                 {
                     var row = bpk.AsSpan(grp * kPad, kPad);
-                    bias.Span.Slice(grp * g.Kg, g.Kg).CopyTo(row);
-                    row[g.Kg..].Clear();
+                    bias.Span.Slice(grp * g.SmallCg, g.SmallCg).CopyTo(row);
+                    row[g.SmallCg..].Clear();
                 }
-            for (int c = 0, t = 0; c < g.Cg; c++)
+            for (int c = 0, t = 0; c < g.BigCg; c++)
                 for (int i = 0; i < g.KH; i++)
                     for (int j = 0; j < g.KW; j++)
                     {
-                        int e = j * g.DW - g.PW, qe = Conv.FloorDiv(e, sw), re = e - qe * sw;
+                        int e = j * g.DW - g.PW, qe = Shape.FloorDiv(e, sw), re = e - qe * sw;
                         off[t++] = (int)(c * plane + i * g.DH * rowLen + re * wp + (qe - qMin));
                     }
 
-            int pixels = g.OH * g.OW;
-            Conv.For(g.N * g.Groups * blocks, 2L * g.N * g.K * pixels * taps, item =>
+            int pixels = g.SmallH * g.SmallW;
+            Threading.For(g.N * g.Groups * blocks, 2L * g.N * g.SmallC * pixels * taps, item =>
             {
                 int blk = item % blocks, grp = item / blocks % g.Groups, n = item / blocks / g.Groups;
-                int r0 = blk * rb, r1 = Math.Min(g.OH, r0 + rb);
-                var buf = ArrayPool<T>.Shared.Rent((int)(g.Cg * plane));
+                int r0 = blk * rb, r1 = Math.Min(g.SmallH, r0 + rb);
+                var buf = ArrayPool<T>.Shared.Rent((int)(g.BigCg * plane));
                 var segs = ArrayPool<Segment>.Shared.Rent((r1 - r0) * segsPerRow);
                 try
                 {
                     var xs = x.Span;
-                    for (int c = 0; c < g.Cg; c++)
+                    for (int c = 0; c < g.BigCg; c++)
                     {
-                        var xc = xs.Slice(((n * g.C + grp * g.Cg + c) * g.H) * g.W, g.H * g.W);
+                        var xc = xs.Slice(((n * g.BigC + grp * g.BigCg + c) * g.BigH) * g.BigW, g.BigH * g.BigW);
                         for (int rr = 0; rr < rowsIn; rr++)
                         {
                             int ih = r0 * g.SH - g.PH + rr;
                             var dst = buf.AsSpan((int)(c * plane + rr * rowLen), rowLen);
-                            if (ih < 0 || ih >= g.H) dst.Clear();
-                            else if (sw == 1) PadRow(xc.Slice(ih * g.W, g.W), qMin, dst);
+                            if (ih < 0 || ih >= g.BigH) dst.Clear();
+                            else if (sw == 1) PadRow(xc.Slice(ih * g.BigW, g.BigW), qMin, dst);
                             else
                                 for (int re = 0; re < sw; re++)
-                                    GatherRow(xc.Slice(ih * g.W, g.W), qMin * sw + re, sw, dst.Slice(re * wp, wp));
+                                    GatherRow(xc.Slice(ih * g.BigW, g.BigW), qMin * sw + re, sw, dst.Slice(re * wp, wp));
                         }
                     }
                     int count = 0;
                     for (int oh = r0; oh < r1; oh++)
                         for (int s = 0; s < segsPerRow; s++)
-                            segs[count++] = new Segment((oh - r0) * g.SH * rowLen + s * lanes, (long)oh * g.OW + s * lanes, Math.Min(lanes, g.OW - s * lanes));
+                            segs[count++] = new Segment((oh - r0) * g.SH * rowLen + s * lanes, (long)oh * g.SmallW + s * lanes, Math.Min(lanes, g.SmallW - s * lanes));
                     fixed (T* pb = buf, pw = wpk, pbias = bpk, py = y.Span)
                     fixed (int* po = off)
                     {
-                        T* yBase = py + (long)(n * g.K + grp * g.Kg) * pixels;
-                        Run(pb, po, taps, pw + grp * taps * kPad, kPad, g.Kg, pbias == null ? null : pbias + grp * kPad,
+                        T* yBase = py + (long)(n * g.SmallC + grp * g.SmallCg) * pixels;
+                        Run(pb, po, taps, pw + grp * taps * kPad, kPad, g.SmallCg, pbias == null ? null : pbias + grp * kPad,
                             segs.AsSpan(0, count), yBase, pixels, 1);
                     }
                 }

@@ -18,25 +18,24 @@ internal static class ConvWeightGrad
     /// <summary>Elements of all per-chunk partial gradients together (beyond one weight's worth).</summary>
     private const int PartialBudget = 1 << 22;
 
-    /// <summary>gw[k, c, i, j] = Σ_{n, oh, ow} gy[n, k, oh, ow] · x[n, g·Cg + c, oh·SH − PH + i·DH, ow·SW − PW + j·DW].</summary>
+    /// <summary>
+    /// Routes <see cref="ConvRoute.WeightGradIm2col"/> and <see cref="ConvRoute.WeightGradPointwise"/>, any rank:
+    /// gw[k, c, t] = Σ_{n, o} gy[n, k, o] · x[n, g·Cg + c, o·s − p + t·d].
+    /// </summary>
     /// <remarks>
     /// Work items are (group, block of input channels, chunk of the batch·pixel sum). Channel
     /// blocks own disjoint columns of gw, so they need no reduction; chunks each own a partial
     /// that is added in chunk order at the end. Both splits depend only on the problem size.
+    /// With <paramref name="pointwise"/> (1×1 geometries only) x itself is read as the columns.
     /// </remarks>
-    public static void Compute<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw)
+    public static void Compute<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw, bool pointwise)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int pixels = g.OH * g.OW, kk = g.KH * g.KW, rows = g.Cg * kk, plane = g.H * g.W, size = g.Kg * rows;
-        bool direct = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.H == g.OH && g.W == g.OW;
-        if (!direct && ConvWeightGradChannelsLast.Applies(g))
-        {
-            ConvWeightGradChannelsLast.Compute(g, x, gy, gw);
-            return;
-        }
-        int blocks = Math.Max(1, Math.Min(g.Cg, MaxChannelBlocks)), blockC = (g.Cg + blocks - 1) / blocks;
-        blocks = Math.Max(1, (g.Cg + blockC - 1) / blockC);
-        int tile = Conv.TileLength(Math.Max(blockC * kk, g.Kg), pixels), tiles = (pixels + tile - 1) / tile;
+        int pixels = g.SmallPlane, kk = g.Taps, rows = g.BigCg * kk, plane = g.BigPlane, size = g.SmallCg * rows;
+        bool direct = pointwise;
+        int blocks = Math.Max(1, Math.Min(g.BigCg, MaxChannelBlocks)), blockC = (g.BigCg + blocks - 1) / blocks;
+        blocks = Math.Max(1, (g.BigCg + blockC - 1) / blockC);
+        int tile = Conv.TileLength(Math.Max(blockC * kk, g.SmallCg), pixels), tiles = (pixels + tile - 1) / tile;
         int units = g.N * tiles;
         int chunks = Math.Min(units, Math.Clamp(PartialBudget / Math.Max(g.Groups * size, 1), 1, MaxChunks));
         gw.Span.Clear();
@@ -44,10 +43,10 @@ internal static class ConvWeightGrad
         // Pooled: a training step calls this for every layer, and the partials can be megabytes.
         var partial = chunks == 1 ? null : ArrayPool<T>.Shared.Rent(g.Groups * chunks * size);
         partial?.AsSpan(0, g.Groups * chunks * size).Clear();
-        Conv.For(g.Groups * blocks * chunks, 2L * g.N * g.K * pixels * rows, item =>
+        Threading.For(g.Groups * blocks * chunks, 2L * g.N * g.SmallC * pixels * rows, item =>
         {
             int ch = item % chunks, blk = item / chunks % blocks, grp = item / chunks / blocks;
-            int c0 = blk * blockC, cb = Math.Min(blockC, g.Cg - c0);
+            int c0 = blk * blockC, cb = Math.Min(blockC, g.BigCg - c0);
             if (cb <= 0) return;
             var acc = (partial is null ? gw.Span.Slice(grp * size, size) : partial.AsSpan((grp * chunks + ch) * size, size)).Slice(c0 * kk);
             var col = direct ? null : ArrayPool<T>.Shared.Rent(cb * kk * tile);
@@ -55,15 +54,15 @@ internal static class ConvWeightGrad
             {
                 int n = (int)(u / tiles), t = (int)(u % tiles);
                 int p0 = t * tile, len = Math.Min(tile, pixels - p0);
-                var xImg = x.Span.Slice((n * g.C + grp * g.Cg) * plane, g.Cg * plane);
-                var gyTile = gy.Span.Slice((n * g.K + grp * g.Kg) * pixels + p0);
+                var xImg = x.Span.Slice((n * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane);
+                var gyTile = gy.Span.Slice((n * g.SmallC + grp * g.SmallCg) * pixels + p0);
                 if (direct)
-                    Conv.Multiply(true, g.Kg, cb, len, gyTile, pixels, xImg.Slice(c0 * plane + p0), pixels, true, acc, rows);
+                    Conv.Multiply(true, g.SmallCg, cb, len, gyTile, pixels, xImg.Slice(c0 * plane + p0), pixels, true, acc, rows);
                 else
                 {
                     var c = col.AsSpan(0, cb * kk * len);
                     Conv.Im2Col(g, xImg, p0, len, c, c0, cb);
-                    Conv.Multiply(true, g.Kg, cb * kk, len, gyTile, pixels, c, len, true, acc, rows);
+                    Conv.Multiply(true, g.SmallCg, cb * kk, len, gyTile, pixels, c, len, true, acc, rows);
                 }
             }
             if (col is not null) ArrayPool<T>.Shared.Return(col);

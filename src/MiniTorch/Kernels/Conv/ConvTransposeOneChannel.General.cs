@@ -53,7 +53,7 @@ internal static unsafe partial class ConvTransposeOneChannel
         {
             var p = phases[i % phases.Count];
             offsets[i] = total;
-            total += g.Kg * p.TapsH.Length * p.TapsW.Length;
+            total += g.SmallCg * p.TapsH.Length * p.TapsW.Length;
         }
         var packed = new T[Math.Max(total, 1)];
         for (int grp = 0; grp < g.Groups; grp++)
@@ -61,10 +61,10 @@ internal static unsafe partial class ConvTransposeOneChannel
             {
                 var p = phases[ph];
                 int th = p.TapsH.Length, tw = p.TapsW.Length, o = offsets[grp * phases.Count + ph];
-                for (int k = 0; k < g.Kg; k++)
+                for (int k = 0; k < g.SmallCg; k++)
                     for (int a = 0; a < th; a++)
                         for (int b = 0; b < tw; b++)
-                            packed[o + (k * th + a) * tw + b] = w.Span[((grp * g.Kg + k) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
+                            packed[o + (k * th + a) * tw + b] = w.Span[((grp * g.SmallCg + k) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
             }
         // Work items are blocks of phase rows (all phases). Inside, strips of columns; within a strip
         // the channel loop is outermost, so each channel's input rows are read into L1 once and used
@@ -77,16 +77,16 @@ internal static unsafe partial class ConvTransposeOneChannel
                 for (int j = i + 1; j < phases.Count; j++)
                     if (phases[i].H0 == phases[j].H0) merges[i, j] = MergeOffsets(phases[i].BaseW, phases[j].BaseW);
         int blocks = (nh + RowsPerItem - 1) / RowsPerItem, stride = StripWidth + Slack;
-        long flops = 2L * g.N * g.K * g.OH * g.OW * g.KH * g.KW;
-        Conv.For(g.N * g.Groups * blocks, flops, item =>
+        long flops = 2L * g.N * g.SmallC * g.SmallH * g.SmallW * g.KH * g.KW;
+        Threading.For(g.N * g.Groups * blocks, flops, item =>
         {
             int r0 = item % blocks * RowsPerItem, grp = item / blocks % g.Groups, n = item / blocks / g.Groups;
-            int small = g.OH * g.OW, big = g.H * g.W;
+            int small = g.SmallH * g.SmallW, big = g.BigH * g.BigW;
             var plans = new RowPlan[phases.Count * RowsPerItem];
             var accArray = ArrayPool<T>.Shared.Rent(plans.Length * stride);
             var yImg = y.Span.Slice((n * g.Groups + grp) * big, big);
             var zSpan = z.Span;
-            fixed (T* zImg = zSpan.Slice((n * g.K + grp * g.Kg) * small, g.Kg * small))
+            fixed (T* zImg = zSpan.Slice((n * g.SmallC + grp * g.SmallCg) * small, g.SmallCg * small))
             fixed (T* zAll = zSpan)
             fixed (T* sub0 = packed)
             fixed (T* acc0 = accArray)
@@ -100,7 +100,7 @@ internal static unsafe partial class ConvTransposeOneChannel
                     if (Vector512.IsHardwareAccelerated) PairRows(plans, rows, phases, merges, Vector512<T>.Count);
                     for (int r = 0; r < rows; r++)
                         new Span<T>(acc0 + r * stride, Math.Max(plans[r].VecEnd - c0, 0)).Clear();
-                    for (int k = 0; k < g.Kg; k++)
+                    for (int k = 0; k < g.SmallCg; k++)
                     {
                         T* zK = zImg + (nint)k * small;
                         for (int r = 0; r < rows; r++)
@@ -109,10 +109,10 @@ internal static unsafe partial class ConvTransposeOneChannel
                             var p = phases[pl.Phase];
                             int tw = p.TapsW.Length;
                             if (pl.VecEnd <= pl.Lo) continue;
-                            T* zRow = zK + (nint)pl.Qh * g.OW;
+                            T* zRow = zK + (nint)pl.Qh * g.SmallW;
                             T* wK = sub0 + pl.Sub + k * p.TapsH.Length * tw;
                             if (pl.Partner < 0)
-                                Accumulate(g.OW, p, zRow, wK, pl.ALo, pl.AHi, pl.Lo, pl.VecEnd, acc0 + r * stride - c0);
+                                Accumulate(g.SmallW, p, zRow, wK, pl.ALo, pl.AHi, pl.Lo, pl.VecEnd, acc0 + r * stride - c0);
                             else if (pl.Partner > r)
                             {
                                 ref var pb = ref plans[pl.Partner];
@@ -122,11 +122,11 @@ internal static unsafe partial class ConvTransposeOneChannel
                                 T* accA = acc0 + r * stride - c0, accB = acc0 + pl.Partner * stride - c0;
                                 int qw = pl.Lo, v = Vector512<T>.Count;
                                 for (; qw + 4 * v <= pl.VecEnd; qw += 4 * v)
-                                    PairBlock512(g.OW, p, m, zRow, wK, tw, wKB, q.TapsW.Length, pl.ALo, pl.AHi, qw, accA + qw, accB + qw);
+                                    PairBlock512(g.SmallW, p, m, zRow, wK, tw, wKB, q.TapsW.Length, pl.ALo, pl.AHi, qw, accA + qw, accB + qw);
                                 if (qw < pl.VecEnd)
                                 {
-                                    Accumulate(g.OW, p, zRow, wK, pl.ALo, pl.AHi, qw, pl.VecEnd, accA);
-                                    Accumulate(g.OW, q, zRow, wKB, pb.ALo, pb.AHi, qw, pl.VecEnd, accB);
+                                    Accumulate(g.SmallW, p, zRow, wK, pl.ALo, pl.AHi, qw, pl.VecEnd, accA);
+                                    Accumulate(g.SmallW, q, zRow, wKB, pb.ALo, pb.AHi, qw, pl.VecEnd, accB);
                                 }
                             }
                         }
@@ -140,7 +140,7 @@ internal static unsafe partial class ConvTransposeOneChannel
                         int c1 = Math.Min(p.NW, c0 + StripWidth);
                         for (int c = c0; c < pl.Lo; c++) acc[c] = Scalar(g, p, zImg, sub, pl.Qh, pl.ALo, pl.AHi, c);
                         for (int c = Math.Max(pl.Lo, Math.Min(pl.Hi, pl.VecEnd)); c < c1; c++) acc[c] = Scalar(g, p, zImg, sub, pl.Qh, pl.ALo, pl.AHi, c);
-                        var yRow = yImg.Slice((p.H0 + g.SH * pl.Qh) * g.W, g.W);
+                        var yRow = yImg.Slice((p.H0 + g.SH * pl.Qh) * g.BigW, g.BigW);
                         for (int qw = c0, at = p.W0 + g.SW * c0; qw < c1; qw++, at += g.SW) yRow[at] = acc[qw];
                     }
                 }
@@ -158,17 +158,17 @@ internal static unsafe partial class ConvTransposeOneChannel
     {
         int th = p.TapsH.Length, c1 = Math.Min(p.NW, c0 + StripWidth);
         int lo = c0, hi = c1, maxBase = 0;
-        foreach (int bw in p.BaseW) { lo = Math.Max(lo, -bw); hi = Math.Min(hi, g.OW - bw); maxBase = Math.Max(maxBase, bw); }
+        foreach (int bw in p.BaseW) { lo = Math.Max(lo, -bw); hi = Math.Min(hi, g.SmallW - bw); maxBase = Math.Max(maxBase, bw); }
         hi = Math.Max(hi, lo);
         int aLo = 0, aHi = th;
-        while (aLo < th && (p.BaseH[aLo] + qh < 0 || p.BaseH[aLo] + qh >= g.OH)) aLo++;
-        while (aHi > aLo && (p.BaseH[aHi - 1] + qh < 0 || p.BaseH[aHi - 1] + qh >= g.OH)) aHi--;
+        while (aLo < th && (p.BaseH[aLo] + qh < 0 || p.BaseH[aLo] + qh >= g.SmallH)) aLo++;
+        while (aHi > aLo && (p.BaseH[aHi - 1] + qh < 0 || p.BaseH[aHi - 1] + qh >= g.SmallH)) aHi--;
         int v = Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256.IsHardwareAccelerated ? Vector256<T>.Count : 0;
         int vecEnd = lo, safeEnd = 0;
         if (v > 0 && hi > lo && aHi > aLo && p.TapsW.Length > 0)
         {
             // The vector loop may run to column safeEnd − 1 and still read inside z.
-            T* lastRow = zImg + ((nint)(g.Kg - 1) * g.OH + Math.Max(p.BaseH[aLo], p.BaseH[aHi - 1]) + qh) * g.OW;
+            T* lastRow = zImg + ((nint)(g.SmallCg - 1) * g.SmallH + Math.Max(p.BaseH[aLo], p.BaseH[aHi - 1]) + qh) * g.SmallW;
             safeEnd = (int)Math.Min(int.MaxValue / 2, (long)(zEnd - lastRow) - maxBase);
             vecEnd = VectorEnd(lo, hi, v, safeEnd);
         }
@@ -249,12 +249,12 @@ internal static unsafe partial class ConvTransposeOneChannel
                 if (ia[t] >= 0)
                 {
                     var wv = Vector512.Create(wa[ia[t]]);
-                    a0 = Fma(wv, x0, a0); a1 = Fma(wv, x1, a1); a2 = Fma(wv, x2, a2); a3 = Fma(wv, x3, a3);
+                    a0 = Simd.Fma(wv, x0, a0); a1 = Simd.Fma(wv, x1, a1); a2 = Simd.Fma(wv, x2, a2); a3 = Simd.Fma(wv, x3, a3);
                 }
                 if (ib[t] >= 0)
                 {
                     var wv = Vector512.Create(wb[ib[t]]);
-                    b0 = Fma(wv, x0, b0); b1 = Fma(wv, x1, b1); b2 = Fma(wv, x2, b2); b3 = Fma(wv, x3, b3);
+                    b0 = Simd.Fma(wv, x0, b0); b1 = Simd.Fma(wv, x1, b1); b2 = Simd.Fma(wv, x2, b2); b3 = Simd.Fma(wv, x3, b3);
                 }
             }
         }
@@ -287,14 +287,14 @@ internal static unsafe partial class ConvTransposeOneChannel
     {
         int th = p.TapsH.Length, tw = p.TapsW.Length;
         T s = T.Zero;
-        for (int k = 0; k < g.Kg; k++)
+        for (int k = 0; k < g.SmallCg; k++)
             for (int a = aLo; a < aHi; a++)
             {
-                T* zRow = zImg + ((nint)k * g.OH + p.BaseH[a] + qh) * g.OW;
+                T* zRow = zImg + ((nint)k * g.SmallH + p.BaseH[a] + qh) * g.SmallW;
                 for (int b = 0; b < tw; b++)
                 {
                     int col = p.BaseW[b] + qw;
-                    if (col >= 0 && col < g.OW) s = T.FusedMultiplyAdd(sub[(k * th + a) * tw + b], zRow[col], s);
+                    if (col >= 0 && col < g.SmallW) s = Simd.Fma(sub[(k * th + a) * tw + b], zRow[col], s);
                 }
             }
         return s;
@@ -315,14 +315,14 @@ internal static unsafe partial class ConvTransposeOneChannel
             {
                 T* src = zRow + p.BaseW[b];
                 var wv = Vector512.Create(wt[b]);
-                c0 = Fma(wv, Vector512.Load(src), c0);
-                c1 = Fma(wv, Vector512.Load(src + v), c1);
-                c2 = Fma(wv, Vector512.Load(src + 2 * v), c2);
-                c3 = Fma(wv, Vector512.Load(src + 3 * v), c3);
-                c4 = Fma(wv, Vector512.Load(src + 4 * v), c4);
-                c5 = Fma(wv, Vector512.Load(src + 5 * v), c5);
-                c6 = Fma(wv, Vector512.Load(src + 6 * v), c6);
-                c7 = Fma(wv, Vector512.Load(src + 7 * v), c7);
+                c0 = Simd.Fma(wv, Vector512.Load(src), c0);
+                c1 = Simd.Fma(wv, Vector512.Load(src + v), c1);
+                c2 = Simd.Fma(wv, Vector512.Load(src + 2 * v), c2);
+                c3 = Simd.Fma(wv, Vector512.Load(src + 3 * v), c3);
+                c4 = Simd.Fma(wv, Vector512.Load(src + 4 * v), c4);
+                c5 = Simd.Fma(wv, Vector512.Load(src + 5 * v), c5);
+                c6 = Simd.Fma(wv, Vector512.Load(src + 6 * v), c6);
+                c7 = Simd.Fma(wv, Vector512.Load(src + 7 * v), c7);
             }
         }
         c0.Store(dst); c1.Store(dst + v); c2.Store(dst + 2 * v); c3.Store(dst + 3 * v);
@@ -338,7 +338,7 @@ internal static unsafe partial class ConvTransposeOneChannel
         {
             T* zRow = zK + (nint)p.BaseH[a] * ow + qw;
             T* wt = wK + a * tw;
-            for (int b = 0; b < tw; b++) c0 = Fma(Vector512.Create(wt[b]), Vector512.Load(zRow + p.BaseW[b]), c0);
+            for (int b = 0; b < tw; b++) c0 = Simd.Fma(Vector512.Create(wt[b]), Vector512.Load(zRow + p.BaseW[b]), c0);
         }
         c0.Store(dst);
     }
@@ -358,14 +358,14 @@ internal static unsafe partial class ConvTransposeOneChannel
             {
                 T* src = zRow + p.BaseW[b];
                 var wv = Vector256.Create(wt[b]);
-                c0 = Fma(wv, Vector256.Load(src), c0);
-                c1 = Fma(wv, Vector256.Load(src + v), c1);
-                c2 = Fma(wv, Vector256.Load(src + 2 * v), c2);
-                c3 = Fma(wv, Vector256.Load(src + 3 * v), c3);
-                c4 = Fma(wv, Vector256.Load(src + 4 * v), c4);
-                c5 = Fma(wv, Vector256.Load(src + 5 * v), c5);
-                c6 = Fma(wv, Vector256.Load(src + 6 * v), c6);
-                c7 = Fma(wv, Vector256.Load(src + 7 * v), c7);
+                c0 = Simd.Fma(wv, Vector256.Load(src), c0);
+                c1 = Simd.Fma(wv, Vector256.Load(src + v), c1);
+                c2 = Simd.Fma(wv, Vector256.Load(src + 2 * v), c2);
+                c3 = Simd.Fma(wv, Vector256.Load(src + 3 * v), c3);
+                c4 = Simd.Fma(wv, Vector256.Load(src + 4 * v), c4);
+                c5 = Simd.Fma(wv, Vector256.Load(src + 5 * v), c5);
+                c6 = Simd.Fma(wv, Vector256.Load(src + 6 * v), c6);
+                c7 = Simd.Fma(wv, Vector256.Load(src + 7 * v), c7);
             }
         }
         c0.Store(dst); c1.Store(dst + v); c2.Store(dst + 2 * v); c3.Store(dst + 3 * v);
@@ -381,22 +381,10 @@ internal static unsafe partial class ConvTransposeOneChannel
         {
             T* zRow = zK + (nint)p.BaseH[a] * ow + qw;
             T* wt = wK + a * tw;
-            for (int b = 0; b < tw; b++) c0 = Fma(Vector256.Create(wt[b]), Vector256.Load(zRow + p.BaseW[b]), c0);
+            for (int b = 0; b < tw; b++) c0 = Simd.Fma(Vector256.Create(wt[b]), Vector256.Load(zRow + p.BaseW[b]), c0);
         }
         c0.Store(dst);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<T> Fma<T>(Vector512<T> x, Vector512<T> y, Vector512<T> z)
-    {
-        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
-        return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<T> Fma<T>(Vector256<T> x, Vector256<T> y, Vector256<T> z)
-    {
-        if (typeof(T) == typeof(float)) return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
-        return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
-    }
 }

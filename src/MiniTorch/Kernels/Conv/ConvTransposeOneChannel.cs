@@ -31,15 +31,18 @@ namespace MiniTorch.Kernels;
 /// </remarks>
 internal static unsafe partial class ConvTransposeOneChannel
 {
-    /// <summary>Computes y (every element is written) from z and w; see the class remarks.</summary>
-    public static void Forward<T>(ConvGeometry g, List<ConvTranspose.Phase> phases, ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, Memory<T> y)
+    /// <summary>Route <see cref="ConvRoute.OneChannelFused"/>: computes y (every element is written) from z and w; see the class remarks.</summary>
+    public static void Fused<T>(ConvGeometry g, ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, Memory<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var groups = FusedGroups(g, phases);
-        if (groups is not null) ForwardFused(g, phases, groups, z, w, y);
-        else ForwardGeneral(g, phases, z, w, y);
+        var phases = ConvTranspose.Phases(g);
+        ForwardFused(g, phases, FusedGroups(g, phases) ?? throw new InvalidOperationException("the fused one-channel route does not apply to " + g), z, w, y);
     }
 
-    /// <summary>Whether <see cref="Forward"/> takes the fused path for this geometry (for tests).</summary>
-    internal static bool TakesFusedPath(in ConvGeometry g) => FusedGroups(g, ConvTranspose.Phases(g)) is not null;
+    /// <summary>Route <see cref="ConvRoute.OneChannelGeneral"/>: computes y (every element is written), one phase at a time.</summary>
+    public static void General<T>(ConvGeometry g, ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, Memory<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> => ForwardGeneral(g, ConvTranspose.Phases(g), z, w, y);
+
+    /// <summary>Whether the fused path applies (vector hardware, several phases, small windows).</summary>
+    internal static bool FusedApplies(in ConvGeometry g) => FusedGroups(g, ConvTranspose.Phases(g)) is not null;
 }

@@ -38,10 +38,10 @@ internal static unsafe partial class ConvTransposeOneChannel
     /// </summary>
     private sealed record PhaseGroup(int[] Phases, int Dy0, int Dx0, int WH, int WW, byte[] Mask, int Offset);
 
-    /// <summary>The phase groups when the fused path applies (vector hardware, several phases, small windows), else null.</summary>
+    /// <summary>The phase groups when the fused path applies (several phases, small windows), else null.</summary>
     private static PhaseGroup[]? FusedGroups(in ConvGeometry g, List<ConvTranspose.Phase> phases)
     {
-        if (phases.Count < 2 || !(Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated)) return null;
+        if (phases.Count < 2) return null; // (the planner also requires vector hardware)
         // Phases in order (row-major); a group never splits a row's column phases unevenly, so that
         // their stores can interleave whole rows: 4 slots for 1, 2 or 4 phases per row, 3 for 3.
         int perRow = phases.Count(p => p.H0 == phases[0].H0);
@@ -71,7 +71,7 @@ internal static unsafe partial class ConvTransposeOneChannel
                     foreach (int bx in p.BaseW) mask[(by - dy0) * ww + bx - dx0] |= (byte)(1 << s);
             }
             groups[gi] = new PhaseGroup(members, dy0, dx0, wh, ww, mask, offset);
-            offset += g.Kg * wh * ww * Slots;
+            offset += g.SmallCg * wh * ww * Slots;
         }
         return groups;
     }
@@ -81,20 +81,20 @@ internal static unsafe partial class ConvTransposeOneChannel
         where T : unmanaged
     {
         var last = groups[^1];
-        perGroup = last.Offset + g.Kg * last.WH * last.WW * Slots;
+        perGroup = last.Offset + g.SmallCg * last.WH * last.WW * Slots;
         var packed = new T[Math.Max(1, g.Groups * perGroup)];
         for (int grp = 0; grp < g.Groups; grp++)
             foreach (var pg in groups)
                 for (int s = 0; s < pg.Phases.Length; s++)
                 {
                     var p = phases[pg.Phases[s]];
-                    for (int k = 0; k < g.Kg; k++)
+                    for (int k = 0; k < g.SmallCg; k++)
                         for (int a = 0; a < p.TapsH.Length; a++)
                             for (int b = 0; b < p.TapsW.Length; b++)
                             {
                                 int cell = (p.BaseH[a] - pg.Dy0) * pg.WW + p.BaseW[b] - pg.Dx0;
                                 packed[grp * perGroup + pg.Offset + (k * pg.WH * pg.WW + cell) * Slots + s] =
-                                    w[((grp * g.Kg + k) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
+                                    w[((grp * g.SmallCg + k) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
                             }
                 }
         return packed;
@@ -140,12 +140,12 @@ internal static unsafe partial class ConvTransposeOneChannel
         // The pack: ChannelBlock channels × the band's window rows × the chunk's window columns, plus
         // room for the last vector's overrun; rows are a whole number of cache lines apart.
         int packRows = bandRows + dy1 - dy0 - 1, packCols = (ChunkColumns + dx1 - dx0 - 1 + v + 15) / 16 * 16;
-        int kBlocks = (g.Kg + ChannelBlock - 1) / ChannelBlock;
-        long flops = 2L * g.N * g.K * g.OH * g.OW * g.KH * g.KW;
-        Conv.For(planes * bands, flops, item =>
+        int kBlocks = (g.SmallCg + ChannelBlock - 1) / ChannelBlock;
+        long flops = 2L * g.N * g.SmallC * g.SmallH * g.SmallW * g.KH * g.KW;
+        Threading.For(planes * bands, flops, item =>
         {
             int band = item % bands, grp = item / bands % g.Groups, n = item / bands / g.Groups;
-            int small = g.OH * g.OW, qStart = band * bandRows, qEnd = Math.Min(nh, qStart + bandRows);
+            int small = g.SmallH * g.SmallW, qStart = band * bandRows, qEnd = Math.Min(nh, qStart + bandRows);
             int blocksHere = (qEnd - qStart + BlockRows - 1) / BlockRows, rowsHere = blocksHere * BlockRows + dy1 - dy0 - 1;
             // Both aligned to a cache line below (pooled arrays need not be).
             int line = 64 / sizeof(T);
@@ -158,8 +158,8 @@ internal static unsafe partial class ConvTransposeOneChannel
             fixed (T* pack0 = packArray)
             {
                 T* tiles = (T*)(((nint)tiles0 + 63) & ~(nint)63), pack = (T*)(((nint)pack0 + 63) & ~(nint)63);
-                T* zImg = zAll + (nint)(n * g.K + grp * g.Kg) * small;
-                T* yImg = yAll + (nint)(n * g.Groups + grp) * g.H * g.W;
+                T* zImg = zAll + (nint)(n * g.SmallC + grp * g.SmallCg) * small;
+                T* yImg = yAll + (nint)(n * g.Groups + grp) * g.BigH * g.BigW;
                 for (int chunk = 0; chunk < chunks; chunk++)
                 {
                     int cStart = chunk * ChunkColumns, cEnd = Math.Min(nw, cStart + ChunkColumns);
@@ -168,7 +168,7 @@ internal static unsafe partial class ConvTransposeOneChannel
                     int colsHere = (vectors * v + dx1 - dx0 - 1 + 15) / 16 * 16;
                     for (int kb = 0; kb < kBlocks; kb++)
                     {
-                        int k0 = kb * ChannelBlock, kn = Math.Min(ChannelBlock, g.Kg - k0);
+                        int k0 = kb * ChannelBlock, kn = Math.Min(ChannelBlock, g.SmallCg - k0);
                         // Copy the window once, zero outside the input: the kernel then reads a few
                         // L2-resident pages with no edge cases, where reading z in place would touch
                         // a page per channel and row.
@@ -177,7 +177,7 @@ internal static unsafe partial class ConvTransposeOneChannel
                         // a share per step, arrives from memory while this one computes: its segments
                         // of a few lines on separate pages defeat the hardware prefetchers.
                         int nk0 = kb + 1 < kBlocks ? k0 + ChannelBlock : 0, nc = kb + 1 < kBlocks ? cStart : cEnd;
-                        int nkn = nc < nw ? Math.Min(ChannelBlock, g.Kg - nk0) : 0;
+                        int nkn = nc < nw ? Math.Min(ChannelBlock, g.SmallCg - nk0) : 0;
                         for (int b = 0; b < blocksHere; b++)
                             for (int i = 0; i < vectors; i++)
                             {
@@ -233,13 +233,13 @@ internal static unsafe partial class ConvTransposeOneChannel
     private static void Prefetch<T>(in ConvGeometry g, T* zImg, int channels, int r0, int rows, int c0, int cols, int from, int to)
         where T : unmanaged
     {
-        int lo = Math.Max(c0, 0), hi = Math.Min(c0 + cols, g.OW);
+        int lo = Math.Max(c0, 0), hi = Math.Min(c0 + cols, g.SmallW);
         if (!Sse.IsSupported || hi <= lo || channels == 0) return;
         for (int t = from; t < to; t++)
         {
             int k = t / rows, row = r0 + t % rows;
-            if (row < 0 || row >= g.OH) continue;
-            byte* at = (byte*)(zImg + ((nint)k * g.OH + row) * g.OW + lo), end = at + (nint)(hi - lo) * sizeof(T);
+            if (row < 0 || row >= g.SmallH) continue;
+            byte* at = (byte*)(zImg + ((nint)k * g.SmallH + row) * g.SmallW + lo), end = at + (nint)(hi - lo) * sizeof(T);
             for (; at < end; at += 64) Sse.Prefetch1(at);
             Sse.Prefetch1(end - 1);
         }
@@ -249,15 +249,15 @@ internal static unsafe partial class ConvTransposeOneChannel
     private static void FillPatch<T>(in ConvGeometry g, T* zImg, int channels, int r0, int c0, int rows, int cols, T* patch)
         where T : unmanaged
     {
-        int lo = Math.Clamp(-c0, 0, cols), hi = Math.Clamp(g.OW - c0, lo, cols);
+        int lo = Math.Clamp(-c0, 0, cols), hi = Math.Clamp(g.SmallW - c0, lo, cols);
         for (int k = 0; k < channels; k++)
             for (int i = 0; i < rows; i++)
             {
                 var dst = new Span<T>(patch + (k * rows + i) * cols, cols);
                 int row = r0 + i;
-                if (row < 0 || row >= g.OH) { dst.Clear(); continue; }
+                if (row < 0 || row >= g.SmallH) { dst.Clear(); continue; }
                 dst[..lo].Clear();
-                new ReadOnlySpan<T>(zImg + ((nint)k * g.OH + row) * g.OW + c0 + lo, hi - lo).CopyTo(dst[lo..]);
+                new ReadOnlySpan<T>(zImg + ((nint)k * g.SmallH + row) * g.SmallW + c0 + lo, hi - lo).CopyTo(dst[lo..]);
                 dst[hi..].Clear();
             }
     }
@@ -276,11 +276,11 @@ internal static unsafe partial class ConvTransposeOneChannel
         while (s < pg.Phases.Length)
         {
             var p = phases[pg.Phases[s]];
-            if (Vector512.IsHardwareAccelerated && sw is >= 2 and <= 4 && s + sw <= pg.Phases.Length && WholeRow(phases, pg, s, sw, c + v) && sw * (c + v) <= g.W)
+            if (Vector512.IsHardwareAccelerated && sw is >= 2 and <= 4 && s + sw <= pg.Phases.Length && WholeRow(phases, pg, s, sw, c + v) && sw * (c + v) <= g.BigW)
             {
                 for (int r = 0; r < BlockRows && q0 + r < p.NH; r++)
                 {
-                    T* src = tile + (r * Slots + s) * v, dst = yImg + (nint)(p.H0 + g.SH * (q0 + r)) * g.W + (nint)sw * c;
+                    T* src = tile + (r * Slots + s) * v, dst = yImg + (nint)(p.H0 + g.SH * (q0 + r)) * g.BigW + (nint)sw * c;
                     if (sw == 2) Interleave(src, src + v, dst);
                     else if (sw == 3) Interleave3(src, src + v, src + 2 * v, dst);
                     else
@@ -299,7 +299,7 @@ internal static unsafe partial class ConvTransposeOneChannel
             for (int r = 0; r < BlockRows && q0 + r < p.NH; r++)
             {
                 T* src = tile + (r * Slots + s) * v;
-                T* dst = yImg + (nint)(p.H0 + g.SH * (q0 + r)) * g.W + p.W0 + (nint)g.SW * c;
+                T* dst = yImg + (nint)(p.H0 + g.SH * (q0 + r)) * g.BigW + p.W0 + (nint)g.SW * c;
                 for (int l = 0; l < lanes; l++) dst[l * g.SW] = src[l];
             }
             s++;

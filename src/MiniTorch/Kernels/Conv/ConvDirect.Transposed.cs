@@ -23,7 +23,7 @@ internal static unsafe partial class ConvDirect
         var phases = ConvTranspose.Phases(g).FindAll(p => p.TapsH.Length > 0 && p.TapsW.Length > 0 && p.NH > 0 && p.NW > 0);
         if (phases.Count == 0) return;
         int lanes = Vector512<T>.Count;
-        int cPad = RoundUp(g.Cg, R);
+        int cPad = RoundUp(g.BigCg, R);
         int minBH = int.MaxValue, maxBH = int.MinValue, minBW = int.MaxValue, maxBW = int.MinValue, maxNH = 0, maxNW = 0;
         foreach (var p in phases)
         {
@@ -34,7 +34,7 @@ internal static unsafe partial class ConvDirect
         }
         int segsPerRow = (maxNW + lanes - 1) / lanes;
         int wp = segsPerRow * lanes + (maxBW - minBW);
-        int rowBytes = g.Kg * wp * sizeof(T);
+        int rowBytes = g.SmallCg * wp * sizeof(T);
         int rb = Math.Clamp(BufferBudget / Math.Max(rowBytes, 1), 1, maxNH);
         int wanted = Math.Max(1, 16 / Math.Max(1, g.N * g.Groups));
         rb = Math.Min(rb, Math.Max(1, (maxNH + wanted - 1) / wanted));
@@ -50,51 +50,51 @@ internal static unsafe partial class ConvDirect
         for (int ph = 0; ph < np; ph++)
         {
             var p = phases[ph];
-            int th = p.TapsH.Length, tw = p.TapsW.Length, taps = g.Kg * th * tw;
+            int th = p.TapsH.Length, tw = p.TapsW.Length, taps = g.SmallCg * th * tw;
             var off = offs[ph] = new int[taps];
-            for (int k = 0, t = 0; k < g.Kg; k++)
+            for (int k = 0, t = 0; k < g.SmallCg; k++)
                 for (int a = 0; a < th; a++)
                     for (int b = 0; b < tw; b++) off[t++] = (int)(k * plane + (p.BaseH[a] - minBH) * wp + (p.BaseW[b] - minBW));
             for (int grp = 0; grp < g.Groups; grp++)
             {
                 var pk = wpk[grp * np + ph] = ArrayPool<T>.Shared.Rent(taps * cPad);
-                for (int k = 0, t = 0; k < g.Kg; k++)
+                for (int k = 0, t = 0; k < g.SmallCg; k++)
                     for (int a = 0; a < th; a++)
                         for (int b = 0; b < tw; b++, t++)
                         {
                             var row = pk.AsSpan(t * cPad, cPad);
-                            for (int c = 0; c < g.Cg; c++)
-                                row[c] = ws[(((grp * g.Kg + k) * g.Cg + c) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
-                            row[g.Cg..].Clear();
+                            for (int c = 0; c < g.BigCg; c++)
+                                row[c] = ws[(((grp * g.SmallCg + k) * g.BigCg + c) * g.KH + p.TapsH[a]) * g.KW + p.TapsW[b]];
+                            row[g.BigCg..].Clear();
                         }
             }
         }
         try
         {
-            int small = g.OH * g.OW, big = g.H * g.W;
-            Conv.For(g.N * g.Groups * blocks, 2L * g.N * g.K * small * g.Cg * g.KH * g.KW, item =>
+            int small = g.SmallH * g.SmallW, big = g.BigH * g.BigW;
+            Threading.For(g.N * g.Groups * blocks, 2L * g.N * g.SmallC * small * g.BigCg * g.KH * g.KW, item =>
             {
                 int blk = item % blocks, grp = item / blocks % g.Groups, n = item / blocks / g.Groups;
                 int r0 = blk * rb;
-                var buf = ArrayPool<T>.Shared.Rent((int)(g.Kg * plane));
+                var buf = ArrayPool<T>.Shared.Rent((int)(g.SmallCg * plane));
                 var segs = ArrayPool<Segment>.Shared.Rent(rb * segsPerRow);
                 try
                 {
                     var zs = z.Span;
-                    for (int k = 0; k < g.Kg; k++)
+                    for (int k = 0; k < g.SmallCg; k++)
                     {
-                        var zk = zs.Slice((n * g.K + grp * g.Kg + k) * small, small);
+                        var zk = zs.Slice((n * g.SmallC + grp * g.SmallCg + k) * small, small);
                         for (int rr = 0; rr < rowsIn; rr++)
                         {
                             int oh = r0 + minBH + rr;
                             var dst = buf.AsSpan((int)(k * plane + rr * wp), wp);
-                            if (oh < 0 || oh >= g.OH) dst.Clear();
-                            else PadRow(zk.Slice(oh * g.OW, g.OW), minBW, dst);
+                            if (oh < 0 || oh >= g.SmallH) dst.Clear();
+                            else PadRow(zk.Slice(oh * g.SmallW, g.SmallW), minBW, dst);
                         }
                     }
                     fixed (T* pb = buf, py = y.Span)
                     {
-                        T* yBase = py + (long)(n * g.C + grp * g.Cg) * big;
+                        T* yBase = py + (long)(n * g.BigC + grp * g.BigCg) * big;
                         for (int ph = 0; ph < np; ph++)
                         {
                             var p = phases[ph];
@@ -102,7 +102,7 @@ internal static unsafe partial class ConvDirect
                             for (int qh = r0; qh < r1; qh++)
                                 for (int s = 0; s * lanes < p.NW; s++)
                                     segs[count++] = new Segment((qh - r0) * wp + s * lanes,
-                                                                (long)(p.H0 + g.SH * qh) * g.W + p.W0 + g.SW * s * lanes, Math.Min(lanes, p.NW - s * lanes));
+                                                                (long)(p.H0 + g.SH * qh) * g.BigW + p.W0 + g.SW * s * lanes, Math.Min(lanes, p.NW - s * lanes));
                             if (count == 0) continue;
                             // Stride 2 along rows: the next phase fills the odd columns between this one's,
                             // so the two are computed together and their vectors interleaved on the store.
@@ -112,10 +112,10 @@ internal static unsafe partial class ConvDirect
                             {
                                 if (pair)
                                 {
-                                    RunPair(pb, po, offs[ph].Length, pw, po1, offs[ph + 1].Length, pw1, cPad, g.Cg, segs.AsSpan(0, count), yBase, big);
+                                    RunPair(pb, po, offs[ph].Length, pw, po1, offs[ph + 1].Length, pw1, cPad, g.BigCg, segs.AsSpan(0, count), yBase, big);
                                     ph++;
                                 }
-                                else Run(pb, po, offs[ph].Length, pw, cPad, g.Cg, (T*)null, segs.AsSpan(0, count), yBase, big, g.SW);
+                                else Run(pb, po, offs[ph].Length, pw, cPad, g.BigCg, (T*)null, segs.AsSpan(0, count), yBase, big, g.SW);
                             }
                         }
                     }
