@@ -98,7 +98,7 @@ public class ConvRouteTests
         return output;
     }
 
-    [Property(MaxTest = 60, Replay = "(16438,11400714819323198485)", Arbitrary = [typeof(RouteArbitraries)])]
+    [Property(MaxTest = 60, Arbitrary = [typeof(RouteArbitraries)])]
     public bool EveryApplicableRoute_MatchesReference_EveryPassAndRank_OnNonContiguousViews(RouteCase c)
     {
         var g = c.Geometry;
