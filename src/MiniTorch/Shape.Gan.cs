@@ -90,3 +90,22 @@ public static partial class Shape
                 throw new ArgumentException($"diff_augment: {name} needs one value per image (N = {shape[0]}), got {l}");
     }
 }
+
+public static partial class Shape
+{
+    /// <summary>
+    /// Checks a minibatch-stddev input [N, C, H, W] and returns the group size G = min(groupSize, N)
+    /// (N if null), which must divide N; the appended channel count must divide C.
+    /// </summary>
+    public static int CheckMinibatchStd(ReadOnlySpan<int> input, int? groupSize, int numChannels)
+    {
+        if (input.Length != 4) throw new ArgumentException($"MinibatchStdDev: expected input of shape [N, C, H, W], got {Format(input)}");
+        int n = input[0];
+        int g = groupSize is { } gs ? Math.Min(gs, n) : n;
+        if (g == 0 || n % g != 0)
+            throw new ArgumentException($"MinibatchStdDev: the batch size {n} must be a positive multiple of the group size {g}");
+        if (input[1] % numChannels != 0)
+            throw new ArgumentException($"MinibatchStdDev: expected input of shape [N, C, H, W] with C divisible by num_channels = {numChannels}, got {Format(input)}");
+        return g;
+    }
+}

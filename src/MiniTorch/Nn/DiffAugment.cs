@@ -101,7 +101,7 @@ public static class DiffAugment
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(parameters);
         Shape.CheckDiffAugmentParams(input.ShapeRef, parameters);
-        var x = input;
+        var x = input.RequireFloat("diff_augment");
         if (parameters.Brightness is { } b) x = Brightness(x, b);
         if (parameters.Saturation is { } s) x = Saturation(x, s);
         if (parameters.Contrast is { } c) x = Contrast(x, c);
@@ -136,7 +136,7 @@ public static class DiffAugment
     {
         ArgumentNullException.ThrowIfNull(input);
         Shape.CheckDiffAugmentPerImage(input.ShapeRef, "translation", shiftH?.Length, shiftW?.Length);
-        return TranslateBackward.Apply(input, (int[])shiftH!.Clone(), (int[])shiftW!.Clone());
+        return TranslateBackward.Apply(input.RequireFloat("translate"), (int[])shiftH!.Clone(), (int[])shiftW!.Clone());
     }
 
     /// <summary>Zeroes, in image n, the sizeH × sizeW rectangle whose rows start at centerH[n] − sizeH/2 and columns at centerW[n] − sizeW/2 (clipped).</summary>
@@ -145,6 +145,7 @@ public static class DiffAugment
         ArgumentNullException.ThrowIfNull(input);
         Shape.CheckDiffAugmentPerImage(input.ShapeRef, "cutout", centerH?.Length, centerW?.Length);
         if (sizeH < 0 || sizeW < 0) throw new ArgumentException($"diff_augment: cutout size must be non-negative, got ({sizeH}, {sizeW})");
+        input.RequireFloat("cutout");
         var s = input.ShapeRef;
         var mask = Map.Output([s[0], 1, s[2], s[3]], input.DType);
         if (input.DType == DType.Float32) Kernels.Augment.CutoutMask(s[0], s[2], s[3], centerH, centerW, sizeH, sizeW, mask.Span<float>());
@@ -172,6 +173,7 @@ public static class DiffAugment
     {
         ArgumentNullException.ThrowIfNull(input);
         Shape.CheckDiffAugmentPerImage(input.ShapeRef, what, draws?.Length, draws?.Length);
+        input.RequireFloat(what);
         return Torch.FromDoubles((double[])draws!.Clone(), [draws!.Length, 1, 1, 1], input.DType);
     }
 }

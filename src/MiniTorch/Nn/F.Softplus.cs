@@ -17,6 +17,6 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         Shape.CheckSoftplus(beta, threshold);
-        return SoftplusBackward0.Apply(input, beta, threshold);
+        return SoftplusBackward0.Apply(input.RequireFloat("softplus_cpu"), beta, threshold);
     }
 }

@@ -112,5 +112,8 @@ public class DiffAugmentTests
         Assert.Equal("diff_augment: 8 is not a valid policy",
             Assert.Throws<ArgumentException>(() => DiffAugment.Apply(x, (DiffAugmentPolicy)8)).Message);
         Assert.Throws<ArgumentNullException>(() => DiffAugment.Brightness(x, null!));
+        var longs = Torch.Zeros([2, 1, 4, 4], DType.Int64);
+        Assert.StartsWith("\"translate\" not implemented for 'Long'", Assert.Throws<ArgumentException>(() => DiffAugment.Translate(longs, [0, 0], [0, 0])).Message);
+        Assert.StartsWith("\"diff_augment\" not implemented for 'Long'", Assert.Throws<ArgumentException>(() => DiffAugment.Apply(longs, DiffAugmentPolicy.All, new Generator(1))).Message);
     }
 }

@@ -83,6 +83,8 @@ public class SoftplusTests
         Assert.Contains("beta must be finite and nonzero", Assert.Throws<ArgumentException>(() => F.Softplus(x, beta: double.NaN)).Message);
         Assert.Contains("threshold must not be NaN", Assert.Throws<ArgumentException>(() => F.Softplus(x, threshold: double.NaN)).Message);
         Assert.Throws<ArgumentNullException>(() => F.Softplus(null!));
+        Assert.StartsWith("\"softplus_cpu\" not implemented for 'Long'",
+            Assert.Throws<ArgumentException>(() => F.Softplus(Torch.Zeros([2], DType.Int64))).Message);
         Assert.Throws<ArgumentException>(() => new Softplus(beta: 0));
     }
 

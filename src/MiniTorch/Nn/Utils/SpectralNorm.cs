@@ -21,6 +21,7 @@ public sealed class SpectralNormParametrization : Module
 {
     internal SpectralNormParametrization(Tensor weight, int nPowerIterations, int dim, double eps, Generator? generator, Tensor? u0 = null, Tensor? v0 = null)
     {
+        weight.RequireFloat("spectral_norm");
         int ndim = weight.Dim;
         if (dim >= ndim || dim < -ndim)
             throw new ArgumentOutOfRangeException(nameof(dim), $"Dimension out of range (expected to be in range of [-{ndim}, {ndim - 1}] but got {dim})");
@@ -120,7 +121,7 @@ public sealed class SpectralNormParametrization : Module
 }
 
 /// <summary>Ready-made parametrizations, like <c>torch.nn.utils.parametrizations</c>.</summary>
-public static class Parametrizations
+public static partial class Parametrizations
 {
     /// <summary>
     /// Applies spectral normalization to the tensor <paramref name="name"/> of <paramref name="module"/>,

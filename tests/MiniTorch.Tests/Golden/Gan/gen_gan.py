@@ -254,5 +254,32 @@ for dtype in DTYPES:
                       "translation_only": t(translation(x, tx, ty)), "cutout_only": t(cutout(x, ox, oy))})
 out["diff_augment"] = cases
 
+
+# ---- Minibatch standard deviation: StyleGAN2's MinibatchStdLayer.forward, written out ----
+def minibatch_std(x, group_size, num_channels):
+    N, C, H, W = x.shape
+    G = min(group_size, N) if group_size is not None else N
+    F_ = num_channels
+    c = C // F_
+    y = x.reshape(G, -1, F_, c, H, W)
+    y = y - y.mean(dim=0)
+    y = y.square().mean(dim=0)
+    y = (y + 1e-8).sqrt()
+    y = y.mean(dim=[2, 3, 4])
+    y = y.reshape(-1, F_, 1, 1)
+    y = y.repeat(G, 1, H, W)
+    return torch.cat([x, y], dim=1)
+
+
+cases = []
+for dtype in DTYPES:
+    for (shape, group, channels) in (((8, 4, 3, 3), 4, 1), ((6, 4, 2, 5), 2, 2), ((3, 2, 4, 4), None, 1), ((2, 3, 2, 2), 4, 3)):
+        x = torch.randn(shape, dtype=dtype).requires_grad_()
+        y = minibatch_std(x, group, channels)
+        g = torch.randn(y.shape, dtype=dtype)
+        (gx,) = torch.autograd.grad(y, x, g)
+        cases.append({"dtype": str(dtype), "group_size": group, "num_channels": channels, "x": t(x), "y": t(y), "g": t(g), "gx": t(gx)})
+out["minibatch_std"] = cases
+
 with open(__file__.replace("gen_gan.py", "gan.json"), "w") as f:
     json.dump(out, f)
