@@ -18,12 +18,20 @@ namespace MiniTorch.Tests.Kernels;
 public class ConvDirectTests
 {
     /// <summary>Conv2d cases with strides 1 … 3 (row strides split columns by phase), 2 … 19 output channels per group.</summary>
-    private static Gen<ConvCase> Conv2dCases =>
-        ConvCase.Cases(maxSize: 10, maxKernel: 5, cinG: (1, 5), coutG: (2, 19), maxGroups: 2, maxDilationH: 2, maxExtraW: 100);
+    public static class Conv2dCases
+    {
+        /// <summary>The profile's cases.</summary>
+        public static Arbitrary<ConvCase> Cases() =>
+            ConvCase.Cases(maxSize: 10, maxKernel: 5, cinG: (1, 5), coutG: (2, 19), maxGroups: 2, maxDilationH: 2, maxExtraW: 100).ToArbitrary();
+    }
 
     /// <summary>ConvTranspose2d cases (the adjoint of a Conv2d case): 2 … 19 big-side channels per group, strides 1 … 3.</summary>
-    private static Gen<ConvCase> TransposedCases =>
-        ConvCase.Cases(maxSize: 12, maxKernel: 5, cinG: (2, 19), coutG: (1, 5), maxGroups: 2, maxDilationH: 2, maxDilationW: 2, maxExtraW: 80);
+    public static class TransposedCases
+    {
+        /// <summary>The profile's cases.</summary>
+        public static Arbitrary<ConvCase> Cases() =>
+            ConvCase.Cases(maxSize: 12, maxKernel: 5, cinG: (2, 19), coutG: (1, 5), maxGroups: 2, maxDilationH: 2, maxDilationW: 2, maxExtraW: 80).ToArbitrary();
+    }
 
     private static double Gamma(int n, DType dtype)
     {
@@ -162,19 +170,11 @@ public class ConvDirectTests
         return true;
     }
 
-    [Fact]
-    public void Conv2d_DirectKernel_WithinRoundingBoundOfDefinition()
-    {
-        var arb = Gen.Zip(Conv2dCases, Gen.Elements(true, false)).ToArbitrary();
-        Check.One(ConvCase.Config(150), Prop.ForAll(arb, t => CheckConv2d(t.Item1, t.Item2)));
-    }
+    [Property(MaxTest = 150, Arbitrary = [typeof(Conv2dCases)])]
+    public bool Conv2d_DirectKernel_WithinRoundingBoundOfDefinition(ConvCase c, bool bias) => CheckConv2d(c, bias);
 
-    [Fact]
-    public void ConvTranspose2d_DirectKernel_WithinRoundingBoundOfDefinition()
-    {
-        var arb = Gen.Zip(TransposedCases, Gen.Elements(true, false)).ToArbitrary();
-        Check.One(ConvCase.Config(150), Prop.ForAll(arb, t => CheckTransposed(t.Item1, t.Item2)));
-    }
+    [Property(MaxTest = 150, Arbitrary = [typeof(TransposedCases)])]
+    public bool ConvTranspose2d_DirectKernel_WithinRoundingBoundOfDefinition(ConvCase c, bool bias) => CheckTransposed(c, bias);
 
     /// <summary>Fixed shapes that surely reach each branch: full groups stored directly, ragged tiles, the stride-2 pair path.</summary>
     public static TheoryData<ConvCase> FixedCases => new()
@@ -251,11 +251,8 @@ public class ConvDirectTests
         return true;
     }
 
-    [Fact]
-    public void GemmRoutes_WhenNotDispatched_WithinRoundingBoundOfDefinition()
-    {
-        Check.One(ConvCase.Config(80), Prop.ForAll(TransposedCases.ToArbitrary(), CheckGemmRoutes));
-    }
+    [Property(MaxTest = 80, Arbitrary = [typeof(TransposedCases)])]
+    public bool GemmRoutes_WhenNotDispatched_WithinRoundingBoundOfDefinition(ConvCase c) => CheckGemmRoutes(c);
 
     [Fact]
     public void DirectKernel_EmptyBatchAndNoInputChannels_GiveEmptyOrBiasOnlyOutputs()

@@ -115,42 +115,43 @@ public class ConvTransposeOneChannelTests
         where Shape.ConvTransposeOutputSize(h, kh, sh, ph, ah, dh) >= 1 && Shape.ConvTransposeOutputSize(w, kw, sw, pw, aw, dw) >= 1
         select c;
 
-    [Fact]
-    public void ConvTranspose2d_RandomStridedOneChannelShapes_MatchTheDefinition()
+    /// <summary>The FsCheck Arbitrary of <see cref="Cases"/>.</summary>
+    public static class Arbitraries
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(120), Prop.ForAll(Arb.From(Cases), c =>
-        {
-            CheckAgainstDefinition(c, DType.Float32);
-            CheckAgainstDefinition(c, DType.Float64);
-        }));
+        /// <summary>Random valid cases.</summary>
+        public static Arbitrary<Case> Cases() => ConvTransposeOneChannelTests.Cases.ToArbitrary();
+    }
+
+    [Property(MaxTest = 120, Arbitrary = [typeof(Arbitraries)])]
+    public void ConvTranspose2d_RandomStridedOneChannelShapes_MatchTheDefinition(Case c)
+    {
+        CheckAgainstDefinition(c, DType.Float32);
+        CheckAgainstDefinition(c, DType.Float64);
     }
 
     /// <summary>
     /// The fused and the general path sum each output's terms in different orders; in float64 they
     /// agree within γ_m · Σ|terms| of each other's distance to the exact value (2γ_m in all).
     /// </summary>
-    [Fact]
-    public void FusedPath_AgreesWithTheGeneralPath_Float64()
+    [Property(MaxTest = 60, Arbitrary = [typeof(Arbitraries)])]
+    public void FusedPath_AgreesWithTheGeneralPath_Float64(Case c)
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(60), Prop.ForAll(Arb.From(Cases), c =>
-        {
-            var g = c.Geometry;
-            var gen = new Generator(c.Seed);
-            var z = Torch.Randn(c.ZShape, gen, DType.Float64).ToDoubleArray();
-            var w = Torch.Randn(c.WShape, gen, DType.Float64).ToDoubleArray();
-            var phases = ConvTranspose.Phases(g);
-            var fused = new double[g.N * g.C * g.H * g.W];
-            var general = new double[fused.Length];
-            ConvTransposeOneChannel.Forward<double>(g, phases, z, w, fused);
-            ConvTransposeOneChannel.ForwardGeneral<double>(g, phases, z, w, general);
-            var magnitude = ConvReference.ConvTransposeZeroInsertion([.. z.Select(Math.Abs)], c.ZShape, [.. w.Select(Math.Abs)], c.WShape, null,
-                                                                     (c.SH, c.SW), (c.PH, c.PW), (c.AH, c.AW), (c.DH, c.DW), c.Groups);
-            int m = c.Kg * c.KH * c.KW + 1;
-            double gamma = m * Math.Pow(2, -53) / (1 - m * Math.Pow(2, -53));
-            for (int i = 0; i < fused.Length; i++)
-                Assert.True(Math.Abs(fused[i] - general[i]) <= 2 * gamma * magnitude[i],
-                            $"{c}: element {i}: fused {fused[i]:R}, general {general[i]:R}");
-        }));
+        var g = c.Geometry;
+        var gen = new Generator(c.Seed);
+        var z = Torch.Randn(c.ZShape, gen, DType.Float64).ToDoubleArray();
+        var w = Torch.Randn(c.WShape, gen, DType.Float64).ToDoubleArray();
+        var phases = ConvTranspose.Phases(g);
+        var fused = new double[g.N * g.C * g.H * g.W];
+        var general = new double[fused.Length];
+        ConvTransposeOneChannel.Forward<double>(g, phases, z, w, fused);
+        ConvTransposeOneChannel.ForwardGeneral<double>(g, phases, z, w, general);
+        var magnitude = ConvReference.ConvTransposeZeroInsertion([.. z.Select(Math.Abs)], c.ZShape, [.. w.Select(Math.Abs)], c.WShape, null,
+                                                                 (c.SH, c.SW), (c.PH, c.PW), (c.AH, c.AW), (c.DH, c.DW), c.Groups);
+        int m = c.Kg * c.KH * c.KW + 1;
+        double gamma = m * Math.Pow(2, -53) / (1 - m * Math.Pow(2, -53));
+        for (int i = 0; i < fused.Length; i++)
+            Assert.True(Math.Abs(fused[i] - general[i]) <= 2 * gamma * magnitude[i],
+                        $"{c}: element {i}: fused {fused[i]:R}, general {general[i]:R}");
     }
 
     private static double[] Run(Case c, DType dtype, int threads)
