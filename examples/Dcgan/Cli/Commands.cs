@@ -88,8 +88,13 @@ public static class Commands
     {
         var file = GanTrainer.ReadCheckpoint(checkpoint);
         var config = GanTrainer.ReadConfig(file);
-        return (LoadGenerator(file, config, averaged && file.Tensors.Keys.Any(k => k.StartsWith("Gema.", StringComparison.Ordinal)) ? "Gema." : "G."), config);
+        return (LoadGenerator(file, config, averaged && HasAverage(file) ? AveragedSection : "G."), config);
     }
+
+    /// <summary>Where a checkpoint keeps the averaged generator's weights (the AveragedModel's <c>module.*</c>).</summary>
+    private const string AveragedSection = "Gema.module.";
+
+    private static bool HasAverage(MiniTorch.IO.SafetensorsFile file) => file.Tensors.Keys.Any(k => k.StartsWith(AveragedSection, StringComparison.Ordinal));
 
     private static DcganGenerator LoadGenerator(MiniTorch.IO.SafetensorsFile file, TrainConfig config, string section)
     {
@@ -154,8 +159,7 @@ public static class Commands
         var runsDir = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!)!;
         var judge = Judge.Create(config, data, runsDir, progress, new Evaluation.Settings(Samples: samples));
         var rows = new List<QualityRow>(judge.ReferenceRows()) { judge.Score("generator", LoadGenerator(file, config, "G.")) };
-        if (file.Tensors.Keys.Any(k => k.StartsWith("Gema.", StringComparison.Ordinal)))
-            rows.Add(judge.Score("generator_ema", LoadGenerator(file, config, "Gema.")));
+        if (HasAverage(file)) rows.Add(judge.Score("generator_ema", LoadGenerator(file, config, AveragedSection)));
         foreach (var row in rows) progress.Log(Format(row));
         if (output is not null)
             MiniTorch.IO.AtomicFile.WriteAllBytes(output, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(rows, new System.Text.Json.JsonSerializerOptions

@@ -32,7 +32,7 @@ public static class Evaluation
     public static IReadOnlyList<QualityRow> Run(GanTrainer trainer, Judge judge)
     {
         var rows = new List<QualityRow>(judge.ReferenceRows()) { judge.Score("generator", trainer.G) };
-        if (trainer.Ema is not null) rows.Add(judge.Score("generator_ema", trainer.Ema.Module));
+        if (trainer.AveragedG is { } averaged) rows.Add(judge.Score("generator_ema", averaged));
         return rows;
     }
 }

@@ -1,27 +1,31 @@
-using Dcgan.Experimental;
 using Dcgan.Training;
 using MiniTorch;
 using MiniTorch.Nn;
+using MiniTorch.Nn.Utils;
 
 namespace Dcgan.Models;
 
 /// <summary>
 /// The modern recipe's discriminator: the DCGAN layout (stride-2, kernel-4 convolutions with
-/// LeakyReLU(0.2), 32 → 16 → 8 → 4, then a 4×4 convolution to one logit) without BatchNorm, with
-/// spectral normalization on every convolution and, optionally, a minibatch standard-deviation
-/// channel before the last one.
+/// LeakyReLU(0.2), 32 → 16 → 8 → 4, then a 4×4 convolution to one logit), with the options of
+/// <see cref="ModernSettings"/>: spectral normalization of every convolution, DCGAN's BatchNorm,
+/// a minibatch standard-deviation channel before the last convolution, and PacGAN packing.
 /// </summary>
 public sealed class ModernDiscriminator : Module
 {
-    /// <summary>Builds the discriminator; <paramref name="generator"/> seeds the initial weights.</summary>
+    /// <summary>Builds the discriminator; <paramref name="generator"/> seeds the initial weights (N(0, 0.02), as DCGAN's).</summary>
     public ModernDiscriminator(ModelConfig config, ModernSettings settings, Generator generator)
     {
         Config = config;
-        int ndf = config.Ndf;
-        Module Conv(int cin, int cout, int k, int s, int p) => settings.SpectralNorm
-            ? new SpectralNormConv2d(cin, cout, k, s, p, bias: true, generator)
-            : WithInit(new Conv2d(cin, cout, k, stride: s, padding: p, bias: true, generator: generator), generator);
         Pack = settings.Pack;
+        int ndf = config.Ndf;
+        Module Conv(int cin, int cout, int k, int s, int p)
+        {
+            var conv = new Conv2d(cin, cout, k, stride: s, padding: p, bias: true, generator: generator);
+            Init.Normal(conv.Weight, 0, 0.02, generator);
+            Init.Zeros(conv.Bias!);
+            return settings.SpectralNorm ? Parametrizations.SpectralNorm(conv, generator: generator) : conv;
+        }
         var layers = new List<Module> { Conv(config.Nc * Pack, ndf, 4, 2, 1), new LeakyReLU(0.2) };
         foreach (var (cin, cout) in new[] { (ndf, 2 * ndf), (2 * ndf, 4 * ndf) })
         {
@@ -37,13 +41,6 @@ public sealed class ModernDiscriminator : Module
         if (settings.MinibatchStd > 0) layers.Add(new MinibatchStdDev(settings.MinibatchStd));
         layers.Add(Conv(4 * ndf + (settings.MinibatchStd > 0 ? 1 : 0), 1, 4, 1, 0));
         Main = RegisterModule("main", new Sequential([.. layers]));
-    }
-
-    private static Conv2d WithInit(Conv2d conv, Generator generator)
-    {
-        Init.Normal(conv.Weight, 0, 0.02, generator);
-        Init.Zeros(conv.Bias!);
-        return conv;
     }
 
     /// <summary>The network sizes.</summary>

@@ -53,7 +53,7 @@ public sealed partial class GanTrainer
         foreach (var (k, v) in OptG.StateDict()) tensors.Add("optG." + k, v);
         foreach (var (k, v) in OptD.StateDict()) tensors.Add("optD." + k, v);
         if (Ema is not null)
-            foreach (var (k, v) in Ema.Module.StateDict()) tensors.Add("Gema." + k, v);
+            foreach (var (k, v) in Ema.StateDict()) tensors.Add("Gema." + k, v);
         var meta = new Dictionary<string, string>
         {
             ["format"] = FormatTag,
@@ -68,7 +68,6 @@ public sealed partial class GanTrainer
         if (Config.Recipe == Recipe.Modern)
         {
             meta["augment_rng_state"] = string.Join(",", Augment.GetState().Select(w => w.ToString("x16")));
-            if (Ema is not null) meta["ema_n_averaged"] = Ema.NAveraged.ToString(CultureInfo.InvariantCulture);
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Safetensors.Save(tensors, path, meta);
@@ -111,11 +110,7 @@ public sealed partial class GanTrainer
         if (Config.Recipe == Recipe.Modern)
         {
             Augment.SetState(m["augment_rng_state"].Split(',').Select(s => ulong.Parse(s, NumberStyles.HexNumber)).ToArray());
-            if (Ema is not null)
-            {
-                Ema.Module.LoadStateDict(Section(file, "Gema."));
-                Ema.NAveraged = long.Parse(m["ema_n_averaged"], CultureInfo.InvariantCulture);
-            }
+            Ema?.LoadStateDict(Section(file, "Gema."));
         }
     }
 

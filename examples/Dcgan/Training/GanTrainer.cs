@@ -47,25 +47,20 @@ public sealed partial class GanTrainer
             OptG = new Adam(G.Parameters(), lr: config.EffectiveLearningRate, betas: config.Betas);
             OptD = new Adam(D.Parameters(), lr: config.EffectiveLearningRate, betas: config.Betas);
         }
-        else
-        {
-            var m = config.Modern;
-            D = new ModernDiscriminator(config.Model, m, init);
-            OptG = new Adam(G.Parameters(), lr: m.LrG, betas: (m.Beta1, m.Beta2));
-            OptD = new Adam(D.Parameters(), lr: m.LrD, betas: (m.Beta1, m.Beta2));
-            if (m.EmaDecay is { } decay)
-                Ema = new Experimental.Ema<DcganGenerator>(new DcganGenerator(config.Model, config.Upsample, new Generator(config.Seed)), decay);
-        }
+        else BuildModern(init);
         Noise = new Generator(config.Seed ^ 0x5EED_0001);
         FixedNoise = Torch.Randn([64, config.Model.Nz, 1, 1], new Generator(config.Seed ^ 0x5EED_0002));
         Augment = new Generator(config.Seed ^ 0x5EED_0003);
     }
 
-    /// <summary>The exponential moving average of the generator (modern recipe), or null.</summary>
-    public Experimental.Ema<DcganGenerator>? Ema { get; }
+    /// <summary>The generator's moving average (modern recipe, see <see cref="WarmEma"/>), or null.</summary>
+    public AveragedModel? Ema { get; private set; }
+
+    /// <summary>The averaged generator, or null.</summary>
+    public DcganGenerator? AveragedG => (DcganGenerator?)Ema?.Module;
 
     /// <summary>The generator that samples and evaluation use: the averaged one when there is one.</summary>
-    public DcganGenerator SamplingG => Ema?.Module ?? G;
+    public DcganGenerator SamplingG => AveragedG ?? G;
 
     /// <summary>The source of DiffAugment's random draws (its state is checkpointed).</summary>
     public Generator Augment { get; }
@@ -83,13 +78,13 @@ public sealed partial class GanTrainer
     public DcganGenerator G { get; }
 
     /// <summary>The discriminator (critic): a <see cref="DcganDiscriminator"/> or a <see cref="ModernDiscriminator"/>.</summary>
-    public Module D { get; }
+    public Module D { get; private set; }
 
     /// <summary>The generator's optimizer.</summary>
-    public Adam OptG { get; }
+    public Adam OptG { get; private set; }
 
     /// <summary>The discriminator's optimizer.</summary>
-    public Adam OptD { get; }
+    public Adam OptD { get; private set; }
 
     /// <summary>The source of latent noise and interpolation weights (its state is checkpointed).</summary>
     public Generator Noise { get; }
@@ -222,7 +217,7 @@ public sealed partial class GanTrainer
         OptD.ZeroGrad();
         var scoreReal = D.Forward(real).Mean();
         var scoreFake = D.Forward(fake).Mean();
-        var gp = Losses.GradientPenalty(D, real, fake, Config.GpLambda, Noise);
+        var gp = GradientPenalty.Wgan(D.Forward, real, fake, Noise, Config.GpLambda);
         var lossD = scoreFake - scoreReal + gp;
         lossD.Backward();
         OptD.Step();

@@ -38,14 +38,14 @@ public class ModernRecipeTests
         Assert.All(trainer.G.Parameters().Zip(g0), p => Assert.NotEqual(p.Second, p.First.ToArray()));
         Assert.All(trained.Zip(d0), p => Assert.NotEqual(p.Second, p.First.ToArray()));
         // The average lies strictly between where G started and where it is now.
-        var ema = trainer.Ema!.Module.Parameters().Select(p => p.ToArray()).ToList();
+        var ema = trainer.AveragedG!.Parameters().Select(p => p.ToArray()).ToList();
         Assert.All(ema.Zip(trainer.G.Parameters().Select(p => p.ToArray())), p => Assert.NotEqual(p.First, p.Second));
         Assert.All(ema.Zip(g0), p => Assert.NotEqual(p.First, p.Second));
 
         SmokeTests.AssertPng(Path.Combine(dir.Path, "samples_epoch_002.png"), 8 * 34 + 2, 8 * 34 + 2);
         SmokeTests.AssertPng(Path.Combine(dir.Path, "samples_final.png"), 8 * 34 + 2, 8 * 34 + 2);
         var file = Safetensors.LoadFile(trainer.CheckpointPath);
-        Assert.Contains(file.Tensors.Keys, k => k.StartsWith("Gema.main.0.weight"));
+        Assert.Contains(file.Tensors.Keys, k => k.StartsWith("Gema.module.main.0.weight"));
         Assert.Contains("augment_rng_state", file.Metadata.Keys);
     }
 
@@ -56,15 +56,15 @@ public class ModernRecipeTests
         var config = TinyRuns.Modern();
         var trainer = new GanTrainer(config, Commands.LoadData(config), dir.Path);
         trainer.Train();
-        Assert.Same(trainer.Ema!.Module, trainer.SamplingG);
+        Assert.Same(trainer.AveragedG!, trainer.SamplingG);
         trainer.SaveSamples(dir.File("again.png"));
-        GanTrainer.SaveGrid(GanTrainer.Generate(trainer.Ema.Module, trainer.FixedNoise), dir.File("ema.png"), 8);
+        GanTrainer.SaveGrid(GanTrainer.Generate(trainer.AveragedG!, trainer.FixedNoise), dir.File("ema.png"), 8);
         GanTrainer.SaveGrid(GanTrainer.Generate(trainer.G, trainer.FixedNoise), dir.File("raw.png"), 8);
         Assert.Equal(File.ReadAllBytes(dir.File("ema.png")), File.ReadAllBytes(dir.File("again.png")));
         Assert.NotEqual(File.ReadAllBytes(dir.File("raw.png")), File.ReadAllBytes(dir.File("again.png")));
         // sample/walk/eval load the averaged generator from the checkpoint.
         var (g, _) = Commands.LoadGenerator(trainer.CheckpointPath);
-        Assert.Equal(trainer.Ema.Module.Parameters().Select(p => p.ToArray()), g.Parameters().Select(p => p.ToArray()));
+        Assert.Equal(trainer.AveragedG!.Parameters().Select(p => p.ToArray()), g.Parameters().Select(p => p.ToArray()));
         var (raw, _) = Commands.LoadGenerator(trainer.CheckpointPath, averaged: false);
         Assert.Equal(trainer.G.Parameters().Select(p => p.ToArray()), raw.Parameters().Select(p => p.ToArray()));
     }
