@@ -8,18 +8,20 @@ namespace MiniTorch.Examples.Tests.Training;
 public class ResumeTests
 {
     [Theory]
-    [InlineData(LossMode.Bce)]
-    [InlineData(LossMode.WganGp)]
-    public void Resume_OnePlusOneEpochs_EqualsTwoStraight_Bitwise(LossMode loss)
+    [InlineData(Recipe.Dcgan, LossMode.Bce)]
+    [InlineData(Recipe.Dcgan, LossMode.WganGp)]
+    [InlineData(Recipe.Modern, LossMode.Hinge)]
+    [InlineData(Recipe.Modern, LossMode.WganGp)]
+    public void Resume_OnePlusOneEpochs_EqualsTwoStraight_Bitwise(Recipe recipe, LossMode loss)
     {
         using var dir = new TempDir();
         string straight = Path.Combine(dir.Path, "straight"), split = Path.Combine(dir.Path, "split");
-        var config = TinyRuns.Config(loss, epochs: 2, steps: 3);
+        var config = TinyRuns.For(recipe, loss, epochs: 2, steps: 3);
         Commands.Train(config, straight, false, null, evaluate: false, new SilentProgress());
         Commands.Train(config with { Epochs = 1 }, split, false, null, evaluate: false, new SilentProgress());
         Commands.Train(config with { Epochs = 1 }, split, resume: true, epochsOverride: 2, evaluate: false, new SilentProgress());
         TinyRuns.AssertSameCheckpoint(Path.Combine(straight, "checkpoint.safetensors"), Path.Combine(split, "checkpoint.safetensors"));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "samples_epoch_002.png")), File.ReadAllBytes(Path.Combine(split, "samples_epoch_002.png")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "samples_final.png")), File.ReadAllBytes(Path.Combine(split, "samples_final.png")));
     }
 
     /// <summary>Cancels the run after a given number of steps, as Ctrl+C does.</summary>
@@ -32,12 +34,14 @@ public class ResumeTests
         public void Log(string message) { }
     }
 
-    [Fact]
-    public void Interrupt_MidEpoch_WritesCheckpoint_AndResumeMatchesStraightRun()
+    [Theory]
+    [InlineData(Recipe.Dcgan, LossMode.Bce)]
+    [InlineData(Recipe.Modern, LossMode.Hinge)]
+    public void Interrupt_MidEpoch_WritesCheckpoint_AndResumeMatchesStraightRun(Recipe recipe, LossMode loss)
     {
         using var dir = new TempDir();
         string straight = Path.Combine(dir.Path, "straight"), split = Path.Combine(dir.Path, "split");
-        var config = TinyRuns.Config(epochs: 2, steps: 3);
+        var config = TinyRuns.For(recipe, loss, epochs: 2, steps: 3);
         Commands.Train(config, straight, false, null, evaluate: false, new SilentProgress());
         using var cts = new CancellationTokenSource();
         var (trainer, outcome) = Commands.Train(config, split, false, null, evaluate: false, new CancelAfter(4, cts), cancel: cts.Token);
@@ -48,12 +52,14 @@ public class ResumeTests
         TinyRuns.AssertSameCheckpoint(Path.Combine(straight, "checkpoint.safetensors"), Path.Combine(split, "checkpoint.safetensors"));
     }
 
-    [Fact]
-    public void SameSeed_GivesBitwiseIdenticalWeights_ForOneAndTwoThreads()
+    [Theory]
+    [InlineData(Recipe.Dcgan, LossMode.WganGp)]
+    [InlineData(Recipe.Modern, LossMode.Hinge)]
+    public void SameSeed_GivesBitwiseIdenticalWeights_ForOneAndTwoThreads(Recipe recipe, LossMode loss)
     {
         using var dir = new TempDir();
         int saved = Torch.GetNumThreads();
-        var config = TinyRuns.Config(LossMode.WganGp, UpsampleMode.Resize, epochs: 1, steps: 2) with { Model = new ModelConfig(8, 8, 8), BatchSize = 16 };
+        var config = TinyRuns.For(recipe, loss, UpsampleMode.Resize, epochs: 1, steps: 2) with { Model = new ModelConfig(8, 8, 8), BatchSize = 16 };
         try
         {
             Torch.SetNumThreads(1);

@@ -10,37 +10,55 @@ namespace MiniTorch.Examples.Tests.Training;
 [Collection("training")]
 public class SmokeTests
 {
-    public static TheoryData<LossMode, UpsampleMode> Modes => new()
+    public static TheoryData<Recipe, LossMode, UpsampleMode> Modes => new()
     {
-        { LossMode.Bce, UpsampleMode.Transposed },
-        { LossMode.Bce, UpsampleMode.Resize },
-        { LossMode.WganGp, UpsampleMode.Transposed },
-        { LossMode.WganGp, UpsampleMode.Resize },
+        { Recipe.Dcgan, LossMode.Bce, UpsampleMode.Transposed },
+        { Recipe.Dcgan, LossMode.Bce, UpsampleMode.Resize },
+        { Recipe.Dcgan, LossMode.WganGp, UpsampleMode.Transposed },
+        { Recipe.Dcgan, LossMode.WganGp, UpsampleMode.Resize },
+        { Recipe.Modern, LossMode.Hinge, UpsampleMode.Transposed },
+        { Recipe.Modern, LossMode.Bce, UpsampleMode.Resize },
+        { Recipe.Modern, LossMode.WganGp, UpsampleMode.Transposed },
     };
 
     [Theory]
     [MemberData(nameof(Modes))]
-    public void Train_FewSteps_LossesFinite_WeightsChange_OutputsValid(LossMode loss, UpsampleMode upsample)
+    public void Train_FewSteps_LossesFinite_WeightsChange_OutputsValid(Recipe recipe, LossMode loss, UpsampleMode upsample)
     {
         using var dir = new TempDir();
-        var config = TinyRuns.Config(loss, upsample);
+        var config = TinyRuns.For(recipe, loss, upsample, epochs: 2, steps: 2);
         var trainer = new GanTrainer(config, Commands.LoadData(config), dir.Path);
+        Assert.Equal(recipe == Recipe.Modern, trainer.D is ModernDiscriminator);
+        Assert.Equal(recipe == Recipe.Modern, trainer.Ema is not null);
         var g0 = trainer.G.Parameters().Select(p => p.ToArray()).ToList();
-        var d0 = trainer.D.Parameters().Select(p => p.ToArray()).ToList();
+        // The Wasserstein loss does not depend on the modern critic's logit bias (it cancels between real and fake).
+        string logitBias = trainer.D.NamedParameters().LastOrDefault(p => p.Name.EndsWith("bias")).Name ?? "";
+        var trained = trainer.D.NamedParameters().Where(p => !(loss == LossMode.WganGp && p.Name == logitBias)).Select(p => p.Parameter).ToList();
+        var d0 = trained.Select(p => p.ToArray()).ToList();
 
         Assert.Equal(TrainOutcome.Completed, trainer.Train());
 
-        Assert.Equal(2, trainer.History.LossD.Count);
+        Assert.Equal(4, trainer.History.LossD.Count);
         Assert.All(trainer.History.LossD, v => Assert.True(double.IsFinite(v)));
-        Assert.All(trainer.History.LossG.Skip(1), v => Assert.True(double.IsFinite(v)));
+        Assert.All(trainer.History.LossG.Skip(loss == LossMode.WganGp ? config.NCritic - 1 : 0), v => Assert.True(double.IsFinite(v)));
         Assert.All(trainer.G.Parameters().Zip(g0), p => Assert.NotEqual(p.Second, p.First.ToArray()));
-        Assert.All(trainer.D.Parameters().Zip(d0), p => Assert.NotEqual(p.Second, p.First.ToArray()));
+        Assert.All(trained.Zip(d0), p => Assert.NotEqual(p.Second, p.First.ToArray()));
+        if (trainer.AveragedG is { } averaged)
+        {
+            // The average lies strictly between where G started and where it is now.
+            var ema = averaged.Parameters().Select(p => p.ToArray()).ToList();
+            Assert.All(ema.Zip(trainer.G.Parameters().Select(p => p.ToArray())), p => Assert.NotEqual(p.First, p.Second));
+            Assert.All(ema.Zip(g0), p => Assert.NotEqual(p.First, p.Second));
+        }
 
-        AssertPng(Path.Combine(dir.Path, "samples_epoch_001.png"), 8 * 34 + 2, 8 * 34 + 2);
+        AssertPng(Path.Combine(dir.Path, "samples_epoch_002.png"), 8 * 34 + 2, 8 * 34 + 2);
+        AssertPng(Path.Combine(dir.Path, "samples_final.png"), 8 * 34 + 2, 8 * 34 + 2);
         var file = Safetensors.LoadFile(trainer.CheckpointPath);
         Assert.Contains(file.Tensors.Keys, k => k.StartsWith("G.main.0.weight"));
         Assert.Contains(file.Tensors.Keys, k => k.StartsWith("optD."));
-        Assert.Equal("1", file.Metadata["epoch"]);
+        Assert.Equal(recipe == Recipe.Modern, file.Tensors.Keys.Any(k => k.StartsWith("Gema.module.main.0.weight")));
+        Assert.Equal(recipe == Recipe.Modern, file.Metadata.ContainsKey("augment_rng_state"));
+        Assert.Equal("2", file.Metadata["epoch"]);
         XDocument.Load(Path.Combine(dir.Path, "losses.svg"));
     }
 

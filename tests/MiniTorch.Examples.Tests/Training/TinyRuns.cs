@@ -35,6 +35,10 @@ public static class TinyRuns
             },
         };
 
+    /// <summary>The tiny configuration of <paramref name="recipe"/>: <see cref="Config"/> or <see cref="Modern"/>.</summary>
+    public static TrainConfig For(Recipe recipe, LossMode loss, UpsampleMode upsample = UpsampleMode.Transposed, int epochs = 1, int steps = 2) =>
+        recipe == Recipe.Modern ? Modern(loss, upsample, epochs, steps) : Config(loss, upsample, epochs, steps);
+
     /// <summary>Every tensor of a safetensors checkpoint as raw float bits, for bitwise comparison.</summary>
     public static Dictionary<string, int[]> Bits(string checkpoint)
     {
