@@ -67,7 +67,7 @@ public static class Commands
             progress.Log($"time budget of {config.TimeBudget} s spent after {trainer.GlobalStep} steps; checkpoint written");
         IReadOnlyList<QualityRow> quality = judge is null ? [] : Evaluation.Run(trainer, judge);
         MetricsReport.From(trainer, quality, curve).Write(Path.Combine(runDir, "metrics.json"));
-        if (curve.Count > 0) QualityPlot.Write(curve, Path.Combine(runDir, "quality.svg"));
+        if (curve.Count > 0) QualityPlot.Write(curve, Path.Combine(runDir, "quality.svg"), quality.FirstOrDefault(r => r.Name == "real_vs_real")?.Frechet);
         foreach (var row in quality) progress.Log(Format(row));
         return (trainer, outcome);
     }

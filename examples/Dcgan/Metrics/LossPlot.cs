@@ -26,7 +26,7 @@ public static class LossPlot
         int n = series.Count == 0 ? 0 : series.Max(s => s.Values.Count);
         double yMin = finite.Count > 0 ? finite.Min() : 0, yMax = finite.Count > 0 ? finite.Max() : 1;
         if (yMax - yMin < 1e-9) { yMin -= 0.5; yMax += 0.5; }
-        var yTicks = NiceTicks(yMin, yMax, 6);
+        var yTicks = logY ? LogTicks(yMin, yMax) : NiceTicks(yMin, yMax, 6);
         yMin = Math.Min(yMin, yTicks[0]); yMax = Math.Max(yMax, yTicks[^1]);
         double xLast = x is { Count: > 0 } ? x.Max() : n - 1;
         var xTicks = NiceTicks(0, Math.Max(1, xLast), 8);
@@ -62,8 +62,9 @@ public static class LossPlot
             string color = Colors[s % Colors.Length];
             svg.AppendLine($"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.2\" points=\"{points.ToString().TrimEnd()}\"/>");
             int ly = Top + 10 + 16 * s;
-            svg.AppendLine($"<line x1=\"{Left + pw - 110}\" y1=\"{ly}\" x2=\"{Left + pw - 90}\" y2=\"{ly}\" stroke=\"{color}\" stroke-width=\"2\"/>");
-            svg.AppendLine($"<text x=\"{Left + pw - 84}\" y=\"{ly + 4}\">{Escape(series[s].Name)}</text>");
+            int lx = Left + pw - 8 - 7 * series.Max(x => x.Name.Length) - 26;
+            svg.AppendLine($"<line x1=\"{lx}\" y1=\"{ly}\" x2=\"{lx + 20}\" y2=\"{ly}\" stroke=\"{color}\" stroke-width=\"2\"/>");
+            svg.AppendLine($"<text x=\"{lx + 26}\" y=\"{ly + 4}\">{Escape(series[s].Name)}</text>");
         }
         svg.AppendLine("</svg>");
         return svg.ToString();
@@ -81,6 +82,24 @@ public static class LossPlot
         var ticks = new List<double>();
         for (double t = start; t <= end + step / 2; t += step) ticks.Add(Math.Round(t / step) * step);
         return ticks.ToArray();
+    }
+
+    /// <summary>Ticks for a base-10 logarithmic axis over [lo, hi] (given as log10 values): 1, 2 and 5 × 10^k, or only the powers of ten over many decades.</summary>
+    public static double[] LogTicks(double lo, double hi)
+    {
+        int first = (int)Math.Floor(lo), last = (int)Math.Ceiling(hi);
+        double[] mantissas = last - first > 3 ? [1] : [1, 2, 5];
+        var ticks = new List<double>();
+        for (int k = first; k <= last; k++)
+            foreach (var m in mantissas)
+            {
+                double t = k + Math.Log10(m);
+                if (t >= lo - 1e-9 && t <= hi + 1e-9) ticks.Add(t);
+            }
+        // Keep the axis ends on ticks: the decades around the data.
+        if (ticks.Count == 0 || ticks[0] > lo) ticks.Insert(0, first);
+        if (ticks[^1] < hi) ticks.Add(last);
+        return [.. ticks];
     }
 
     private static double Nice(double x, bool round)
