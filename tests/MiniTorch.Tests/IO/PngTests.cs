@@ -106,8 +106,9 @@ public class PngTests
         var badCrc = (byte[])good.Clone(); badCrc[^20] ^= 0x40; // inside IDAT
         Assert.Contains("CRC", DecodeFails(badCrc).Message);
         Assert.Contains("truncated", DecodeFails(good[..(good.Length - 15)]).Message);
-        Assert.Contains("interlaced (Adam7)", DecodeFails(Make(2, 2, 8, 0, 1, new byte[6])).Message);
-        Assert.Contains("exceed the limit", DecodeFails(Make(1 << 15, 1 << 15, 8, 0, 0, [0])).Message);
+        Assert.Contains("image data is truncated: 6 bytes decompressed, 7 expected", DecodeFails(Make(2, 2, 8, 0, 1, new byte[6])).Message); // Adam7: rows of passes 1, 6, 7
+        Assert.Contains("interlace method 2 is invalid", DecodeFails(Make(2, 2, 8, 0, 2, new byte[6])).Message);
+        Assert.Contains("more than the limit of 89478485", DecodeFails(Make(1 << 15, 1 << 15, 8, 0, 0, [0])).Message);
         Assert.Contains("invalid dimensions 0x2", DecodeFails(Make(0, 2, 8, 0, 0, [0])).Message);
         Assert.Contains("colour type 2 with bit depth 4", DecodeFails(Make(2, 2, 4, 2, 0, [0])).Message);
         Assert.Contains("unknown filter type 7", DecodeFails(Make(2, 2, 8, 0, 0, [7, 1, 2, 0, 3, 4])).Message);
