@@ -16,14 +16,15 @@ internal static partial class RegularFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path)) throw new InvalidDataException($"'{path}' is a directory, not a file");
-        if (!File.Exists(path))
+        int? type = UnixFileType(path);
+        if (!File.Exists(path) || type == Missing)
         {
             // A dangling symbolic link exists as a link but not as a file.
-            string why = File.ResolveLinkTarget(path, returnFinalTarget: false) is { } target ? $" (it is a symbolic link to the missing '{target.FullName}')" : "";
+            string why = new FileInfo(path).LinkTarget is { } target ? $" (it is a symbolic link to the missing '{target}')" : "";
             throw new FileNotFoundException($"no such file: '{path}'{why}", path);
         }
-        if (UnixFileType(path) is { } type && type != FileTypeRegular)
-            throw new InvalidDataException($"'{path}' is {Describe(type)}, not a regular file; readers refuse devices, FIFOs and sockets without reading them");
+        if (type is { } t && t != FileTypeRegular)
+            throw new InvalidDataException($"'{path}' is {Describe(t)}, not a regular file; readers refuse devices, FIFOs and sockets without reading them");
     }
 
     /// <summary>Opens a regular file for reading (see <see cref="Check"/>).</summary>
@@ -59,7 +60,7 @@ internal static partial class RegularFile
         }
     }
 
-    private const int FileTypeMask = 0xF000, FileTypeRegular = 0x8000;
+    private const int FileTypeMask = 0xF000, FileTypeRegular = 0x8000, Missing = 0;
 
     private static string Describe(int type) => type switch
     {
@@ -79,14 +80,17 @@ internal static partial class RegularFile
 
     private static bool _noNativeStat;
 
-    /// <summary>The S_IFMT bits of <paramref name="path"/> after following links, or null where they cannot be had (Windows).</summary>
+    /// <summary>
+    /// The S_IFMT bits of <paramref name="path"/> after following links, <see cref="Missing"/> when
+    /// stat fails (nothing there, or a dangling link), or null where they cannot be had (Windows).
+    /// </summary>
     private static int? UnixFileType(string path)
     {
         if (OperatingSystem.IsWindows() || _noNativeStat) return null;
         Span<byte> status = stackalloc byte[256];
         try
         {
-            if (SystemNativeStat(path, status) != 0) return null; // vanished: the open that follows reports it
+            if (SystemNativeStat(path, status) != 0) return Missing;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

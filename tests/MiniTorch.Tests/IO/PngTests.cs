@@ -59,6 +59,14 @@ public class PngTests
     /// <summary>A PNG with the given IHDR fields and raw (already filtered) scanlines.</summary>
     internal static byte[] Make(int width, int height, byte depth, byte color, byte interlace, byte[] scanlines, params (string Type, byte[] Data)[] extra)
     {
+        using var z = new MemoryStream();
+        using (var zs = new ZLibStream(z, CompressionLevel.Fastest, leaveOpen: true)) zs.Write(scanlines);
+        return MakeRaw(width, height, depth, color, interlace, z.ToArray(), extra);
+    }
+
+    /// <summary>A PNG with the given IHDR fields and IDAT contents (zlib data, not compressed further).</summary>
+    internal static byte[] MakeRaw(int width, int height, byte depth, byte color, byte interlace, byte[] idat, params (string Type, byte[] Data)[] extra)
+    {
         using var ms = new MemoryStream();
         ms.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         var ihdr = new byte[13];
@@ -67,9 +75,7 @@ public class PngTests
         ihdr[8] = depth; ihdr[9] = color; ihdr[12] = interlace;
         Chunk(ms, "IHDR", ihdr);
         foreach (var (type, data) in extra) Chunk(ms, type, data);
-        using var z = new MemoryStream();
-        using (var zs = new ZLibStream(z, CompressionLevel.Fastest, leaveOpen: true)) zs.Write(scanlines);
-        Chunk(ms, "IDAT", z.ToArray());
+        Chunk(ms, "IDAT", idat);
         Chunk(ms, "IEND", []);
         return ms.ToArray();
     }
