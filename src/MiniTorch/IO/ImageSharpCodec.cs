@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
@@ -52,6 +53,8 @@ internal static class ImageSharpCodec
     /// </summary>
     public static Tensor Decode(byte[] data, ReadLimits limits)
     {
+        if (data.Length == 0) throw new InvalidDataException("the file is empty, not an image");
+        CheckBmp(data, limits);
         var (info, format) = Identify(data, limits);
         limits.CheckPixels(format.Name, info.Width, info.Height);
         int channels = Channels(format, info.Metadata);
@@ -97,6 +100,38 @@ internal static class ImageSharpCodec
         {
             string kind = e is ImageFormatException ? "" : $" ({e.GetType().Name} inside ImageSharp)";
             throw new InvalidDataException($"{format?.Name ?? "image"} file is malformed or unsupported{kind}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Checks a BMP's header before ImageSharp sees it: the size against the pixel budget, and that an
+    /// uncompressed raster fits in the file (ImageSharp 2.1 fills a truncated BMP with zeros instead of
+    /// failing; Pillow reports "image file is truncated").
+    /// </summary>
+    private static void CheckBmp(ReadOnlySpan<byte> b, ReadLimits limits)
+    {
+        if (b.Length < 26 || b[0] != 'B' || b[1] != 'M') return;
+        uint offset = BinaryPrimitives.ReadUInt32LittleEndian(b[10..]), dib = BinaryPrimitives.ReadUInt32LittleEndian(b[14..]);
+        long width, height;
+        int bpp;
+        uint compression = 0;
+        if (dib == 12)
+        {
+            (width, height, bpp) = (BinaryPrimitives.ReadUInt16LittleEndian(b[18..]), BinaryPrimitives.ReadUInt16LittleEndian(b[20..]), BinaryPrimitives.ReadUInt16LittleEndian(b[24..]));
+        }
+        else
+        {
+            if (b.Length < 34) throw new InvalidDataException($"BMP header is truncated: {b.Length} bytes");
+            (width, height, bpp) = (BinaryPrimitives.ReadInt32LittleEndian(b[18..]), Math.Abs((long)BinaryPrimitives.ReadInt32LittleEndian(b[22..])), BinaryPrimitives.ReadUInt16LittleEndian(b[28..]));
+            compression = BinaryPrimitives.ReadUInt32LittleEndian(b[30..]);
+        }
+        limits.CheckPixels("BMP", width, height);
+        // BI_RGB, BI_BITFIELDS, BI_ALPHABITFIELDS: rows of whole 32-bit words.
+        if (compression is 0 or 3 or 6 && bpp is 1 or 2 or 4 or 8 or 16 or 24 or 32)
+        {
+            long need = (width * bpp + 31) / 32 * 4 * height;
+            if (offset > b.Length || need > b.Length - offset)
+                throw new InvalidDataException($"BMP pixel data is truncated: {width}x{height} at {bpp} bits needs {need} bytes from offset {offset}, the file has {b.Length}");
         }
     }
 

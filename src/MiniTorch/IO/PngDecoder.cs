@@ -20,7 +20,7 @@ internal static class PngDecoder
 
     public static Tensor Decode(ReadOnlySpan<byte> data, ReadLimits limits)
     {
-        if (!data.StartsWith(Signature)) throw new InvalidDataException("not a PNG file: bad signature");
+        if (!data.StartsWith(Signature)) throw new InvalidDataException(data.IsEmpty ? "not a PNG file: bad signature (the file is empty)" : "not a PNG file: bad signature");
         int pos = Signature.Length;
         Header? header = null;
         byte[]? palette = null, paletteAlpha = null;

@@ -49,16 +49,21 @@ public sealed record ReadLimits
         init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxBytes), $"MaxBytes must be positive, got {value}");
     } = DefaultMaxBytes;
 
-    /// <summary>Throws unless a <paramref name="width"/> × <paramref name="height"/> image is within <see cref="MaxPixels"/>.</summary>
-    internal void CheckPixels(string format, long width, long height)
+    /// <summary>Throws <see cref="InvalidDataException"/> unless a <paramref name="width"/> × <paramref name="height"/> image is within <see cref="MaxPixels"/> (and both are positive).</summary>
+    /// <param name="format">The format, for the message ("PNG").</param>
+    /// <param name="width">The width the header declares.</param>
+    /// <param name="height">The height the header declares.</param>
+    public void CheckPixels(string format, long width, long height)
     {
         if (width <= 0 || height <= 0) throw new InvalidDataException($"{format} has invalid dimensions {width}x{height}");
         if (width > MaxPixels / height)
             throw new InvalidDataException($"{format} image {width}x{height} has {(Int128)width * height} pixels, more than the limit of {MaxPixels} (ReadLimits.MaxPixels; Pillow's default); a decompression bomb is refused before it is decoded");
     }
 
-    /// <summary>Throws unless <paramref name="bytes"/> (what the header makes the reader allocate) is within <see cref="MaxBytes"/>.</summary>
-    internal void CheckBytes(string what, long bytes)
+    /// <summary>Throws <see cref="InvalidDataException"/> unless <paramref name="bytes"/> (what a header makes a reader allocate) is within <see cref="MaxBytes"/>.</summary>
+    /// <param name="what">What would be allocated, for the message.</param>
+    /// <param name="bytes">How many bytes.</param>
+    public void CheckBytes(string what, long bytes)
     {
         if (bytes < 0 || bytes > MaxBytes)
             throw new InvalidDataException($"{what} needs {bytes} bytes, more than the limit of {MaxBytes} (ReadLimits.MaxBytes)");

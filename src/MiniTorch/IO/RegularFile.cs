@@ -3,15 +3,17 @@ using System.Runtime.InteropServices;
 namespace MiniTorch.IO;
 
 /// <summary>
-/// Opens files for the readers: only regular files (symbolic links are followed, so a link to a
-/// regular file works, as in torchvision), never a device, FIFO or socket, which are refused from
-/// their metadata without being opened (opening a FIFO blocks; /dev/zero never ends). Read errors
-/// caused by the content become <see cref="InvalidDataException"/>s that name the file.
+/// Opens files for reading as MiniTorch's readers do: only regular files (symbolic links are followed,
+/// so a link to a regular file works, as in torchvision), never a device, FIFO or socket, which are
+/// refused from their metadata without being opened (opening a FIFO blocks; /dev/zero never ends).
+/// Programs with readers of their own (the DCGAN example's IDX reader) use it too.
 /// </summary>
-internal static partial class RegularFile
+public static partial class RegularFile
 {
-    /// <summary>Throws <see cref="FileNotFoundException"/> if <paramref name="path"/> does not exist and
-    /// <see cref="InvalidDataException"/> if it is not a regular file (after following symbolic links).</summary>
+    /// <summary>Throws <see cref="FileNotFoundException"/> if <paramref name="path"/> does not exist (or is a
+    /// dangling link) and <see cref="InvalidDataException"/> if it is not a regular file (after following
+    /// symbolic links): a directory, device, FIFO or socket.</summary>
+    /// <param name="path">The path.</param>
     public static void Check(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -28,6 +30,7 @@ internal static partial class RegularFile
     }
 
     /// <summary>Opens a regular file for reading (see <see cref="Check"/>).</summary>
+    /// <param name="path">The path.</param>
     public static FileStream Open(string path)
     {
         Check(path);
@@ -35,10 +38,13 @@ internal static partial class RegularFile
     }
 
     /// <summary>
-    /// The whole of a regular file, refused (before it is read) when it is larger than
-    /// <paramref name="maxBytes"/>. Reads exactly the length the file had when opened.
+    /// The whole of a regular file, refused (before it is read, with <see cref="InvalidDataException"/>)
+    /// when it is larger than <paramref name="maxBytes"/>. Reads exactly the length the file had when opened.
     /// </summary>
-    public static byte[] ReadAllBytes(string path, long maxBytes, string what)
+    /// <param name="path">The path.</param>
+    /// <param name="maxBytes">The largest size accepted.</param>
+    /// <param name="what">What the file is, for the message ("PNG file").</param>
+    public static byte[] ReadAllBytes(string path, long maxBytes, string what = "file")
     {
         using var stream = Open(path);
         long length = stream.Length;
@@ -51,7 +57,7 @@ internal static partial class RegularFile
     }
 
     /// <summary>Runs a decoder on a named file, prefixing its <see cref="InvalidDataException"/>s with the file name.</summary>
-    public static T Named<T>(string path, Func<T> read)
+    internal static T Named<T>(string path, Func<T> read)
     {
         try { return read(); }
         catch (InvalidDataException e) when (!e.Message.StartsWith($"'{path}'", StringComparison.Ordinal))
