@@ -46,6 +46,21 @@ public static class HostileCorpus
     /// </summary>
     public static void AssertRefused(Entry entry, Action<string> read)
     {
+        var (error, allocated, cpu) = Measure(entry.File, () => read(entry.Path));
+        Assert.True(error is not null, $"{entry.File}: the reader accepted a hostile file ({entry.Why})");
+        Assert.True(error is InvalidDataException, $"{entry.File}: expected InvalidDataException, got {error}");
+        Assert.True(error.Message.Contains(Path.GetFileName(entry.File)), $"{entry.File}: the message does not name the file: {error.Message}");
+        Assert.True(error.Message.Contains(entry.Expect), $"{entry.File}: the message does not say \"{entry.Expect}\": {error.Message}");
+        Assert.True(allocated < MaxAllocatedBytes, $"{entry.File}: allocated {allocated} bytes refusing it ({entry.Why})");
+        Assert.True(cpu < MaxCpu, $"{entry.File}: took {cpu.TotalSeconds:F2} s of CPU time to refuse ({entry.Why})");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on a worker thread (failing the test if it has not returned after
+    /// 60 s) and measures the bytes allocated by every thread and the process's CPU time meanwhile.
+    /// </summary>
+    public static (Exception? Error, long Allocated, TimeSpan Cpu) Measure(string what, Action read)
+    {
         Exception? error = null;
         var process = Process.GetCurrentProcess();
         process.Refresh();
@@ -53,19 +68,24 @@ public static class HostileCorpus
         long bytes0 = GC.GetTotalAllocatedBytes(precise: true);
         var task = Task.Factory.StartNew(() =>
         {
-            try { read(entry.Path); }
+            try { read(); }
             catch (Exception e) { error = e; }
         }, TaskCreationOptions.LongRunning);
-        Assert.True(task.Wait(TimeSpan.FromSeconds(60)), $"{entry.File}: the reader did not return within 60 s ({entry.Why})");
+        Assert.True(task.Wait(TimeSpan.FromSeconds(60)), $"{what}: the reader did not return within 60 s");
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - bytes0;
         process.Refresh();
-        var cpu = process.TotalProcessorTime - cpu0;
+        return (error, allocated, process.TotalProcessorTime - cpu0);
+    }
+}
 
-        Assert.True(error is not null, $"{entry.File}: the reader accepted a hostile file ({entry.Why})");
-        Assert.True(error is InvalidDataException, $"{entry.File}: expected InvalidDataException, got {error}");
-        Assert.True(error.Message.Contains(Path.GetFileName(entry.File)), $"{entry.File}: the message does not name the file: {error.Message}");
-        Assert.True(error.Message.Contains(entry.Expect), $"{entry.File}: the message does not say \"{entry.Expect}\": {error.Message}");
-        Assert.True(allocated < MaxAllocatedBytes, $"{entry.File}: allocated {allocated} bytes refusing it ({entry.Why})");
-        Assert.True(cpu < MaxCpu, $"{entry.File}: took {cpu.TotalSeconds:F2} s of CPU time to refuse ({entry.Why})");
+/// <summary>The rule for replayed fuzz inputs: a tensor or an InvalidDataException, within the hostile corpus's bounds.</summary>
+public static class FuzzReplay
+{
+    public static void AssertWithinBounds(string file, Action read)
+    {
+        var (error, allocated, cpu) = HostileCorpus.Measure(file, read);
+        Assert.True(error is null or InvalidDataException, $"{file}: the reader threw {error}");
+        Assert.True(allocated < HostileCorpus.MaxAllocatedBytes, $"{file}: allocated {allocated} bytes");
+        Assert.True(cpu < HostileCorpus.MaxCpu, $"{file}: took {cpu.TotalSeconds:F2} s of CPU time");
     }
 }
