@@ -10,11 +10,15 @@ namespace Dcgan.Metrics;
 /// <param name="Coverage">Normalised entropy of the predicted classes (1: all classes equally, 0: one class).</param>
 /// <param name="Frechet">Fréchet distance to the real images in the classifier's feature space.</param>
 /// <param name="Histogram">How many images were predicted as each class.</param>
-public sealed record QualityRow(string Name, double Confidence, double Coverage, double Frechet, int[] Histogram);
+/// <param name="ClassNames">The classes' names, in the order of <paramref name="Histogram"/>.</param>
+public sealed record QualityRow(string Name, double Confidence, double Coverage, double Frechet, int[] Histogram, string[] ClassNames);
 
 /// <summary>Computes <see cref="QualityRow"/>s with a trained classifier.</summary>
-public sealed class QualityMetrics(ShapeClassifier classifier, int batchSize = 256)
+public sealed class QualityMetrics(ShapeClassifier classifier, string[]? classNames = null, int batchSize = 256)
 {
+    /// <summary>The class names (the class index as text when none were given).</summary>
+    public string[] ClassNames { get; } = classNames is { Length: > 0 } ? classNames : Enumerable.Range(0, classifier.NumClasses).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
     /// <summary>Features [n, 64] and class probabilities [n, K] of images in [-1, 1].</summary>
     public (double[,] Features, double[,] Probs) Analyse(Tensor images)
     {
@@ -43,6 +47,6 @@ public sealed class QualityMetrics(ShapeClassifier classifier, int batchSize = 2
     {
         var (features, probs) = Analyse(images);
         var histogram = ClassStats.Histogram(probs);
-        return new QualityRow(name, ClassStats.Confidence(probs), ClassStats.Coverage(histogram), Frechet.Distance(realFeatures, features), histogram);
+        return new QualityRow(name, ClassStats.Confidence(probs), ClassStats.Coverage(histogram), Frechet.Distance(realFeatures, features), histogram, ClassNames);
     }
 }
