@@ -18,6 +18,21 @@ internal static class PngDecoder
         [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
     private static readonly (int X, int Y, int Dx, int Dy)[] Progressive = [(0, 0, 1, 1)];
 
+    /// <summary>
+    /// The most bytes a PNG whose IHDR is in <paramref name="prefix"/> can hold: its scanlines at 64 bits
+    /// per pixel, stored uncompressed (deflate's stored blocks add 5 bytes per 65535), plus 16 MiB for
+    /// ancillary chunks; checks the size against the pixel budget first. Null when the prefix holds no IHDR.
+    /// </summary>
+    public static long? MaxFileLength(ReadOnlySpan<byte> prefix, ReadLimits limits)
+    {
+        if (prefix.Length < 33 || !prefix.StartsWith(Signature) || !prefix.Slice(12, 4).SequenceEqual("IHDR"u8)) return null;
+        long w = BinaryPrimitives.ReadUInt32BigEndian(prefix[16..]), h = BinaryPrimitives.ReadUInt32BigEndian(prefix[20..]);
+        if (w == 0 || h == 0 || w > int.MaxValue || h > int.MaxValue) return null; // the decoder names the field
+        limits.CheckPixels("PNG", w, h);
+        long raw = h * (8 * w + 1);
+        return raw + raw / 8192 + (16 << 20);
+    }
+
     public static Tensor Decode(ReadOnlySpan<byte> data, ReadLimits limits)
     {
         if (!data.StartsWith(Signature)) throw new InvalidDataException(data.IsEmpty ? "not a PNG file: bad signature (the file is empty)" : "not a PNG file: bad signature");
