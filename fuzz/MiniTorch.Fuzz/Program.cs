@@ -32,7 +32,17 @@ public static class Program
         ["idx-gz"] = s => OnFile(s, "images.gz", path => MnistIdx.ReadImages(path, limits: Limits)),
         ["idx-labels"] = s => OnFile(s, "labels", path => MnistIdx.ReadLabels(path, 3, Limits)),
         ["txt"] = s => OnFile(s, "k0_0.txt", path => new Kernel().LoadTxtKernels("w", Path.GetDirectoryName(path)!, "k{0}_{1}.txt")),
+        // Proves the harness: a planted bug (an index error on inputs that start "CR" after a valid PNG
+        // signature) that AFL++ must find within a minute (`fuzz/run.sh selftest 60` reports a crash).
+        ["selftest"] = s => SelfTest(All(s)),
     };
+
+    private static void SelfTest(byte[] data)
+    {
+        Png.HasSignature(data); // instrumented code, so coverage guides AFL towards the bug
+        if (data.Length > 10 && Png.HasSignature(data) && data[8] == 'C' && data[9] == 'R') _ = data[data.Length + 1];
+        throw new InvalidDataException("not the planted bug");
+    }
 
     public static int Main(string[] args)
     {

@@ -55,7 +55,7 @@ internal static class ImageSharpCodec
     {
         if (data.Length == 0) throw new InvalidDataException("the file is empty, not an image");
         CheckBmp(data, data.Length, limits);
-        var (info, format) = Identify(data, limits);
+        var (info, format) = Identify(new MemoryStream(data, writable: false), Math.Min(limits.MaxBytes, FixedAllowance + 2L * data.Length));
         limits.CheckPixels(format.Name, info.Width, info.Height);
         int channels = Channels(format, info.Metadata);
         long pixels = (long)info.Width * info.Height;
@@ -88,22 +88,18 @@ internal static class ImageSharpCodec
         int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         CheckBmp(head[..n], fileLength, limits);
         stream.Position = 0;
-        var config = Base.Clone();
-        config.MemoryAllocator = new BudgetAllocator(Math.Min(limits.MaxBytes, FixedAllowance), "image header");
-        IImageFormat? format = null;
-        var info = Run(null, () => Image.Identify(config, stream, out format));
-        if (info is null || format is null) throw new InvalidDataException($"not an image in a format MiniTorch reads ({Formats}): the signature is unknown");
+        var (info, format) = Identify(stream, Math.Min(limits.MaxBytes, FixedAllowance));
         limits.CheckPixels(format.Name, info.Width, info.Height);
         return 16L * info.Width * info.Height + FixedAllowance;
     }
 
     /// <summary>The header's size and format (reading no pixel data), within a small allocation budget.</summary>
-    private static (IImageInfo Info, IImageFormat Format) Identify(byte[] data, ReadLimits limits)
+    private static (IImageInfo Info, IImageFormat Format) Identify(Stream stream, long allocationBudget)
     {
         var config = Base.Clone();
-        config.MemoryAllocator = new BudgetAllocator(Math.Min(limits.MaxBytes, FixedAllowance + 2L * data.Length), "image header");
+        config.MemoryAllocator = new BudgetAllocator(allocationBudget, "image header");
         IImageFormat? format = null;
-        var info = Run(null, () => Image.Identify(config, data, out format));
+        var info = Run(null, () => Image.Identify(config, stream, out format));
         if (info is null || format is null) throw new InvalidDataException($"not an image in a format MiniTorch reads ({Formats}): the signature is unknown");
         return (info, format);
     }
