@@ -78,7 +78,7 @@ internal static class PngDecoder
         var h = header!;
         if (idat.Length == 0) throw new InvalidDataException("PNG has no IDAT chunk (no image data)");
         if (h.ColorType == 3 && palette is null) throw new InvalidDataException("PNG palette image has no PLTE chunk");
-        if (paletteAlpha is not null && palette is not null && paletteAlpha.Length > palette.Length / 3)
+        if (h.ColorType == 3 && paletteAlpha is not null && paletteAlpha.Length > palette!.Length / 3)
             throw new InvalidDataException($"PNG tRNS has {paletteAlpha.Length} entries but the palette only {palette.Length / 3}");
         var raw = Inflate(idat, h.RawLength);
         return h.ToTensor(raw, palette, paletteAlpha);
@@ -177,7 +177,9 @@ internal static class PngDecoder
         {
             int channels = OutputChannels(paletteAlpha is not null), bpp = Math.Max(1, Samples * BitDepth / 8);
             var output = new Output(new float[channels * (long)Width * Height], Width, (long)Width * Height, channels);
-            var colours = palette is null ? null : PaletteTable(palette, paletteAlpha, channels);
+            // Only palette images use the palette: in RGB(A) images a PLTE chunk is a suggested
+            // quantisation, and in gray ones it is ignored (as libpng does).
+            var colours = ColorType == 3 ? PaletteTable(palette!, paletteAlpha, channels) : null;
             var zero = new byte[RowBytes(Width)];
             int pos = 0;
             foreach (var (x0, y0, dx, dy) in Passes)
