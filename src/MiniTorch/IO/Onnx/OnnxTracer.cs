@@ -32,7 +32,7 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
         string name = m switch
         {
             Conv2d conv => Conv(conv, path, x, value),
-            ConvTranspose2d deconv => ConvTranspose(deconv, path, x),
+            ConvTranspose2d deconv => ConvTranspose(deconv, path, x, value.Dim),
             BatchNorm2d bn => BatchNorm(bn, path, x),
             ReLU => Simple("Relu", path, x),
             Tanh => Simple("Tanh", path, x),
@@ -104,10 +104,12 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
     /// ConvTranspose. PyTorch crops p from both sides of the full (H−1)s + d(k−1) + 1 output and then
     /// extends the end by output_padding; ONNX's pads = [top, left, bottom, right] crop begin and end
     /// separately and output_padding extends the end, so PyTorch's (p, op) is pads [p, p, p, p] with
-    /// output_padding op, and both give (H−1)s − 2p + d(k−1) + op + 1. Keras' 'same'/'valid' map to
+    /// output_padding op, and both give (H−1)s − 2p + d(k−1) + op + 1. ONNX Runtime rejects
+    /// output_padding ≥ stride, which PyTorch allows when dilation > stride: then the end crop shrinks
+    /// to p − op, or, for op > p, a Pad and a bias Add extend the output. Keras' 'same'/'valid' map to
     /// uneven pads, or to output_padding where they extend the output instead of cropping it.
     /// </summary>
-    private string ConvTranspose(ConvTranspose2d deconv, string path, string x)
+    private string ConvTranspose(ConvTranspose2d deconv, string path, string x, int rank)
     {
         long[] pads, outputPadding;
         var (k, s, d) = (deconv.KernelSize, deconv.Stride, deconv.Dilation);
@@ -125,18 +127,31 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
         }
         else
         {
-            pads = [deconv.Padding.H, deconv.Padding.W, deconv.Padding.H, deconv.Padding.W];
-            outputPadding = [deconv.OutputPadding.H, deconv.OutputPadding.W];
+            var (p, op) = (deconv.Padding, deconv.OutputPadding);
+            pads = [p.H, p.W, p.H, p.W];
+            outputPadding = [op.H, op.W];
+            // PyTorch allows op below stride or dilation, ONNX Runtime only below the stride. Crop op less at
+            // the end instead (PyTorch crops p at the start and p − op at the end), as far as p allows.
+            if (op.H >= s.H) (pads[2], outputPadding[0]) = (Math.Max(p.H - op.H, 0), Math.Max(op.H - p.H, 0));
+            if (op.W >= s.W) (pads[3], outputPadding[1]) = (Math.Max(p.W - op.W, 0), Math.Max(op.W - p.W, 0));
         }
+        // Rows past the full output hold only the bias. When they still reach the stride (op > p, dilation >
+        // stride), they are a zero Pad after a bias-free ConvTranspose, and the bias is added after it.
+        long[] extend = [outputPadding[0] >= s.H ? outputPadding[0] : 0, outputPadding[1] >= s.W ? outputPadding[1] : 0];
+        bool extends = extend[0] > 0 || extend[1] > 0;
         var inputs = new List<string> { x, graph.Initializer(Join(path, "weight"), deconv.Weight) };
-        if (deconv.Bias is { } b) inputs.Add(graph.Initializer(Join(path, "bias"), b));
-        return Node("ConvTranspose", path, [.. inputs])
+        if (deconv.Bias is { } b && !extends) inputs.Add(graph.Initializer(Join(path, "bias"), b));
+        string y = Node("ConvTranspose", path, [.. inputs])
             .With("dilations", new long[] { d.H, d.W })
             .With("group", (long)deconv.Groups)
             .With("kernel_shape", new long[] { k.H, k.W })
-            .With("output_padding", outputPadding)
+            .With("output_padding", new long[] { outputPadding[0] - extend[0], outputPadding[1] - extend[1] })
             .With("pads", pads)
             .With("strides", new long[] { s.H, s.W }).Outputs[0];
+        if (!extends) return y;
+        y = Pad(path + ".output_padding", y, rank, (0, (int)extend[1], 0, (int)extend[0]), "constant");
+        if (deconv.Bias is not { } bias) return y;
+        return Node("Add", path + ".bias", [y, graph.Initializer(Join(path, "bias"), bias, [bias.Numel, 1, 1])]).Outputs[0];
     }
 
     private string BatchNorm(BatchNorm2d bn, string path, string x)
