@@ -36,9 +36,10 @@ public abstract class Function
     /// Records <paramref name="output"/> as produced by this node from <paramref name="inputs"/>,
     /// if grad mode is on and any input requires a gradient. Returns <paramref name="output"/>.
     /// </summary>
+    /// <remarks>Integer and boolean outputs are never recorded: gradients do not flow into them, as in PyTorch.</remarks>
     protected Tensor Record(Tensor output, params Tensor[] inputs)
     {
-        if (!GradMode.IsEnabled) return output;
+        if (!GradMode.IsEnabled || !output.DType.IsFloatingPoint()) return output;
         foreach (var t in inputs)
         {
             if (!t.RequiresGrad) continue;

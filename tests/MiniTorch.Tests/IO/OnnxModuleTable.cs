@@ -37,6 +37,10 @@ public static class OnnxModuleTable
     [
         ("Conv2d", Conv2dCases),
         ("ConvTranspose2d", ConvTranspose2dCases),
+        ("Conv1d", ConvNdCases(1)),
+        ("Conv3d", ConvNdCases(3)),
+        ("ConvTranspose1d", ConvTransposeNdCases(1)),
+        ("ConvTranspose3d", ConvTransposeNdCases(3)),
         ("BatchNorm2d", BatchNorm2dCases),
         ("ReLU", Activation("ReLU", _ => new ReLU())),
         ("LeakyReLU", Gen.Choose(-50, 200).SelectMany(s => Activation($"LeakyReLU({s / 100.0})", _ => new LeakyReLU(s / 100.0)))),
@@ -120,8 +124,66 @@ public static class OnnxModuleTable
          where kind != "explicit" || (Shape.ConvTransposeOutputSize(h, kh, sh, ph, oph, dh) >= 1 && Shape.ConvTransposeOutputSize(w, kw, sw, pw, opw, dw) >= 1)
          select new OnnxModuleCase("ConvTranspose2d",
              $"({groups * cinG}, {groups * coutG}, kernel {Pair(kh, kw)}, stride {Pair(sh, sw)}, padding {padding}, outputPadding {Pair(oph, opw)}, groups {groups}, bias {bias}, dilation {Pair(dh, dw)})",
-             () => new ConvTranspose2d(groups * cinG, groups * coutG, (kh, kw), (sh, sw), padding, (oph, opw), groups, bias, (dh, dw), new Generator(seed)),
+             () => new ConvTranspose2d(groups * cinG, groups * coutG, (kh, kw), (sh, sw), padding, (oph, opw), groups, bias, (dh, dw), generator: new Generator(seed)),
              [n, groups * cinG, h, w], seed));
+
+    private static string Dims(int[] values) => values.Length == 1 ? $"{values[0]}" : $"({string.Join(", ", values)})";
+
+    /// <summary>Conv1d / Conv3d (smaller sizes): zeros, reflect or replicate padding; explicit, 'same' (stride 1) or 'valid'; groups, dilation, stride, bias.</summary>
+    private static Gen<OnnxModuleCase> ConvNdCases(int rank) =>
+        from n in Gen.Choose(1, 2)
+        from groups in Gen.Choose(1, 2)
+        from cinG in Gen.Choose(1, 2)
+        from coutG in Gen.Choose(1, 3)
+        from k in Gen.ArrayOf(Gen.Choose(1, rank == 1 ? 5 : 3), rank)
+        from d in Gen.ArrayOf(Gen.Choose(1, 2), rank)
+        from kind in Gen.Elements("explicit", "explicit", "same", "valid")
+        from s in kind == "same" ? Gen.Constant(Enumerable.Repeat(1, rank).ToArray()) : Gen.ArrayOf(Gen.Choose(1, 3), rank)
+        from padDraw in Gen.ArrayOf(Gen.Choose(0, 3), rank)
+        from mode in Gen.Elements(PaddingMode.Zeros, PaddingMode.Reflect, PaddingMode.Replicate)
+        from bias in Bools
+        from extra in Gen.ArrayOf(Gen.Choose(0, rank == 1 ? 6 : 2), rank)
+        from seed in Seeds
+        let p = padDraw.Select((v, i) => Math.Min(v, d[i] * (k[i] - 1))).ToArray()
+        // Long enough for the dilated kernel (every padding kind gives a non-empty output) and for reflect padding.
+        let size = k.Select((v, i) => d[i] * (v - 1) + 1 + extra[i]).ToArray()
+        let cin = groups * cinG
+        let cout = groups * coutG
+        select new OnnxModuleCase($"Conv{rank}d",
+            $"({cin}, {cout}, kernel {Dims(k)}, stride {Dims(s)}, padding {(kind == "explicit" ? Dims(p) : $"'{kind}'")}, dilation {Dims(d)}, groups {groups}, bias {bias}, {mode})",
+            () => rank == 1
+                ? new Conv1d(cin, cout, k[0], s[0], kind switch { "same" => Padding1d.Same, "valid" => Padding1d.Valid, _ => p[0] }, d[0], groups, bias, mode, new Generator(seed))
+                : new Conv3d(cin, cout, (k[0], k[1], k[2]), (s[0], s[1], s[2]), kind switch { "same" => Padding3d.Same, "valid" => Padding3d.Valid, _ => (p[0], p[1], p[2]) },
+                             (d[0], d[1], d[2]), groups, bias, mode, new Generator(seed)),
+            [n, cin, .. size], seed);
+
+    /// <summary>ConvTranspose1d / ConvTranspose3d: groups, dilation, stride, output padding below stride or dilation, explicit, 'same' or 'valid', bias.</summary>
+    private static Gen<OnnxModuleCase> ConvTransposeNdCases(int rank) =>
+        (from n in Gen.Choose(1, 2)
+         from groups in Gen.Choose(1, 2)
+         from cinG in Gen.Choose(1, 2)
+         from coutG in Gen.Choose(1, 3)
+         from k in Gen.ArrayOf(Gen.Choose(1, rank == 1 ? 5 : 3), rank)
+         from s in Gen.ArrayOf(Gen.Choose(1, 3), rank)
+         from d in Gen.ArrayOf(Gen.Choose(1, 3), rank)
+         from kind in Gen.Elements("explicit", "explicit", "explicit", "same", "valid")
+         from padDraw in Gen.ArrayOf(Gen.Choose(0, 4), rank)
+         from opDraw in Gen.ArrayOf(Gen.Choose(0, 2), rank)
+         from bias in Bools
+         from size in Gen.ArrayOf(Gen.Choose(1, rank == 1 ? 6 : 3), rank)
+         from seed in Seeds
+         let p = padDraw.Select((v, i) => Math.Min(v, d[i] * (k[i] - 1) + 1)).ToArray()
+         let op = opDraw.Select((v, i) => kind == "explicit" ? Math.Min(v, Math.Max(s[i], d[i]) - 1) : 0).ToArray()
+         where kind != "explicit" || Enumerable.Range(0, rank).All(i => Shape.ConvTransposeOutputSize(size[i], k[i], s[i], p[i], op[i], d[i]) >= 1)
+         let cin = groups * cinG
+         let cout = groups * coutG
+         select new OnnxModuleCase($"ConvTranspose{rank}d",
+             $"({cin}, {cout}, kernel {Dims(k)}, stride {Dims(s)}, padding {(kind == "explicit" ? Dims(p) : $"'{kind}'")}, outputPadding {Dims(op)}, groups {groups}, bias {bias}, dilation {Dims(d)})",
+             () => rank == 1
+                 ? new ConvTranspose1d(cin, cout, k[0], s[0], kind switch { "same" => Padding1d.Same, "valid" => Padding1d.Valid, _ => p[0] }, op[0], groups, bias, d[0], generator: new Generator(seed))
+                 : new ConvTranspose3d(cin, cout, (k[0], k[1], k[2]), (s[0], s[1], s[2]), kind switch { "same" => Padding3d.Same, "valid" => Padding3d.Valid, _ => (p[0], p[1], p[2]) },
+                                       (op[0], op[1], op[2]), groups, bias, (d[0], d[1], d[2]), generator: new Generator(seed)),
+             [n, cin, .. size], seed));
 
     /// <summary>Random running statistics, eps, with or without affine parameters.</summary>
     private static Gen<OnnxModuleCase> BatchNorm2dCases =>

@@ -30,11 +30,12 @@ public class OnnxRuntimeTests
     [InlineData(1, 2, 4, 1, 2, 1, 2, 0, 1, 1, 1, 2, true)]
     [InlineData(2, 2, 3, 3, 1, 1, 0, 0, 1, 1, 2, 2, true)]    // op > p in both axes: Pad + bias Add
     [InlineData(2, 3, 3, 3, 1, 1, 2, 1, 1, 1, 2, 2, true)]    // op ≤ p: a smaller end crop
+    [InlineData(1, 3, 1, 1, 1, 1, 1, 1, 2, 2, 3, 3, true, 1, 1)]   // found by the 3-d row: p crops past the whole full output
     public void ConvTranspose2d_OutputPaddingFromDilation_OnnxRuntimeEqualsForward(int cin, int cout, int kh, int kw, int sh, int sw, int ph, int pw,
-                                                                                 int oph, int opw, int dh, int dw, bool bias)
+                                                                                 int oph, int opw, int dh, int dw, bool bias, int h = 4, int w = 3)
     {
-        var layer = new ConvTranspose2d(cin, cout, (kh, kw), (sh, sw), new Padding2d(ph, pw), (oph, opw), 1, bias, (dh, dw), new Generator(3));
-        OnnxRuntimeRunner.AssertMatchesForward(layer, Torch.Uniform([2, cin, 4, 3], -2, 2, new Generator(4)), $"{layer}");
+        var layer = new ConvTranspose2d(cin, cout, (kh, kw), (sh, sw), new Padding2d(ph, pw), (oph, opw), 1, bias, (dh, dw), generator: new Generator(3));
+        OnnxRuntimeRunner.AssertMatchesForward(layer, Torch.Uniform([2, cin, h, w], -2, 2, new Generator(4)), $"{layer}");
     }
 
     [Theory]
