@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using MiniTorch.Kernels;
 using MiniTorch.Nn;
+using MiniTorch.Tests.Kernels;
 
 namespace MiniTorch.Tests.Nn;
 
@@ -20,7 +21,7 @@ public class ConvTransposeOneChannelTests
     {
         public int[] ZShape => [N, Groups * Kg, H, W];
         public int[] WShape => [Groups * Kg, 1, KH, KW];
-        internal ConvGeometry Geometry => Shape.ConvTranspose2d(ZShape, WShape, Bias ? [Groups] : null, (SH, SW), (PH, PW), (AH, AW), Groups, (DH, DW));
+        internal ConvGeometry Geometry => ConvKernelCalls.ConvTranspose2d(ZShape, WShape, Bias ? [Groups] : null, (SH, SW), (PH, PW), (AH, AW), Groups, (DH, DW));
     }
 
     private static bool Vectors => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
@@ -67,8 +68,8 @@ public class ConvTransposeOneChannelTests
     {
         if (!Vectors) return; // without vector hardware every shape takes the general path
         foreach (int scale in new[] { 2, 3, 4 })
-            Assert.True(ConvTransposeOneChannel.TakesFusedPath(Fsrcnn(scale, 1, 1, 56, 10, 20, true, 0).Geometry), $"scale {scale}");
-        Assert.False(ConvTransposeOneChannel.TakesFusedPath(new Case(1, 1, 4, 10, 20, 5, 5, 1, 1, 2, 2, 0, 0, 1, 1, false, 0).Geometry));
+            Assert.True(ConvTransposeOneChannel.FusedApplies(Fsrcnn(scale, 1, 1, 56, 10, 20, true, 0).Geometry), $"scale {scale}");
+        Assert.False(ConvTransposeOneChannel.FusedApplies(new Case(1, 1, 4, 10, 20, 5, 5, 1, 1, 2, 2, 0, 0, 1, 1, false, 0).Geometry));
     }
 
     /// <summary>FSRCNN shapes: tiny images (smaller than the window), odd widths, several bands, chunks and channel blocks, groups, batches.</summary>
@@ -141,9 +142,9 @@ public class ConvTransposeOneChannelTests
         var z = Torch.Randn(c.ZShape, gen, DType.Float64).ToDoubleArray();
         var w = Torch.Randn(c.WShape, gen, DType.Float64).ToDoubleArray();
         var phases = ConvTranspose.Phases(g);
-        var fused = new double[g.N * g.C * g.H * g.W];
+        var fused = new double[g.N * g.BigC * g.BigH * g.BigW];
         var general = new double[fused.Length];
-        ConvTransposeOneChannel.Forward<double>(g, phases, z, w, fused);
+        ConvTransposeOneChannel.Fused<double>(g, z, w, fused);
         ConvTransposeOneChannel.ForwardGeneral<double>(g, phases, z, w, general);
         var magnitude = ConvReference.ConvTransposeZeroInsertion([.. z.Select(Math.Abs)], c.ZShape, [.. w.Select(Math.Abs)], c.WShape, null,
                                                                  (c.SH, c.SW), (c.PH, c.PW), (c.AH, c.AW), (c.DH, c.DW), c.Groups);
