@@ -189,3 +189,24 @@ public sealed partial class Tensor
         return summed.Reshape(shape);
     }
 }
+
+public sealed partial class Tensor
+{
+    /// <summary>Softmax along <paramref name="dim"/>, like <c>x.softmax(dim)</c> (<see cref="Nn.F.Softmax"/>).</summary>
+    public Tensor Softmax(int dim) => Nn.F.Softmax(this, dim);
+
+    /// <summary>Log-softmax along <paramref name="dim"/>, like <c>x.log_softmax(dim)</c> (<see cref="Nn.F.LogSoftmax"/>).</summary>
+    public Tensor LogSoftmax(int dim) => Nn.F.LogSoftmax(this, dim);
+}
+
+public static partial class Torch
+{
+    /// <summary>x·ln y, and 0 where x = 0, like <c>torch.xlogy</c> (broadcast; integers compute in float32).</summary>
+    public static Tensor Xlogy(Tensor input, Tensor other) => Functions.XlogyBackward0.Apply(input, other);
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>The error function element-wise, like <c>torch.erf</c> (integers are first converted to float32).</summary>
+    public Tensor Erf() => Functions.ErfBackward0.Apply(FloatOrDefault());
+}

@@ -1,6 +1,7 @@
 using Dcgan.Data;
 using Dcgan.Models;
 using MiniTorch;
+using MiniTorch.Nn;
 
 namespace Dcgan.Metrics;
 
@@ -31,12 +32,13 @@ public sealed class QualityMetrics(ShapeClassifier classifier, string[]? classNa
             {
                 int len = Math.Min(batchSize, n - start);
                 var f = classifier.Features(images.Narrow(0, start, len));
-                var p = ShapeClassifier.Softmax(classifier.Head.Forward(f));
+                // Probabilities in float64 from the float32 logits, as the metrics are accumulated in double.
+                var p = F.Softmax(classifier.Head.Forward(f).To(DType.Float64), 1).ToDoubleArray();
                 var fa = f.ToDoubleArray();
                 for (int i = 0; i < len; i++)
                 {
                     for (int j = 0; j < ShapeClassifier.FeatureSize; j++) features[start + i, j] = fa[i * ShapeClassifier.FeatureSize + j];
-                    for (int j = 0; j < classifier.NumClasses; j++) probs[start + i, j] = p[i, j];
+                    for (int j = 0; j < classifier.NumClasses; j++) probs[start + i, j] = p[i * classifier.NumClasses + j];
                 }
             }
         return (features, probs);

@@ -27,7 +27,7 @@ public sealed class ModernDiscriminator : Module
             Conv(ndf, 2 * ndf, 4, 2, 1), new LeakyReLU(0.2),
             Conv(2 * ndf, 4 * ndf, 4, 2, 1), new LeakyReLU(0.2),
         };
-        if (settings.MinibatchStd > 0) layers.Add(new MinibatchStdDev(settings.MinibatchStd));
+        if (settings.MinibatchStd > 0) layers.Add(new Experimental.MinibatchStdDev(settings.MinibatchStd));
         layers.Add(Conv(4 * ndf + (settings.MinibatchStd > 0 ? 1 : 0), 1, 4, 1, 0));
         Main = RegisterModule("main", new Sequential([.. layers]));
     }

@@ -1,16 +1,17 @@
 namespace MiniTorch.Nn;
 
 /// <summary>
-/// Batch normalisation of [N, C, H, W] inputs per channel, like <c>torch.nn.BatchNorm2d</c>.
-/// State dict keys are PyTorch's: <c>weight</c>, <c>bias</c>, <c>running_mean</c>,
-/// <c>running_var</c>, <c>num_batches_tracked</c>.
+/// Batch normalisation per channel (dimension 1), like PyTorch's <c>_BatchNorm</c>: the shared
+/// body of <see cref="BatchNorm1d"/>, <see cref="BatchNorm2d"/> and <see cref="BatchNorm3d"/>,
+/// which differ only in the input ranks they accept. State dict keys are PyTorch's:
+/// <c>weight</c>, <c>bias</c>, <c>running_mean</c>, <c>running_var</c>, <c>num_batches_tracked</c>.
 /// </summary>
 /// <remarks>
 /// Training mode normalises with the batch statistics and updates the running mean and the
 /// unbiased running variance; eval mode normalises with the running statistics (or with the
 /// batch statistics when <c>trackRunningStats</c> is false). See <see cref="F.BatchNorm"/>.
 /// </remarks>
-public sealed class BatchNorm2d : Module
+public abstract class BatchNormBase : Module
 {
     /// <summary>Creates the layer: γ = 1, β = 0, running mean 0, running variance 1.</summary>
     /// <param name="numFeatures">C, the number of channels.</param>
@@ -19,9 +20,9 @@ public sealed class BatchNorm2d : Module
     /// <param name="affine">Learn γ and β.</param>
     /// <param name="trackRunningStats">Keep running statistics (otherwise batch statistics are used in eval mode too).</param>
     /// <param name="dtype">The element type of the parameters and statistics.</param>
-    public BatchNorm2d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
+    protected BatchNormBase(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType dtype)
     {
-        if (numFeatures <= 0) throw new ArgumentException($"BatchNorm2d: num_features must be positive, got {numFeatures}");
+        if (numFeatures <= 0) throw new ArgumentException($"{GetType().Name}: num_features must be positive, got {numFeatures}");
         NumFeatures = numFeatures;
         Eps = eps;
         Momentum = momentum;
@@ -66,10 +67,14 @@ public sealed class BatchNorm2d : Module
         Init.Zeros(NumBatchesTracked!);
     }
 
+    /// <summary>Checks the input's rank and channels (the only difference between the 1-, 2- and 3-d layers).</summary>
+    protected abstract void CheckInput(ReadOnlySpan<int> input);
+
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
-        Shape.CheckBatchNorm2d(input.ShapeRef, NumFeatures);
+        CheckInput(input.ShapeRef);
+        input.RequireFloat("batch_norm");
         // The same decisions as PyTorch's _BatchNorm.forward.
         double factor = Momentum ?? 0.0;
         if (Training && TrackRunningStats)
@@ -86,5 +91,29 @@ public sealed class BatchNorm2d : Module
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"BatchNorm2d({NumFeatures}, eps={Eps}, momentum={(Momentum is { } m ? m.ToString(System.Globalization.CultureInfo.InvariantCulture) : "None")}, affine={Affine}, track_running_stats={TrackRunningStats})";
+        $"{GetType().Name}({NumFeatures}, eps={Eps}, momentum={(Momentum is { } m ? m.ToString(System.Globalization.CultureInfo.InvariantCulture) : "None")}, affine={Affine}, track_running_stats={TrackRunningStats})";
+}
+
+/// <summary>Batch normalisation of [N, C] or [N, C, L] inputs per channel, like <c>torch.nn.BatchNorm1d</c>.</summary>
+public sealed class BatchNorm1d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
+    : BatchNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
+{
+    /// <inheritdoc />
+    protected override void CheckInput(ReadOnlySpan<int> input) => Shape.CheckBatchNorm(input, NumFeatures, 2, 3, "[N, C] or [N, C, L]");
+}
+
+/// <summary>Batch normalisation of [N, C, H, W] inputs per channel, like <c>torch.nn.BatchNorm2d</c>.</summary>
+public sealed class BatchNorm2d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
+    : BatchNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
+{
+    /// <inheritdoc />
+    protected override void CheckInput(ReadOnlySpan<int> input) => Shape.CheckBatchNorm2d(input, NumFeatures);
+}
+
+/// <summary>Batch normalisation of [N, C, D, H, W] inputs per channel, like <c>torch.nn.BatchNorm3d</c>.</summary>
+public sealed class BatchNorm3d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
+    : BatchNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
+{
+    /// <inheritdoc />
+    protected override void CheckInput(ReadOnlySpan<int> input) => Shape.CheckBatchNorm(input, NumFeatures, 5, 5, "[N, C, D, H, W]");
 }
