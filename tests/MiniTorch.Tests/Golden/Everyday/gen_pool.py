@@ -63,6 +63,10 @@ for dt in (torch.float32, torch.float64):
     c.add("max_pool2d", [flat], lambda x: F.max_pool2d(x, 2, 1, return_indices=True), args=args(k=(2, 2), s=(1, 1), p=(0, 0), d=(1, 1), ceil=False),
           name=f"max_pool2d ties gradient to first {dt}")
 
+    # A ceil-mode window of dilated taps can hold no input at all: PyTorch gives -inf there, with the
+    # index of its first tap at or after 0 (which may lie past the plane).
+    c.add("max_pool2d", [torch.arange(6, dtype=dt).reshape(1, 2, 3, 1)], lambda x: F.max_pool2d(x, 2, 3, 1, 2, True, return_indices=True),
+          args=args(k=(2, 2), s=(3, 3), p=(1, 1), d=(2, 2), ceil=True), grad=False, name=f"max_pool2d window without input {dt}")
     for out in (1, 3, 4, 7, 13):
         c.add("adaptive_avg_pool1d", [x1], lambda x, out=out: F.adaptive_avg_pool1d(x, out), args=args(out=out), name=f"adaptive_avg_pool1d {out} {dt}")
         c.add("adaptive_max_pool1d", [x1], lambda x, out=out: F.adaptive_max_pool1d(x, out, return_indices=True), args=args(out=out), name=f"adaptive_max_pool1d {out} {dt}")
