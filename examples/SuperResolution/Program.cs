@@ -57,8 +57,8 @@ public static class Program
         }));
 
         var weights = new Option<string?>("--weights") { Description = "FSRCNN weights (.safetensors from train or PyTorch, or a folder of .npy files; default: the shipped ×2 weights)" };
-        var input = new Option<string>("--in") { Description = "Input image (PNG or PGM)", Required = true };
-        var outImage = new Option<string>("--out") { Description = "Output PNG", Required = true };
+        var input = new Option<string>("--in") { Description = "Input image (JPEG, PNG, BMP, GIF, TIFF, WebP, TGA, PGM/PPM; alpha is dropped)", Required = true };
+        var outImage = new Option<string>("--out") { Description = "Output image: .png, .jpg or .jpeg (quality 95)", Required = true };
         var tile = new Option<int>("--tile") { Description = "Input rows per band (0: whole image in one pass)", DefaultValueFactory = _ => Upscaler.DefaultBand };
         var profile = new Option<bool>("--profile") { Description = "Also print the time, allocations and page faults of every layer and step" };
         var upscale = new Command("upscale", "Upscale a whole image (luma by FSRCNN, chroma bicubic)") { weights, input, outImage, tile, profile, scale, d, s, m };
@@ -66,7 +66,7 @@ public static class Program
         {
             var model = LoadModel(WeightsOrShipped(p.GetValue(weights), p.GetValue(scale)), p.GetValue(scale), p.GetValue(d), p.GetValue(s), p.GetValue(m));
             var read = Stopwatch.StartNew();
-            var image = ImageIO.Load(p.GetValue(input)!);
+            var image = LoadImage(p.GetValue(input)!);
             read.Stop();
             var layers = p.GetValue(profile) ? new LayerProfile() : null;
             // The first call of every method compiles it (≈ 0.2 s for this code): do that on a small image
@@ -78,11 +78,11 @@ public static class Program
             var result = Upscaler.UpscaleImage(model, image, p.GetValue(tile), layers);
             clock.Stop();
             var write = Stopwatch.StartNew();
-            ImageIO.SavePng(result, p.GetValue(outImage)!);
+            ImageIO.Save(result, p.GetValue(outImage)!, OutputJpegQuality);
             write.Stop();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{image.Size(2)}×{image.Size(1)} → {result.Size(2)}×{result.Size(1)} in {clock.Elapsed.TotalSeconds:F2} s ({Environment.ProcessorCount} cores; " +
-                $"compiling the code on a 64×160 warm-up took {warm.Elapsed.TotalSeconds:F2} s before; reading the image {read.Elapsed.TotalSeconds:F2} s, writing the PNG {write.Elapsed.TotalSeconds:F2} s)"));
+                $"compiling the code on a 64×160 warm-up took {warm.Elapsed.TotalSeconds:F2} s before; reading the image {read.Elapsed.TotalSeconds:F2} s, writing the {Path.GetExtension(p.GetValue(outImage))} {write.Elapsed.TotalSeconds:F2} s)"));
             if (layers is not null) Console.WriteLine(layers);
             return 0;
         }));
@@ -130,6 +130,24 @@ public static class Program
             throw new ArgumentException($"--weights: the shipped weights are for --scale 2, got --scale {scale}; train some first (train --scale {scale} --init bicubic) and pass them");
         if (!File.Exists(ShippedWeights)) throw new ArgumentException($"--weights: the shipped weights are missing ({ShippedWeights})");
         return ShippedWeights;
+    }
+
+    /// <summary>JPEG quality of <c>upscale --out *.jpg</c>: high, so the upscaled detail is not lost again to compression.</summary>
+    public const int OutputJpegQuality = 95;
+
+    /// <summary>
+    /// An image file as [1, H, W] (gray) or [3, H, W] (colour) in [0, 1]: any format <see cref="ImageIO.Load"/>
+    /// reads; an alpha channel (gray+alpha, RGBA) is dropped, since the network upscales colour only.
+    /// </summary>
+    public static Tensor LoadImage(string path)
+    {
+        var image = ImageIO.Load(path);
+        return image.Size(0) switch
+        {
+            2 => image.Narrow(0, 0, 1).Contiguous(),
+            4 => image.Narrow(0, 0, 3).Contiguous(),
+            _ => image,
+        };
     }
 
     /// <summary>

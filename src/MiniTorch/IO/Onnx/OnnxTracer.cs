@@ -6,7 +6,7 @@ namespace MiniTorch.IO;
 /// Maps modules to ONNX nodes. Each layer is also run on the traced value, so every node knows its
 /// input's concrete shape and the export can be checked against the model's Forward.
 /// </summary>
-internal sealed class OnnxTracer(OnnxGraph graph, int opset)
+internal sealed partial class OnnxTracer(OnnxGraph graph, int opset)
 {
     /// <summary>False once a node fixes the spatial size (Resize to a size, Reshape), so the input dims must be static.</summary>
     public bool SizeAgnostic { get; private set; } = true;
@@ -25,7 +25,7 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
                 foreach (var step in chain.OnnxSteps())
                     (x, value) = Emit(step, Join(path, names.TryGetValue(step, out var n) ? n : step.GetType().Name), x, value);
                 return (x, value);
-            case Dropout:
+            case Dropout or Dropout1d or Dropout2d or Dropout3d or Identity:
                 return (x, value); // identity in eval mode
         }
         var y = m.Forward(value);
@@ -33,7 +33,7 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
         {
             Conv1d or Conv2d or Conv3d => Conv((ConvModule)m, path, x, value),
             ConvTranspose1d or ConvTranspose2d or ConvTranspose3d => ConvTranspose((ConvModule)m, path, x, OutputPadding(m), value.Dim),
-            BatchNorm2d bn => BatchNorm(bn, path, x),
+            BatchNormBase bn => BatchNorm(bn, path, x),
             ReLU => Simple("Relu", path, x),
             Tanh => Simple("Tanh", path, x),
             Sigmoid => Simple("Sigmoid", path, x),
@@ -43,9 +43,10 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
             Flatten fl => Flatten(fl, path, x, value, y),
             ZeroPad2d pad => Pad(path, x, value.Dim, [pad.Padding.Top, pad.Padding.Left], [pad.Padding.Bottom, pad.Padding.Right], "constant"),
             Upsample up => Resize(up, path, x, value, y),
+            _ when EverydayLayer(m, path, x, value, y) is { } everyday => everyday,
             _ => throw new NotSupportedException(
                 $"ONNX export does not support module '{(path.Length == 0 ? "(root)" : path)}' of type {m.GetType().Name}; " +
-                "supported: Sequential, IOnnxChain, Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, BatchNorm2d, ReLU, LeakyReLU, PReLU, Tanh, Sigmoid, Linear, Flatten, ZeroPad2d, Upsample, Dropout"),
+                "supported: Sequential, IOnnxChain, Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, BatchNorm2d, ReLU, LeakyReLU, PReLU, Tanh, Sigmoid, Linear, Flatten, ZeroPad2d, Upsample, Dropout, " + EverydaySupported),
         };
         return (name, y);
     }
@@ -159,10 +160,10 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
         return Node("Add", path + ".bias", [y, graph.Initializer(Join(path, "bias"), bias, biasDims)]).Outputs[0];
     }
 
-    private string BatchNorm(BatchNorm2d bn, string path, string x)
+    private string BatchNorm(BatchNormBase bn, string path, string x)
     {
         if (bn.RunningMean is null || bn.RunningVar is null)
-            throw new NotSupportedException($"ONNX export of '{path}': BatchNorm2d without running statistics normalises with batch statistics in eval mode, which ONNX's BatchNormalization does not do");
+            throw new NotSupportedException($"ONNX export of '{path}': {bn.GetType().Name} without running statistics normalises with batch statistics in eval mode, which ONNX's BatchNormalization does not do");
         var dtype = bn.RunningMean.DType;
         string scale = graph.Initializer(Join(path, "weight"), bn.Weight ?? Torch.Ones([bn.NumFeatures], dtype));
         string bias = graph.Initializer(Join(path, "bias"), bn.Bias ?? Torch.Zeros([bn.NumFeatures], dtype));
