@@ -130,6 +130,8 @@ public abstract class Module
     {
         if (string.IsNullOrEmpty(name) || name.Contains('.')) throw new ArgumentException($"invalid name '{name}': must be non-empty and contain no '.'");
         int i = list.FindIndex(p => p.Name == name);
+        // A module's state outlives any memory scope it was created in.
+        value?.Keep();
         if (i >= 0) list[i] = (name, value); else list.Add((name, value));
     }
 
