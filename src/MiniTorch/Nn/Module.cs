@@ -209,11 +209,11 @@ public abstract class Module
                 {
                     Tensor converted;
                     using (Torch.NoGrad()) converted = p.To(dtype);
-                    m._parameters[i] = (m._parameters[i].Name, converted.RequiresGrad_(p.RequiresGrad));
+                    m._parameters[i] = (m._parameters[i].Name, converted.RequiresGrad_(p.RequiresGrad).Keep());
                 }
             for (int i = 0; i < m._buffers.Count; i++)
                 if (m._buffers[i].Value is { } b && b.DType != dtype)
-                    using (Torch.NoGrad()) m._buffers[i] = (m._buffers[i].Name, b.To(dtype));
+                    using (Torch.NoGrad()) m._buffers[i] = (m._buffers[i].Name, b.To(dtype).Keep());
         }
         return this;
     }

@@ -15,9 +15,11 @@ internal sealed class TinyGan
     public readonly Sequential G, D;
     public readonly Adam OptG, OptD;
     private readonly Generator _noise;
-    private readonly Tensor _real;
 
-    public TinyGan(int seed = 5)
+    /// <summary>The batch of "real" images (replace it to feed another).</summary>
+    public Tensor Real { get; set; }
+
+    public TinyGan(int seed = 5, DType dtype = DType.Float32)
     {
         var init = new Generator(seed);
         G = new Sequential(
@@ -33,19 +35,23 @@ internal sealed class TinyGan
             new BatchNorm2d(16),
             new LeakyReLU(0.2),
             new Conv2d(16, 1, 4, stride: 1, padding: 0, bias: false, generator: init));
+        G.To(dtype);
+        D.To(dtype);
         OptG = new Adam(G.Parameters(), lr: 2e-3, betas: (0.5, 0.999));
         OptD = new Adam(D.Parameters(), lr: 2e-3, betas: (0.5, 0.999));
         _noise = new Generator(seed + 1);
-        _real = Torch.Randn([Batch, 3, 8, 8], new Generator(seed + 2)).Tanh();
+        Real = Torch.Randn([Batch, 3, 8, 8], new Generator(seed + 2), dtype).Tanh();
     }
 
     /// <summary>One step: D on real and detached fake, then G through D. Returns the two losses.</summary>
-    public (double LossD, double LossG) Step()
+    public (double LossD, double LossG) Step() => Step(Torch.Randn([Batch, Nz, 1, 1], _noise, Real.DType));
+
+    /// <summary>One step with the given noise.</summary>
+    public (double LossD, double LossG) Step(Tensor z)
     {
-        var z = Torch.Randn([Batch, Nz, 1, 1], _noise);
         var fake = G.Forward(z);
         OptD.ZeroGrad();
-        var lossD = Bce(D.Forward(_real).Reshape(-1), 1) + Bce(D.Forward(fake.Detach()).Reshape(-1), 0);
+        var lossD = Bce(D.Forward(Real).Reshape(-1), 1) + Bce(D.Forward(fake.Detach()).Reshape(-1), 0);
         lossD.Backward();
         OptD.Step();
         OptG.ZeroGrad();
