@@ -3,10 +3,11 @@ using MiniTorch.Kernels;
 namespace MiniTorch.Tests.Kernels;
 
 /// <summary>
-/// The routes written for depth (3-d) layers, in float32 at the sizes that switch their layouts on: the
-/// direct phase-plane route's folded layout (phase rows narrower than a vector: a stride-2 layer's
-/// 8-wide phases, interleaved in pairs) and its row layout (wide phase rows), ragged channel counts
-/// and plane sizes, odd strides, dilation and groups. Each is checked against the float64 Reference
+/// The routes written for depth (3-d) and 1-d layers, in float32 at the sizes that switch their layouts
+/// on: the direct phase-plane route's folded layout (phase rows narrower than a vector: a stride-2
+/// layer's 8-wide phases, interleaved in pairs) and its row layout (wide phase rows), ragged channel
+/// counts and plane sizes, odd strides, dilation and groups; the channels-last weight gradient with
+/// depth, pixel-major partials and column-limited regions. Each is checked against the float64 Reference
 /// within the a-priori bound |ŷ − y| ≤ γ_n·Σ|terms| (n = terms + 1), and is bitwise the same for 1, 2
 /// and 3 threads. (The all-routes property checks every route in float64 on small random geometries.)
 /// </summary>
@@ -58,6 +59,55 @@ public class ConvVolumeRouteTests
             for (int i = 0; i < actual.Length; i++)
                 Assert.True(Math.Abs(actual[i] - expected[i]) <= gamma * magnitude[i] + 1e-12,
                             $"{name}: element {i}: Reference {expected[i]:R}, {route} {actual[i]:R}, bound {gamma * magnitude[i]:R}");
+            if (first is null) first = actual;
+            else Assert.Equal(first, actual);
+        }
+    }
+
+    /// <summary>(input [N, C, spatial…], weight, stride, padding, dilation): weight gradients on the channels-last route.</summary>
+    public static TheoryData<string, int[], int[], int[], int[], int[]> WeightGradients() => new()
+    {
+        // 3-d: tiles spanning several output planes (whole planes of the input region), pixel-major partials.
+        { "conv3d 3x3x3 p1 16->32 on 2x6x7x9", [2, 16, 6, 7, 9], [32, 16, 3, 3, 3], [1, 1, 1], [1, 1, 1], [1, 1, 1] },
+        // The ConvTranspose3d row's weight gradient, reduced: stride 2, 4×4×4, 64 output-gradient channels.
+        { "convT3d 4x4x4 s2 p1 (big 17->64) on 1x8x8x8", [1, 17, 8, 8, 8], [64, 17, 4, 4, 4], [2, 2, 2], [1, 1, 1], [1, 1, 1] },
+        // 1-d, one long row: tiles within one output row read only their columns; dilation.
+        { "conv1d k9 p8 d2 20->24 on 3x1500", [3, 20, 1500], [24, 20, 9], [1], [8], [2] },
+        // 1-d, few output channels (GEMM rows as before, not pixel-major), stride 3.
+        { "conv1d k5 s3 16->5 on 2x700", [2, 16, 700], [5, 16, 5], [3], [2], [1] },
+    };
+
+    [Theory]
+    [MemberData(nameof(WeightGradients))]
+    public void WeightGradChannelsLast_Float32_WithinBoundOfReference_AndThreadCountIndependent(string name, int[] input, int[] weight, int[] stride,
+                                                                                                int[] padding, int[] dilation)
+    {
+        var g = Shape.Conv(input, weight, null, stride, new ConvPadding(ConvPaddingKind.Explicit, padding), dilation, 1);
+        Assert.Equal(ConvRoute.WeightGradChannelsLast, ConvPlanner.Choose(g, ConvPass.WeightGrad, ConvPlanner.Isa));
+        var rng = new Random(name.Length);
+        var x = Values(rng, g.N * g.BigC * g.BigPlane);
+        var gy = Values(rng, g.N * g.SmallC * g.SmallPlane);
+        double[] D(float[] a, bool abs) => [.. a.Select(v => abs ? Math.Abs((double)v) : v)];
+        var expected = new double[g.SmallC * g.BigCg * g.Taps];
+        var magnitude = new double[expected.Length];
+        ConvKernels.Run<double>(ConvPass.WeightGrad, ConvRoute.Reference, g, D(x, false), D(gy, false), ReadOnlyMemory<double>.Empty, expected);
+        ConvKernels.Run<double>(ConvPass.WeightGrad, ConvRoute.Reference, g, D(x, true), D(gy, true), ReadOnlyMemory<double>.Empty, magnitude);
+        int terms = g.N * g.SmallPlane;
+        double u = Math.Pow(2, -24), gamma = (terms + 1) * u / (1 - (terms + 1) * u);
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var actual = new float[expected.Length];
+            int saved = Torch.GetNumThreads();
+            try
+            {
+                Torch.SetNumThreads(threads);
+                ConvKernels.Run<float>(ConvPass.WeightGrad, ConvRoute.WeightGradChannelsLast, g, x, gy, ReadOnlyMemory<float>.Empty, actual);
+            }
+            finally { Torch.SetNumThreads(saved); }
+            for (int i = 0; i < actual.Length; i++)
+                Assert.True(Math.Abs(actual[i] - expected[i]) <= gamma * magnitude[i] + 1e-12,
+                            $"{name}: element {i}: Reference {expected[i]:R}, route {actual[i]:R}, bound {gamma * magnitude[i]:R}");
             if (first is null) first = actual;
             else Assert.Equal(first, actual);
         }

@@ -98,7 +98,7 @@ internal static class ConvPlanner
     private static ConvRoute ChooseWeightGrad(in ConvGeometry g)
     {
         if (g.IsPointwise) return ConvRoute.WeightGradPointwise;
-        if (g.IsPlanar && g.BigCg >= ChannelsLastMinChannels) return ConvRoute.WeightGradChannelsLast;
+        if (g.BigCg >= ChannelsLastMinChannels) return ConvRoute.WeightGradChannelsLast;
         return ConvRoute.WeightGradIm2col;
     }
 
@@ -125,7 +125,7 @@ internal static class ConvPlanner
         (ConvRoute.Col2volGemm, ConvPass.InputGrad) => true,
         (ConvRoute.WeightGradIm2col, ConvPass.WeightGrad) => true,
         (ConvRoute.WeightGradPointwise, ConvPass.WeightGrad) => g.IsPointwise,
-        (ConvRoute.WeightGradChannelsLast, ConvPass.WeightGrad) => g.IsPlanar,
+        (ConvRoute.WeightGradChannelsLast, ConvPass.WeightGrad) => true,
         _ => false,
     };
 

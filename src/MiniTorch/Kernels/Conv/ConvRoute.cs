@@ -73,6 +73,6 @@ internal enum ConvRoute
     WeightGradIm2col,
     /// <summary>1×1, unit stride: output-gradient tiles × the input itself (ConvWeightGrad.cs).</summary>
     WeightGradPointwise,
-    /// <summary>Pixel-major columns from a channels-last copy, so GEMM packs contiguously (ConvWeightGradChannelsLast.cs); 2-d.</summary>
+    /// <summary>Pixel-major columns from a channels-last copy, so GEMM packs contiguously (ConvWeightGradChannelsLast.cs); any rank.</summary>
     WeightGradChannelsLast,
 }
