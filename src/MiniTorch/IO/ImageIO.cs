@@ -179,7 +179,7 @@ public static class ImageIO
     public static Tensor Load(string path, ReadLimits? limits = null)
     {
         limits ??= ReadLimits.Default;
-        var data = RegularFile.ReadAllBytes(path, limits.MaxBytes, "image file");
+        var data = RegularFile.ReadImageFile(path, limits);
         return RegularFile.Named(path, () => Decode(data, limits));
     }
 

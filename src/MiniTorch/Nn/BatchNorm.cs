@@ -71,7 +71,10 @@ public abstract class BatchNormBase : Module
     protected abstract void CheckInput(ReadOnlySpan<int> input);
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Forward(input, default);
+
+    /// <summary>The forward followed by a fused activation (<see cref="Sequential"/> fuses BatchNorm → ReLU/LeakyReLU).</summary>
+    internal Tensor Forward(Tensor input, Functions.BatchNormActivation activation)
     {
         CheckInput(input.ShapeRef);
         input.RequireFloat("batch_norm");
@@ -86,7 +89,7 @@ public abstract class BatchNormBase : Module
         }
         bool useBatchStats = Training || RunningMean is null;
         bool passStats = !Training || TrackRunningStats;
-        return F.BatchNorm(input, passStats ? RunningMean : null, passStats ? RunningVar : null, Weight, Bias, useBatchStats, factor, Eps);
+        return F.BatchNormFused(input, passStats ? RunningMean : null, passStats ? RunningVar : null, Weight, Bias, useBatchStats, factor, Eps, activation);
     }
 
     /// <inheritdoc />

@@ -112,6 +112,12 @@ public class SpectralNormTests
         sn = (SpectralNormParametrization)Parametrize.GetParametrizations(conv, "weight")[0];
         Assert.Equal((0, 3, 64), (sn.Dim, sn.U!.Numel, sn.V!.Numel));
         Assert.Equal((1, 1e-12), (sn.NPowerIterations, sn.Eps));
+        foreach (var m in new ConvModule[] { new ConvTranspose1d(4, 3, 4), new ConvTranspose3d(4, 3, 2) })
+        {
+            Parametrizations.SpectralNorm(m, generator: new Generator(1));
+            sn = (SpectralNormParametrization)Parametrize.GetParametrizations(m, "weight")[0];
+            Assert.Equal((1, 3), (sn.Dim, sn.U!.Numel));
+        }
     }
 
     [Fact]

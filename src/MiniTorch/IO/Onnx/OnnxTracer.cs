@@ -6,7 +6,7 @@ namespace MiniTorch.IO;
 /// Maps modules to ONNX nodes. Each layer is also run on the traced value, so every node knows its
 /// input's concrete shape and the export can be checked against the model's Forward.
 /// </summary>
-internal sealed class OnnxTracer(OnnxGraph graph, int opset)
+internal sealed partial class OnnxTracer(OnnxGraph graph, int opset)
 {
     /// <summary>False once a node fixes the spatial size (Resize to a size, Reshape), so the input dims must be static.</summary>
     public bool SizeAgnostic { get; private set; } = true;
@@ -25,15 +25,15 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
                 foreach (var step in chain.OnnxSteps())
                     (x, value) = Emit(step, Join(path, names.TryGetValue(step, out var n) ? n : step.GetType().Name), x, value);
                 return (x, value);
-            case Dropout:
+            case Dropout or Dropout1d or Dropout2d or Dropout3d or Identity:
                 return (x, value); // identity in eval mode
         }
         var y = m.Forward(value);
         string name = m switch
         {
             Conv1d or Conv2d or Conv3d => Conv((ConvModule)m, path, x, value),
-            ConvTranspose1d or ConvTranspose2d or ConvTranspose3d => ConvTranspose((ConvModule)m, path, x, OutputPadding(m)),
-            BatchNorm2d bn => BatchNorm(bn, path, x),
+            ConvTranspose1d or ConvTranspose2d or ConvTranspose3d => ConvTranspose((ConvModule)m, path, x, OutputPadding(m), value.Dim),
+            BatchNormBase bn => BatchNorm(bn, path, x),
             ReLU => Simple("Relu", path, x),
             Tanh => Simple("Tanh", path, x),
             Sigmoid => Simple("Sigmoid", path, x),
@@ -43,9 +43,10 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
             Flatten fl => Flatten(fl, path, x, value, y),
             ZeroPad2d pad => Pad(path, x, value.Dim, [pad.Padding.Top, pad.Padding.Left], [pad.Padding.Bottom, pad.Padding.Right], "constant"),
             Upsample up => Resize(up, path, x, value, y),
+            _ when EverydayLayer(m, path, x, value, y) is { } everyday => everyday,
             _ => throw new NotSupportedException(
                 $"ONNX export does not support module '{(path.Length == 0 ? "(root)" : path)}' of type {m.GetType().Name}; " +
-                "supported: Sequential, IOnnxChain, Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, BatchNorm2d, ReLU, LeakyReLU, PReLU, Tanh, Sigmoid, Linear, Flatten, ZeroPad2d, Upsample, Dropout"),
+                "supported: Sequential, IOnnxChain, Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, BatchNorm2d, ReLU, LeakyReLU, PReLU, Tanh, Sigmoid, Linear, Flatten, ZeroPad2d, Upsample, Dropout, " + EverydaySupported),
         };
         return (name, y);
     }
@@ -100,10 +101,12 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
     /// ConvTranspose in any rank. PyTorch crops p from both sides of the full (H−1)s + d(k−1) + 1 output
     /// and then extends the end by output_padding; ONNX's pads = [begin…, end…] crop begin and end
     /// separately and output_padding extends the end, so PyTorch's (p, op) is pads [p…, p…] with
-    /// output_padding op, and both give (H−1)s − 2p + d(k−1) + op + 1. Keras' 'same'/'valid' map to
-    /// uneven pads, or to output_padding where they extend the output instead of cropping it.
+    /// output_padding op, and both give (H−1)s − 2p + d(k−1) + op + 1. ONNX Runtime rejects
+    /// output_padding ≥ stride, which PyTorch allows when dilation > stride: then the end crop shrinks
+    /// to p − op, or, for op > p, a zero Pad and a bias Add extend the output. Keras' 'same'/'valid' map
+    /// to uneven pads, or to output_padding where they extend the output instead of cropping it.
     /// </summary>
-    private string ConvTranspose(ConvModule deconv, string path, string x, int[] explicitOutputPadding)
+    private string ConvTranspose(ConvModule deconv, string path, string x, int[] explicitOutputPadding, int inputRank)
     {
         int rank = deconv.KernelArray.Length;
         var (k, s, d) = (deconv.KernelArray, deconv.StrideArray, deconv.DilationArray);
@@ -120,23 +123,47 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
             else if (deconv.PaddingArg.IsValid)
                 outputPadding[i] = Math.Max(s[i] - (d[i] * (k[i] - 1) + 1), 0);
             else
-                (begin[i], end[i], outputPadding[i]) = (deconv.PaddingArg.Amounts[i], deconv.PaddingArg.Amounts[i], explicitOutputPadding[i]);
+            {
+                int p = deconv.PaddingArg.Amounts[i], op = explicitOutputPadding[i];
+                (begin[i], end[i], outputPadding[i]) = (p, p, op);
+                // PyTorch allows op below stride or dilation, ONNX Runtime only below the stride: crop op less at
+                // the end instead (PyTorch crops p at the start and p − op at the end), as far as p allows.
+                if (op >= s[i]) (end[i], outputPadding[i]) = (Math.Max(p - op, 0), Math.Max(op - p, 0));
+            }
         }
+        // Positions past the full output hold only the bias. Where they still reach the stride (op > p,
+        // dilation > stride), that axis is computed uncropped by a bias-free ConvTranspose, then a Pad crops
+        // p at the start (a negative pad; p may exceed the full output) and adds op − p zeros at the end,
+        // and the bias is added after it.
+        var cropBefore = new int[rank];
+        var extend = new int[rank];
+        for (int i = 0; i < rank; i++)
+            if (outputPadding[i] >= s[i])
+            {
+                (cropBefore[i], extend[i]) = (-(int)begin[i], (int)outputPadding[i]);
+                (begin[i], outputPadding[i]) = (0, 0);
+            }
+        bool extends = extend.Any(e => e > 0);
         var inputs = new List<string> { x, graph.Initializer(Join(path, "weight"), deconv.Weight) };
-        if (deconv.Bias is { } b) inputs.Add(graph.Initializer(Join(path, "bias"), b));
-        return Node("ConvTranspose", path, [.. inputs])
+        if (deconv.Bias is { } b && !extends) inputs.Add(graph.Initializer(Join(path, "bias"), b));
+        string y = Node("ConvTranspose", path, [.. inputs])
             .With("dilations", Longs(d))
             .With("group", (long)deconv.Groups)
             .With("kernel_shape", Longs(k))
             .With("output_padding", outputPadding)
             .With("pads", (long[])[.. begin, .. end])
             .With("strides", Longs(s)).Outputs[0];
+        if (!extends) return y;
+        y = Pad(path + ".output_padding", y, inputRank, cropBefore, extend, "constant");
+        if (deconv.Bias is not { } bias) return y;
+        long[] biasDims = [bias.Numel, .. Enumerable.Repeat(1L, rank)];
+        return Node("Add", path + ".bias", [y, graph.Initializer(Join(path, "bias"), bias, biasDims)]).Outputs[0];
     }
 
-    private string BatchNorm(BatchNorm2d bn, string path, string x)
+    private string BatchNorm(BatchNormBase bn, string path, string x)
     {
         if (bn.RunningMean is null || bn.RunningVar is null)
-            throw new NotSupportedException($"ONNX export of '{path}': BatchNorm2d without running statistics normalises with batch statistics in eval mode, which ONNX's BatchNormalization does not do");
+            throw new NotSupportedException($"ONNX export of '{path}': {bn.GetType().Name} without running statistics normalises with batch statistics in eval mode, which ONNX's BatchNormalization does not do");
         var dtype = bn.RunningMean.DType;
         string scale = graph.Initializer(Join(path, "weight"), bn.Weight ?? Torch.Ones([bn.NumFeatures], dtype));
         string bias = graph.Initializer(Join(path, "bias"), bn.Bias ?? Torch.Zeros([bn.NumFeatures], dtype));
