@@ -204,3 +204,9 @@ public static partial class Torch
     /// <summary>x·ln y, and 0 where x = 0, like <c>torch.xlogy</c> (broadcast; integers compute in float32).</summary>
     public static Tensor Xlogy(Tensor input, Tensor other) => Functions.XlogyBackward0.Apply(input, other);
 }
+
+public sealed partial class Tensor
+{
+    /// <summary>The error function element-wise, like <c>torch.erf</c> (integers are first converted to float32).</summary>
+    public Tensor Erf() => Functions.ErfBackward0.Apply(FloatOrDefault());
+}

@@ -18,6 +18,7 @@ public sealed partial class Tensor
     private readonly int[] _shape;
     private readonly int[] _strides;
     private bool _requiresGrad;
+    private Tensor? _grad;
 
     internal Tensor(TensorStorage storage, int[] shape, int[] strides, int offset)
     {
@@ -81,7 +82,18 @@ public sealed partial class Tensor
     public bool IsLeaf => GradFn is null;
 
     /// <summary>The accumulated gradient of a leaf after <see cref="Backward"/>.</summary>
-    public Tensor? Grad { get; set; }
+    /// <remarks>A gradient held here outlives the <see cref="Storage.MemoryScope"/> it was made in; once replaced or cleared inside a scope, it goes back with that scope.</remarks>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set
+        {
+            var old = _grad;
+            value?.Storage.Pin();
+            _grad = value;
+            old?.Storage.Unpin();
+        }
+    }
 
     /// <summary>
     /// Whether operations on this tensor are recorded for differentiation. Only leaves may have

@@ -44,7 +44,9 @@ public static partial class Torch
         var s = Shape.Validate(shape);
         if (Shape.Numel(s) != data.Length)
             throw new ArgumentException($"shape {Shape.Format(s)} holds {Shape.Numel(s)} elements but the data has {data.Length}");
-        return new Tensor(new TensorStorage<T>((T[])data.Clone()), s);
+        var storage = TensorStorage<T>.Pooled(data.Length, zeroed: false);
+        data.CopyTo(storage.Data, 0);
+        return new Tensor(storage, s);
     }
 
     /// <summary>A zero-dimensional tensor holding one value.</summary>
@@ -159,20 +161,30 @@ public static partial class Torch
     public static Tensor Normal(int[] shape, double mean, double std, Generator? generator = null, DType dtype = DType.Float32)
     {
         if (std < 0) throw new ArgumentException($"normal expects std >= 0.0, but found std {std}");
-        var values = new double[Shape.Numel(Shape.Validate(shape))];
+        var values = CachingAllocator.Rent<double>(Shape.Numel(Shape.Validate(shape)), zeroed: false);
         if (std == 0) Array.Fill(values, mean);
         else MathNet.Numerics.Distributions.Normal.Samples(generator ?? _default, values, mean, std);
-        return FromDoubles(values, shape, dtype);
+        return FromRented(values, shape, dtype);
     }
 
     /// <summary>Samples of U(<paramref name="low"/>, <paramref name="high"/>).</summary>
     public static Tensor Uniform(int[] shape, double low, double high, Generator? generator = null, DType dtype = DType.Float32)
     {
         if (low > high) throw new ArgumentException($"uniform expects low <= high, but found low={low} and high={high}");
-        var values = new double[Shape.Numel(Shape.Validate(shape))];
+        var values = CachingAllocator.Rent<double>(Shape.Numel(Shape.Validate(shape)), zeroed: false);
         var g = generator ?? _default;
         for (int i = 0; i < values.Length; i++) values[i] = low + (high - low) * g.NextDouble();
-        return FromDoubles(values, shape, dtype);
+        return FromRented(values, shape, dtype);
+    }
+
+    /// <summary>A tensor of <paramref name="values"/> (an exact-length array of the caching allocator, which this takes over).</summary>
+    private static Tensor FromRented(double[] values, int[] shape, DType dtype)
+    {
+        if (dtype == DType.Float64) return new Tensor(TensorStorage<double>.Pooled(values), (int[])shape.Clone());
+        var doubles = new Tensor(TensorStorage<double>.Pooled(values), (int[])shape.Clone());
+        var result = doubles.To(dtype);
+        CachingAllocator.Return(doubles.Storage);
+        return result;
     }
 
     internal static Tensor FromDoubles(double[] values, int[] shape, DType dtype) => dtype switch
