@@ -8,7 +8,7 @@ namespace MiniTorch;
 /// </summary>
 public static partial class Torch
 {
-    private static Generator _default = new(0);
+    private static readonly Generator _default = new(0);
 
     /// <summary>The generator used when none is passed.</summary>
     public static Generator DefaultGenerator => _default;
@@ -146,7 +146,7 @@ public static partial class Torch
         if (std < 0) throw new ArgumentException($"normal expects std >= 0.0, but found std {std}");
         var values = new double[Shape.Numel(Shape.Validate(shape))];
         if (std == 0) Array.Fill(values, mean);
-        else MathNet.Numerics.Distributions.Normal.Samples(generator ?? _default, values, mean, std);
+        else (generator ?? _default).Draw(r => MathNet.Numerics.Distributions.Normal.Samples(r, values, mean, std));
         return FromDoubles(values, shape, dtype);
     }
 
@@ -155,8 +155,10 @@ public static partial class Torch
     {
         if (low > high) throw new ArgumentException($"uniform expects low <= high, but found low={low} and high={high}");
         var values = new double[Shape.Numel(Shape.Validate(shape))];
-        var g = generator ?? _default;
-        for (int i = 0; i < values.Length; i++) values[i] = low + (high - low) * g.NextDouble();
+        (generator ?? _default).Draw(r =>
+        {
+            for (int i = 0; i < values.Length; i++) values[i] = low + (high - low) * r.NextDouble();
+        });
         return FromDoubles(values, shape, dtype);
     }
 
