@@ -14,7 +14,7 @@ namespace MiniTorch.Functions;
 internal sealed class Conv2dBackward : Function
 {
     private ConvGeometry _g;
-    private Tensor _x = null!, _w = null!;
+    private SavedTensor _x = null!, _w = null!;
     private bool _hasBias;
     public override string Name => "ConvolutionBackward0";
 
@@ -22,7 +22,8 @@ internal sealed class Conv2dBackward : Function
     {
         var y = Torch.Zeros(g.SmallShape, x.DType);
         using (Torch.NoGrad()) Run(g, x, w, b, y, transposed: false);
-        var fn = new Conv2dBackward { _g = g, _x = x, _w = w, _hasBias = b is not null };
+        var fn = new Conv2dBackward { _g = g, _hasBias = b is not null };
+        (fn._x, fn._w) = (fn.Save(x), fn.Save(w));
         return b is null ? fn.Record(y, x, w) : fn.Record(y, x, w, b);
     }
 
@@ -51,8 +52,8 @@ internal sealed class Conv2dBackward : Function
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var grads = new Tensor?[_hasBias ? 3 : 2];
-        if (NeedsGrad(0)) grads[0] = ConvTranspose2dBackward.Apply(g, _w, null, _g);
-        if (NeedsGrad(1)) grads[1] = ConvWeightGradBackward.Apply(_x, g, _g);
+        if (NeedsGrad(0)) grads[0] = ConvTranspose2dBackward.Apply(g, _w.Value, null, _g);
+        if (NeedsGrad(1)) grads[1] = ConvWeightGradBackward.Apply(_x.Value, g, _g);
         if (_hasBias && NeedsGrad(2)) grads[2] = g.Sum([0, 2, 3]);
         return grads;
     }

@@ -13,7 +13,7 @@ namespace MiniTorch.Functions;
 internal sealed class ConvTranspose2dBackward : Function
 {
     private ConvGeometry _g;
-    private Tensor _z = null!, _w = null!;
+    private SavedTensor _z = null!, _w = null!;
     private bool _hasBias;
     public override string Name => "ConvolutionBackward0";
 
@@ -21,15 +21,16 @@ internal sealed class ConvTranspose2dBackward : Function
     {
         var y = Torch.Zeros(g.BigShape, z.DType);
         using (Torch.NoGrad()) Conv2dBackward.Run(g, z, w, b, y, transposed: true);
-        var fn = new ConvTranspose2dBackward { _g = g, _z = z, _w = w, _hasBias = b is not null };
+        var fn = new ConvTranspose2dBackward { _g = g, _hasBias = b is not null };
+        (fn._z, fn._w) = (fn.Save(z), fn.Save(w));
         return b is null ? fn.Record(y, z, w) : fn.Record(y, z, w, b);
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var grads = new Tensor?[_hasBias ? 3 : 2];
-        if (NeedsGrad(0)) grads[0] = Conv2dBackward.Apply(g, _w, null, _g);
-        if (NeedsGrad(1)) grads[1] = ConvWeightGradBackward.Apply(g, _z, _g);
+        if (NeedsGrad(0)) grads[0] = Conv2dBackward.Apply(g, _w.Value, null, _g);
+        if (NeedsGrad(1)) grads[1] = ConvWeightGradBackward.Apply(g, _z.Value, _g);
         if (_hasBias && NeedsGrad(2)) grads[2] = g.Sum([0, 2, 3]);
         return grads;
     }

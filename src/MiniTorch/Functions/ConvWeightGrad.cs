@@ -15,7 +15,7 @@ namespace MiniTorch.Functions;
 internal sealed class ConvWeightGradBackward : Function
 {
     private ConvGeometry _g;
-    private Tensor _x = null!, _gy = null!;
+    private SavedTensor _x = null!, _gy = null!;
     public override string Name => "ConvolutionBackwardBackward0";
 
     public static Tensor Apply(Tensor x, Tensor gy, ConvGeometry g)
@@ -27,10 +27,12 @@ internal sealed class ConvWeightGradBackward : Function
             if (x.DType == DType.Float32) ConvWeightGrad.Compute<float>(g, Conv2dBackward.Mem<float>(xc), Conv2dBackward.Mem<float>(gc), Conv2dBackward.Mem<float>(gw));
             else ConvWeightGrad.Compute<double>(g, Conv2dBackward.Mem<double>(xc), Conv2dBackward.Mem<double>(gc), Conv2dBackward.Mem<double>(gw));
         }
-        return new ConvWeightGradBackward { _g = g, _x = x, _gy = gy }.Record(gw, x, gy);
+        var fn = new ConvWeightGradBackward { _g = g };
+        (fn._x, fn._gy) = (fn.Save(x), fn.Save(gy));
+        return fn.Record(gw, x, gy);
     }
 
     protected internal override Tensor?[] Backward(Tensor g) =>
-        [NeedsGrad(0) ? ConvTranspose2dBackward.Apply(_gy, g, null, _g) : null,
-         NeedsGrad(1) ? Conv2dBackward.Apply(_x, g, null, _g) : null];
+        [NeedsGrad(0) ? ConvTranspose2dBackward.Apply(_gy.Value, g, null, _g) : null,
+         NeedsGrad(1) ? Conv2dBackward.Apply(_x.Value, g, null, _g) : null];
 }

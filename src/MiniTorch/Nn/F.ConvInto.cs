@@ -65,6 +65,7 @@ public static partial class F
         if (output.DType == DType.Float32) Conv2dBackward.Mem<float>(output).Span.Clear();
         else Conv2dBackward.Mem<double>(output).Span.Clear();
         Conv2dBackward.Run(g, input, weight, bias, output, transposed);
+        output.Storage.BumpVersion();   // an in-place write: a backward that saved out must refuse it
         return output;
     }
 }

@@ -54,6 +54,9 @@ public abstract class Optimizer
             if (!Shape.Equal(grad.ShapeRef, p.ShapeRef))
                 throw new InvalidOperationException($"parameter {i} has shape {Shape.Format(p.ShapeRef)} but its gradient has shape {Shape.Format(grad.ShapeRef)}");
             StepParameter(p, grad.Detach().To(p.DType).Contiguous(), _state[i]);
+            // The update wrote the parameter and its state in place: count it, as PyTorch's add_ does.
+            p.Storage.BumpVersion();
+            foreach (var s in _state[i].Values) s.Storage.BumpVersion();
         }
     }
 

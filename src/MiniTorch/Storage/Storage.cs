@@ -2,10 +2,23 @@ namespace MiniTorch.Storage;
 
 /// <summary>
 /// A flat, typed block of memory. A <see cref="Tensor"/> is a view of a storage (shape, strides,
-/// offset); several tensors may share one storage. Storage knows nothing about autograd.
+/// offset); several tensors may share one storage. Storage knows nothing about autograd beyond
+/// counting the writes made into it (<see cref="Version"/>).
 /// </summary>
 public abstract class TensorStorage
 {
+    private int _version;
+
+    /// <summary>
+    /// How many in-place writes this storage has received, like PyTorch's <c>tensor._version</c>:
+    /// every tensor viewing the storage shares it. Autograd compares it with the version a saved
+    /// tensor had when it was saved, to refuse a backward through overwritten values.
+    /// </summary>
+    public int Version => Volatile.Read(ref _version);
+
+    /// <summary>Records one in-place write (called by every path that writes into an existing tensor).</summary>
+    internal void BumpVersion() => Interlocked.Increment(ref _version);
+
     /// <summary>The element type.</summary>
     public abstract DType DType { get; }
 
