@@ -1,10 +1,8 @@
-using MiniTorch.IO;
-
 namespace ConvTransposeTour;
 
 public static partial class Tour
 {
-    private static (Dictionary<string, int[]>, double, double, List<string>) Step7Checkerboard(Printer tour, string folder)
+    private static (Dictionary<string, int[]>, Tensor, double, double, List<string>) Step7Checkerboard(Printer tour, string folder)
     {
         tour.Step(7, "checkerboard artifacts");
         tour.Say("Count how many kernel taps reach each output position of a stride-2 transposed convolution over 8 inputs (1-D):");
@@ -15,13 +13,16 @@ public static partial class Tour
             overlaps[name] = TransposedConv.Overlap(k, 2, 8);
             tour.Line($"kernel {k}, stride 2: [{string.Join(", ", overlaps[name])}]");
         }
-        tour.Say("When the kernel size is not a multiple of the stride, the interior alternates (1/2 for k3, 5/4 for FSRCNN's k9); k4 is even. In 2-D the counts multiply (k3 s2, 4×4 inputs):");
-        tour.Show("overlap k3 s2", TransposedConv.Overlap((3, 3), (2, 2), (4, 4)).ToTensor());
+        tour.Say("When the kernel size is not a multiple of the stride, the interior alternates (1/2 for k3, 5/4 for FSRCNN's k9); k4 is even. " +
+                 "In 2-D the counts multiply; for k3 s2 on an 8×8 input (the picture overlap_k3s2.svg shows the same grid):");
+        var grid = TransposedConv.Overlap((3, 3), (2, 2), (8, 8)).ToTensor();
+        tour.Show("overlap k3 s2", grid);
         foreach (var (k, name) in new[] { (3, "k3s2"), (4, "k4s2"), (9, "k9s2") })
         {
             var map = TransposedConv.Overlap((k, k), (2, 2), (8, 8));
-            string path = Path.Combine(folder, $"overlap_{name}.png");
-            ImageIO.SavePng(HeatMap(map.ToTensor(DType.Float64) / map.Max, 12), path);
+            string path = Path.Combine(folder, $"overlap_{name}.svg");
+            File.WriteAllText(path, HeatMapSvg.Render(map.ToTensor(), $"ConvTranspose2d taps per output: kernel {k}, stride 2, 8×8 input",
+                                                      "output column", "output row", Palette.Hot, "kernel taps reaching the position"));
             pictures.Add(path);
             tour.Line($"wrote {path} ({map.Height}×{map.Width}, counts {map.Min}..{map.Max})");
         }
@@ -29,14 +30,14 @@ public static partial class Tour
         var (strided, resize) = UntrainedGenerators();
         double stridedStd = InteriorStd(strided), resizeStd = InteriorStd(resize);
         tour.Say("An untrained generator fed a flat 4×4 feature map: three ConvTranspose2d(k=3, s=2, p=1, output_padding=1) layers versus three nearest-upsample + Conv2d(k=3, p=1) layers.");
-        tour.Line($"std of the central 16×16 of the 32×32 output: strided {stridedStd:G4}, resize-convolution {resizeStd:G4}");
-        string pair = Path.Combine(folder, "generators_strided_vs_resize.png");
-        var both = Torch.Cat([strided, resize]);
-        var grid = ImageIO.MakeGrid(F.Interpolate(both, scaleFactor: 8), nrow: 2, padding: 8, normalize: true, scaleEach: true, padValue: 1);
-        ImageIO.SavePng(grid, pair);
+        tour.Line($"std of the central 16×16 of the 32×32 output: strided {PythonStyle.Repr(stridedStd)}, resize-convolution {PythonStyle.Repr(resizeStd)}");
+        string pair = Path.Combine(folder, "generators_strided_vs_resize.svg");
+        File.WriteAllText(pair, HeatMapSvg.Row(
+            HeatMapSvg.Render(strided[0][0], "3 × ConvTranspose2d(k=3, s=2)", "x", "y", Palette.Grey, "output value", cell: 8),
+            HeatMapSvg.Render(resize[0][0], "3 × (Upsample + Conv2d(k=3))", "x", "y", Palette.Grey, "output value", cell: 8)));
         pictures.Add(pair);
-        tour.Line($"wrote {pair} (left: strided transposed convolutions, right: resize-convolution)");
-        return (overlaps, stridedStd, resizeStd, pictures);
+        tour.Line($"wrote {pair} (left: strided transposed convolutions, right: resize-convolution; each with its own grey scale)");
+        return (overlaps, grid, stridedStd, resizeStd, pictures);
     }
 
     /// <summary>Two untrained generators (fixed seed, float64) applied to a constant input [1, 8, 4, 4]; outputs [1, 1, 32, 32].</summary>
@@ -64,21 +65,5 @@ public static partial class Tour
         var v = image.Narrow(2, 8, 16).Narrow(3, 8, 16).ToDoubleArray();
         double mean = v.Average();
         return Math.Sqrt(v.Sum(e => (e - mean) * (e - mean)) / v.Length);
-    }
-
-    /// <summary>Values in [0, 1] as an RGB "hot" colour map (black → red → yellow → white), each cell enlarged to scale×scale pixels.</summary>
-    private static Tensor HeatMap(Tensor unit, int scale)
-    {
-        int h = unit.Size(0), w = unit.Size(1);
-        var v = unit.ToDoubleArray();
-        var rgb = new double[3 * h * scale * w * scale];
-        for (int r = 0; r < h * scale; r++)
-            for (int q = 0; q < w * scale; q++)
-            {
-                double t = v[r / scale * w + q / scale];
-                for (int c = 0; c < 3; c++)
-                    rgb[(c * h * scale + r) * w * scale + q] = Math.Clamp(3 * t - c, 0, 1);
-            }
-        return Torch.FromArray(rgb, 3, h * scale, w * scale);
     }
 }

@@ -23,11 +23,11 @@ public static partial class Tour
         var scatter = TransposedConv.Scatter(x, model.Weight, stride: 1);
         tour.Say("Each input element scales the whole kernel; the copy lands at (row, column) · stride. Output channel 0 of each copy:");
         foreach (var copy in scatter.Copies)
-            tour.Show($"x[{copy.Row},{copy.Col}] = {copy.Value} · w at offset ({copy.Top}, {copy.Left})", copy.Canvas[0]);
+            tour.Show($"x[{copy.Row},{copy.Col}] = {PythonStyle.Repr(copy.Value)} · w at offset ({copy.Top}, {copy.Left})", copy.Canvas[0]);
         var sum = scatter.Copies.Select(c => c.Canvas).Aggregate((a, b) => a + b).Unsqueeze(0);
         tour.Say("Their element-wise sum is the transposed convolution (all three channels):");
         tour.Show("sum of copies", sum);
-        tour.Line($"max |sum of copies − ConvTranspose2d| = {MaxAbsDiff(sum, result.Detach()):G3} (float32 rounding: the seed tensors are float32)");
+        tour.Line($"max |sum of copies − ConvTranspose2d| = {Difference(sum, result.Detach())} (float32 rounding: the seed tensors are float32)");
         return (result.Detach(), sum, scatter.Copies.Count);
     }
 
@@ -43,7 +43,7 @@ public static partial class Tour
         tour.Show("flipped kernel[0]", z.FlippedKernel[0]);
         tour.Say("An ordinary stride-1 convolution of the padded input with the flipped kernel gives the same numbers as step 1:");
         tour.Show("Conv2d(padded, flipped)", z.Output);
-        tour.Line($"max |zero insertion − ConvTranspose2d| = {MaxAbsDiff(z.Output, F.ConvTranspose2d(x, w)):G3} (float32 rounding)");
+        tour.Line($"max |zero insertion − ConvTranspose2d| = {Difference(z.Output, F.ConvTranspose2d(x, w))} (float32 rounding)");
 
         var ones = Torch.Ones(1, 1, 4, 4);
         var k = Torch.Ones(1, 1, 3, 3);
@@ -75,14 +75,14 @@ public static partial class Tour
         tour.Show("Cᵀ·vec(y)", cty);
         tour.Show("ConvTranspose2d(y)", direct);
         double error = MaxAbsDiff(cty, direct);
-        tour.Line($"max |Cᵀ·vec(y) − ConvTranspose2d(y)| = {error:G3}");
+        tour.Line($"max |Cᵀ·vec(y) − ConvTranspose2d(y)| = {Difference(cty, direct)}");
 
         var x = Torch.Zeros([1, 1, 4, 4], DType.Float64).RequiresGrad_();
         (F.Conv2d(x, w) * y).Sum().Backward();
         tour.Say("Backprop of L = Σ Conv2d(x)·y asks for Cᵀ·∂L/∂vec(Conv2d(x)) = Cᵀ·vec(y): the input gradient is the same product.");
         tour.Show("x.grad", x.Grad!);
         error = Math.Max(error, MaxAbsDiff(x.Grad!, cty));
-        tour.Line($"max |x.grad − Cᵀ·vec(y)| = {MaxAbsDiff(x.Grad!, cty):G3}");
+        tour.Line($"max |x.grad − Cᵀ·vec(y)| = {Difference(x.Grad!, cty)}");
         return (error, (m.C.RowCount, m.C.ColumnCount));
     }
 }

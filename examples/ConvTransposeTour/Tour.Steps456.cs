@@ -49,6 +49,8 @@ public static partial class Tour
         var x = Torch.FromArray(new float[] { 3, 5, 2, 7, 4, 1, 3, 8, 6, 3, 8, 2, 9, 6, 1, 5 }, 1, 1, 4, 4);
         // Keras stores this kernel as (kh, kw, in, out) = (3, 3, 1, 1): [[[[1]], [[2]], [[1]]], [[[2]], [[1]], [[2]]], [[[1]], [[1]], [[2]]]].
         var keras = Torch.FromArray(new float[] { 1, 2, 1, 2, 1, 2, 1, 1, 2 }, 3, 3, 1, 1);
+        tour.Say("Seed 002 sets one 3×3 kernel on both Keras layers, written as nested (kh, kw, in, out) arrays; as a matrix it is:");
+        tour.Show("kernel", keras.View(3, 3));
         tour.Say("Keras keeps kernels as (kh, kw, in, out) for Conv2D and (kh, kw, out, in) for Conv2DTranspose; KerasInterop only moves the axes (nothing is flipped).");
         var conv = F.Conv2d(x, KerasInterop.Conv2dKernel(keras), padding: Padding2d.Valid);
         tour.Show("X", x);
@@ -59,9 +61,15 @@ public static partial class Tour
         var valid = F.ConvTranspose2d(conv, wt, padding: Padding2d.Valid);
         var valid2 = F.ConvTranspose2d(conv, wt, stride: 2, padding: Padding2d.Valid);
         var same = F.ConvTranspose2d(conv, wt, padding: Padding2d.Same);
-        tour.Say("'valid' keeps the full scatter output ((i−1)s + k); with stride 2 the copies sit 2 apart:");
+        tour.Say("The Conv2DTranspose input is that Conv2D output (the seed sets X = yhat_org), with the same kernel. " +
+                 "'valid' keeps the full scatter output ((i−1)s + k); with stride 2 the copies sit 2 apart:");
         tour.Show("Conv2DTranspose 'valid', strides=(1, 1)", valid);
         tour.Show("Conv2DTranspose 'valid', strides=(2, 2)", valid2);
+        double a = conv[0][0][0][0].Item(), b = conv[0][0][0][1].Item();
+        var row = keras.View(3, 3)[0];
+        tour.Line($"Its top row is {PythonStyle.Repr(a)}·{row} at columns 0–2 plus {PythonStyle.Repr(b)}·{row} at columns 2–4; " +
+                  $"column 2 gets {PythonStyle.Repr(a)} + {PythonStyle.Repr(b)} = {PythonStyle.Repr(a + b)}:");
+        tour.Show("row 0", valid2[0][0][0]);
         tour.Say("'same' makes the output i·s by cropping k − s in total (the larger half at the end); PyTorch has no such option, it is padding=1 here:");
         tour.Show("Conv2DTranspose 'same', strides=(1, 1)", same);
         tour.Show("ConvTranspose2d(padding=1)", F.ConvTranspose2d(conv, wt, padding: 1));
@@ -79,8 +87,8 @@ public static partial class Tour
         double left = Dot(F.Conv2d(x, w, stride: 2, padding: 1), y);
         double right = Dot(x, F.ConvTranspose2d(y, w, stride: 2, padding: 1, outputPadding: a));
         tour.Say("For Conv2d(k=3, s=2, p=1) on 5×5 and a random y, the two inner products agree: ConvTranspose2d is the adjoint.");
-        tour.Line($"⟨conv(x), y⟩  = {left:R}");
-        tour.Line($"⟨x, convᵀ(y)⟩ = {right:R}");
+        tour.Line($"⟨conv(x), y⟩  = {PythonStyle.Repr(left)}");
+        tour.Line($"⟨x, convᵀ(y)⟩ = {PythonStyle.Repr(right)}");
 
         var xr = x.Clone().RequiresGrad_();
         var upstream = y;
@@ -92,7 +100,7 @@ public static partial class Tour
         tour.Show("x.grad", xr.Grad!);
         tour.Show("ConvTranspose2d(∂L/∂y)", transposed);
         double error = MaxAbsDiff(xr.Grad!, transposed);
-        tour.Line($"max |x.grad − ConvTranspose2d(∂L/∂y)| = {error:G3}");
+        tour.Line($"max |x.grad − ConvTranspose2d(∂L/∂y)| = {Difference(xr.Grad!, transposed)}");
         return (left, right, error);
     }
 }

@@ -17,7 +17,7 @@ public static partial class Tour
         var sizes = Step4OutputSizes(tour);
         var keras = Step5Keras(tour);
         var (left, right, gradError) = Step6Adjoint(tour);
-        var (overlaps, stridedStd, resizeStd, pictures) = Step7Checkerboard(tour, folder);
+        var (overlaps, grid, stridedStd, resizeStd, pictures) = Step7Checkerboard(tour, folder);
         return new TourResult
         {
             SeedOutput = seed, SumOfCopies = copies, CopyCount = count,
@@ -25,7 +25,7 @@ public static partial class Tour
             MatrixError = matrixError, MatrixShape = matrixShape, Sizes = sizes,
             KerasConv = keras.Conv, KerasValid = keras.Valid, KerasValidStride2 = keras.ValidStride2, KerasSame = keras.Same,
             AdjointLeft = left, AdjointRight = right, GradientError = gradError,
-            Overlaps = overlaps, StridedInteriorStd = stridedStd, ResizeInteriorStd = resizeStd, Pictures = pictures,
+            Overlaps = overlaps, OverlapGrid = grid, StridedInteriorStd = stridedStd, ResizeInteriorStd = resizeStd, Pictures = pictures,
         };
     }
 
@@ -50,11 +50,14 @@ public static partial class Tour
     }
 
     /// <summary>max |a − b| over all elements (shapes must agree).</summary>
-    internal static double MaxAbsDiff(Tensor a, Tensor b)
+    internal static double MaxAbsDiff(Tensor a, Tensor b) => Difference(a, b).Item();
+
+    /// <summary>(a − b).abs().max() as PyTorch computes and prints it, e.g. <c>tensor(7.6294e-06)</c>.</summary>
+    internal static Tensor Difference(Tensor a, Tensor b)
     {
         if (!a.Shape.SequenceEqual(b.Shape)) throw new InvalidOperationException($"shapes differ: {Shape.Format(a.Shape)} vs {Shape.Format(b.Shape)}");
-        var (x, y) = (a.ToDoubleArray(), b.ToDoubleArray());
-        return x.Zip(y, (u, v) => Math.Abs(u - v)).DefaultIfEmpty(0).Max();
+        using var _ = Torch.NoGrad();
+        return (a.Detach() - b.Detach()).Abs().Max();
     }
 
     private static double Dot(Tensor a, Tensor b) => a.ToDoubleArray().Zip(b.ToDoubleArray(), (u, v) => u * v).Sum();

@@ -35,10 +35,12 @@ public sealed record TourResult
     public required double GradientError { get; init; }
     /// <summary>Step 7: the 1-D overlap counts for k3 s2, k4 s2 and k9 s2 over 8 inputs.</summary>
     public required IReadOnlyDictionary<string, int[]> Overlaps { get; init; }
+    /// <summary>Step 7: the printed 2-D overlap counts for k3 s2 on an 8×8 input, the grid drawn in overlap_k3s2.svg.</summary>
+    public required Tensor OverlapGrid { get; init; }
     /// <summary>Step 7: standard deviation of the central 16×16 of the strided generator's output.</summary>
     public required double StridedInteriorStd { get; init; }
     /// <summary>Step 7: the same for the resize-convolution generator.</summary>
     public required double ResizeInteriorStd { get; init; }
-    /// <summary>Step 7: the PNG files written.</summary>
+    /// <summary>Step 7: the SVG pictures written.</summary>
     public required IReadOnlyList<string> Pictures { get; init; }
 }

@@ -1,6 +1,7 @@
-using MiniTorch.Nn;
-
 namespace MiniTorch;
+
+/// <summary>F.Pad's modes as Shape reads them (the Nn layer's PadMode has the same members in the same order).</summary>
+internal enum PadKind { Constant, Reflect, Replicate, Circular }
 
 public static partial class Shape
 {
@@ -11,29 +12,29 @@ public static partial class Shape
     /// <param name="shape">The input shape.</param>
     /// <param name="pad">Pairs (before, after) starting from the last dimension, like PyTorch.</param>
     /// <param name="mode">The padding mode.</param>
-    internal static int[][] PadMaps(int[] shape, int[] pad, PadMode mode)
+    internal static int[][] PadMaps(int[] shape, int[] pad, PadKind mode)
     {
         if (pad.Length % 2 != 0) throw new ArgumentException("Padding length must be divisible by 2");
         int k = pad.Length / 2, rank = shape.Length;
         if (k > rank) throw new ArgumentException("Padding length too large");
-        if (mode != PadMode.Constant && (k == 0 || k > 3 || (rank != k + 1 && rank != k + 2)))
+        if (mode != PadKind.Constant && (k == 0 || k > 3 || (rank != k + 1 && rank != k + 2)))
             throw new ArgumentException("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
         var maps = new int[k][];
         for (int j = 0; j < k; j++)
         {
             int d = rank - 1 - j, n = shape[d], before = pad[2 * j], after = pad[2 * j + 1];
-            if (mode == PadMode.Reflect && (before >= n || after >= n))
+            if (mode == PadKind.Reflect && (before >= n || after >= n))
                 throw new ArgumentException($"Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({before}, {after}) at dimension {d} of input {rank}");
-            if (mode == PadMode.Circular && (before > n || after > n))
+            if (mode == PadKind.Circular && (before > n || after > n))
                 throw new ArgumentException("Padding value causes wrapping around more than once.");
-            if (mode == PadMode.Replicate && n == 0)
+            if (mode == PadKind.Replicate && n == 0)
                 throw new ArgumentException($"Expected input with non-zero dimensions for replicate padding, but got: {Format(shape)}");
             int size = n + before + after;
-            if (size < 0 || (size == 0 && mode != PadMode.Constant))
-                throw new ArgumentException(mode == PadMode.Circular
+            if (size < 0 || (size == 0 && mode != PadKind.Constant))
+                throw new ArgumentException(mode == PadKind.Circular
                     ? "Negative padding value is resulting in an empty dimension"
                     : $"The input size {n}, plus negative padding {before} and {after} resulted in a negative output size, which is invalid. Check dimension {d} of your input.");
-            if (mode == PadMode.Circular && n + Math.Min(before, 0) + Math.Min(after, 0) <= 0)
+            if (mode == PadKind.Circular && n + Math.Min(before, 0) + Math.Min(after, 0) <= 0)
                 throw new ArgumentException("Negative padding value is resulting in an empty dimension");
             var map = new int[size];
             // Circular padding wraps around what is left after negative pads crop (as PyTorch does).
@@ -41,11 +42,11 @@ public static partial class Shape
             for (int o = 0; o < size; o++)
             {
                 int i = o - before;
-                if (mode == PadMode.Circular) { map[o] = cropBefore + ((o - Math.Max(before, 0)) % kept + kept) % kept; continue; }
+                if (mode == PadKind.Circular) { map[o] = cropBefore + ((o - Math.Max(before, 0)) % kept + kept) % kept; continue; }
                 map[o] = i >= 0 && i < n ? i : mode switch
                 {
-                    PadMode.Reflect => i < 0 ? -i : 2 * (n - 1) - i,
-                    PadMode.Replicate => Math.Clamp(i, 0, n - 1),
+                    PadKind.Reflect => i < 0 ? -i : 2 * (n - 1) - i,
+                    PadKind.Replicate => Math.Clamp(i, 0, n - 1),
                     _ => -1,
                 };
             }

@@ -34,7 +34,7 @@ public sealed partial class Tensor
 
     /// <summary>Copies <paramref name="src"/> (broadcast to this shape, converted to this dtype) into this tensor, like <c>copy_</c>.</summary>
     /// <remarks>Recorded for autograd (grad_fn <c>CopyBackwards</c>): the gradient flows to <paramref name="src"/>, none to the old values.</remarks>
-    public Tensor Copy_(Tensor src) => InPlace((old, o) => CopyBackwards.Apply(old, o[0]), src);
+    public Tensor Copy_(Tensor src) => InPlace((old, o) => CopyBackwards.Apply(old, o[0]), [src], anyCast: true);
 
     /// <summary>Fills this tensor with zeros, like <c>zero_</c> (grad_fn <c>ZeroBackward0</c>).</summary>
     public Tensor Zero_() => InPlace((old, _) => FillBackward.Apply(old, 0, "ZeroBackward0"), constantFill: true);
@@ -92,7 +92,10 @@ public sealed partial class Tensor
     /// recorded (for kernels that can work in place); returns false to fall back to <paramref name="op"/>.</param>
     /// <param name="constantFill">The op writes one value everywhere, so a tensor whose elements
     /// share memory may be written (as PyTorch allows for fill_ and zero_).</param>
-    internal Tensor InPlace(Func<Tensor, Tensor[], Tensor> op, Tensor[] others, Func<Tensor, Tensor[], bool>? direct = null, bool constantFill = false)
+    /// <param name="anyCast">The result may be converted to this dtype whatever its type (copy_);
+    /// otherwise, as PyTorch, a result of a higher category (a float into an int64 tensor) is refused.</param>
+    internal Tensor InPlace(Func<Tensor, Tensor[], Tensor> op, Tensor[] others, Func<Tensor, Tensor[], bool>? direct = null,
+                            bool constantFill = false, bool anyCast = false)
     {
         for (int i = 0; i < others.Length; i++)
             if (others[i] is null) throw new ArgumentNullException(nameof(others), $"operand {i} of an in-place op is null");
@@ -100,15 +103,19 @@ public sealed partial class Tensor
         bool grad = GradMode.IsEnabled;
         bool record = grad && (RequiresGrad || Array.Exists(others, o => o.RequiresGrad));
         CheckAutograd(grad, record);
+        // Operands meet this tensor's type: always for copy_, else float64 into float32 (the result
+        // keeps this dtype); other mixes go through the op's own promotion and the check below.
+        Tensor Meet(Tensor o) => anyCast || (o.DType.IsFloatingPoint() && DType.IsFloatingPoint()) ? o.To(DType) : o;
         if (!record)
         {
             Tensor values;
             using (Torch.NoGrad())
             {
-                var same = Array.ConvertAll(others, o => o.To(DType));
+                var same = Array.ConvertAll(others, Meet);
                 if (direct is not null && direct(this, same)) { Storage.BumpVersion(); return this; }
                 values = op(this, same);
             }
+            if (!anyCast) CheckCast(values);
             WriteValues(values);
             return this;
         }
@@ -124,7 +131,8 @@ public sealed partial class Tensor
             (old._gradFn, old._requiresGrad) = (GradFn, RequiresGrad);
         }
         else old = Clone();
-        var result = op(old, Array.ConvertAll(others, o => o.To(DType)));
+        var result = op(old, Array.ConvertAll(others, Meet));
+        if (!anyCast) CheckCast(result);
         var node = result.GradFn;
         if (node is null || node.Inputs.Count == 0 || !ReferenceEquals(node.Inputs[0], old))
             throw new InvalidOperationException("internal error: an in-place op must record one node whose input 0 is the old value");
@@ -144,10 +152,18 @@ public sealed partial class Tensor
         return this;
     }
 
-    /// <inheritdoc cref="InPlace(Func{Tensor, Tensor[], Tensor}, Tensor[], Func{Tensor, Tensor[], bool}?, bool)"/>
-    private Tensor InPlace(Func<Tensor, Tensor[], Tensor> op, params Tensor[] others) => InPlace(op, others, null, false);
+    /// <inheritdoc cref="InPlace(Func{Tensor, Tensor[], Tensor}, Tensor[], Func{Tensor, Tensor[], bool}?, bool, bool)"/>
+    private Tensor InPlace(Func<Tensor, Tensor[], Tensor> op, params Tensor[] others) => InPlace(op, others, null);
 
     private Tensor InPlace(Func<Tensor, Tensor[], Tensor> op, bool constantFill) => InPlace(op, [], null, constantFill);
+
+    /// <summary>PyTorch's rule for writing a result into this tensor: no float into an integer or bool, no integer into a bool.</summary>
+    private void CheckCast(Tensor result)
+    {
+        static int Category(DType d) => d switch { DType.Bool => 0, DType.Int64 => 1, _ => 2 };
+        if (Category(result.DType) > Category(DType))
+            throw new ArgumentException($"result type {result.DType.ScalarTypeName()} can't be cast to the desired output type {DType.ScalarTypeName()}");
+    }
 
     /// <summary>
     /// Refuses to write into this tensor when two of its elements share memory, or when an input
@@ -193,8 +209,7 @@ public sealed partial class Tensor
             src = values.Detach().To(DType);
             src = ReferenceEquals(src.Storage, Storage) ? Map.Copy(src) : src.Contiguous();
         }
-        if (DType == DType.Float32) Kernels.Strided.Scatter<float>(src.Span<float>(), Data<float>(), Offset, _shape, _strides);
-        else Kernels.Strided.Scatter<double>(src.Span<double>(), Data<double>(), Offset, _shape, _strides);
+        Map.Scatter(src, this, Offset, _shape, _strides);
         Storage.BumpVersion();
     }
 }

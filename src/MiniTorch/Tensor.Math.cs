@@ -4,79 +4,178 @@ namespace MiniTorch;
 
 public sealed partial class Tensor
 {
-    // Binary operands of different dtypes promote to float64, as in PyTorch.
-    private static (Tensor, Tensor) Promote(Tensor a, Tensor b) =>
-        a.DType == b.DType ? (a, b) : (a.To(DType.Float64), b.To(DType.Float64));
+    private enum Arith { Add, Sub, Mul, Div }
 
-    private Tensor Scalar(double value) => Torch.Scalar(value, DType);
+    /// <summary>
+    /// a op b with PyTorch's type promotion: the operands meet in their common type (float32 with
+    /// float64 is float64, integers with floats are floats), true division of integers is float32,
+    /// and on bools + is "or" and · is "and".
+    /// </summary>
+    private static Tensor Arithmetic(Tensor a, Tensor b, Arith op)
+    {
+        if (op == Arith.Sub && (a.DType == DType.Bool || b.DType == DType.Bool))
+            throw new ArgumentException(a.DType == b.DType
+                ? "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
+                : "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+        var dt = DTypes.Promote(a.DType, b.DType);
+        if (op == Arith.Div && !dt.IsFloatingPoint()) dt = DType.Float32;
+        (a, b) = (a.To(dt), b.To(dt));
+        switch (dt)
+        {
+            case DType.Int64:
+                return IntegerOps.Binary(a, b, op switch { Arith.Add => Kernels.IntegerOp.Add, Arith.Sub => Kernels.IntegerOp.Sub, _ => Kernels.IntegerOp.Mul });
+            case DType.Bool:
+                return IntegerOps.Binary(a, b, op == Arith.Add ? Kernels.IntegerOp.BitOr : Kernels.IntegerOp.BitAnd);
+            default:
+                return op switch
+                {
+                    Arith.Add => AddBackward0.Apply(a, b),
+                    Arith.Sub => SubBackward0.Apply(a, b),
+                    Arith.Mul => MulBackward0.Apply(a, b),
+                    _ => DivBackward0.Apply(a, b),
+                };
+        }
+    }
+
+    /// <summary>A number as a 0-d tensor of the type it takes next to this tensor (PyTorch's scalar promotion).</summary>
+    private Tensor Scalar(double value, bool integral = false) => Torch.Scalar(value, DTypes.PromoteWithScalar(DType, integral));
 
     /// <summary>Element-wise sum with broadcasting.</summary>
-    public static Tensor operator +(Tensor a, Tensor b) { (a, b) = Promote(a, b); return AddBackward0.Apply(a, b); }
-    /// <summary>Adds a scalar.</summary>
-    public static Tensor operator +(Tensor a, double b) => AddBackward0.Apply(a, a.Scalar(b));
-    /// <summary>Adds a scalar.</summary>
-    public static Tensor operator +(double a, Tensor b) => AddBackward0.Apply(b.Scalar(a), b);
+    public static Tensor operator +(Tensor a, Tensor b) => Arithmetic(a, b, Arith.Add);
+    /// <summary>Adds a number.</summary>
+    public static Tensor operator +(Tensor a, double b) => Arithmetic(a, a.Scalar(b), Arith.Add);
+    /// <summary>Adds a number.</summary>
+    public static Tensor operator +(double a, Tensor b) => Arithmetic(b.Scalar(a), b, Arith.Add);
+    /// <summary>Adds an integer (an int64 tensor stays int64).</summary>
+    public static Tensor operator +(Tensor a, long b) => Arithmetic(a, a.Scalar(b, true), Arith.Add);
+    /// <summary>Adds an integer (an int64 tensor stays int64).</summary>
+    public static Tensor operator +(long a, Tensor b) => Arithmetic(b.Scalar(a, true), b, Arith.Add);
     /// <summary>Element-wise difference with broadcasting.</summary>
-    public static Tensor operator -(Tensor a, Tensor b) { (a, b) = Promote(a, b); return SubBackward0.Apply(a, b); }
-    /// <summary>Subtracts a scalar.</summary>
-    public static Tensor operator -(Tensor a, double b) => SubBackward0.Apply(a, a.Scalar(b));
-    /// <summary>A scalar minus a tensor.</summary>
-    public static Tensor operator -(double a, Tensor b) => SubBackward0.Apply(b.Scalar(a), b);
+    public static Tensor operator -(Tensor a, Tensor b) => Arithmetic(a, b, Arith.Sub);
+    /// <summary>Subtracts a number.</summary>
+    public static Tensor operator -(Tensor a, double b) => Arithmetic(a, a.Scalar(b), Arith.Sub);
+    /// <summary>A number minus a tensor.</summary>
+    public static Tensor operator -(double a, Tensor b) => Arithmetic(b.Scalar(a), b, Arith.Sub);
+    /// <summary>Subtracts an integer.</summary>
+    public static Tensor operator -(Tensor a, long b) => Arithmetic(a, a.Scalar(b, true), Arith.Sub);
+    /// <summary>An integer minus a tensor.</summary>
+    public static Tensor operator -(long a, Tensor b) => Arithmetic(b.Scalar(a, true), b, Arith.Sub);
     /// <summary>Element-wise product with broadcasting.</summary>
-    public static Tensor operator *(Tensor a, Tensor b) { (a, b) = Promote(a, b); return MulBackward0.Apply(a, b); }
-    /// <summary>Multiplies by a scalar.</summary>
-    public static Tensor operator *(Tensor a, double b) => MulBackward0.Apply(a, a.Scalar(b));
-    /// <summary>Multiplies by a scalar.</summary>
-    public static Tensor operator *(double a, Tensor b) => MulBackward0.Apply(b.Scalar(a), b);
-    /// <summary>Element-wise quotient with broadcasting.</summary>
-    public static Tensor operator /(Tensor a, Tensor b) { (a, b) = Promote(a, b); return DivBackward0.Apply(a, b); }
-    /// <summary>Divides by a scalar.</summary>
-    public static Tensor operator /(Tensor a, double b) => DivBackward0.Apply(a, a.Scalar(b));
-    /// <summary>A scalar divided by a tensor.</summary>
-    public static Tensor operator /(double a, Tensor b) => DivBackward0.Apply(b.Scalar(a), b);
+    public static Tensor operator *(Tensor a, Tensor b) => Arithmetic(a, b, Arith.Mul);
+    /// <summary>Multiplies by a number.</summary>
+    public static Tensor operator *(Tensor a, double b) => Arithmetic(a, a.Scalar(b), Arith.Mul);
+    /// <summary>Multiplies by a number.</summary>
+    public static Tensor operator *(double a, Tensor b) => Arithmetic(b.Scalar(a), b, Arith.Mul);
+    /// <summary>Multiplies by an integer.</summary>
+    public static Tensor operator *(Tensor a, long b) => Arithmetic(a, a.Scalar(b, true), Arith.Mul);
+    /// <summary>Multiplies by an integer.</summary>
+    public static Tensor operator *(long a, Tensor b) => Arithmetic(b.Scalar(a, true), b, Arith.Mul);
+    /// <summary>Element-wise true quotient with broadcasting (integers divide to float32, as in PyTorch).</summary>
+    public static Tensor operator /(Tensor a, Tensor b) => Arithmetic(a, b, Arith.Div);
+    /// <summary>Divides by a number.</summary>
+    public static Tensor operator /(Tensor a, double b) => Arithmetic(a, a.Scalar(b), Arith.Div);
+    /// <summary>A number divided by a tensor.</summary>
+    public static Tensor operator /(double a, Tensor b) => Arithmetic(b.Scalar(a), b, Arith.Div);
+    /// <summary>Divides by an integer.</summary>
+    public static Tensor operator /(Tensor a, long b) => Arithmetic(a, a.Scalar(b, true), Arith.Div);
+    /// <summary>An integer divided by a tensor.</summary>
+    public static Tensor operator /(long a, Tensor b) => Arithmetic(b.Scalar(a, true), b, Arith.Div);
     /// <summary>Negation.</summary>
-    public static Tensor operator -(Tensor a) => NegBackward0.Apply(a);
+    public static Tensor operator -(Tensor a) => a.DType switch
+    {
+        DType.Bool => throw new ArgumentException("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."),
+        DType.Int64 => IntegerOps.Unary(a, abs: false),
+        _ => NegBackward0.Apply(a),
+    };
 
-    /// <summary>x raised to a scalar power.</summary>
-    public Tensor Pow(double exponent) => PowBackward0.Apply(this, exponent);
+    /// <summary>x raised to a number (integers stay integers for a whole exponent, as in PyTorch).</summary>
+    public Tensor Pow(double exponent)
+    {
+        if (!DType.IsFloatingPoint())
+        {
+            if (exponent == Math.Floor(exponent) && Math.Abs(exponent) < 9.2e18) return Pow(Scalar(exponent, true));
+            return FloatOrDefault().Pow(exponent);
+        }
+        return PowBackward0.Apply(this, exponent);
+    }
+
     /// <summary>x raised to a tensor power, with broadcasting.</summary>
-    public Tensor Pow(Tensor exponent) { var (a, b) = Promote(this, exponent); return PowBackward1.Apply(a, b); }
-    /// <summary>eˣ element-wise.</summary>
-    public Tensor Exp() => ExpBackward0.Apply(this);
-    /// <summary>Natural logarithm element-wise.</summary>
-    public Tensor Log() => LogBackward0.Apply(this);
-    /// <summary>Square root element-wise.</summary>
-    public Tensor Sqrt() => SqrtBackward0.Apply(this);
-    /// <summary>Absolute value element-wise.</summary>
-    public Tensor Abs() => AbsBackward0.Apply(this);
-    /// <summary>Hyperbolic tangent element-wise.</summary>
-    public Tensor Tanh() => TanhBackward0.Apply(this);
-    /// <summary>Logistic sigmoid element-wise.</summary>
-    public Tensor Sigmoid() => SigmoidBackward0.Apply(this);
-    /// <summary>max(x, 0) element-wise.</summary>
-    public Tensor Relu() => ReluBackward0.Apply(this);
-    /// <summary>Clamps into [min, max]; either bound may be omitted.</summary>
-    public Tensor Clamp(double? min = null, double? max = null) => ClampBackward1.Apply(this, min, max);
+    public Tensor Pow(Tensor exponent)
+    {
+        var dt = DTypes.Promote(DType, exponent.DType);
+        if (dt == DType.Bool) dt = DType.Int64;
+        var (a, b) = (To(dt), exponent.To(dt));
+        return dt == DType.Int64 ? IntegerOps.Binary(a, b, Kernels.IntegerOp.Pow) : PowBackward1.Apply(a, b);
+    }
 
-    /// <summary>The sum of all elements (a 0-dimensional tensor).</summary>
-    public Tensor Sum() => SumBackward.Apply(this, null, false);
+    private Tensor FloatOrDefault() => DTypes.FloatOrDefault(this);
+
+    /// <summary>eˣ element-wise (integers are first converted to float32, as in PyTorch).</summary>
+    public Tensor Exp() => ExpBackward0.Apply(FloatOrDefault());
+    /// <summary>Natural logarithm element-wise (integers are first converted to float32).</summary>
+    public Tensor Log() => LogBackward0.Apply(FloatOrDefault());
+    /// <summary>Square root element-wise (integers are first converted to float32).</summary>
+    public Tensor Sqrt() => SqrtBackward0.Apply(FloatOrDefault());
+    /// <summary>Absolute value element-wise (int64 stays int64).</summary>
+    public Tensor Abs() => DType == DType.Int64 ? IntegerOps.Unary(this, abs: true) : AbsBackward0.Apply(this.RequireFloat("abs"));
+    /// <summary>Hyperbolic tangent element-wise (integers are first converted to float32).</summary>
+    public Tensor Tanh() => TanhBackward0.Apply(FloatOrDefault());
+    /// <summary>Logistic sigmoid element-wise (integers are first converted to float32).</summary>
+    public Tensor Sigmoid() => SigmoidBackward0.Apply(FloatOrDefault());
+    /// <summary>max(x, 0) element-wise (int64 stays int64).</summary>
+    public Tensor Relu() => DType == DType.Int64 ? Maximum(Torch.Scalar(0, DType.Int64)) : ReluBackward0.Apply(this.RequireFloat("relu"));
+
+    /// <summary>Clamps into [min, max]; either bound may be omitted. An int64 tensor stays int64 for whole bounds.</summary>
+    public Tensor Clamp(double? min = null, double? max = null)
+    {
+        if (!DType.IsFloatingPoint())
+        {
+            if (min is null && max is null) throw new ArgumentException("At least one of 'min' or 'max' must not be None");
+            bool whole = (min is not { } a || a == Math.Floor(a)) && (max is not { } b || b == Math.Floor(b));
+            return ClampBackward0.Apply(this, min is { } lo ? Scalar(lo, whole) : null, max is { } hi ? Scalar(hi, whole) : null);
+        }
+        return ClampBackward1.Apply(this, min, max);
+    }
+
+    /// <summary>
+    /// Clamps into [min, max] with tensor bounds that broadcast against the input, like
+    /// <c>torch.clamp(input, min=Tensor, max=Tensor)</c>; either bound may be null. Where min &gt; max
+    /// the result is max, as in PyTorch.
+    /// </summary>
+    public Tensor Clamp(Tensor? min, Tensor? max = null) => ClampBackward0.Apply(this, min, max);
+
+    /// <summary>The element-wise maximum with broadcasting, like <c>torch.maximum</c> (ties split the gradient evenly).</summary>
+    public Tensor Maximum(Tensor other) => MaximumBackward0.Apply(this, other, max: true);
+
+    /// <summary>The element-wise minimum with broadcasting, like <c>torch.minimum</c> (ties split the gradient evenly).</summary>
+    public Tensor Minimum(Tensor other) => MaximumBackward0.Apply(this, other, max: false);
+
+    /// <summary>The sum of all elements (a 0-dimensional tensor; int64 for integer and bool tensors).</summary>
+    public Tensor Sum() => SumOver(null, false);
     /// <summary>The sum over <paramref name="dims"/>.</summary>
-    public Tensor Sum(int[] dims, bool keepDim = false) => SumBackward.Apply(this, dims, keepDim);
+    public Tensor Sum(int[] dims, bool keepDim = false) => SumOver(dims, keepDim);
     /// <summary>The sum over one dimension.</summary>
-    public Tensor Sum(int dim, bool keepDim = false) => SumBackward.Apply(this, [dim], keepDim);
+    public Tensor Sum(int dim, bool keepDim = false) => SumOver([dim], keepDim);
+    private Tensor SumOver(int[]? dims, bool keepDim) => DType.IsFloatingPoint() ? SumBackward.Apply(this, dims, keepDim) : IntegerOps.Sum(this, dims, keepDim);
     /// <summary>The mean of all elements.</summary>
-    public Tensor Mean() => MeanBackward.Apply(this, null, false);
+    public Tensor Mean() => MeanBackward.Apply(MeanInput(), null, false);
     /// <summary>The mean over <paramref name="dims"/>.</summary>
-    public Tensor Mean(int[] dims, bool keepDim = false) => MeanBackward.Apply(this, dims, keepDim);
+    public Tensor Mean(int[] dims, bool keepDim = false) => MeanBackward.Apply(MeanInput(), dims, keepDim);
     /// <summary>The mean over one dimension.</summary>
-    public Tensor Mean(int dim, bool keepDim = false) => MeanBackward.Apply(this, [dim], keepDim);
+    public Tensor Mean(int dim, bool keepDim = false) => MeanBackward.Apply(MeanInput(), [dim], keepDim);
+    private Tensor MeanInput() => DType.IsFloatingPoint() ? this
+        : throw new ArgumentException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()}");
     /// <summary>The largest element (ties share the gradient evenly).</summary>
     public Tensor Max() => MaxBackward1.Apply(this);
     /// <summary>The largest values along <paramref name="dim"/> and the index of the first maximum.</summary>
     public (Tensor Values, int[] Indices) Max(int dim, bool keepDim = false) => MaxDim.Apply(this, dim, keepDim);
 
     /// <summary>Matrix product (2-D, or batched with broadcasting; 1-D operands are treated as vectors).</summary>
-    public Tensor MatMul(Tensor other) { var (a, b) = Promote(this, other); return MatMulBackward.Apply(a, b); }
+    public Tensor MatMul(Tensor other)
+    {
+        var dt = DTypes.Promote(DType, other.DType);
+        return MatMulBackward.Apply(To(dt).RequireFloat("addmm_impl_cpu_"), other.To(dt));
+    }
 
     /// <summary>Sums a broadcast gradient back to <paramref name="shape"/> (the adjoint of broadcasting).</summary>
     internal Tensor SumTo(int[] shape)
@@ -89,4 +188,19 @@ public sealed partial class Tensor
         var summed = dims.Count == 0 ? this : Sum([.. dims], keepDim: true);
         return summed.Reshape(shape);
     }
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>Softmax along <paramref name="dim"/>, like <c>x.softmax(dim)</c> (<see cref="Nn.F.Softmax"/>).</summary>
+    public Tensor Softmax(int dim) => Nn.F.Softmax(this, dim);
+
+    /// <summary>Log-softmax along <paramref name="dim"/>, like <c>x.log_softmax(dim)</c> (<see cref="Nn.F.LogSoftmax"/>).</summary>
+    public Tensor LogSoftmax(int dim) => Nn.F.LogSoftmax(this, dim);
+}
+
+public static partial class Torch
+{
+    /// <summary>x·ln y, and 0 where x = 0, like <c>torch.xlogy</c> (broadcast; integers compute in float32).</summary>
+    public static Tensor Xlogy(Tensor input, Tensor other) => Functions.XlogyBackward0.Apply(input, other);
 }

@@ -31,7 +31,9 @@ public sealed partial class Tensor
             body = "[]";
         }
         else body = new Printer(this).Render(indent);
-        if (DType != DType.Float32) suffixes.Add("dtype=torch.float64");
+        // Float32, Int64 and Bool are the default types of their kind, which PyTorch infers from the values shown;
+        // an empty tensor shows no values, so any type but Float32 is named.
+        if (DType == DType.Float64 || (Numel == 0 && DType != DType.Float32)) suffixes.Add("dtype=" + DType.PyTorchName());
         if (GradFn is { } fn) suffixes.Add($"grad_fn=<{fn.Name}>");
         else if (RequiresGrad) suffixes.Add("requires_grad=True");
         return AddSuffixes(prefix + body, suffixes, indent);
@@ -64,19 +66,22 @@ public sealed partial class Tensor
     /// <summary>The nested-bracket layout of <c>_tensor_str_with_formatter</c> over a dense copy of the values.</summary>
     private sealed class Printer
     {
-        private readonly double[] _values;
         private readonly int[] _shape, _strides;
         private readonly bool _summarize;
-        private readonly ElementFormatter _formatter;
+        private readonly IElementFormatter _formatter;
 
         public Printer(Tensor t)
         {
-            _values = t.ToDoubleArray();
             _shape = t.ShapeRef;
             _strides = MiniTorch.Shape.ContiguousStrides(_shape);
-            _summarize = _values.Length > PrintThreshold;
+            _summarize = t.Numel > PrintThreshold;
             // When summarising, the format is chosen from the shown (edge) elements only.
-            _formatter = new ElementFormatter(_summarize ? Shown(0, 0) : _values);
+            _formatter = t.DType switch
+            {
+                DType.Int64 => new IntegerFormatter<long>(t.ToInt64Array(), v => v.ToString(System.Globalization.CultureInfo.InvariantCulture), Shown),
+                DType.Bool => new IntegerFormatter<bool>(t.ToBoolArray(), v => v ? "True" : "False", Shown),
+                _ => new FloatFormatter(t.ToDoubleArray(), Shown, _summarize),
+            };
         }
 
         /// <summary>Indices shown along a dimension of <paramref name="size"/>; -1 marks the ellipsis.</summary>
@@ -86,11 +91,14 @@ public sealed partial class Tensor
             return Enumerable.Range(0, PrintEdgeItems).Append(-1).Concat(Enumerable.Range(size - PrintEdgeItems, PrintEdgeItems));
         }
 
-        private IEnumerable<double> Shown(int dim, int offset) =>
-            dim == _shape.Length ? [_values[offset]]
+        /// <summary>The flat positions of the elements that are shown (all, unless summarising).</summary>
+        private IEnumerable<int> Shown() => Shown(0, 0);
+
+        private IEnumerable<int> Shown(int dim, int offset) =>
+            dim == _shape.Length ? [offset]
                 : Indices(_shape[dim]).Where(i => i >= 0).SelectMany(i => Shown(dim + 1, offset + i * _strides[dim]));
 
-        public string Render(int indent) => _shape.Length == 0 ? _formatter.Format(_values[0]) : Render(0, 0, indent);
+        public string Render(int indent) => _shape.Length == 0 ? _formatter.Format(0) : Render(0, 0, indent);
 
         private string Render(int dim, int offset, int indent)
         {
@@ -105,9 +113,38 @@ public sealed partial class Tensor
             int elementLength = _formatter.Width + 2;
             int perLine = Math.Max(1, (int)Math.Floor((PrintLineWidth - indent) / (double)elementLength));
             int stride = _strides[^1];
-            var items = Indices(_shape[^1]).Select(i => i < 0 ? " ..." : _formatter.Format(_values[offset + i * stride])).ToList();
+            var items = Indices(_shape[^1]).Select(i => i < 0 ? " ..." : _formatter.Format(offset + i * stride)).ToList();
             var lines = items.Chunk(perLine).Select(line => string.Join(", ", line));
             return "[" + string.Join(",\n" + new string(' ', indent + 1), lines) + "]";
         }
+    }
+
+    private interface IElementFormatter
+    {
+        int Width { get; }
+        string Format(int position);
+    }
+
+    /// <summary>Floating point elements: PyTorch's integer, fixed or scientific mode (<see cref="ElementFormatter"/>).</summary>
+    private sealed class FloatFormatter : IElementFormatter
+    {
+        private readonly double[] _values;
+        private readonly ElementFormatter _formatter;
+
+        public FloatFormatter(double[] values, Func<IEnumerable<int>> shown, bool summarize)
+        {
+            _values = values;
+            _formatter = new ElementFormatter(summarize ? shown().Select(i => values[i]) : values);
+        }
+
+        public int Width => _formatter.Width;
+        public string Format(int position) => _formatter.Format(_values[position]);
+    }
+
+    /// <summary>Integer and boolean elements: <c>str(value)</c> left-padded to the widest shown value, as PyTorch's <c>_Formatter</c>.</summary>
+    private sealed class IntegerFormatter<T>(T[] values, Func<T, string> text, Func<IEnumerable<int>> shown) : IElementFormatter
+    {
+        public int Width { get; } = shown().Select(i => text(values[i]).Length).DefaultIfEmpty(1).Max();
+        public string Format(int position) => text(values[position]).PadLeft(Width);
     }
 }

@@ -4,8 +4,8 @@ using MiniTorch.Storage;
 namespace MiniTorch;
 
 /// <summary>
-/// An n-dimensional array of float32 or float64 values with reverse-mode automatic
-/// differentiation. A tensor is a view (shape, strides, offset) of a <see cref="TensorStorage"/>;
+/// An n-dimensional array of float32, float64, int64 or bool values with reverse-mode automatic
+/// differentiation (of floating point tensors). A tensor is a view (shape, strides, offset) of a <see cref="TensorStorage"/>;
 /// views share memory with the tensor they were taken from.
 /// </summary>
 /// <remarks>
@@ -125,6 +125,8 @@ public sealed partial class Tensor
             if (!IsLeaf)
                 throw new InvalidOperationException(
                     "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+            if (value && !DType.IsFloatingPoint())
+                throw new InvalidOperationException($"only Tensors of floating point dtype can require gradients (got {DType})");
             _requiresGrad = value;
         }
     }
@@ -164,7 +166,17 @@ public sealed partial class Tensor
     /// <summary>A tensor sharing this one's storage but cut off from the graph.</summary>
     public Tensor Detach() => new(Storage, _shape, _strides, Offset);
 
-    internal T[] Data<T>() where T : unmanaged => ((TensorStorage<T>)Storage).Data;
+    /// <summary>
+    /// The storage's array. This is the one place where a kernel's element type meets the tensor's,
+    /// so a float-only op handed an integer tensor fails here with PyTorch's "not implemented for
+    /// 'Long'" rather than with a cast error.
+    /// </summary>
+    internal T[] Data<T>() where T : unmanaged => Storage is TensorStorage<T> s ? s.Data : throw DTypeMismatch(typeof(T));
+
+    private ArgumentException DTypeMismatch(Type wanted) =>
+        wanted == typeof(float) || wanted == typeof(double)
+            ? DTypes.NotImplemented("this operation", DType)
+            : new ArgumentException($"expected a tensor of {wanted.Name} elements, got dtype {DType}");
 
     /// <summary>The elements of a contiguous tensor as a span (no copy).</summary>
     internal Span<T> Span<T>() where T : unmanaged
@@ -173,26 +185,67 @@ public sealed partial class Tensor
         return new Span<T>(Data<T>(), Offset, Numel);
     }
 
-    /// <summary>The elements in row-major order as float32 (a copy).</summary>
+    /// <summary>The elements in row-major order as float32 (a copy; integers and booleans are converted).</summary>
     public float[] ToArray()
     {
-        var c = Contiguous();
-        return c.DType == DType.Float32 ? c.Span<float>().ToArray() : Array.ConvertAll(c.Span<double>().ToArray(), v => (float)v);
+        var c = Detach().Contiguous();
+        return c.DType switch
+        {
+            DType.Float32 => c.Span<float>().ToArray(),
+            DType.Float64 => Array.ConvertAll(c.Span<double>().ToArray(), v => (float)v),
+            DType.Int64 => Array.ConvertAll(c.Span<long>().ToArray(), v => (float)v),
+            _ => Array.ConvertAll(c.Span<bool>().ToArray(), v => v ? 1f : 0f),
+        };
     }
 
-    /// <summary>The elements in row-major order as float64 (a copy).</summary>
+    /// <summary>The elements in row-major order as float64 (a copy; integers and booleans are converted).</summary>
     public double[] ToDoubleArray()
     {
-        var c = Contiguous();
-        return c.DType == DType.Float64 ? c.Span<double>().ToArray() : Array.ConvertAll(c.Span<float>().ToArray(), v => (double)v);
+        var c = Detach().Contiguous();
+        return c.DType switch
+        {
+            DType.Float64 => c.Span<double>().ToArray(),
+            DType.Float32 => Array.ConvertAll(c.Span<float>().ToArray(), v => (double)v),
+            DType.Int64 => Array.ConvertAll(c.Span<long>().ToArray(), v => (double)v),
+            _ => Array.ConvertAll(c.Span<bool>().ToArray(), v => v ? 1.0 : 0.0),
+        };
     }
 
-    /// <summary>The value of a one-element tensor.</summary>
+    /// <summary>The elements in row-major order as int64 (a copy; floats are truncated toward zero, as <c>.long()</c>).</summary>
+    public long[] ToInt64Array() => To(DType.Int64).Detach().Contiguous().Span<long>().ToArray();
+
+    /// <summary>The elements in row-major order as booleans (a copy; non-zero is true, as <c>.bool()</c>).</summary>
+    public bool[] ToBoolArray() => To(DType.Bool).Detach().Contiguous().Span<bool>().ToArray();
+
+    /// <summary>The value of a one-element tensor (as a double, whatever the dtype).</summary>
     public double Item()
+    {
+        CheckOneElement();
+        return DType switch
+        {
+            DType.Float32 => Data<float>()[Offset],
+            DType.Float64 => Data<double>()[Offset],
+            DType.Int64 => Data<long>()[Offset],
+            _ => Data<bool>()[Offset] ? 1 : 0,
+        };
+    }
+
+    /// <summary>The value of a one-element integer or boolean tensor as a long, like <c>item()</c> of an int64 tensor.</summary>
+    public long ItemInt64()
+    {
+        CheckOneElement();
+        return DType switch
+        {
+            DType.Int64 => Data<long>()[Offset],
+            DType.Bool => Data<bool>()[Offset] ? 1 : 0,
+            _ => throw new InvalidOperationException($"ItemInt64() reads an Int64 or Bool tensor, got {DType}; use Item()"),
+        };
+    }
+
+    private void CheckOneElement()
     {
         if (Numel != 1)
             throw new InvalidOperationException($"a Tensor with {Numel} elements cannot be converted to Scalar");
-        return DType == DType.Float32 ? Data<float>()[Offset] : Data<double>()[Offset];
     }
 
     /// <summary>

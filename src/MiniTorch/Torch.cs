@@ -28,6 +28,15 @@ public static partial class Torch
     /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (float64).</summary>
     public static Tensor FromArray(double[] data, params int[] shape) => FromData(data, shape);
 
+    /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (int64), like <c>torch.tensor(data)</c> of integers.</summary>
+    public static Tensor FromArray(long[] data, params int[] shape) => FromData(data, shape);
+
+    /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (int64).</summary>
+    public static Tensor FromArray(int[] data, params int[] shape) => FromData(Array.ConvertAll(data ?? throw new ArgumentNullException(nameof(data)), v => (long)v), shape);
+
+    /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (bool).</summary>
+    public static Tensor FromArray(bool[] data, params int[] shape) => FromData(data, shape);
+
     private static Tensor FromData<T>(T[] data, int[] shape) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -57,7 +66,13 @@ public static partial class Torch
     public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32)
     {
         var t = Zeros(shape, dtype);
-        if (dtype == DType.Float32) t.Span<float>().Fill((float)value); else t.Span<double>().Fill(value);
+        switch (dtype)
+        {
+            case DType.Float32: t.Span<float>().Fill((float)value); break;
+            case DType.Float64: t.Span<double>().Fill(value); break;
+            case DType.Int64: t.Span<long>().Fill((long)value); break; // truncates, as torch.full(…, 1.5, dtype=torch.int64)
+            default: t.Span<bool>().Fill(value != 0); break;
+        }
         return t;
     }
 
@@ -162,9 +177,12 @@ public static partial class Torch
         return FromDoubles(values, shape, dtype);
     }
 
-    internal static Tensor FromDoubles(double[] values, int[] shape, DType dtype) =>
-        dtype == DType.Float64 ? new Tensor(new TensorStorage<double>(values), (int[])shape.Clone())
-                               : new Tensor(new TensorStorage<float>(Array.ConvertAll(values, v => (float)v)), (int[])shape.Clone());
+    internal static Tensor FromDoubles(double[] values, int[] shape, DType dtype) => dtype switch
+    {
+        DType.Float64 => new Tensor(new TensorStorage<double>(values), (int[])shape.Clone()),
+        DType.Float32 => new Tensor(new TensorStorage<float>(Array.ConvertAll(values, v => (float)v)), (int[])shape.Clone()),
+        _ => new Tensor(new TensorStorage<double>(values), (int[])shape.Clone()).To(dtype),
+    };
 
     /// <summary>
     /// The gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/>, like

@@ -1,6 +1,7 @@
 using System.Numerics;
 using MiniTorch.Kernels;
 using MiniTorch.Nn;
+using MiniTorch.Tests.Kernels;
 
 namespace MiniTorch.Benchmarks;
 
@@ -14,26 +15,26 @@ internal sealed class ConvCase<T> where T : unmanaged, IFloatingPointIeee754<T>
     public readonly ConvGeometry G;
     public readonly T[] Big, Small, Weight, WeightGrad;
 
-    /// <summary>FLOPs of one forward (= one input gradient = one weight gradient): 2·N·K·OH·OW·Cg·KH·KW.</summary>
-    public double Flops => 2.0 * G.N * G.K * G.OH * G.OW * G.Cg * G.KH * G.KW;
+    /// <summary>FLOPs of one forward (= one input gradient = one weight gradient): 2·N·K·(small pixels)·Cg·(kernel taps).</summary>
+    public double Flops => 2.0 * G.N * G.SmallC * G.SmallPlane * G.BigCg * G.Taps;
 
     private ConvCase(ConvGeometry g, int seed)
     {
         G = g;
         var rng = new Random(seed);
-        Big = Fill(rng, g.N * g.C * g.H * g.W);
-        Small = Fill(rng, g.N * g.K * g.OH * g.OW);
-        Weight = Fill(rng, g.K * g.Cg * g.KH * g.KW);
+        Big = Fill(rng, g.N * g.BigC * g.BigPlane);
+        Small = Fill(rng, g.N * g.SmallC * g.SmallPlane);
+        Weight = Fill(rng, g.SmallC * g.BigCg * g.Taps);
         WeightGrad = new T[Weight.Length];
     }
 
     /// <summary>Conv2d(c → k, kernel, stride, padding) on an input [n, c, h, w].</summary>
     public static ConvCase<T> Conv2d(int n, int c, int h, int w, int k, int kernel, int stride, int padding) =>
-        new(Shape.Conv2d([n, c, h, w], [k, c, kernel, kernel], null, stride, new Padding2d(padding, padding), 1, 1), 1);
+        new(ConvKernelCalls.Conv2d([n, c, h, w], [k, c, kernel, kernel], null, stride, new Padding2d(padding, padding), 1, 1), 1);
 
     /// <summary>ConvTranspose2d(c → k, kernel, stride, padding, outputPadding) on an input [n, c, h, w].</summary>
     public static ConvCase<T> ConvTranspose2d(int n, int c, int h, int w, int k, int kernel, int stride, int padding, int outputPadding) =>
-        new(Shape.ConvTranspose2d([n, c, h, w], [c, k, kernel, kernel], null, stride, new Padding2d(padding, padding), outputPadding, 1, 1), 2);
+        new(ConvKernelCalls.ConvTranspose2d([n, c, h, w], [c, k, kernel, kernel], null, stride, new Padding2d(padding, padding), outputPadding, 1, 1), 2);
 
     private static T[] Fill(Random rng, int count)
     {
@@ -43,19 +44,19 @@ internal sealed class ConvCase<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Big → small: Conv2d's forward, or ConvTranspose2d's input gradient.</summary>
-    public void Convolve() => Conv.Forward<T>(G, Big, Weight, ReadOnlyMemory<T>.Empty, Small);
+    public void Convolve() => ConvKernelCalls.Forward<T>(G, Big, Weight, ReadOnlyMemory<T>.Empty, Small);
 
     /// <summary>Small → big: ConvTranspose2d's forward, or Conv2d's input gradient.</summary>
-    public void ConvolveTransposed() => ConvTranspose.Forward<T>(G, Small, Weight, ReadOnlyMemory<T>.Empty, Big);
+    public void ConvolveTransposed() => ConvKernelCalls.TransposeForward<T>(G, Small, Weight, ReadOnlyMemory<T>.Empty, Big);
 
     /// <summary><see cref="Convolve"/> forced onto the GEMM route (for comparing routes).</summary>
-    public void ConvolveGemm() => Conv.Forward<T>(G, Big, Weight, ReadOnlyMemory<T>.Empty, Small, allowDirect: false);
+    public void ConvolveGemm() => ConvKernelCalls.Forward<T>(G, Big, Weight, ReadOnlyMemory<T>.Empty, Small, allowDirect: false);
 
     /// <summary><see cref="ConvolveTransposed"/> forced onto the GEMM route (for comparing routes).</summary>
-    public void ConvolveTransposedGemm() => ConvTranspose.Forward<T>(G, Small, Weight, ReadOnlyMemory<T>.Empty, Big, allowDirect: false);
+    public void ConvolveTransposedGemm() => ConvKernelCalls.TransposeForward<T>(G, Small, Weight, ReadOnlyMemory<T>.Empty, Big, allowDirect: false);
 
     /// <summary>The weight gradient of either op.</summary>
-    public void WeightGradient() => ConvWeightGrad.Compute<T>(G, Big, Small, WeightGrad);
+    public void WeightGradient() => ConvKernelCalls.WeightGrad<T>(G, Big, Small, WeightGrad);
 }
 
 /// <summary>The shapes, by name.</summary>

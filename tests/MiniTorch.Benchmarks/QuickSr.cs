@@ -42,7 +42,7 @@ internal static class QuickSr
             string name = $"{i,2} {Upscaler.LayerName(c)}";
             var entry = profile.Entries.FirstOrDefault(e => e.Name == name);
             if (entry is null) continue;
-            double flops = 2.0 * c.InChannels * c.OutChannels * c.KernelSize.H * c.KernelSize.W * h * w;
+            double flops = 2.0 * c.InChannels * c.OutChannels * c.Weight.Size(2) * c.Weight.Size(3) * h * w;
             Console.WriteLine($"{name,-28} {flops / 1e9,6:F2} GFLOP  {flops / entry.Cpu.TotalSeconds / 1e9,6:F1} GFLOP per CPU-second");
         }
     }

@@ -21,8 +21,9 @@ public static class Commands
     /// <param name="progress">Where progress goes.</param>
     /// <param name="wrap">Runs the training loop (a live progress display wraps it); null runs it directly.</param>
     /// <param name="cancel">Cancellation (Ctrl+C).</param>
+    /// <param name="evalEvery">Also score the generator every this many steps (the quality curve); null: only at the end.</param>
     public static (GanTrainer Trainer, TrainOutcome Outcome) Train(TrainConfig config, string runDir, bool resume, int? epochsOverride,
-        bool evaluate, IProgressSink progress, Func<Func<TrainOutcome>, TrainOutcome>? wrap = null, CancellationToken cancel = default)
+        bool evaluate, IProgressSink progress, Func<Func<TrainOutcome>, TrainOutcome>? wrap = null, CancellationToken cancel = default, int? evalEvery = null)
     {
         GanTrainer trainer;
         if (resume)
@@ -38,36 +39,64 @@ public static class Commands
         {
             trainer = new GanTrainer(config, LoadData(config), runDir, progress);
         }
-        progress.Log($"data: {trainer.Data.Source}; {config.Loss}, {config.Upsample}, batch {config.BatchSize}, {trainer.StepsPerEpoch} steps/epoch, {Torch.GetNumThreads()} threads; output {runDir}");
+        progress.Log($"data: {trainer.Data.Source}; {Describe(config)}, batch {config.BatchSize}, {trainer.StepsPerEpoch} steps/epoch, {Torch.GetNumThreads()} threads; output {runDir}");
+        string runsDir = Path.GetDirectoryName(Path.GetFullPath(runDir))!;
+        Judge? judge = null;
+        if (evaluate && trainer.Data.Labels is null) progress.Log("quality metrics skipped: the data has no labels");
+        else if (evaluate) judge = Judge.Create(config, trainer.Data, runsDir, progress);
+        var curve = new List<CurvePoint>();
+        if (judge is not null && evalEvery is > 0)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            trainer.StepCompleted += t =>
+            {
+                if (t.GlobalStep % evalEvery.Value != 0) return;
+                var rows = Evaluation.Run(t, judge).Skip(2).ToList();
+                curve.Add(new CurvePoint(t.GlobalStep, clock.Elapsed.TotalSeconds, rows));
+                foreach (var row in rows) progress.Log($"step {t.GlobalStep}: " + Format(row));
+            };
+        }
         var outcome = wrap is null ? trainer.Train(cancel) : wrap(() => trainer.Train(cancel));
         if (outcome == TrainOutcome.Interrupted)
         {
             progress.Log($"interrupted: checkpoint written to {trainer.CheckpointPath}; continue with --resume");
             return (trainer, outcome);
         }
-        IReadOnlyList<QualityRow> quality = [];
-        if (evaluate)
-        {
-            if (trainer.Data.Labels is null) progress.Log("quality metrics skipped: the data has no labels");
-            else quality = Evaluation.Run(trainer.G, config, trainer.Data, Path.GetDirectoryName(Path.GetFullPath(runDir))!, progress);
-        }
-        MetricsReport.From(trainer, quality).Write(Path.Combine(runDir, "metrics.json"));
+        if (outcome == TrainOutcome.BudgetSpent)
+            progress.Log($"time budget of {config.TimeBudget} s spent after {trainer.GlobalStep} steps; checkpoint written");
+        IReadOnlyList<QualityRow> quality = judge is null ? [] : Evaluation.Run(trainer, judge);
+        MetricsReport.From(trainer, quality, curve).Write(Path.Combine(runDir, "metrics.json"));
+        if (curve.Count > 0) QualityPlot.Write(curve, Path.Combine(runDir, "quality.svg"));
         foreach (var row in quality) progress.Log(Format(row));
         return (trainer, outcome);
     }
 
+    /// <summary>The recipe, loss and upsampling of a configuration, as on the command line.</summary>
+    public static string Describe(TrainConfig config) =>
+        $"recipe {ConfigJson.Name(config.Recipe)}, loss {ConfigJson.Name(config.Loss)}, upsample {ConfigJson.Name(config.Upsample)}";
+
     /// <summary>Loads the configured data set.</summary>
     public static ImageSet LoadData(TrainConfig config) => DataSource.Load(config.Data, config.DataCount, config.Seed, config.Limit);
 
-    /// <summary>A generator restored from a checkpoint (in evaluation mode), with the run's configuration.</summary>
-    public static (DcganGenerator G, TrainConfig Config) LoadGenerator(string checkpoint)
+    /// <summary>
+    /// A generator restored from a checkpoint (in evaluation mode), with the run's configuration:
+    /// the averaged generator when the checkpoint has one and <paramref name="averaged"/> is set,
+    /// otherwise the raw one.
+    /// </summary>
+    public static (DcganGenerator G, TrainConfig Config) LoadGenerator(string checkpoint, bool averaged = true)
     {
         var file = GanTrainer.ReadCheckpoint(checkpoint);
         var config = GanTrainer.ReadConfig(file);
+        return (LoadGenerator(file, config, averaged && file.Tensors.Keys.Any(k => k.StartsWith("Gema.", StringComparison.Ordinal)) ? "Gema." : "G."), config);
+    }
+
+    private static DcganGenerator LoadGenerator(MiniTorch.IO.SafetensorsFile file, TrainConfig config, string section)
+    {
         var g = new DcganGenerator(config.Model, config.Upsample, new Generator(config.Seed));
-        g.LoadStateDict(GanTrainer.Section(file, "G."));
+        try { g.LoadStateDict(GanTrainer.Section(file, section)); }
+        catch (ArgumentException e) { throw new DataException($"the checkpoint's generator does not match its configuration: {e.Message.Split('\n')[0]}", e); }
         g.Eval();
-        return (g, config);
+        return g;
     }
 
     /// <summary>Writes a grid of <paramref name="n"/> samples.</summary>
@@ -118,10 +147,14 @@ public static class Commands
     /// <summary>Evaluates a checkpoint's generator; writes the rows to <paramref name="output"/> as JSON when given.</summary>
     public static IReadOnlyList<QualityRow> Eval(string checkpoint, int samples, string? output, IProgressSink progress)
     {
-        var (g, config) = LoadGenerator(checkpoint);
+        var file = GanTrainer.ReadCheckpoint(checkpoint);
+        var config = GanTrainer.ReadConfig(file);
         var data = LoadData(config);
         var runsDir = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!)!;
-        var rows = Evaluation.Run(g, config, data, runsDir, progress, new Evaluation.Settings(Samples: samples));
+        var judge = Judge.Create(config, data, runsDir, progress, new Evaluation.Settings(Samples: samples));
+        var rows = new List<QualityRow>(judge.ReferenceRows()) { judge.Score("generator", LoadGenerator(file, config, "G.")) };
+        if (file.Tensors.Keys.Any(k => k.StartsWith("Gema.", StringComparison.Ordinal)))
+            rows.Add(judge.Score("generator_ema", LoadGenerator(file, config, "Gema.")));
         foreach (var row in rows) progress.Log(Format(row));
         if (output is not null)
             MiniTorch.IO.AtomicFile.WriteAllBytes(output, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(rows, new System.Text.Json.JsonSerializerOptions
@@ -132,7 +165,7 @@ public static class Commands
         return rows;
     }
 
-    /// <summary>One quality row as a log line.</summary>
+    /// <summary>One quality row as a log line, with the predicted classes by name.</summary>
     public static string Format(QualityRow r) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{r.Name,-20} confidence {r.Confidence:F3}  coverage {r.Coverage:F3}  frechet {r.Frechet,9:F3}  classes [{string.Join(", ", r.Histogram)}]");
+        $"{r.Name,-20} confidence {r.Confidence:F3}  coverage {r.Coverage:F3}  frechet {r.Frechet,9:F3}  classes {string.Join(", ", r.Histogram.Select((c, i) => $"{(i < r.ClassNames.Length ? r.ClassNames[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture))} {c}"))}");
 }

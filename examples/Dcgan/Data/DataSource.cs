@@ -4,7 +4,13 @@ namespace Dcgan.Data;
 public static class DataSource
 {
     /// <summary>The argument's help text.</summary>
-    public const string Help = "shapes (built-in, default), shapes:COUNT, mnist:DIR (IDX files, optionally .gz) or folder:DIR (PNG/PGM images)";
+    public const string Help = "shapes (built-in, default), shapes:COUNT, fashion-mnist[:DIR] (Debian's dataset-fashion-mnist, or IDX files in DIR), mnist:DIR (IDX files, optionally .gz) or folder:DIR (PNG/PGM images)";
+
+    /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package installs the data set.</summary>
+    public const string DebianFashionMnist = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>Fashion-MNIST's ten classes, in label order.</summary>
+    public static readonly string[] FashionMnistClasses = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>
     /// Loads <paramref name="spec"/>: <c>shapes[:COUNT]</c>, <c>mnist:DIR</c> or <c>folder:DIR</c>.
@@ -26,6 +32,12 @@ public static class DataSource
             case "mnist":
                 if (arg.Length == 0) throw new DataException("--data mnist:DIR needs a directory");
                 return MnistIdx.Load(arg, limit);
+            case "fashion-mnist":
+                string dir = arg.Length > 0 ? arg : DebianFashionMnist;
+                if (arg.Length == 0 && !Directory.Exists(dir))
+                    throw new DataException($"Fashion-MNIST is not installed at {DebianFashionMnist}: install it with 'apt-get install dataset-fashion-mnist' or give its directory as fashion-mnist:DIR");
+                var set = MnistIdx.Load(dir, limit);
+                return set.Labels is null || set.NumClasses != FashionMnistClasses.Length ? set : new ImageSet(set.PixelData, set.Labels, FashionMnistClasses, "Fashion-MNIST " + set.Source);
             case "folder":
                 if (arg.Length == 0) throw new DataException("--data folder:DIR needs a directory");
                 return ImageFolder.Load(arg, limit);

@@ -5,6 +5,7 @@ using Dcgan.Models;
 using Dcgan.Training;
 using MiniTorch;
 using MiniTorch.IO;
+using MiniTorch.Nn;
 using MiniTorch.Optim;
 
 namespace Dcgan.Metrics;
@@ -67,16 +68,10 @@ public static class ClassifierCache
                 var labels = data.BatchLabels(idx);
                 opt.ZeroGrad();
                 var logits = model.Forward(data.Batch(idx));
-                var loss = ShapeClassifier.CrossEntropy(logits, labels);
+                var loss = F.CrossEntropy(logits, labels);
                 loss.Backward();
                 opt.Step();
-                var p = ShapeClassifier.Softmax(logits.Detach());
-                for (int i = 0; i < labels.Length; i++)
-                {
-                    int best = 0;
-                    for (int k = 1; k < model.NumClasses; k++) if (p[i, k] > p[i, best]) best = k;
-                    if (best == labels[i]) correct++;
-                }
+                correct += (int)logits.Argmax(1).Eq(Torch.FromArray(labels, labels.Length)).Sum().ItemInt64();
             }
             accuracy = correct / (double)(steps * settings.BatchSize);
             log.Log($"classifier epoch {epoch + 1}/{settings.Epochs}: accuracy {accuracy:P1}");

@@ -12,19 +12,28 @@ public static class LossPlot
     private const int Width = 640, Height = 360, Left = 60, Right = 20, Top = 20, Bottom = 45;
     private static readonly string[] Colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
 
-    /// <summary>Renders series (name, values per step) against the step index.</summary>
-    public static string Render(IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series, string title = "losses", string xLabel = "step")
+    /// <summary>
+    /// Renders series (name, values per step) against the step index, or against <paramref name="x"/>
+    /// when given (one position per value). With <paramref name="logY"/> the values are drawn on a
+    /// base-10 logarithmic axis (non-positive values are left out).
+    /// </summary>
+    public static string Render(IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series, string title = "losses", string xLabel = "step",
+        IReadOnlyList<double>? x = null, bool logY = false)
     {
+        if (logY)
+            series = series.Select(s => (s.Name, (IReadOnlyList<double>)s.Values.Select(v => v > 0 ? Math.Log10(v) : double.NaN).ToList())).ToList();
         var finite = series.SelectMany(s => s.Values).Where(double.IsFinite).ToList();
         int n = series.Count == 0 ? 0 : series.Max(s => s.Values.Count);
         double yMin = finite.Count > 0 ? finite.Min() : 0, yMax = finite.Count > 0 ? finite.Max() : 1;
         if (yMax - yMin < 1e-9) { yMin -= 0.5; yMax += 0.5; }
         var yTicks = NiceTicks(yMin, yMax, 6);
         yMin = Math.Min(yMin, yTicks[0]); yMax = Math.Max(yMax, yTicks[^1]);
-        var xTicks = NiceTicks(0, Math.Max(1, n - 1), 8);
-        double xMax = Math.Max(Math.Max(1, n - 1), xTicks[^1]);
+        double xLast = x is { Count: > 0 } ? x.Max() : n - 1;
+        var xTicks = NiceTicks(0, Math.Max(1, xLast), 8);
+        double xMax = Math.Max(Math.Max(1, xLast), xTicks[^1]);
         int pw = Width - Left - Right, ph = Height - Top - Bottom;
         double X(double v) => Left + v / xMax * pw;
+        double At(int i) => x is null ? i : x[i];
         double Y(double v) => Top + (yMax - v) / (yMax - yMin) * ph;
 
         var svg = new StringBuilder();
@@ -34,7 +43,7 @@ public static class LossPlot
         foreach (var t in yTicks.Where(t => t >= yMin && t <= yMax))
         {
             svg.AppendLine($"<line x1=\"{F(Left)}\" y1=\"{F(Y(t))}\" x2=\"{F(Left + pw)}\" y2=\"{F(Y(t))}\" stroke=\"#e0e0e0\"/>");
-            svg.AppendLine($"<text x=\"{F(Left - 6)}\" y=\"{F(Y(t) + 4)}\" text-anchor=\"end\">{Label(t)}</text>");
+            svg.AppendLine($"<text x=\"{F(Left - 6)}\" y=\"{F(Y(t) + 4)}\" text-anchor=\"end\">{Label(logY ? Math.Pow(10, t) : t)}</text>");
         }
         foreach (var t in xTicks.Where(t => t >= 0 && t <= xMax))
         {
@@ -49,7 +58,7 @@ public static class LossPlot
             var points = new StringBuilder();
             var values = series[s].Values;
             for (int i = 0; i < values.Count; i++)
-                if (double.IsFinite(values[i])) points.Append(F(X(i))).Append(',').Append(F(Y(values[i]))).Append(' ');
+                if (double.IsFinite(values[i])) points.Append(F(X(At(i)))).Append(',').Append(F(Y(values[i]))).Append(' ');
             string color = Colors[s % Colors.Length];
             svg.AppendLine($"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.2\" points=\"{points.ToString().TrimEnd()}\"/>");
             int ly = Top + 10 + 16 * s;

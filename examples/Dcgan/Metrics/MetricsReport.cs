@@ -30,8 +30,11 @@ public sealed record MetricsReport
     /// <summary>Quality rows (empty when the data has no labels or evaluation was skipped).</summary>
     public IReadOnlyList<QualityRow> Quality { get; init; } = [];
 
+    /// <summary>The generator's quality every <c>--eval-every</c> steps (empty when not asked for).</summary>
+    public IReadOnlyList<CurvePoint> QualityCurve { get; init; } = [];
+
     /// <summary>Builds the report from a trainer's state.</summary>
-    public static MetricsReport From(GanTrainer trainer, IReadOnlyList<QualityRow> quality)
+    public static MetricsReport From(GanTrainer trainer, IReadOnlyList<QualityRow> quality, IReadOnlyList<CurvePoint>? curve = null)
     {
         var h = trainer.History;
         int last = Math.Min(trainer.StepsPerEpoch, h.LossD.Count);
@@ -43,15 +46,19 @@ public sealed record MetricsReport
             Epochs = trainer.Epoch,
             Steps = trainer.GlobalStep,
             EpochSeconds = h.EpochSeconds,
-            StepsPerSecond = seconds > 0 ? h.EpochSeconds.Count * trainer.StepsPerEpoch / seconds : 0,
+            StepsPerSecond = seconds > 0 ? TimedSteps(h, trainer.StepsPerEpoch) / seconds : 0,
             Threads = MiniTorch.Torch.GetNumThreads(),
             FinalEpoch = new()
             {
                 ["loss_d"] = Mean(h.LossD), ["loss_g"] = Mean(h.LossG), ["d_real"] = Mean(h.DReal), ["d_fake"] = Mean(h.DFake),
             },
             Quality = quality,
+            QualityCurve = curve ?? [],
         };
     }
+
+    private static double TimedSteps(TrainingHistory h, int stepsPerEpoch) =>
+        h.EpochSteps.Count == h.EpochSeconds.Count ? h.EpochSteps.Sum() : h.EpochSeconds.Count * (double)stepsPerEpoch;
 
     /// <summary>Writes the report as indented JSON, atomically.</summary>
     public void Write(string path)
@@ -65,3 +72,9 @@ public sealed record MetricsReport
         MiniTorch.IO.AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, options));
     }
 }
+
+/// <summary>The quality of the raw and the averaged generator after <paramref name="Step"/> steps.</summary>
+/// <param name="Step">Steps done.</param>
+/// <param name="Seconds">Training seconds so far.</param>
+/// <param name="Rows">The generator's row, and the averaged generator's when there is one.</param>
+public sealed record CurvePoint(long Step, double Seconds, IReadOnlyList<QualityRow> Rows);

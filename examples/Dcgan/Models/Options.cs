@@ -18,6 +18,9 @@ public enum LossMode
 
     /// <summary>Wasserstein loss with gradient penalty (Gulrajani et al., 2017).</summary>
     WganGp,
+
+    /// <summary>Hinge loss (Lim and Ye, 2017; Miyato et al., 2018); modern recipe only.</summary>
+    Hinge,
 }
 
 /// <summary>Sizes of the two networks.</summary>

@@ -46,34 +46,4 @@ public sealed class ShapeClassifier : Module
 
     /// <summary>Class logits, [N, classes].</summary>
     public override Tensor Forward(Tensor input) => Head.Forward(Body.Forward(input));
-
-    /// <summary>
-    /// Mean cross-entropy of <paramref name="logits"/> against integer <paramref name="labels"/>,
-    /// with log-softmax computed stably as x − max − log Σ exp(x − max).
-    /// </summary>
-    public static Tensor CrossEntropy(Tensor logits, int[] labels)
-    {
-        int n = logits.Size(0), k = logits.Size(1);
-        var oneHot = new float[n * k];
-        for (int i = 0; i < n; i++) oneHot[i * k + labels[i]] = 1;
-        var shifted = logits - logits.Max(1, keepDim: true).Values.Detach();
-        var logProb = shifted - shifted.Exp().Sum(1, keepDim: true).Log();
-        return -(logProb * Torch.FromArray(oneHot, n, k)).Sum() / n;
-    }
-
-    /// <summary>Softmax probabilities as rows of a matrix.</summary>
-    public static double[,] Softmax(Tensor logits)
-    {
-        int n = logits.Size(0), k = logits.Size(1);
-        var x = logits.ToDoubleArray();
-        var p = new double[n, k];
-        for (int i = 0; i < n; i++)
-        {
-            double max = double.NegativeInfinity, sum = 0;
-            for (int j = 0; j < k; j++) max = Math.Max(max, x[i * k + j]);
-            for (int j = 0; j < k; j++) sum += p[i, j] = Math.Exp(x[i * k + j] - max);
-            for (int j = 0; j < k; j++) p[i, j] /= sum;
-        }
-        return p;
-    }
 }

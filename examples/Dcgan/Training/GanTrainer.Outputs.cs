@@ -24,7 +24,7 @@ public sealed partial class GanTrainer
     }
 
     /// <summary>Writes the 8×8 grid of the fixed noise batch.</summary>
-    public void SaveSamples(string path) => SaveGrid(Generate(G, FixedNoise), path, 8);
+    public void SaveSamples(string path) => SaveGrid(Generate(SamplingG, FixedNoise), path, 8);
 
     /// <summary>Saves images in [-1, 1] as a PNG grid.</summary>
     public static void SaveGrid(Tensor images, string path, int nrow) =>
@@ -37,7 +37,7 @@ public sealed partial class GanTrainer
         [
             ("loss D", History.LossD),
             ("loss G", History.LossG),
-        ], title: $"DCGAN losses ({(Config.Loss == Models.LossMode.Bce ? "bce" : "wgan-gp")})");
+        ], title: $"DCGAN losses ({Config.Recipe.ToString().ToLowerInvariant()}, {ConfigJson.Name(Config.Loss)})");
         AtomicFile.WriteAllBytes(Path.Combine(RunDir, "losses.svg"), System.Text.Encoding.UTF8.GetBytes(svg));
     }
 
@@ -52,6 +52,8 @@ public sealed partial class GanTrainer
         foreach (var (k, v) in D.StateDict()) tensors.Add("D." + k, v);
         foreach (var (k, v) in OptG.StateDict()) tensors.Add("optG." + k, v);
         foreach (var (k, v) in OptD.StateDict()) tensors.Add("optD." + k, v);
+        if (Ema is not null)
+            foreach (var (k, v) in Ema.Module.StateDict()) tensors.Add("Gema." + k, v);
         var meta = new Dictionary<string, string>
         {
             ["format"] = FormatTag,
@@ -63,6 +65,11 @@ public sealed partial class GanTrainer
             ["last_loss_g"] = _lastLossG.ToString("R", CultureInfo.InvariantCulture),
             ["history"] = History.ToJson(),
         };
+        if (Config.Recipe == Recipe.Modern)
+        {
+            meta["augment_rng_state"] = string.Join(",", Augment.GetState().Select(w => w.ToString("x16")));
+            if (Ema is not null) meta["ema_n_averaged"] = Ema.NAveraged.ToString(CultureInfo.InvariantCulture);
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Safetensors.Save(tensors, path, meta);
     }
@@ -101,6 +108,15 @@ public sealed partial class GanTrainer
         Noise.SetState(m["rng_state"].Split(',').Select(s => ulong.Parse(s, NumberStyles.HexNumber)).ToArray());
         _lastLossG = double.Parse(m["last_loss_g"], CultureInfo.InvariantCulture);
         History = TrainingHistory.FromJson(m["history"]);
+        if (Config.Recipe == Recipe.Modern)
+        {
+            Augment.SetState(m["augment_rng_state"].Split(',').Select(s => ulong.Parse(s, NumberStyles.HexNumber)).ToArray());
+            if (Ema is not null)
+            {
+                Ema.Module.LoadStateDict(Section(file, "Gema."));
+                Ema.NAveraged = long.Parse(m["ema_n_averaged"], CultureInfo.InvariantCulture);
+            }
+        }
     }
 
     /// <summary>The tensors whose names start with <paramref name="prefix"/>, with the prefix removed.</summary>
@@ -122,4 +138,7 @@ public static class ConfigJson
         WriteIndented = false,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
+
+    /// <summary>An enum value as it appears in configuration files and on the command line (kebab-case).</summary>
+    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }

@@ -14,6 +14,9 @@ public enum TrainOutcome
 
     /// <summary>Cancelled (Ctrl+C); a checkpoint was written and the run can be resumed.</summary>
     Interrupted,
+
+    /// <summary>The time budget (<see cref="TrainConfig.TimeBudget"/>) was spent; a checkpoint was written.</summary>
+    BudgetSpent,
 }
 
 /// <summary>
@@ -37,12 +40,35 @@ public sealed partial class GanTrainer
         _progress = progress ?? new SilentProgress();
         var init = new Generator(config.Seed);
         G = new DcganGenerator(config.Model, config.Upsample, init);
-        D = new DcganDiscriminator(config.Model, batchNorm: config.Loss == LossMode.Bce, init);
-        OptG = new Adam(G.Parameters(), lr: config.EffectiveLearningRate, betas: config.Betas);
-        OptD = new Adam(D.Parameters(), lr: config.EffectiveLearningRate, betas: config.Betas);
+        if (config.Recipe == Recipe.Dcgan)
+        {
+            if (config.Loss == LossMode.Hinge) throw new DataException("--loss hinge needs --recipe modern");
+            D = new DcganDiscriminator(config.Model, batchNorm: config.Loss == LossMode.Bce, init);
+            OptG = new Adam(G.Parameters(), lr: config.EffectiveLearningRate, betas: config.Betas);
+            OptD = new Adam(D.Parameters(), lr: config.EffectiveLearningRate, betas: config.Betas);
+        }
+        else
+        {
+            var m = config.Modern;
+            D = new ModernDiscriminator(config.Model, m, init);
+            OptG = new Adam(G.Parameters(), lr: m.LrG, betas: (m.Beta1, m.Beta2));
+            OptD = new Adam(D.Parameters(), lr: m.LrD, betas: (m.Beta1, m.Beta2));
+            if (m.EmaDecay is { } decay)
+                Ema = new Experimental.Ema<DcganGenerator>(new DcganGenerator(config.Model, config.Upsample, new Generator(config.Seed)), decay);
+        }
         Noise = new Generator(config.Seed ^ 0x5EED_0001);
         FixedNoise = Torch.Randn([64, config.Model.Nz, 1, 1], new Generator(config.Seed ^ 0x5EED_0002));
+        Augment = new Generator(config.Seed ^ 0x5EED_0003);
     }
+
+    /// <summary>The exponential moving average of the generator (modern recipe), or null.</summary>
+    public Experimental.Ema<DcganGenerator>? Ema { get; }
+
+    /// <summary>The generator that samples and evaluation use: the averaged one when there is one.</summary>
+    public DcganGenerator SamplingG => Ema?.Module ?? G;
+
+    /// <summary>The source of DiffAugment's random draws (its state is checkpointed).</summary>
+    public Generator Augment { get; }
 
     /// <summary>The run's configuration.</summary>
     public TrainConfig Config { get; private set; }
@@ -56,8 +82,8 @@ public sealed partial class GanTrainer
     /// <summary>The generator.</summary>
     public DcganGenerator G { get; }
 
-    /// <summary>The discriminator (critic).</summary>
-    public DcganDiscriminator D { get; }
+    /// <summary>The discriminator (critic): a <see cref="DcganDiscriminator"/> or a <see cref="ModernDiscriminator"/>.</summary>
+    public Module D { get; }
 
     /// <summary>The generator's optimizer.</summary>
     public Adam OptG { get; }
@@ -101,27 +127,36 @@ public sealed partial class GanTrainer
     {
         Directory.CreateDirectory(RunDir);
         int steps = StepsPerEpoch, b = Config.BatchSize;
+        var budgetClock = System.Diagnostics.Stopwatch.StartNew();
         while (Epoch < Config.Epochs)
         {
             var order = EpochOrder(Epoch);
             _progress.EpochStarted(Epoch + 1, Config.Epochs, steps, StepInEpoch);
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            int first = StepInEpoch;
             for (; StepInEpoch < steps; StepInEpoch++)
             {
-                if (cancel.IsCancellationRequested)
+                bool spent = Config.TimeBudget is { } budget && budgetClock.Elapsed.TotalSeconds >= budget;
+                if (cancel.IsCancellationRequested || spent)
                 {
+                    History.EpochSeconds.Add(clock.Elapsed.TotalSeconds);
+                    History.EpochSteps.Add(StepInEpoch - first);
                     _progress.EpochEnded(Epoch + 1, clock.Elapsed, completed: false);
                     SaveCheckpoint(CheckpointPath);
                     WritePlot();
-                    return TrainOutcome.Interrupted;
+                    if (!spent) return TrainOutcome.Interrupted;
+                    SaveSamples(Path.Combine(RunDir, "samples_final.png"));
+                    return TrainOutcome.BudgetSpent;
                 }
                 var real = Data.Batch(order.AsSpan(StepInEpoch * b, b));
                 GlobalStep++;
-                var stats = Config.Loss == LossMode.Bce ? BceStep(real) : WganGpStep(real);
+                var stats = Config.Recipe == Recipe.Modern ? ModernStep(real) : Config.Loss == LossMode.Bce ? BceStep(real) : WganGpStep(real);
                 History.Add(stats);
                 _progress.Step(stats);
+                StepCompleted?.Invoke(this);
             }
             History.EpochSeconds.Add(clock.Elapsed.TotalSeconds);
+            History.EpochSteps.Add(steps - first);
             _progress.EpochEnded(Epoch + 1, clock.Elapsed, completed: true);
             Epoch++;
             StepInEpoch = 0;
@@ -129,8 +164,12 @@ public sealed partial class GanTrainer
             WritePlot();
             SaveCheckpoint(CheckpointPath);
         }
+        SaveSamples(Path.Combine(RunDir, "samples_final.png"));
         return TrainOutcome.Completed;
     }
+
+    /// <summary>Raised after every training step (for example to score the generator every few steps).</summary>
+    public event Action<GanTrainer>? StepCompleted;
 
     /// <summary>The data order of an epoch: a permutation that depends only on the seed and the epoch.</summary>
     public int[] EpochOrder(int epoch)

@@ -5,6 +5,15 @@ namespace Dcgan.Training;
 /// <summary>Everything that defines a training run. Saved into the checkpoint so <c>--resume</c> and <c>sample</c> rebuild the same networks.</summary>
 public sealed record TrainConfig
 {
+    /// <summary>
+    /// The training recipe. A configuration without one (an older checkpoint, or <c>new TrainConfig()</c>)
+    /// is the original DCGAN recipe; the command line's default is <see cref="Recipe.Modern"/>.
+    /// </summary>
+    public Recipe Recipe { get; init; } = Recipe.Dcgan;
+
+    /// <summary>Settings of the modern recipe (ignored by <see cref="Recipe.Dcgan"/>).</summary>
+    public ModernSettings Modern { get; init; } = new();
+
     /// <summary>The <c>--data</c> specification (see <see cref="Data.DataSource"/>).</summary>
     public string Data { get; init; } = "shapes";
 
@@ -41,6 +50,9 @@ public sealed record TrainConfig
     /// <summary>Stop an epoch after this many batches (null: the whole data set). For tests and quick looks.</summary>
     public int? MaxStepsPerEpoch { get; init; }
 
+    /// <summary>Stop training after this many seconds (checked before each step; null: no limit).</summary>
+    public double? TimeBudget { get; init; }
+
     /// <summary>Learning rate; null picks the mode's default (2e-4 for BCE, 1e-4 for WGAN-GP).</summary>
     public double? LearningRate { get; init; }
 
@@ -66,4 +78,56 @@ public static class Defaults
 
     /// <summary>Batch size.</summary>
     public const int BatchSize = 64;
+
+    /// <summary>The configuration a recipe starts from before the command line's options.</summary>
+    public static TrainConfig For(Recipe recipe) => recipe == Recipe.Dcgan
+        ? new TrainConfig()
+        : new TrainConfig { Recipe = Recipe.Modern, Loss = LossMode.Hinge, Epochs = 40 };
+}
+
+/// <summary>The training recipe.</summary>
+public enum Recipe
+{
+    /// <summary>PyTorch's DCGAN example (BatchNorm in D, Adam(2e-4, (0.5, 0.999)), no averaging), kept bitwise as it was.</summary>
+    Dcgan,
+
+    /// <summary>The modern small-GAN recipe of <see cref="ModernSettings"/>.</summary>
+    Modern,
+}
+
+/// <summary>
+/// The knobs of the modern recipe. The defaults are the recipe chosen by measurement
+/// (examples/Dcgan/notes/recipe.md).
+/// </summary>
+public sealed record ModernSettings
+{
+    /// <summary>Spectral normalization of every discriminator convolution.</summary>
+    public bool SpectralNorm { get; init; } = true;
+
+    /// <summary>Decay of the generator's exponential moving average (null: no averaging).</summary>
+    public double? EmaDecay { get; init; } = 0.999;
+
+    /// <summary>DiffAugment policy applied to real and fake images before D (empty: none).</summary>
+    public string Augment { get; init; } = "";
+
+    /// <summary>R1 penalty weight γ (0: none).</summary>
+    public double R1Gamma { get; init; }
+
+    /// <summary>Apply R1 every this many D steps, scaled by the interval (lazy regularization).</summary>
+    public int R1Every { get; init; } = 4;
+
+    /// <summary>Group size of D's minibatch standard-deviation layer before its last convolution (0: none).</summary>
+    public int MinibatchStd { get; init; }
+
+    /// <summary>Generator learning rate.</summary>
+    public double LrG { get; init; } = 2e-4;
+
+    /// <summary>Discriminator learning rate.</summary>
+    public double LrD { get; init; } = 2e-4;
+
+    /// <summary>Adam's β₁.</summary>
+    public double Beta1 { get; init; } = 0.5;
+
+    /// <summary>Adam's β₂.</summary>
+    public double Beta2 { get; init; } = 0.999;
 }

@@ -17,8 +17,11 @@ public sealed class TrainingHistory
     /// <summary>D(G(z)) per step.</summary>
     public List<double> DFake { get; init; } = [];
 
-    /// <summary>Seconds per finished epoch.</summary>
+    /// <summary>Seconds of each epoch trained (the last one partial when a run stopped inside it).</summary>
     public List<double> EpochSeconds { get; init; } = [];
+
+    /// <summary>Steps in each entry of <see cref="EpochSeconds"/> (empty in older checkpoints: whole epochs).</summary>
+    public List<int> EpochSteps { get; init; } = [];
 
     // NaN losses must survive a round trip (a diverged run is still worth plotting).
     private static readonly JsonSerializerOptions Options = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };

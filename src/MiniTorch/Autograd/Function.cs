@@ -54,9 +54,10 @@ public abstract class Function
     /// Records <paramref name="output"/> as produced by this node from <paramref name="inputs"/>,
     /// if grad mode is on and any input requires a gradient. Returns <paramref name="output"/>.
     /// </summary>
+    /// <remarks>Integer and boolean outputs are never recorded: gradients do not flow into them, as in PyTorch.</remarks>
     protected Tensor Record(Tensor output, params Tensor[] inputs)
     {
-        if (!Connect(inputs)) return output;
+        if (!output.DType.IsFloatingPoint() || !Connect(inputs)) return output;
         output.SetHistory(this);
         return output;
     }
@@ -168,6 +169,7 @@ public sealed class SavedTensor
     {
         DType.Float32 => "torch.FloatTensor",
         DType.Float64 => "torch.DoubleTensor",
-        _ => $"torch.{dtype}Tensor",
+        DType.Int64 => "torch.LongTensor",
+        _ => "torch.BoolTensor",
     };
 }

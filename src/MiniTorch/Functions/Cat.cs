@@ -1,5 +1,4 @@
 using MiniTorch.Autograd;
-using MiniTorch.Kernels;
 
 namespace MiniTorch.Functions;
 
@@ -36,8 +35,7 @@ internal sealed class CatBackward0 : Function
         {
             var src = x.Contiguous();
             int offset = at * y.StridesRef[d];
-            if (y.DType == DType.Float32) Strided.Scatter<float>(src.Span<float>(), y.Data<float>(), offset, x.ShapeRef, y.StridesRef);
-            else Strided.Scatter<double>(src.Span<double>(), y.Data<double>(), offset, x.ShapeRef, y.StridesRef);
+            Map.Scatter(src, y, offset, x.ShapeRef, y.StridesRef);
             at += x.ShapeRef[d];
         }
         return new CatBackward0 { _dim = d, _sizes = xs.Select(x => x.ShapeRef[d]).ToArray() }.Record(y, xs);

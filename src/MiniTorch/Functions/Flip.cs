@@ -19,8 +19,7 @@ internal sealed class FlipBackward0 : Function
         for (int i = 0; i < x.Dim; i++)
             if (mask[i] && x.ShapeRef[i] > 0) { offset += (x.ShapeRef[i] - 1) * strides[i]; strides[i] = -strides[i]; }
         var y = new Tensor(TensorStorage.Allocate(x.DType, x.Numel), x.Shape);
-        if (x.DType == DType.Float32) Strided.Gather<float>(x.Data<float>(), offset, x.ShapeRef, strides, y.Span<float>());
-        else Strided.Gather<double>(x.Data<double>(), offset, x.ShapeRef, strides, y.Span<double>());
+        Map.Gather(x, offset, x.ShapeRef, strides, y);
         return new FlipBackward0 { _dims = dims }.Record(y, x);
     }
 

@@ -51,12 +51,44 @@ internal static class Map
         return buf;
     }
 
-    /// <summary>A dense copy of any view.</summary>
+    /// <summary>A dense copy of any view (any dtype).</summary>
     public static Tensor Copy(Tensor x)
     {
-        var y = new Tensor(TensorStorage.Allocate(x.DType, x.Numel), x.Shape);
-        if (x.DType == DType.Float32) Strided.Gather<float>(x.Data<float>(), x.Offset, x.ShapeRef, x.StridesRef, y.Span<float>());
-        else Strided.Gather<double>(x.Data<double>(), x.Offset, x.ShapeRef, x.StridesRef, y.Span<double>());
+        var y = Output(x.ShapeRef, x.DType);
+        Gather(x, x.Offset, x.ShapeRef, x.StridesRef, y);
         return y;
     }
+
+    /// <summary>
+    /// Gathers the strided view (<paramref name="offset"/>, <paramref name="shape"/>, <paramref name="strides"/>)
+    /// of <paramref name="source"/>'s storage into the dense tensor <paramref name="dst"/> of the same dtype.
+    /// </summary>
+    public static void Gather(Tensor source, int offset, int[] shape, int[] strides, Tensor dst)
+    {
+        switch (dst.DType)
+        {
+            case DType.Float32: Strided.Gather<float>(source.Data<float>(), offset, shape, strides, dst.Span<float>()); break;
+            case DType.Float64: Strided.Gather<double>(source.Data<double>(), offset, shape, strides, dst.Span<double>()); break;
+            case DType.Int64: Strided.Gather<long>(source.Data<long>(), offset, shape, strides, dst.Span<long>()); break;
+            default: Strided.Gather<bool>(source.Data<bool>(), offset, shape, strides, dst.Span<bool>()); break;
+        }
+    }
+
+    /// <summary>
+    /// Scatters the dense tensor <paramref name="src"/> into the strided view (<paramref name="offset"/>,
+    /// <paramref name="shape"/>, <paramref name="strides"/>) of <paramref name="dst"/>'s storage (same dtype).
+    /// </summary>
+    public static void Scatter(Tensor src, Tensor dst, int offset, int[] shape, int[] strides)
+    {
+        switch (dst.DType)
+        {
+            case DType.Float32: Strided.Scatter<float>(src.Span<float>(), dst.Data<float>(), offset, shape, strides); break;
+            case DType.Float64: Strided.Scatter<double>(src.Span<double>(), dst.Data<double>(), offset, shape, strides); break;
+            case DType.Int64: Strided.Scatter<long>(src.Span<long>(), dst.Data<long>(), offset, shape, strides); break;
+            default: Strided.Scatter<bool>(src.Span<bool>(), dst.Data<bool>(), offset, shape, strides); break;
+        }
+    }
+
+    /// <summary>The elements of <paramref name="t"/> broadcast to <paramref name="shape"/>, densely (any element type).</summary>
+    public static ReadOnlySpan<T> Broadcast<T>(Tensor t, int[] shape) where T : unmanaged => Dense<T>(t, shape);
 }

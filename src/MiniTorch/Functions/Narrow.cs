@@ -36,8 +36,7 @@ internal sealed class SliceScatter : Function
         var y = Torch.Zeros(shape, g.DType);
         var view = new Tensor(y.Storage, g.Shape, ViewStrides(y, dim, step), g.ShapeRef[dim] > 0 ? start * y.StridesRef[dim] : 0);
         var src = g.Contiguous();
-        if (g.DType == DType.Float32) Strided.Scatter<float>(src.Span<float>(), y.Data<float>(), view.Offset, view.ShapeRef, view.StridesRef);
-        else Strided.Scatter<double>(src.Span<double>(), y.Data<double>(), view.Offset, view.ShapeRef, view.StridesRef);
+        Map.Scatter(src, y, view.Offset, view.ShapeRef, view.StridesRef);
         return new SliceScatter { _dim = dim, _start = start, _length = g.ShapeRef[dim], _step = step }.Record(y, g);
     }
 

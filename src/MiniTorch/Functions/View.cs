@@ -1,4 +1,5 @@
 using MiniTorch.Autograd;
+using MiniTorch.Kernels;
 
 namespace MiniTorch.Functions;
 
@@ -91,7 +92,15 @@ internal sealed class ToCopyBackward0 : Function
 
     public static Tensor Apply(Tensor x, DType dtype)
     {
-        var y = dtype == DType.Float32 ? Torch.FromArray(x.ToArray(), x.ShapeRef) : Torch.FromArray(x.ToDoubleArray(), x.ShapeRef);
+        var src = x.Detach().Contiguous();
+        var y = Map.Output(x.ShapeRef, dtype);
+        switch (src.DType)
+        {
+            case DType.Float32: Conversion.Run<float>(src.Span<float>(), y); break;
+            case DType.Float64: Conversion.Run<double>(src.Span<double>(), y); break;
+            case DType.Int64: Conversion.Run<long>(src.Span<long>(), y); break;
+            default: Conversion.Run<bool>(src.Span<bool>(), y); break;
+        }
         return new ToCopyBackward0 { _from = x.DType }.Record(y, x);
     }
 

@@ -26,7 +26,7 @@ internal static unsafe class BatchNormKernels
         fixed (T* px = x)
         {
             var (xp, length) = ((nint)px, x.Length);
-            Conv.For(c, 2L * x.Length, ch =>
+            Threading.For(c, 2L * x.Length, ch =>
             {
                 var xs = new ReadOnlySpan<T>((T*)xp, length);
                 var buf = ArrayPool<T>.Shared.Rent(inner);
@@ -57,7 +57,7 @@ internal static unsafe class BatchNormKernels
         fixed (T* px = x, py = y)
         {
             var (xp, yp, length) = ((nint)px, (nint)py, x.Length);
-            Conv.For(c, 2L * x.Length, ch =>
+            Threading.For(c, 2L * x.Length, ch =>
             {
                 var xs = new ReadOnlySpan<T>((T*)xp, length);
                 var ys = new Span<T>((T*)yp, length);
@@ -82,7 +82,7 @@ internal static unsafe class BatchNormKernels
         fixed (T* px = x, pg = g)
         {
             var (xp, gp, length) = ((nint)px, (nint)pg, x.Length);
-            Conv.For(c, 3L * x.Length, ch =>
+            Threading.For(c, 3L * x.Length, ch =>
             {
                 var xs = new ReadOnlySpan<T>((T*)xp, length);
                 var gs = new ReadOnlySpan<T>((T*)gp, length);
@@ -119,7 +119,7 @@ internal static unsafe class BatchNormKernels
         fixed (T* px = x, pg = g, pd = dx)
         {
             var (xp, gp, dp, length) = ((nint)px, (nint)pg, (nint)pd, x.Length);
-            Conv.For(c, 5L * x.Length, ch =>
+            Threading.For(c, 5L * x.Length, ch =>
             {
                 var xs = new ReadOnlySpan<T>((T*)xp, length);
                 var gs = new ReadOnlySpan<T>((T*)gp, length);

@@ -5,7 +5,7 @@ namespace MiniTorch.Kernels;
 
 /// <summary>
 /// One GEMM call in flight: walks the (nc, kc) blocks, packs B once per block, and hands out
-/// output blocks (row panels × column panels) to <see cref="Threading.For"/>. An object rather than
+/// output blocks (row panels × column panels) to <see cref="Threading.For(int, Action{int})"/>. An object rather than
 /// locals because the parallel work items need the pointers (spans cannot be captured).
 /// </summary>
 internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -45,7 +45,7 @@ internal static partial class Gemm
         for (int p = 0; p < kc; p++, a += mr, b += nr)
             for (int r = 0; r < mr; r++)
                 for (int j = 0; j < nr; j++)
-                    acc[r * nr + j] = T.FusedMultiplyAdd(a[r], b[j], acc[r * nr + j]);
+                    acc[r * nr + j] = Simd.Fma(a[r], b[j], acc[r * nr + j]);
         for (int r = 0; r < mr; r++)
             for (int j = 0; j < nr; j++)
                 c[r * ldc + j] = Combine(acc[r * nr + j], alpha, beta, c[r * ldc + j], mode);
@@ -57,8 +57,8 @@ internal static partial class Gemm
     {
         Update.Raw => acc,
         Update.Overwrite => acc * alpha,
-        Update.Blend => T.FusedMultiplyAdd(acc, alpha, beta * c),
-        _ => T.FusedMultiplyAdd(acc, alpha, c),
+        Update.Blend => Simd.Fma(acc, alpha, beta * c),
+        _ => Simd.Fma(acc, alpha, c),
     };
 
     /// <summary>The 14×2v Vector512 micro-kernel: 28 accumulators, two loads of B and 14 broadcasts of A per k.</summary>
@@ -77,20 +77,20 @@ internal static partial class Gemm
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + w);
-            { var ar = Vector512.Create(a[0]); c00 = Fma(ar, b0, c00); c01 = Fma(ar, b1, c01); }
-            { var ar = Vector512.Create(a[1]); c10 = Fma(ar, b0, c10); c11 = Fma(ar, b1, c11); }
-            { var ar = Vector512.Create(a[2]); c20 = Fma(ar, b0, c20); c21 = Fma(ar, b1, c21); }
-            { var ar = Vector512.Create(a[3]); c30 = Fma(ar, b0, c30); c31 = Fma(ar, b1, c31); }
-            { var ar = Vector512.Create(a[4]); c40 = Fma(ar, b0, c40); c41 = Fma(ar, b1, c41); }
-            { var ar = Vector512.Create(a[5]); c50 = Fma(ar, b0, c50); c51 = Fma(ar, b1, c51); }
-            { var ar = Vector512.Create(a[6]); c60 = Fma(ar, b0, c60); c61 = Fma(ar, b1, c61); }
-            { var ar = Vector512.Create(a[7]); c70 = Fma(ar, b0, c70); c71 = Fma(ar, b1, c71); }
-            { var ar = Vector512.Create(a[8]); c80 = Fma(ar, b0, c80); c81 = Fma(ar, b1, c81); }
-            { var ar = Vector512.Create(a[9]); c90 = Fma(ar, b0, c90); c91 = Fma(ar, b1, c91); }
-            { var ar = Vector512.Create(a[10]); c100 = Fma(ar, b0, c100); c101 = Fma(ar, b1, c101); }
-            { var ar = Vector512.Create(a[11]); c110 = Fma(ar, b0, c110); c111 = Fma(ar, b1, c111); }
-            { var ar = Vector512.Create(a[12]); c120 = Fma(ar, b0, c120); c121 = Fma(ar, b1, c121); }
-            { var ar = Vector512.Create(a[13]); c130 = Fma(ar, b0, c130); c131 = Fma(ar, b1, c131); }
+            { var ar = Vector512.Create(a[0]); c00 = Simd.Fma(ar, b0, c00); c01 = Simd.Fma(ar, b1, c01); }
+            { var ar = Vector512.Create(a[1]); c10 = Simd.Fma(ar, b0, c10); c11 = Simd.Fma(ar, b1, c11); }
+            { var ar = Vector512.Create(a[2]); c20 = Simd.Fma(ar, b0, c20); c21 = Simd.Fma(ar, b1, c21); }
+            { var ar = Vector512.Create(a[3]); c30 = Simd.Fma(ar, b0, c30); c31 = Simd.Fma(ar, b1, c31); }
+            { var ar = Vector512.Create(a[4]); c40 = Simd.Fma(ar, b0, c40); c41 = Simd.Fma(ar, b1, c41); }
+            { var ar = Vector512.Create(a[5]); c50 = Simd.Fma(ar, b0, c50); c51 = Simd.Fma(ar, b1, c51); }
+            { var ar = Vector512.Create(a[6]); c60 = Simd.Fma(ar, b0, c60); c61 = Simd.Fma(ar, b1, c61); }
+            { var ar = Vector512.Create(a[7]); c70 = Simd.Fma(ar, b0, c70); c71 = Simd.Fma(ar, b1, c71); }
+            { var ar = Vector512.Create(a[8]); c80 = Simd.Fma(ar, b0, c80); c81 = Simd.Fma(ar, b1, c81); }
+            { var ar = Vector512.Create(a[9]); c90 = Simd.Fma(ar, b0, c90); c91 = Simd.Fma(ar, b1, c91); }
+            { var ar = Vector512.Create(a[10]); c100 = Simd.Fma(ar, b0, c100); c101 = Simd.Fma(ar, b1, c101); }
+            { var ar = Vector512.Create(a[11]); c110 = Simd.Fma(ar, b0, c110); c111 = Simd.Fma(ar, b1, c111); }
+            { var ar = Vector512.Create(a[12]); c120 = Simd.Fma(ar, b0, c120); c121 = Simd.Fma(ar, b1, c121); }
+            { var ar = Vector512.Create(a[13]); c130 = Simd.Fma(ar, b0, c130); c131 = Simd.Fma(ar, b1, c131); }
             a += 14;
             b += 2 * w;
         }
@@ -124,12 +124,12 @@ internal static partial class Gemm
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + w);
-            { var ar = Vector256.Create(a[0]); c00 = Fma(ar, b0, c00); c01 = Fma(ar, b1, c01); }
-            { var ar = Vector256.Create(a[1]); c10 = Fma(ar, b0, c10); c11 = Fma(ar, b1, c11); }
-            { var ar = Vector256.Create(a[2]); c20 = Fma(ar, b0, c20); c21 = Fma(ar, b1, c21); }
-            { var ar = Vector256.Create(a[3]); c30 = Fma(ar, b0, c30); c31 = Fma(ar, b1, c31); }
-            { var ar = Vector256.Create(a[4]); c40 = Fma(ar, b0, c40); c41 = Fma(ar, b1, c41); }
-            { var ar = Vector256.Create(a[5]); c50 = Fma(ar, b0, c50); c51 = Fma(ar, b1, c51); }
+            { var ar = Vector256.Create(a[0]); c00 = Simd.Fma(ar, b0, c00); c01 = Simd.Fma(ar, b1, c01); }
+            { var ar = Vector256.Create(a[1]); c10 = Simd.Fma(ar, b0, c10); c11 = Simd.Fma(ar, b1, c11); }
+            { var ar = Vector256.Create(a[2]); c20 = Simd.Fma(ar, b0, c20); c21 = Simd.Fma(ar, b1, c21); }
+            { var ar = Vector256.Create(a[3]); c30 = Simd.Fma(ar, b0, c30); c31 = Simd.Fma(ar, b1, c31); }
+            { var ar = Vector256.Create(a[4]); c40 = Simd.Fma(ar, b0, c40); c41 = Simd.Fma(ar, b1, c41); }
+            { var ar = Vector256.Create(a[5]); c50 = Simd.Fma(ar, b0, c50); c51 = Simd.Fma(ar, b1, c51); }
             a += 6;
             b += 2 * w;
         }
@@ -158,19 +158,7 @@ internal static partial class Gemm
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma<T>(Vector512<T> x, Vector512<T> y, Vector512<T> z)
-    {
-        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
-        return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma<T>(Vector256<T> x, Vector256<T> y, Vector256<T> z)
-    {
-        if (typeof(T) == typeof(float)) return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
-        return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Put<T>(T* c, Vector512<T> acc, Vector512<T> alpha, Vector512<T> beta, Update mode) where T : unmanaged
@@ -179,8 +167,8 @@ internal static partial class Gemm
         {
             Update.Raw => acc,
             Update.Overwrite => acc * alpha,
-            Update.Blend => Fma(acc, alpha, beta * Vector512.Load(c)),
-            _ => Fma(acc, alpha, Vector512.Load(c)),
+            Update.Blend => Simd.Fma(acc, alpha, beta * Vector512.Load(c)),
+            _ => Simd.Fma(acc, alpha, Vector512.Load(c)),
         };
         r.Store(c);
     }
@@ -192,8 +180,8 @@ internal static partial class Gemm
         {
             Update.Raw => acc,
             Update.Overwrite => acc * alpha,
-            Update.Blend => Fma(acc, alpha, beta * Vector256.Load(c)),
-            _ => Fma(acc, alpha, Vector256.Load(c)),
+            Update.Blend => Simd.Fma(acc, alpha, beta * Vector256.Load(c)),
+            _ => Simd.Fma(acc, alpha, Vector256.Load(c)),
         };
         r.Store(c);
     }

@@ -39,6 +39,20 @@ internal static class Threading
     private static int DefaultThreads() =>
         int.TryParse(Environment.GetEnvironmentVariable("MINITORCH_NUM_THREADS"), out int n) && n > 0 ? n : Environment.ProcessorCount;
 
+    /// <summary>Work (in flops or element operations) below which a region runs serially: waking threads would cost more.</summary>
+    public const long SerialBelow = 1L << 20;
+
+    /// <summary>
+    /// <see cref="For(int, Action{int})"/> on all cores, or serially when the whole job (<paramref name="work"/>,
+    /// in flops or element operations) is below <see cref="SerialBelow"/>; the items are independent, so
+    /// the result is the same either way.
+    /// </summary>
+    public static void For(int count, long work, Action<int> body)
+    {
+        if (work < SerialBelow) Serial(count, body);
+        else For(count, body);
+    }
+
     /// <summary>Calls <paramref name="body"/>(i) for i in [0, count); items must not depend on each other.</summary>
     public static void For(int count, Action<int> body)
     {

@@ -1,26 +1,36 @@
 namespace MiniTorch.Nn;
 
 /// <summary>
-/// What <see cref="Conv2d"/> and <see cref="ConvTranspose2d"/> share, like PyTorch's <c>_ConvNd</c>:
-/// the hyper-parameters, the weight and bias, and PyTorch's initialisation.
+/// What every convolution layer shares, like PyTorch's <c>_ConvNd</c>: channels, groups, the weight
+/// and bias with PyTorch's initialisation, and the rank-independent hyper-parameters the layers
+/// expose in their own types (<see cref="Conv1d"/>, <see cref="Conv2d"/>, <see cref="Conv3d"/> and the
+/// transposed three).
 /// </summary>
 /// <remarks>
 /// Initialised as PyTorch does: kaiming_uniform(a = √5) on the weight tensor, i.e. weight ~
 /// U(±1/√fan_in), and bias ~ U(±1/√fan_in), where fan_in is computed from the weight's own layout
-/// (in/groups·kH·kW for Conv2d's [out, in/groups, kH, kW], out/groups·kH·kW for ConvTranspose2d's
-/// [in, out/groups, kH, kW]).
+/// (in/groups·Πk for a convolution's [out, in/groups, k…], out/groups·Πk for a transposed one's
+/// [in, out/groups, k…]).
 /// </remarks>
 public abstract class ConvModule : Module
 {
-    /// <summary>Validates the channel counts and creates the weight (of shape <paramref name="weightShape"/>) and bias.</summary>
-    private protected ConvModule(int inChannels, int outChannels, Size2 kernelSize, Size2? stride, Padding2d? padding, Size2? dilation,
-                                 int groups, bool bias, int[] weightShape, Generator? generator)
+    /// <summary>Validates the arguments as PyTorch's <c>_ConvNd</c> does and creates the weight and bias.</summary>
+    private protected ConvModule(int inChannels, int outChannels, int[] kernelSize, int[] stride, ConvPadding padding, int[] dilation,
+                                 int groups, bool bias, bool transposed, PaddingMode paddingMode, Generator? generator)
     {
         if (groups <= 0) throw new ArgumentException("groups must be a positive integer");
         if (inChannels % groups != 0) throw new ArgumentException("in_channels must be divisible by groups");
         if (outChannels % groups != 0) throw new ArgumentException("out_channels must be divisible by groups");
-        (InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, Groups) =
-            (inChannels, outChannels, kernelSize, stride ?? 1, padding ?? 0, dilation ?? 1, groups);
+        if (!Enum.IsDefined(paddingMode))
+            throw new ArgumentException($"padding_mode must be one of {{'circular', 'replicate', 'reflect', 'zeros'}}, but got padding_mode='{paddingMode}'");
+        if (transposed && paddingMode != PaddingMode.Zeros)
+            throw new ArgumentException($"Only \"zeros\" padding mode is supported for {GetType().Name}");
+        if (!transposed && padding.IsSame && stride.Any(s => s != 1))
+            throw new ArgumentException("padding='same' is not supported for strided convolutions");
+        // Checked before the weights are drawn, so a bad call consumes no randomness.
+        (InChannels, OutChannels, Groups, PaddingMode) = (inChannels, outChannels, groups, paddingMode);
+        (KernelArray, StrideArray, PaddingArg, DilationArray) = (kernelSize, stride, padding, dilation);
+        int[] weightShape = transposed ? [inChannels, outChannels / groups, .. kernelSize] : [outChannels, inChannels / groups, .. kernelSize];
         var weight = Init.KaimingUniform(Torch.Zeros(weightShape), a: Math.Sqrt(5), generator: generator);
         RegisterParameter("weight", weight);
         int fanIn = Init.CalculateFanInAndFanOut(weight).FanIn;
@@ -32,20 +42,59 @@ public abstract class ConvModule : Module
     public int InChannels { get; }
     /// <summary>Output channels.</summary>
     public int OutChannels { get; }
-    /// <summary>Kernel size.</summary>
-    public Size2 KernelSize { get; }
-    /// <summary>Stride.</summary>
-    public Size2 Stride { get; }
-    /// <summary>Padding (explicit, or 'same'/'valid').</summary>
-    public Padding2d Padding { get; }
-    /// <summary>Dilation.</summary>
-    public Size2 Dilation { get; }
     /// <summary>Groups.</summary>
     public int Groups { get; }
+    /// <summary>How the input is padded (transposed convolutions support only <see cref="PaddingMode.Zeros"/>, as in PyTorch).</summary>
+    public PaddingMode PaddingMode { get; }
 
     /// <summary>The learnable weight.</summary>
     public Tensor Weight => GetParameter("weight")!;
 
     /// <summary>The learnable bias [out], or null.</summary>
     public Tensor? Bias => GetParameter("bias");
+
+    internal int[] KernelArray { get; }
+    internal int[] StrideArray { get; }
+    internal ConvPadding PaddingArg { get; }
+    internal int[] DilationArray { get; }
+
+    /// <summary>
+    /// The convolution's forward for every rank: with a padding mode other than zeros the input is
+    /// padded with <see cref="F.Pad"/> first (by <c>Shape.ConvPaddings</c>, where 'same' is resolved)
+    /// and then convolved without padding, as PyTorch does.
+    /// </summary>
+    private protected Tensor ConvForward(Tensor input, string op)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (PaddingMode == PaddingMode.Zeros) return F.Convolution(op, input, Weight, Bias, StrideArray, PaddingArg, DilationArray, Groups);
+        var (before, after) = Shape.ConvPaddings(PaddingArg, KernelArray, StrideArray, DilationArray);
+        var pad = new int[2 * before.Length];
+        for (int d = 0; d < before.Length; d++)
+        {
+            int fromLast = before.Length - 1 - d;
+            (pad[2 * fromLast], pad[2 * fromLast + 1]) = (before[d], after[d]);
+        }
+        var mode = PaddingMode switch { PaddingMode.Reflect => PadMode.Reflect, PaddingMode.Replicate => PadMode.Replicate, _ => PadMode.Circular };
+        return F.Convolution(op, F.Pad(input, pad, mode), Weight, Bias, StrideArray, new ConvPadding(ConvPaddingKind.Explicit, new int[before.Length]), DilationArray, Groups);
+    }
+
+    /// <summary>
+    /// The transposed forward for every rank: <paramref name="outputSize"/> (spatial, or the whole
+    /// shape) picks one of the sizes in [min, min + stride − 1] that the convolution maps back to the
+    /// input size, like PyTorch's <c>output_size</c>; otherwise <paramref name="outputPadding"/> is used.
+    /// </summary>
+    private protected Tensor TransposedForward(Tensor input, int[]? outputSize, int[] outputPadding, string op)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (outputSize is not null) outputPadding = OutputPaddingFor(input, outputSize, op);
+        return F.TransposedConvolution(op, input, Weight, Bias, StrideArray, PaddingArg, outputPadding, Groups, DilationArray);
+    }
+
+    private int[] OutputPaddingFor(Tensor input, int[] outputSize, string op)
+    {
+        if (PaddingArg.IsSame || PaddingArg.IsValid)
+            throw new ArgumentException($"outputSize cannot be combined with padding={PaddingArg}");
+        Shape.CheckConvInputRank(input.ShapeRef, KernelArray.Length, op);
+        return Shape.ConvTransposeOutputPadding(input.ShapeRef, outputSize, KernelArray, StrideArray, PaddingArg.Amounts, DilationArray);
+    }
 }

@@ -27,11 +27,11 @@ public static partial class F
     public static Tensor Conv2dInto(Tensor input, Tensor weight, Tensor? bias, Tensor output, Size2? stride = null, Padding2d? padding = null,
                                     Size2? dilation = null, int groups = 1)
     {
-        if (Shape.CheckConvInputRank(input.ShapeRef, "conv2d")) throw new ArgumentException("Conv2dInto: expected a batched input [N, C, H, W]");
-        var g = Shape.Conv2d(input.ShapeRef, weight.ShapeRef, bias?.ShapeRef, stride ?? 1, padding ?? 0, dilation ?? 1, groups);
+        if (Shape.CheckConvInputRank(input.ShapeRef, 2, "conv2d")) throw new ArgumentException("Conv2dInto: expected a batched input [N, C, H, W]");
+        var g = Shape.Conv(input.ShapeRef, weight.ShapeRef, bias?.ShapeRef, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (dilation ?? 1).ToArray(), groups);
         CheckDTypes(input, weight, bias);
-        Shape.CheckInto("Conv2dInto", output, g.SmallShape, input, weight, bias);
-        return RunInto(g, input, weight, bias, output, transposed: false);
+        CheckInto("Conv2dInto", output, g.SmallShape, input, weight, bias);
+        return RunInto(ConvPass.Forward, g, input, weight, bias, output);
     }
 
     /// <summary>
@@ -51,21 +51,40 @@ public static partial class F
     public static Tensor ConvTranspose2dInto(Tensor input, Tensor weight, Tensor? bias, Tensor output, Size2? stride = null, Padding2d? padding = null,
                                              Size2? outputPadding = null, int groups = 1, Size2? dilation = null)
     {
-        if (Shape.CheckConvInputRank(input.ShapeRef, "conv_transpose2d")) throw new ArgumentException("ConvTranspose2dInto: expected a batched input [N, C, H, W]");
-        var g = Shape.ConvTranspose2d(input.ShapeRef, weight.ShapeRef, bias?.ShapeRef, stride ?? 1, padding ?? 0, outputPadding ?? 0, groups, dilation ?? 1);
+        if (Shape.CheckConvInputRank(input.ShapeRef, 2, "conv_transpose2d")) throw new ArgumentException("ConvTranspose2dInto: expected a batched input [N, C, H, W]");
+        var g = Shape.ConvTranspose(input.ShapeRef, weight.ShapeRef, bias?.ShapeRef, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(),
+                                    (outputPadding ?? 0).ToArray(), groups, (dilation ?? 1).ToArray());
         CheckDTypes(input, weight, bias);
-        Shape.CheckInto("ConvTranspose2dInto", output, g.BigShape, input, weight, bias);
-        return RunInto(g, input, weight, bias, output, transposed: true);
+        CheckInto("ConvTranspose2dInto", output, g.BigShape, input, weight, bias);
+        return RunInto(ConvPass.InputGrad, g, input, weight, bias, output);
     }
 
     // The kernels that Conv2d / ConvTranspose2d call, on an output cleared first: they are written
     // for (and tested on) a freshly zeroed output, so out gets exactly that.
-    private static Tensor RunInto(ConvGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, bool transposed)
+    private static Tensor RunInto(ConvPass pass, in ConvGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)
     {
-        if (output.DType == DType.Float32) Conv2dBackward.Mem<float>(output).Span.Clear();
-        else Conv2dBackward.Mem<double>(output).Span.Clear();
-        Conv2dBackward.Run(g, input, weight, bias, output, transposed);
+        if (output.DType == DType.Float32) ConvCall.Mem<float>(output).Span.Clear();
+        else ConvCall.Mem<double>(output).Span.Clear();
+        ConvCall.Run(pass, g, input, weight, bias, output);
         output.Storage.BumpVersion();   // an in-place write: a backward that saved out must refuse it
         return output;
+    }
+
+    /// <summary>
+    /// Checks the destination of an op that writes into a given tensor: the op's shape and dtype
+    /// (<c>Shape.CheckIntoShape</c>), contiguous, sharing no storage with the operands, and nothing
+    /// that autograd would have to record.
+    /// </summary>
+    private static void CheckInto(string op, Tensor output, int[] expectedShape, Tensor input, params Tensor?[] others)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        Shape.CheckIntoShape(op, output.ShapeRef, output.DType, expectedShape, input.DType);
+        if (!output.IsContiguous)
+            throw new ArgumentException($"{op}: out must be contiguous");
+        foreach (var t in others.Prepend(input))
+            if (t is not null && ReferenceEquals(t.Storage, output.Storage))
+                throw new ArgumentException($"{op}: out shares memory with an operand; the op cannot write over its own input");
+        if (Autograd.GradMode.IsEnabled && (output.RequiresGrad || input.RequiresGrad || others.Any(t => t is { RequiresGrad: true })))
+            throw new InvalidOperationException($"{op}: writing into out records nothing for autograd, but an operand or out requires grad (use the op without out, or run under Torch.NoGrad())");
     }
 }

@@ -20,7 +20,7 @@ public static partial class F
     /// <param name="value">The fill value of constant padding.</param>
     public static Tensor Pad(Tensor input, int[] pad, PadMode mode = PadMode.Constant, double value = 0)
     {
-        var maps = Shape.PadMaps(input.ShapeRef, pad, mode);
+        var maps = Shape.PadMaps(input.ShapeRef, pad, (PadKind)mode);
         if (maps.Length == 0) return input.Clone();
         string name = mode switch
         {

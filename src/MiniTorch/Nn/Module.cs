@@ -26,13 +26,21 @@ public abstract class Module
     protected Tensor? RegisterParameter(string name, Tensor? value)
     {
         if (value is not null && !value.IsLeaf) throw new ArgumentException($"cannot assign a non-leaf tensor as parameter '{name}'");
+        CheckNotParametrized(name);
         value?.RequiresGrad_();
         Set(_parameters, name, value);
         return value;
     }
 
     /// <summary>Registers (or replaces) a buffer: state that is saved but not trained.</summary>
-    protected Tensor? RegisterBuffer(string name, Tensor? value) { Set(_buffers, name, value); return value; }
+    protected Tensor? RegisterBuffer(string name, Tensor? value) { CheckNotParametrized(name); Set(_buffers, name, value); return value; }
+
+    private void CheckNotParametrized(string name)
+    {
+        if (Parametrizations?.Find(name) is not null)
+            throw new InvalidOperationException(
+                $"cannot register '{name}': it is parametrized; write to parametrizations.{name}.original or remove the parametrization first");
+    }
 
     /// <summary>Registers a child module under <paramref name="name"/>.</summary>
     protected TModule RegisterModule<TModule>(string name, TModule module) where TModule : Module
@@ -42,11 +50,81 @@ public abstract class Module
         return module;
     }
 
-    /// <summary>The registered parameter <paramref name="name"/> (null if absent).</summary>
-    protected Tensor? GetParameter(string name) => _parameters.Find(p => p.Name == name).Value;
+    /// <summary>
+    /// The registered parameter <paramref name="name"/> (null if absent). If the parameter is
+    /// parametrized (see <see cref="Utils.Parametrize"/>), this computes its parametrized value
+    /// from the original, as reading <c>module.weight</c> does in PyTorch.
+    /// </summary>
+    protected Tensor? GetParameter(string name) =>
+        Parametrizations?.Find(name) is { IsBuffer: false } list ? list.Value() : _parameters.Find(p => p.Name == name).Value;
 
-    /// <summary>The registered buffer <paramref name="name"/> (null if absent).</summary>
-    protected Tensor? GetBuffer(string name) => _buffers.Find(p => p.Name == name).Value;
+    /// <summary>The registered buffer <paramref name="name"/> (null if absent), or its parametrized value.</summary>
+    protected Tensor? GetBuffer(string name) =>
+        Parametrizations?.Find(name) is { IsBuffer: true } list ? list.Value() : _buffers.Find(p => p.Name == name).Value;
+
+    /// <summary>
+    /// The parametrizations of this module's tensors, like PyTorch's <c>module.parametrizations</c>
+    /// (registered as the child <c>parametrizations</c>); null while none is registered. Public
+    /// access goes through <see cref="Utils.Parametrize"/>.
+    /// </summary>
+    internal Utils.ParametrizationDict? Parametrizations { get; private set; }
+
+    /// <summary>
+    /// Moves the parameter or buffer <paramref name="name"/> out of this module (for a
+    /// parametrization to own it as its <c>original</c>). Returns null if there is none.
+    /// </summary>
+    internal (Tensor Value, bool IsBuffer)? TakeTensor(string name)
+    {
+        int i = _parameters.FindIndex(p => p.Name == name);
+        if (i >= 0 && _parameters[i].Value is { } p) { _parameters.RemoveAt(i); return (p, false); }
+        i = _buffers.FindIndex(b => b.Name == name);
+        if (i >= 0 && _buffers[i].Value is { } b) { _buffers.RemoveAt(i); return (b, true); }
+        return null;
+    }
+
+    /// <summary>The parameters registered on this module itself (not its children), by name.</summary>
+    internal IEnumerable<(string Name, Tensor Value)> DirectParameters()
+    {
+        foreach (var (name, p) in _parameters) if (p is not null) yield return (name, p);
+    }
+
+    /// <summary>The buffers registered on this module itself, by name.</summary>
+    internal IEnumerable<(string Name, Tensor Value)> DirectBuffers()
+    {
+        foreach (var (name, b) in _buffers) if (b is not null) yield return (name, b);
+    }
+
+    /// <summary>Puts a tensor back as a plain parameter or buffer (when a parametrization is removed).</summary>
+    internal void RestoreTensor(string name, Tensor value, bool isBuffer)
+    {
+        if (isBuffer) RegisterBuffer(name, value); else RegisterParameter(name, value);
+    }
+
+    /// <summary>Registers a child from inside the library (parametrization containers).</summary>
+    internal void AddChild(string name, Module module) => RegisterModule(name, module);
+
+    /// <summary>Removes the child <paramref name="name"/> (parametrization containers).</summary>
+    internal void RemoveChild(string name) => _children.RemoveAll(c => c.Name == name);
+
+    /// <summary>Creates (or returns) the <c>parametrizations</c> container.</summary>
+    internal Utils.ParametrizationDict EnsureParametrizations()
+    {
+        if (Parametrizations is null)
+        {
+            if (_children.Exists(c => c.Name == "parametrizations") || _parameters.Exists(p => p.Name == "parametrizations") || _buffers.Exists(b => b.Name == "parametrizations"))
+                throw new InvalidOperationException($"{GetType().Name} already has an attribute named 'parametrizations'");
+            Parametrizations = RegisterModule("parametrizations", new Utils.ParametrizationDict());
+        }
+        return Parametrizations;
+    }
+
+    /// <summary>Removes the <c>parametrizations</c> container once it is empty.</summary>
+    internal void DropParametrizationsIfEmpty()
+    {
+        if (Parametrizations is not { Count: 0 }) return;
+        RemoveChild("parametrizations");
+        Parametrizations = null;
+    }
 
     private static void Set(List<(string Name, Tensor? Value)> list, string name, Tensor? value)
     {
@@ -96,6 +174,9 @@ public abstract class Module
         foreach (var (_, m) in NamedModules()) m.Training = mode;
         return this;
     }
+
+    /// <summary>Sets the training flag of this module alone (copies keep each module's own flag, as a deep copy would).</summary>
+    internal void SetTrainingFlag(bool mode) => Training = mode;
 
     /// <summary>Sets evaluation mode (<c>Train(false)</c>).</summary>
     public Module Eval() => Train(false);

@@ -9,14 +9,12 @@ namespace MiniTorch.Nn;
 /// </summary>
 public readonly record struct Padding2d
 {
-    private enum Kind { Explicit, Same, Valid }
-
-    private readonly Kind _kind;
+    private readonly ConvPaddingKind _kind;
 
     /// <summary>Explicit padding of <paramref name="h"/> rows (top and bottom) and <paramref name="w"/> columns (left and right).</summary>
-    public Padding2d(int h, int w) { H = h; W = w; _kind = Kind.Explicit; }
+    public Padding2d(int h, int w) { H = h; W = w; _kind = ConvPaddingKind.Explicit; }
 
-    private Padding2d(Kind kind) { _kind = kind; }
+    private Padding2d(ConvPaddingKind kind) { _kind = kind; }
 
     /// <summary>Rows added at the top and at the bottom (0 for <see cref="Same"/> and <see cref="Valid"/>).</summary>
     public int H { get; }
@@ -29,19 +27,19 @@ public readonly record struct Padding2d
     /// top/left and the rest on the bottom/right (stride 1 only). For ConvTranspose2d it is Keras'
     /// <c>'same'</c>: output = input·stride.
     /// </summary>
-    public static Padding2d Same => new(Kind.Same);
+    public static Padding2d Same => new(ConvPaddingKind.Same);
 
     /// <summary>
     /// <c>padding='valid'</c>: no padding for Conv2d; for ConvTranspose2d Keras' <c>'valid'</c>,
     /// output = (input−1)·stride + max(d(k−1)+1, stride).
     /// </summary>
-    public static Padding2d Valid => new(Kind.Valid);
+    public static Padding2d Valid => new(ConvPaddingKind.Valid);
 
     /// <summary>True for <see cref="Same"/>.</summary>
-    public bool IsSame => _kind == Kind.Same;
+    public bool IsSame => _kind == ConvPaddingKind.Same;
 
     /// <summary>True for <see cref="Valid"/>.</summary>
-    public bool IsValid => _kind == Kind.Valid;
+    public bool IsValid => _kind == ConvPaddingKind.Valid;
 
     /// <summary>The same explicit padding on both dimensions.</summary>
     public static implicit operator Padding2d(int value) => new(value, value);
@@ -52,6 +50,11 @@ public readonly record struct Padding2d
     /// <summary>Explicit padding from a <see cref="Size2"/>.</summary>
     public static implicit operator Padding2d(Size2 value) => new(value.H, value.W);
 
+    /// <summary>PyTorch's string form: <c>"same"</c> or <c>"valid"</c> (anything else throws, with PyTorch's message).</summary>
+    public static implicit operator Padding2d(string mode) => new(PaddingModes.Parse(mode));
+
     /// <summary>Formats as PyTorch prints the argument: <c>(1, 2)</c>, <c>'same'</c> or <c>'valid'</c>.</summary>
-    public override string ToString() => _kind switch { Kind.Same => "'same'", Kind.Valid => "'valid'", _ => $"({H}, {W})" };
+    public override string ToString() => ToConv().ToString();
+
+    internal ConvPadding ToConv() => new(_kind, [H, W]);
 }

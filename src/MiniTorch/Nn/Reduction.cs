@@ -9,4 +9,6 @@ public enum Reduction
     Mean,
     /// <summary>The sum over all elements.</summary>
     Sum,
+    /// <summary>The sum divided by the batch size (the size of dimension 0): only <see cref="KLDivLoss"/> accepts it, as in PyTorch.</summary>
+    BatchMean,
 }

@@ -17,4 +17,6 @@ public readonly record struct Size2(int H, int W)
 
     /// <summary>Formats as PyTorch prints a pair, e.g. <c>(3, 3)</c>.</summary>
     public override string ToString() => $"({H}, {W})";
+
+    internal int[] ToArray() => [H, W];
 }

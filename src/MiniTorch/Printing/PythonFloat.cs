@@ -52,6 +52,39 @@ internal static class PythonFloat
         return (double.IsNegative(value) ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + exp;
     }
 
+    /// <summary>Like Python's <c>repr(value)</c>: the shortest digits that round-trip, fixed for 1e-4 ≤ |v| &lt; 1e16, else scientific (<c>1e-05</c>).</summary>
+    public static string Repr(double value)
+    {
+        if (!double.IsFinite(value)) return NonFinite(value);
+        if (value == 0) return double.IsNegative(value) ? "-0.0" : "0.0";
+        // "E16" would not be shortest; "R" is, in one of two notations: normalise both to digits and an exponent.
+        var r = Math.Abs(value).ToString("R", CultureInfo.InvariantCulture);
+        int e = 0;
+        int ePos = r.IndexOfAny(['E', 'e']);
+        if (ePos >= 0) { e = int.Parse(r[(ePos + 1)..], CultureInfo.InvariantCulture); r = r[..ePos]; }
+        int dot = r.IndexOf('.');
+        string digits = dot < 0 ? r : r[..dot] + r[(dot + 1)..];
+        int pointAt = (dot < 0 ? r.Length : dot) + e; // digits[..pointAt] is the integer part
+        int lead = digits.Length - digits.TrimStart('0').Length;
+        digits = digits.Trim('0');
+        pointAt -= lead;
+        if (digits.Length == 0) digits = "0";
+        int exponent = pointAt - 1;
+        string text;
+        if (exponent >= -4 && exponent < 16)
+        {
+            if (pointAt <= 0) text = "0." + new string('0', -pointAt) + digits;
+            else if (pointAt >= digits.Length) text = digits + new string('0', pointAt - digits.Length) + ".0";
+            else text = digits[..pointAt] + "." + digits[pointAt..];
+        }
+        else
+        {
+            var mantissa = digits.Length == 1 ? digits : digits[..1] + "." + digits[1..];
+            text = mantissa + "e" + (exponent < 0 ? "-" : "+") + Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture);
+        }
+        return (value < 0 ? "-" : "") + text;
+    }
+
     // Python prints nan without a sign.
     private static string NonFinite(double value) => double.IsNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
 

@@ -33,6 +33,8 @@ public abstract class TensorStorage
     {
         DType.Float32 => new TensorStorage<float>(GC.AllocateUninitializedArray<float>(length)),
         DType.Float64 => new TensorStorage<double>(GC.AllocateUninitializedArray<double>(length)),
+        DType.Int64 => new TensorStorage<long>(GC.AllocateUninitializedArray<long>(length)),
+        DType.Bool => new TensorStorage<bool>(new bool[length]),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
     };
 
@@ -41,21 +43,29 @@ public abstract class TensorStorage
     {
         DType.Float32 => new TensorStorage<float>(new float[length]),
         DType.Float64 => new TensorStorage<double>(new double[length]),
+        DType.Int64 => new TensorStorage<long>(new long[length]),
+        DType.Bool => new TensorStorage<bool>(new bool[length]),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
     };
 }
 
-/// <summary>A storage of elements of type <typeparamref name="T"/> (float or double).</summary>
+/// <summary>A storage of elements of type <typeparamref name="T"/> (float, double, long or bool).</summary>
 public sealed class TensorStorage<T> : TensorStorage where T : unmanaged
 {
     /// <summary>Wraps an array without copying it.</summary>
-    public TensorStorage(T[] data) => Data = data;
+    public TensorStorage(T[] data)
+    {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double) && typeof(T) != typeof(long) && typeof(T) != typeof(bool))
+            throw new ArgumentException($"a tensor storage holds float, double, long or bool elements, not {typeof(T).Name}");
+        Data = data;
+    }
 
     /// <summary>The elements.</summary>
     public T[] Data { get; }
 
     /// <inheritdoc />
-    public override DType DType => typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
+    public override DType DType =>
+        typeof(T) == typeof(float) ? DType.Float32 : typeof(T) == typeof(double) ? DType.Float64 : typeof(T) == typeof(long) ? DType.Int64 : DType.Bool;
 
     /// <inheritdoc />
     public override int Length => Data.Length;

@@ -63,24 +63,24 @@ public static partial class TransposedConv
         Shape.ConvMatrixWeight(weight.ShapeRef);
         Size2 s = stride ?? 1, p = padding ?? 0, d = dilation ?? 1;
         int channels = weight.Size(1) * groups;
-        var g = Shape.Conv2d([1, channels, inputSize.H, inputSize.W], weight.ShapeRef, null, s, new Padding2d(p.H, p.W), d, groups);
+        var g = Shape.Conv([1, channels, inputSize.H, inputSize.W], weight.ShapeRef, null, s.ToArray(), new Padding2d(p.H, p.W).ToConv(), d.ToArray(), groups);
         // Output positions past rowLimit exist only when outputPadding >= stride; the transposed op never reads them.
-        if (rowLimit is { } limit) g = g with { OH = Math.Min(g.OH, limit.H), OW = Math.Min(g.OW, limit.W) };
+        if (rowLimit is { } limit) g = g with { SmallH = Math.Min(g.SmallH, limit.H), SmallW = Math.Min(g.SmallW, limit.W) };
         double[] w = Values(weight);
-        var c = Matrix<double>.Build.Dense(g.K * g.OH * g.OW, g.C * g.H * g.W);
-        for (int k = 0; k < g.K; k++)
-        for (int oh = 0; oh < g.OH; oh++)
-        for (int ow = 0; ow < g.OW; ow++)
-        for (int cl = 0; cl < g.Cg; cl++)
+        var c = Matrix<double>.Build.Dense(g.SmallC * g.SmallH * g.SmallW, g.BigC * g.BigH * g.BigW);
+        for (int k = 0; k < g.SmallC; k++)
+        for (int oh = 0; oh < g.SmallH; oh++)
+        for (int ow = 0; ow < g.SmallW; ow++)
+        for (int cl = 0; cl < g.BigCg; cl++)
         for (int i = 0; i < g.KH; i++)
         for (int j = 0; j < g.KW; j++)
         {
             int h = oh * g.SH - g.PH + i * g.DH, v = ow * g.SW - g.PW + j * g.DW;
-            if (h < 0 || h >= g.H || v < 0 || v >= g.W) continue; // a tap on the zero padding
-            int ch = k / g.Kg * g.Cg + cl;
-            c[(k * g.OH + oh) * g.OW + ow, (ch * g.H + h) * g.W + v] += w[((k * g.Cg + cl) * g.KH + i) * g.KW + j];
+            if (h < 0 || h >= g.BigH || v < 0 || v >= g.BigW) continue; // a tap on the zero padding
+            int ch = k / g.SmallCg * g.BigCg + cl;
+            c[(k * g.SmallH + oh) * g.SmallW + ow, (ch * g.BigH + h) * g.BigW + v] += w[((k * g.BigCg + cl) * g.KH + i) * g.KW + j];
         }
-        return new ConvMatrix(c, [g.C, g.H, g.W], [g.K, g.OH, g.OW]);
+        return new ConvMatrix(c, [g.BigC, g.BigH, g.BigW], [g.SmallC, g.SmallH, g.SmallW]);
     }
 
     /// <summary>
@@ -101,7 +101,7 @@ public static partial class TransposedConv
     public static ConvMatrix AsMatrixFor(Tensor input, Tensor weight, Size2? stride = null, Size2? padding = null,
                                          Size2? outputPadding = null, Size2? dilation = null, int groups = 1)
     {
-        var g = Validate(nameof(AsMatrixFor), input, weight, stride, padding, outputPadding, dilation, groups);
-        return Build(weight, new Size2(g.OH, g.OW), stride, padding, dilation, groups, new Size2(g.H, g.W));
+        var g = Validate(nameof(AsMatrixFor), input, weight, stride, padding, outputPadding, dilation, groups, out _);
+        return Build(weight, new Size2(g.BigH, g.BigW), stride, padding, dilation, groups, new Size2(g.SmallH, g.SmallW));
     }
 }

@@ -41,42 +41,42 @@ public static partial class TransposedConv
     public static ScatterResult Scatter(Tensor input, Tensor weight, Size2? stride = null, Size2? padding = null,
                                         Size2? outputPadding = null, Size2? dilation = null, int groups = 1, int maxCopies = 64)
     {
-        var g = Validate(nameof(Scatter), input, weight, stride, padding, outputPadding, dilation, groups);
+        var g = Validate(nameof(Scatter), input, weight, stride, padding, outputPadding, dilation, groups, out var op);
         double[] x = Values(input), w = Values(weight);
-        int fh = g.FullH, fw = g.FullW;
-        var full = new double[g.N * g.Cout * fh * fw];
+        var (fh, fw) = FullSize(g, op);
+        var full = new double[g.N * g.BigC * fh * fw];
         var copies = new List<KernelCopy>();
         bool keepCopies = input.Numel <= maxCopies;
         for (int n = 0; n < g.N; n++)
-        for (int c = 0; c < g.Cin; c++)
-        for (int h = 0; h < g.H; h++)
-        for (int v = 0; v < g.W; v++)
+        for (int c = 0; c < g.SmallC; c++)
+        for (int h = 0; h < g.SmallH; h++)
+        for (int v = 0; v < g.SmallW; v++)
         {
-            double value = x[((n * g.Cin + c) * g.H + h) * g.W + v];
-            var canvas = keepCopies ? new double[g.Cout * fh * fw] : null;
-            int group = c / g.CinG;
-            for (int oc = 0; oc < g.CoutG; oc++)
+            double value = x[((n * g.SmallC + c) * g.SmallH + h) * g.SmallW + v];
+            var canvas = keepCopies ? new double[g.BigC * fh * fw] : null;
+            int group = c / g.SmallCg;
+            for (int oc = 0; oc < g.BigCg; oc++)
             {
-                int o = group * g.CoutG + oc;
+                int o = group * g.BigCg + oc;
                 for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++)
                 {
                     int row = h * g.SH + i * g.DH, col = v * g.SW + j * g.DW;
-                    double term = value * w[((c * g.CoutG + oc) * g.KH + i) * g.KW + j];
-                    full[((n * g.Cout + o) * fh + row) * fw + col] += term;
+                    double term = value * w[((c * g.BigCg + oc) * g.KH + i) * g.KW + j];
+                    full[((n * g.BigC + o) * fh + row) * fw + col] += term;
                     if (canvas is not null) canvas[(o * fh + row) * fw + col] = term;
                 }
             }
             if (canvas is not null)
-                copies.Add(new KernelCopy(n, c, h, v, value, h * g.SH, v * g.SW, Make(canvas, input.DType, g.Cout, fh, fw)));
+                copies.Add(new KernelCopy(n, c, h, v, value, h * g.SH, v * g.SW, Make(canvas, input.DType, g.BigC, fh, fw)));
         }
-        var output = new double[g.N * g.Cout * g.OH * g.OW];
+        var output = new double[g.N * g.BigC * g.BigH * g.BigW];
         for (int n = 0; n < g.N; n++)
-        for (int o = 0; o < g.Cout; o++)
-        for (int r = 0; r < g.OH; r++)
-        for (int q = 0; q < g.OW; q++)
-            output[((n * g.Cout + o) * g.OH + r) * g.OW + q] = full[((n * g.Cout + o) * fh + r + g.PH) * fw + q + g.PW];
-        return new ScatterResult(Make(output, input.DType, g.N, g.Cout, g.OH, g.OW), Make(full, input.DType, g.N, g.Cout, fh, fw),
+        for (int o = 0; o < g.BigC; o++)
+        for (int r = 0; r < g.BigH; r++)
+        for (int q = 0; q < g.BigW; q++)
+            output[((n * g.BigC + o) * g.BigH + r) * g.BigW + q] = full[((n * g.BigC + o) * fh + r + g.PH) * fw + q + g.PW];
+        return new ScatterResult(Make(output, input.DType, g.N, g.BigC, g.BigH, g.BigW), Make(full, input.DType, g.N, g.BigC, fh, fw),
                                  copies, new Size2(g.PH, g.PW));
     }
 }

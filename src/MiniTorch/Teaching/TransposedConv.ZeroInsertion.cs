@@ -38,23 +38,23 @@ public static partial class TransposedConv
     public static ZeroInsertionResult ZeroInsertion(Tensor input, Tensor weight, Size2? stride = null, Size2? padding = null,
                                                     Size2? outputPadding = null, Size2? dilation = null, int groups = 1)
     {
-        var g = Validate(nameof(ZeroInsertion), input, weight, stride, padding, outputPadding, dilation, groups);
+        var g = Validate(nameof(ZeroInsertion), input, weight, stride, padding, outputPadding, dilation, groups, out var op);
         double[] x = Values(input), w = Values(weight);
 
         // 1. Stretch: element (h, v) moves to (h·s, v·s).
-        int sh = (g.H - 1) * g.SH + 1, sw = (g.W - 1) * g.SW + 1;
-        var stretched = new double[g.N * g.Cin * sh * sw];
-        for (int nc = 0; nc < g.N * g.Cin; nc++)
-        for (int h = 0; h < g.H; h++)
-        for (int v = 0; v < g.W; v++)
-            stretched[(nc * sh + h * g.SH) * sw + v * g.SW] = x[(nc * g.H + h) * g.W + v];
+        int sh = (g.SmallH - 1) * g.SH + 1, sw = (g.SmallW - 1) * g.SW + 1;
+        var stretched = new double[g.N * g.SmallC * sh * sw];
+        for (int nc = 0; nc < g.N * g.SmallC; nc++)
+        for (int h = 0; h < g.SmallH; h++)
+        for (int v = 0; v < g.SmallW; v++)
+            stretched[(nc * sh + h * g.SH) * sw + v * g.SW] = x[(nc * g.SmallH + h) * g.SmallW + v];
 
         // 2. Pad by d(k−1) − p; a negative amount crops. outputPadding goes to the far side only.
-        var padH = new SidePadding(g.DH * (g.KH - 1) - g.PH, g.DH * (g.KH - 1) - g.PH + g.OPH);
-        var padW = new SidePadding(g.DW * (g.KW - 1) - g.PW, g.DW * (g.KW - 1) - g.PW + g.OPW);
+        var padH = new SidePadding(g.DH * (g.KH - 1) - g.PH, g.DH * (g.KH - 1) - g.PH + op.H);
+        var padW = new SidePadding(g.DW * (g.KW - 1) - g.PW, g.DW * (g.KW - 1) - g.PW + op.W);
         int ph = sh + padH.Before + padH.After, pw = sw + padW.Before + padW.After;
-        var padded = new double[g.N * g.Cin * ph * pw];
-        for (int nc = 0; nc < g.N * g.Cin; nc++)
+        var padded = new double[g.N * g.SmallC * ph * pw];
+        for (int nc = 0; nc < g.N * g.SmallC; nc++)
         for (int r = 0; r < ph; r++)
         for (int q = 0; q < pw; q++)
         {
@@ -64,37 +64,37 @@ public static partial class TransposedConv
         }
 
         // 3. Flip the kernel in both axes and swap its channel axes within each group.
-        var flipped = new double[g.Cout * g.CinG * g.KH * g.KW];
-        for (int c = 0; c < g.Cin; c++)
-        for (int oc = 0; oc < g.CoutG; oc++)
+        var flipped = new double[g.BigC * g.SmallCg * g.KH * g.KW];
+        for (int c = 0; c < g.SmallC; c++)
+        for (int oc = 0; oc < g.BigCg; oc++)
         for (int i = 0; i < g.KH; i++)
         for (int j = 0; j < g.KW; j++)
         {
-            int o = c / g.CinG * g.CoutG + oc, cl = c % g.CinG;
-            flipped[((o * g.CinG + cl) * g.KH + (g.KH - 1 - i)) * g.KW + (g.KW - 1 - j)] = w[((c * g.CoutG + oc) * g.KH + i) * g.KW + j];
+            int o = c / g.SmallCg * g.BigCg + oc, cl = c % g.SmallCg;
+            flipped[((o * g.SmallCg + cl) * g.KH + (g.KH - 1 - i)) * g.KW + (g.KW - 1 - j)] = w[((c * g.BigCg + oc) * g.KH + i) * g.KW + j];
         }
 
         // 4. An ordinary convolution: stride 1, no padding, dilation d, the same groups.
-        var output = new double[g.N * g.Cout * g.OH * g.OW];
+        var output = new double[g.N * g.BigC * g.BigH * g.BigW];
         for (int n = 0; n < g.N; n++)
-        for (int o = 0; o < g.Cout; o++)
-        for (int r = 0; r < g.OH; r++)
-        for (int q = 0; q < g.OW; q++)
+        for (int o = 0; o < g.BigC; o++)
+        for (int r = 0; r < g.BigH; r++)
+        for (int q = 0; q < g.BigW; q++)
         {
             double sum = 0;
-            int group = o / g.CoutG;
-            for (int cl = 0; cl < g.CinG; cl++)
+            int group = o / g.BigCg;
+            for (int cl = 0; cl < g.SmallCg; cl++)
             for (int i = 0; i < g.KH; i++)
             for (int j = 0; j < g.KW; j++)
             {
-                int c = group * g.CinG + cl;
-                sum += padded[((n * g.Cin + c) * ph + r + i * g.DH) * pw + q + j * g.DW] * flipped[((o * g.CinG + cl) * g.KH + i) * g.KW + j];
+                int c = group * g.SmallCg + cl;
+                sum += padded[((n * g.SmallC + c) * ph + r + i * g.DH) * pw + q + j * g.DW] * flipped[((o * g.SmallCg + cl) * g.KH + i) * g.KW + j];
             }
-            output[((n * g.Cout + o) * g.OH + r) * g.OW + q] = sum;
+            output[((n * g.BigC + o) * g.BigH + r) * g.BigW + q] = sum;
         }
 
         var dt = input.DType;
-        return new ZeroInsertionResult(Make(stretched, dt, g.N, g.Cin, sh, sw), padH, padW, Make(padded, dt, g.N, g.Cin, ph, pw),
-                                       Make(flipped, weight.DType, g.Cout, g.CinG, g.KH, g.KW), Make(output, dt, g.N, g.Cout, g.OH, g.OW));
+        return new ZeroInsertionResult(Make(stretched, dt, g.N, g.SmallC, sh, sw), padH, padW, Make(padded, dt, g.N, g.SmallC, ph, pw),
+                                       Make(flipped, weight.DType, g.BigC, g.SmallCg, g.KH, g.KW), Make(output, dt, g.N, g.BigC, g.BigH, g.BigW));
     }
 }

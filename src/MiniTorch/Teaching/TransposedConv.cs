@@ -17,29 +17,24 @@ namespace MiniTorch.Teaching;
 /// </remarks>
 public static partial class TransposedConv
 {
-    /// <summary>The validated geometry of one transposed convolution, in the transposed op's own terms.</summary>
-    private readonly record struct Config(
-        int N, int Cin, int H, int W, int Cout, int OH, int OW, int KH, int KW,
-        int SH, int SW, int PH, int PW, int OPH, int OPW, int DH, int DW, int Groups)
-    {
-        public int CinG => Cin / Groups;
-        public int CoutG => Cout / Groups;
-        /// <summary>The uncropped scatter canvas: every kernel copy fits, plus outputPadding at the far side.</summary>
-        public int FullH => (H - 1) * SH + DH * (KH - 1) + 1 + OPH;
-        public int FullW => (W - 1) * SW + DW * (KW - 1) + 1 + OPW;
-    }
-
-    private static Config Validate(string method, Tensor input, Tensor weight, Size2? stride, Size2? padding,
-                                   Size2? outputPadding, Size2? dilation, int groups)
+    /// <summary>
+    /// Validates like the fast op (so the views reject exactly what PyTorch rejects) and returns its
+    /// geometry: the transposed convolution's input is the small side, its output the big side.
+    /// </summary>
+    private static ConvGeometry Validate(string method, Tensor input, Tensor weight, Size2? stride, Size2? padding,
+                                         Size2? outputPadding, Size2? dilation, int groups, out Size2 op)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         Shape.TeachingInput(input.ShapeRef, method);
-        Size2 s = stride ?? 1, p = padding ?? 0, op = outputPadding ?? 0, d = dilation ?? 1;
-        // The fast op's own validation, so the teaching views reject exactly what PyTorch rejects.
-        var g = Shape.ConvTranspose2d(input.ShapeRef, weight.ShapeRef, null, s, new Padding2d(p.H, p.W), op, groups, d);
-        return new Config(g.N, g.K, g.OH, g.OW, g.C, g.H, g.W, g.KH, g.KW, s.H, s.W, p.H, p.W, op.H, op.W, d.H, d.W, groups);
+        Size2 s = stride ?? 1, p = padding ?? 0, d = dilation ?? 1;
+        op = outputPadding ?? 0;
+        return Shape.ConvTranspose(input.ShapeRef, weight.ShapeRef, null, s.ToArray(), new Padding2d(p.H, p.W).ToConv(), op.ToArray(), groups, d.ToArray());
     }
+
+    /// <summary>The uncropped scatter canvas: every kernel copy fits, plus outputPadding at the far side.</summary>
+    private static (int H, int W) FullSize(in ConvGeometry g, Size2 op) =>
+        ((g.SmallH - 1) * g.SH + g.DH * (g.KH - 1) + 1 + op.H, (g.SmallW - 1) * g.SW + g.DW * (g.KW - 1) + 1 + op.W);
 
     private static Tensor Make(double[] data, DType dtype, params int[] shape) =>
         dtype == DType.Float64 ? Torch.FromArray(data, shape) : Torch.FromArray(Array.ConvertAll(data, v => (float)v), shape);

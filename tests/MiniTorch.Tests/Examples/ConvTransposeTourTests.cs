@@ -1,5 +1,6 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using ConvTransposeTour;
-using MiniTorch.IO;
 
 namespace MiniTorch.Tests.Examples;
 
@@ -70,6 +71,42 @@ public class ConvTransposeTourTests(TourRun run) : IClassFixture<TourRun>
     }
 
     [Fact]
+    public void Tour_Step5_PrintsTheKerasKernelAndSaysWhereTheInputComesFrom()
+    {
+        var log = _log.ToString();
+        Assert.Contains("kernel: tensor([[1., 2., 1.],\n        [2., 1., 2.],\n        [1., 1., 2.]])", log);
+        Assert.Contains("The Conv2DTranspose input is that Conv2D output", log);
+        Assert.Contains("row 0: tensor([ 55., 110., 107., 104.,  52.])", log);
+    }
+
+    [Fact]
+    public void Tour_PrintsNumbersAsPythonAndPyTorchDo()
+    {
+        var log = _log.ToString();
+        // No .NET exponent style (7.63E-06) anywhere; differences print as PyTorch prints a 0-dim tensor.
+        Assert.DoesNotMatch(new Regex(@"\dE[+-]\d"), log);
+        Assert.Contains("max |sum of copies − ConvTranspose2d| = tensor(7.6294e-06)", log);
+        Assert.Contains($"⟨conv(x), y⟩  = {PythonStyle.Repr(_result.AdjointLeft)}", log);
+        Assert.Contains("x[0,1] = 2.0 · w at offset (0, 1)", log);
+    }
+
+    [Theory]
+    [InlineData(4.0, "4.0")]
+    [InlineData(0.1, "0.1")]
+    [InlineData(-2.5, "-2.5")]
+    [InlineData(7.62939453125e-06, "7.62939453125e-06")]
+    [InlineData(1.5265566588595902e-16, "1.5265566588595902e-16")]
+    [InlineData(0.0001, "0.0001")]
+    [InlineData(0.00001, "1e-05")]
+    [InlineData(1e16, "1e+16")]
+    [InlineData(1234567890123456.0, "1234567890123456.0")]
+    [InlineData(123.456, "123.456")]
+    [InlineData(-0.0, "-0.0")]
+    [InlineData(double.NaN, "nan")]
+    [InlineData(double.NegativeInfinity, "-inf")]
+    public void PythonStyle_Repr_MatchesPython(double value, string python) => Assert.Equal(python, PythonStyle.Repr(value));
+
+    [Fact]
     public void Tour_Step7_OverlapCountsAndCheckerboardPictures()
     {
         Assert.Equal([1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1], _result.Overlaps["k3s2"]);
@@ -85,13 +122,29 @@ public class ConvTransposeTourTests(TourRun run) : IClassFixture<TourRun>
             Assert.True(File.Exists(path), path);
             Assert.StartsWith(Path.GetFullPath(_folder), Path.GetFullPath(path));
         }
-        // The k3 s2 heat map: 17×17 counts, 12 pixels each; the corner counts 1 of 4 (hot: R = 0.75), the centre 4 of 4 (white).
-        var k3 = ImageIO.Load(Path.Combine(_folder, "overlap_k3s2.png"));
-        Assert.Equal(new[] { 3, 17 * 12, 17 * 12 }, k3.Shape);
-        Assert.Equal(0.75, k3[0][0][0].Item(), 0.003);
-        Assert.Equal(0.0, k3[1][0][0].Item(), 0.003);
-        Assert.Equal(1.0, k3[2][8 * 12][8 * 12].Item(), 0.003);
-        var pair = ImageIO.Load(Path.Combine(_folder, "generators_strided_vs_resize.png"));
-        Assert.Equal(new[] { 1, 32 * 8 + 16, 2 * 32 * 8 + 24 }, pair.Shape);
+        // The printed 2-D grid is the one the k3 s2 picture draws: 17×17 counts of an 8×8 input, the same numbers cell by cell.
+        Assert.Equal(new[] { 17, 17 }, _result.OverlapGrid.Shape);
+        Assert.Contains($"overlap k3 s2: {_result.OverlapGrid}", _log.ToString());
+        var svg = XDocument.Load(Path.Combine(_folder, "overlap_k3s2.svg"));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var cells = svg.Descendants(ns + "rect").Where(r => r.Element(ns + "title") is not null).ToList();
+        Assert.Equal(17 * 17, cells.Count);
+        var grid = _result.OverlapGrid.ToDoubleArray();
+        for (int i = 0; i < grid.Length; i++)
+            Assert.Equal($"[{i / 17}, {i % 17}] = {grid[i]:0}.", cells[i].Element(ns + "title")!.Value);
+        // Hot scale from 0: a corner (1 tap of 4) is dark red, the centre (4 of 4) white.
+        Assert.Equal("rgb(191,0,0)", cells[0].Attribute("fill")!.Value);
+        Assert.Equal("rgb(255,255,255)", cells[8 * 17 + 8].Attribute("fill")!.Value);
+        // Title, axis labels, the colour bar's label and its ends, printed as PyTorch prints them.
+        var texts = svg.Descendants(ns + "text").Select(t => t.Value).ToList();
+        Assert.Contains("ConvTranspose2d taps per output: kernel 3, stride 2, 8×8 input", texts);
+        Assert.Contains("output column →", texts);
+        Assert.Contains("output row →", texts);
+        Assert.Contains("kernel taps reaching the position", texts);
+        Assert.Contains("0.", texts);
+        Assert.Contains("4.", texts);
+        var pair = XDocument.Load(Path.Combine(_folder, "generators_strided_vs_resize.svg"));
+        Assert.Equal(2, pair.Root!.Elements(ns + "svg").Count());
+        Assert.Equal(2 * 32 * 32, pair.Descendants(ns + "rect").Count(r => r.Element(ns + "title") is not null));
     }
 }

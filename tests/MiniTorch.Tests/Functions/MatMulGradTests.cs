@@ -12,14 +12,14 @@ public class MatMulGradTests
     private static Gen<(TensorCase A, TensorCase B)> Operands(Gen<(int[] A, int[] B)> shapes) =>
         shapes.SelectMany(s => Gen.Zip(TensorGen.Tensor(s.A), TensorGen.Tensor(s.B)));
 
-    [Fact]
-    public void MatMul2D_PassesGradCheckAndGradGradCheck() =>
-        TensorGen.Check(Operands(Gen.Zip(Size, Gen.Zip(Size, Size)).Select(p => (new[] { p.Item1, p.Item2.Item1 }, new[] { p.Item2.Item1, p.Item2.Item2 }))), 25,
+    [Property(MaxTest = 25)]
+    public Property MatMul2D_PassesGradCheckAndGradGradCheck() =>
+        TensorGen.ForAll(Operands(Gen.Zip(Size, Gen.Zip(Size, Size)).Select(p => (new[] { p.Item1, p.Item2.Item1 }, new[] { p.Item2.Item1, p.Item2.Item2 }))),
             p => GradAssert.Both(x => x[0].MatMul(x[1]), p.A, p.B));
 
-    [Fact]
-    public void MatMulBatchedAndBroadcastBatch_PassesGradCheckAndGradGradCheck() =>
-        TensorGen.Check(Operands(
+    [Property(MaxTest = 25)]
+    public Property MatMulBatchedAndBroadcastBatch_PassesGradCheckAndGradGradCheck() =>
+        TensorGen.ForAll(Operands(
             Gen.Zip(Gen.Choose(1, 2), Gen.Zip(Gen.Elements(0, 1, 2, 3), Gen.Zip(Size, Gen.Zip(Size, Size)))).Select(p =>
             {
                 var (batch, (mode, (m, (k, n)))) = p;
@@ -27,18 +27,18 @@ public class MatMulGradTests
                 int[] a = mode switch { 1 => [1, m, k], 3 => [2, batch, m, k], _ => [batch, m, k] };
                 int[] b = mode == 2 ? [k, n] : [batch, k, n];
                 return (a, b);
-            })), 25,
+            })),
             p => GradAssert.Both(x => x[0].MatMul(x[1]), p.A, p.B));
 
-    [Fact]
-    public void MatMulWithVectors_PassesGradCheckAndGradGradCheck() =>
-        TensorGen.Check(Operands(
+    [Property(MaxTest = 20)]
+    public Property MatMulWithVectors_PassesGradCheckAndGradGradCheck() =>
+        TensorGen.ForAll(Operands(
             Gen.Zip(Gen.Elements(0, 1, 2), Gen.Zip(Size, Size)).Select(p =>
             {
                 var (mode, (m, k)) = p;
                 // vector·matrix, matrix·vector, vector·vector
                 return mode switch { 0 => (new[] { k }, new[] { k, m }), 1 => ([m, k], [k]), _ => ([k], [k]) };
-            })), 20,
+            })),
             p => GradAssert.Both(x => x[0].MatMul(x[1]), p.A, p.B));
 
     [Fact]

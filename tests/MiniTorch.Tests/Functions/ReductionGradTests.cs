@@ -17,25 +17,24 @@ public class ReductionGradTests
         Gen.SubListOf(Enumerable.Range(0, rank)).Where(l => l.Count > 0)
            .SelectMany(l => Gen.ArrayOf(Gen.Elements(true, false), l.Count).Select(neg => l.Select((d, i) => neg[i] ? d - rank : d).ToArray()));
 
-    [Fact]
-    public void SumMeanAll_PassGradCheckAndGradGradCheck() =>
-        TensorGen.Check(TensorGen.AnyTensor(), 25, a =>
-        {
-            GradAssert.Both(x => x[0].Sum(), a);
-            GradAssert.Both(x => x[0].Mean(), a);
-        });
+    [Property(MaxTest = 25)]
+    public void SumMeanAll_PassGradCheckAndGradGradCheck(TensorCase a)
+    {
+        GradAssert.Both(x => x[0].Sum(), a);
+        GradAssert.Both(x => x[0].Mean(), a);
+    }
 
-    [Fact]
-    public void SumMeanDims_KeepDimOrNot_PassGradCheckAndGradGradCheck() =>
-        TensorGen.Check(WithDims, 30, p =>
+    [Property(MaxTest = 30)]
+    public Property SumMeanDims_KeepDimOrNot_PassGradCheckAndGradGradCheck() =>
+        TensorGen.ForAll(WithDims, p =>
         {
             GradAssert.Both(x => x[0].Sum(p.Dims, p.KeepDim), p.X);
             GradAssert.Both(x => x[0].Mean(p.Dims, p.KeepDim), p.X);
         });
 
-    [Fact]
-    public void MaxAllAndDim_DistinctValues_PassGradCheckAndGradGradCheck() =>
-        TensorGen.Check(TensorGen.Shape(minRank: 1).SelectMany(s => Gen.Zip(TensorGen.DistinctTensor(s), Gen.Zip(Gen.Choose(0, s.Length - 1), Gen.Elements(true, false)))), 30, p =>
+    [Property(MaxTest = 30)]
+    public Property MaxAllAndDim_DistinctValues_PassGradCheckAndGradGradCheck() =>
+        TensorGen.ForAll(TensorGen.Shape(minRank: 1).SelectMany(s => Gen.Zip(TensorGen.DistinctTensor(s), Gen.Zip(Gen.Choose(0, s.Length - 1), Gen.Elements(true, false)))), p =>
         {
             var (a, (dim, keepDim)) = p;
             // Squaring after max makes the second derivative non-trivial.

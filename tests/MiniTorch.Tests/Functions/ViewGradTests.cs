@@ -18,21 +18,20 @@ public class ViewGradTests
         GradAssert.Both(x => op(x[0]) * x[1], a, w);
     }
 
-    [Fact]
-    public void ViewReshapeContiguousClone_PassGradCheckAndGradGradCheck() =>
-        TensorGen.Check(TensorGen.AnyTensor(), 20, a =>
-        {
-            Check(a, x => x.Reshape(-1));
-            Check(a, x => x.Contiguous().View(-1));
-            Check(a, x => x.Reshape(1, -1));
-            Check(a, x => x.Contiguous());
-            Check(a, x => x.Clone());
-        });
+    [Property(MaxTest = 20)]
+    public void ViewReshapeContiguousClone_PassGradCheckAndGradGradCheck(TensorCase a)
+    {
+        Check(a, x => x.Reshape(-1));
+        Check(a, x => x.Contiguous().View(-1));
+        Check(a, x => x.Reshape(1, -1));
+        Check(a, x => x.Contiguous());
+        Check(a, x => x.Clone());
+    }
 
-    [Fact]
-    public void PermuteTransposeFlip_PassGradCheckAndGradGradCheck() =>
-        TensorGen.Check(Ranked(1).SelectMany(a => TensorGen.Zip3(Gen.Constant(a), Gen.Shuffle(Enumerable.Range(0, a.Shape.Length).ToArray()),
-                                                           ReductionGradTests.DimsOf(a.Shape.Length))), 20, p =>
+    [Property(MaxTest = 20)]
+    public Property PermuteTransposeFlip_PassGradCheckAndGradGradCheck() =>
+        TensorGen.ForAll(Ranked(1).SelectMany(a => TensorGen.Zip3(Gen.Constant(a), Gen.Shuffle(Enumerable.Range(0, a.Shape.Length).ToArray()),
+                                                           ReductionGradTests.DimsOf(a.Shape.Length))), p =>
         {
             var (a, perm, dims) = p;
             Check(a, x => x.Permute(perm));
@@ -40,22 +39,21 @@ public class ViewGradTests
             Check(a, x => x.Flip(dims));
         });
 
-    [Fact]
-    public void UnsqueezeSqueezeExpand_PassGradCheckAndGradGradCheck() =>
-        TensorGen.Check(TensorGen.AnyTensor(maxRank: 3), 20, a =>
-        {
-            int r = a.Shape.Length;
-            Check(a, x => x.Unsqueeze(0));
-            Check(a, x => x.Unsqueeze(-1));
-            Check(a, x => x.Unsqueeze(r / 2).Squeeze(r / 2));
-            Check(a, x => x.Unsqueeze(0).Squeeze());
-            Check(a, x => x.Unsqueeze(0).Expand([2, .. a.Shape]));
-            Check(a, x => x.Expand([2, .. a.Shape]));
-        });
+    [Property(MaxTest = 20, Arbitrary = [typeof(TensorArbitraries.UpToRank3)])]
+    public void UnsqueezeSqueezeExpand_PassGradCheckAndGradGradCheck(TensorCase a)
+    {
+        int r = a.Shape.Length;
+        Check(a, x => x.Unsqueeze(0));
+        Check(a, x => x.Unsqueeze(-1));
+        Check(a, x => x.Unsqueeze(r / 2).Squeeze(r / 2));
+        Check(a, x => x.Unsqueeze(0).Squeeze());
+        Check(a, x => x.Unsqueeze(0).Expand([2, .. a.Shape]));
+        Check(a, x => x.Expand([2, .. a.Shape]));
+    }
 
-    [Fact]
-    public void NarrowSliceIndex_PassGradCheckAndGradGradCheck() =>
-        TensorGen.Check(Ranked(1).SelectMany(a => TensorGen.Zip3(Gen.Constant(a), Gen.Choose(0, a.Shape.Length - 1), Gen.Choose(1, 3))), 25, p =>
+    [Property(MaxTest = 25)]
+    public Property NarrowSliceIndex_PassGradCheckAndGradGradCheck() =>
+        TensorGen.ForAll(Ranked(1).SelectMany(a => TensorGen.Zip3(Gen.Constant(a), Gen.Choose(0, a.Shape.Length - 1), Gen.Choose(1, 3))), p =>
         {
             var (a, dim, step) = p;
             int size = a.Shape[dim];
@@ -67,9 +65,9 @@ public class ViewGradTests
             Check(a, x => x[0]);
         });
 
-    [Fact]
-    public void CatStack_PassGradCheckAndGradGradCheck() =>
-        TensorGen.Check(TensorGen.Shape(maxRank: 3, maxNumel: 6, minRank: 1).SelectMany(s =>
+    [Property(MaxTest = 20)]
+    public Property CatStack_PassGradCheckAndGradGradCheck() =>
+        TensorGen.ForAll(TensorGen.Shape(maxRank: 3, maxNumel: 6, minRank: 1).SelectMany(s =>
             TensorGen.Zip3(Gen.Choose(0, s.Length - 1), Gen.Zip(TensorGen.Tensor(s), TensorGen.Tensor(s)), Gen.Choose(1, 2))
                .SelectMany(p =>
                {
@@ -77,7 +75,7 @@ public class ViewGradTests
                    var other = (int[])s.Clone();
                    other[dim] = extra;
                    return TensorGen.Tensor(other).Select(c => (dim, a, b, c));
-               })), 20, p =>
+               })), p =>
         {
             GradAssert.Both(x => Torch.Cat([x[0], x[1], x[2]], p.dim) * Torch.Cat([x[1], x[0], x[2]], p.dim), p.a, p.b, p.c);
             GradAssert.Both(x => Torch.Stack([x[0], x[1]], p.dim) * Torch.Stack([x[1], x[0]], p.dim), p.a, p.b);

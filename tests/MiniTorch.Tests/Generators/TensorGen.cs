@@ -107,7 +107,10 @@ public static class TensorGen
     public static Gen<(TA, TB, TC)> Zip3<TA, TB, TC>(Gen<TA> a, Gen<TB> b, Gen<TC> c) =>
         Gen.Zip(a, Gen.Zip(b, c), (x, yz) => (x, yz.Item1, yz.Item2));
 
-    /// <summary>Runs <paramref name="body"/> on <paramref name="cases"/> generated values; the failure message carries FsCheck's replay seed.</summary>
-    public static void Check<T>(Gen<T> gen, int cases, Action<T> body) =>
-        Prop.ForAll(gen.ToArbitrary(), body).Check(Config.QuickThrowOnFailure.WithMaxTest(cases).WithQuietOnSuccess(true));
+    /// <summary>
+    /// The property that <paramref name="body"/> holds (does not throw) for every value of
+    /// <paramref name="gen"/>, for a <c>[Property(MaxTest = …)]</c> method whose cases are built from
+    /// other values (dependent shapes, dims, exponents); a case of one type takes a parameter instead.
+    /// </summary>
+    public static Property ForAll<T>(Gen<T> gen, Action<T> body) => Prop.ForAll(gen.ToArbitrary(), body);
 }

@@ -14,6 +14,13 @@ public class PngFilterTests
         from smooth in Gen.Elements(true, false)
         select Make(bpp, length, seed, smooth);
 
+    /// <summary>The FsCheck Arbitrary of <see cref="Rows"/>.</summary>
+    public static class Arbitraries
+    {
+        /// <summary>Random rows, their prior rows and bytes per pixel.</summary>
+        public static Arbitrary<(byte[] Row, byte[] Prior, int Bpp)> Rows() => PngFilterTests.Rows.ToArbitrary();
+    }
+
     private static (byte[], byte[], int) Make(int bpp, int length, int seed, bool smooth)
     {
         var rng = new Random(seed);
@@ -30,37 +37,31 @@ public class PngFilterTests
 
     private static long ReferenceSum(byte[] values) => values.Sum(v => (long)Math.Abs((int)(sbyte)v));
 
-    [Fact]
-    public void Filter_EveryType_EqualsTheByteByByteDefinition_AndUnfiltersBack()
+    [Property(MaxTest = 300, Arbitrary = [typeof(Arbitraries)])]
+    public void Filter_EveryType_EqualsTheByteByByteDefinition_AndUnfiltersBack((byte[] Row, byte[] Prior, int Bpp) t)
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(Rows.ToArbitrary(), t =>
+        for (int type = 0; type < 5; type++)
         {
-            for (int type = 0; type < 5; type++)
-            {
-                var fast = new byte[t.Row.Length];
-                var reference = new byte[t.Row.Length];
-                PngFilter.Filter(type, t.Row, t.Prior, t.Bpp, fast);
-                PngFilter.FilterReference(type, t.Row, t.Prior, t.Bpp, reference);
-                Assert.Equal(reference, fast);
-                PngFilter.Unfilter(type, fast, t.Prior, t.Bpp);
-                Assert.Equal(t.Row, fast);
-            }
-        }));
+            var fast = new byte[t.Row.Length];
+            var reference = new byte[t.Row.Length];
+            PngFilter.Filter(type, t.Row, t.Prior, t.Bpp, fast);
+            PngFilter.FilterReference(type, t.Row, t.Prior, t.Bpp, reference);
+            Assert.Equal(reference, fast);
+            PngFilter.Unfilter(type, fast, t.Prior, t.Bpp);
+            Assert.Equal(t.Row, fast);
+        }
     }
 
-    [Fact]
-    public void Choose_PicksTheFirstFilterWithTheSmallestSignedSum()
+    [Property(MaxTest = 300, Arbitrary = [typeof(Arbitraries)])]
+    public void Choose_PicksTheFirstFilterWithTheSmallestSignedSum((byte[] Row, byte[] Prior, int Bpp) t)
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(Rows.ToArbitrary(), t =>
+        var sums = Enumerable.Range(0, 5).Select(type =>
         {
-            var sums = Enumerable.Range(0, 5).Select(type =>
-            {
-                var d = new byte[t.Row.Length];
-                PngFilter.FilterReference(type, t.Row, t.Prior, t.Bpp, d);
-                return ReferenceSum(d);
-            }).ToList();
-            Assert.Equal(sums.IndexOf(sums.Min()), PngFilter.Choose(t.Row, t.Prior, t.Bpp, new byte[t.Row.Length]));
-        }));
+            var d = new byte[t.Row.Length];
+            PngFilter.FilterReference(type, t.Row, t.Prior, t.Bpp, d);
+            return ReferenceSum(d);
+        }).ToList();
+        Assert.Equal(sums.IndexOf(sums.Min()), PngFilter.Choose(t.Row, t.Prior, t.Bpp, new byte[t.Row.Length]));
     }
 
     [Theory]

@@ -16,8 +16,6 @@ public class ReaderFuzzTests
 {
     private const int Cases = 400;
 
-    private static Config Config => Config.QuickThrowOnFailure.WithMaxTest(Cases).WithQuietOnSuccess(true);
-
     /// <summary>A case: which base file, and the seed of the mutations applied to it (mode 0 = garbage).</summary>
     private static Arbitrary<(int File, int Mode, int Seed)> CaseArb(int files) =>
         (from f in Gen.Choose(0, files - 1)
@@ -63,12 +61,11 @@ public class ReaderFuzzTests
         return true; // any other exception propagates and fails the property
     }
 
-    private static void Fuzz(byte[][] files, ReadOnlySpan<byte> signature, Func<byte[], byte[]> postProcess, Func<byte[], Tensor> read)
+    private static Property Fuzz(byte[][] files, ReadOnlySpan<byte> signature, Func<byte[], byte[]> postProcess, Func<byte[], Tensor> read)
     {
         var sig = signature.ToArray();
-        var prop = Prop.ForAll(CaseArb(files.Length), c =>
+        return Prop.ForAll(CaseArb(files.Length), c =>
             SucceedsOrInvalidData(() => read(postProcess(Mutate(files[c.File], c.Mode, c.Seed, sig)))));
-        Check.One(Config, prop);
     }
 
     private static byte[] Bytes(Action<Stream> write)
@@ -78,8 +75,8 @@ public class ReaderFuzzTests
         return ms.ToArray();
     }
 
-    [Fact]
-    public void Safetensors_MutatedAndGarbageFiles_OnlyInvalidData()
+    [Property(MaxTest = Cases)]
+    public Property Safetensors_MutatedAndGarbageFiles_OnlyInvalidData()
     {
         var g = new Generator(1);
         byte[][] files =
@@ -88,15 +85,15 @@ public class ReaderFuzzTests
             File.ReadAllBytes(IOGolden.File("minitorch_state.safetensors")),
             Bytes(s => Safetensors.Save(new Dictionary<string, Tensor> { ["a"] = Torch.Randn([2, 3], g), ["b"] = Torch.Zeros([1], DType.Float64) }, s)),
         ];
-        Fuzz(files, "\x40\0\0\0\0\0\0\0"u8, b => b, b => Safetensors.Load(new MemoryStream(b)).Values.FirstOrDefault() ?? Torch.Zeros(0));
+        return Fuzz(files, "\x40\0\0\0\0\0\0\0"u8, b => b, b => Safetensors.Load(new MemoryStream(b)).Values.FirstOrDefault() ?? Torch.Zeros(0));
     }
 
-    [Fact]
-    public void Npy_MutatedAndGarbageFiles_OnlyInvalidData()
+    [Property(MaxTest = Cases)]
+    public Property Npy_MutatedAndGarbageFiles_OnlyInvalidData()
     {
         byte[][] files = [.. new[] { "py_f32.npy", "py_fortran.npy", "py_v2.npy", "py_v3.npy", "py_scalar.npy", "py_empty.npy" }
             .Select(f => File.ReadAllBytes(IOGolden.File(f)))];
-        Fuzz(files, [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0], b => b, b => Npy.Load(new MemoryStream(b)));
+        return Fuzz(files, [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0], b => b, b => Npy.Load(new MemoryStream(b)));
     }
 
     /// <summary>Recomputes every chunk CRC it can find, so half the mutations reach the decoder behind the CRC check.</summary>
@@ -113,20 +110,20 @@ public class ReaderFuzzTests
         return png;
     }
 
-    [Fact]
-    public void Png_MutatedAndGarbageFiles_OnlyInvalidData()
+    [Property(MaxTest = Cases)]
+    public Property Png_MutatedAndGarbageFiles_OnlyInvalidData()
     {
         byte[][] files = [.. new[] { "gray", "rgb", "rgba", "la", "palette", "1bit", "gray16", "rgb16_filters", "rgb8_filters" }
             .Select(k => File.ReadAllBytes(IOGolden.File($"py_{k}.png")))];
         byte[] sig = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
         int calls = 0;
-        Fuzz(files, sig, b => ++calls % 2 == 0 ? FixCrcs(b) : b, b => Png.Decode(b));
+        return Fuzz(files, sig, b => ++calls % 2 == 0 ? FixCrcs(b) : b, b => Png.Decode(b));
     }
 
-    [Fact]
-    public void Pgm_MutatedAndGarbageFiles_OnlyInvalidData()
+    [Property(MaxTest = Cases)]
+    public Property Pgm_MutatedAndGarbageFiles_OnlyInvalidData()
     {
         byte[][] files = [.. new[] { "py_gray.pgm", "py_gray16.pgm", "py_ascii.pgm" }.Select(f => File.ReadAllBytes(IOGolden.File(f)))];
-        Fuzz(files, "P5\n"u8, b => b, b => Pgm.Decode(b));
+        return Fuzz(files, "P5\n"u8, b => b, b => Pgm.Decode(b));
     }
 }

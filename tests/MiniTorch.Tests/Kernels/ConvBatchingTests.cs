@@ -14,7 +14,7 @@ public class ConvBatchingTests
     private static ConvGeometry Geometry(int n, int c, int h, int k, int kernel, int stride, int pad)
     {
         int oh = (h + 2 * pad - kernel) / stride + 1;
-        return new ConvGeometry(n, c, h, h, k, oh, oh, kernel, kernel, stride, stride, pad, pad, 1, 1, 1);
+        return ConvGeometry.Planar(n, c, h, h, k, oh, oh, kernel, kernel, stride, stride, pad, pad, 1, 1, 1);
     }
 
     private static float[] Random(int length, int seed)
@@ -32,12 +32,11 @@ public class ConvBatchingTests
         Assert.True(Conv.TileCapacity(128 * 16) >= 2 * 16);
         Assert.True(Conv.TileLength(128 * 16, 16) == 16);
         // The 4×4 → 8×8 transposed layer (and that conv's input gradient) leaves the direct kernel for the phase GEMMs.
-        Assert.False(ConvTranspose.TakesDirect<float>(Geometry(64, 128, 8, 256, 4, 2, 1)));
+        Assert.NotEqual(ConvRoute.DirectPhases, ConvPlanner.Choose(Geometry(64, 128, 8, 256, 4, 2, 1), ConvPass.InputGrad, ConvIsa.Vector512));
         // The 16×16 → 8×8 conv with a batch goes to the batched GEMM; a single image stays where the direct kernel's rule puts it.
-        Assert.False(Conv.TakesDirect<float>(Geometry(64, 64, 16, 128, 4, 2, 1)));
-        Assert.Equal(ConvDirect.TakesConv2d<float>(Geometry(1, 64, 16, 128, 4, 2, 1)), Conv.TakesDirect<float>(Geometry(1, 64, 16, 128, 4, 2, 1)));
-        Assert.Equal(ConvDirect.TakesConvTranspose<float>(Geometry(64, 64, 16, 128, 4, 2, 1)),
-                     ConvTranspose.TakesDirect<float>(Geometry(64, 64, 16, 128, 4, 2, 1)));
+        Assert.Equal(ConvRoute.Im2colImages, ConvPlanner.Choose(Geometry(64, 64, 16, 128, 4, 2, 1), ConvPass.Forward, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.DirectRows, ConvPlanner.Choose(Geometry(1, 64, 16, 128, 4, 2, 1), ConvPass.Forward, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.DirectPhases, ConvPlanner.Choose(Geometry(64, 64, 16, 128, 4, 2, 1), ConvPass.InputGrad, ConvIsa.Vector512));
     }
 
     [Theory]
@@ -48,16 +47,16 @@ public class ConvBatchingTests
     {
         var g = Geometry(n, c, h, k, kernel, stride, pad);
         var g1 = g with { N = 1 };
-        int big = c * h * h, small = k * g.OH * g.OW;
+        int big = c * h * h, small = k * g.SmallH * g.SmallW;
         var x = Random(n * big, 1);
         var w = Random(k * c * kernel * kernel, 2);
         var bias = Random(k, 3);
         var y = new float[n * small];
-        Conv.Forward<float>(g, x, w, bias, y, allowDirect: false);
+        ConvKernelCalls.Forward<float>(g, x, w, bias, y, allowDirect: false);
         var yi = new float[small];
         for (int i = 0; i < n; i++)
         {
-            Conv.Forward<float>(g1, x.AsMemory(i * big, big), w, bias, yi, allowDirect: false);
+            ConvKernelCalls.Forward<float>(g1, x.AsMemory(i * big, big), w, bias, yi, allowDirect: false);
             Assert.Equal(yi, y.AsSpan(i * small, small).ToArray());
         }
     }
@@ -70,18 +69,18 @@ public class ConvBatchingTests
     {
         var g = Geometry(n, c, h, k, kernel, stride, pad);
         var g1 = g with { N = 1 };
-        int big = c * h * h, small = k * g.OH * g.OW;
+        int big = c * h * h, small = k * g.SmallH * g.SmallW;
         var z = Random(n * small, 4);
         var w = Random(k * c * kernel * kernel, 5);
         var bias = Random(c, 6);
         foreach (bool allowDirect in new[] { true, false })
         {
             var y = new float[n * big];
-            ConvTranspose.Forward<float>(g, z, w, bias, y, allowDirect);
+            ConvKernelCalls.TransposeForward<float>(g, z, w, bias, y, allowDirect);
             var yi = new float[big];
             for (int i = 0; i < n; i++)
             {
-                ConvTranspose.Forward<float>(g1, z.AsMemory(i * small, small), w, bias, yi, allowDirect);
+                ConvKernelCalls.TransposeForward<float>(g1, z.AsMemory(i * small, small), w, bias, yi, allowDirect);
                 Assert.Equal(yi, y.AsSpan(i * big, big).ToArray());
             }
         }
@@ -90,19 +89,19 @@ public class ConvBatchingTests
     /// <summary>gw[k, c, i, j] = Σ_{n, oh, ow} gy[n, k, oh, ow]·x[n, c, oh·s − p + i, ow·s − p + j], in float64 by the definition.</summary>
     private static double[] WeightGradReference(ConvGeometry g, double[] x, double[] gy)
     {
-        var gw = new double[g.K * g.C * g.KH * g.KW];
+        var gw = new double[g.SmallC * g.BigC * g.KH * g.KW];
         for (int n = 0; n < g.N; n++)
-            for (int k = 0; k < g.K; k++)
-                for (int c = 0; c < g.C; c++)
+            for (int k = 0; k < g.SmallC; k++)
+                for (int c = 0; c < g.BigC; c++)
                     for (int i = 0; i < g.KH; i++)
                         for (int j = 0; j < g.KW; j++)
-                            for (int oh = 0; oh < g.OH; oh++)
-                                for (int ow = 0; ow < g.OW; ow++)
+                            for (int oh = 0; oh < g.SmallH; oh++)
+                                for (int ow = 0; ow < g.SmallW; ow++)
                                 {
                                     int ih = oh * g.SH - g.PH + i, iw = ow * g.SW - g.PW + j;
-                                    if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
-                                    gw[((k * g.C + c) * g.KH + i) * g.KW + j] +=
-                                        gy[((n * g.K + k) * g.OH + oh) * g.OW + ow] * x[((n * g.C + c) * g.H + ih) * g.W + iw];
+                                    if (ih < 0 || ih >= g.BigH || iw < 0 || iw >= g.BigW) continue;
+                                    gw[((k * g.BigC + c) * g.KH + i) * g.KW + j] +=
+                                        gy[((n * g.SmallC + k) * g.SmallH + oh) * g.SmallW + ow] * x[((n * g.BigC + c) * g.BigH + ih) * g.BigW + iw];
                                 }
         return gw;
     }
@@ -124,14 +123,14 @@ public class ConvBatchingTests
     /// <summary>The float64 weight gradient on route <paramref name="channelsLast"/> against the definition, to 1e-12 relative.</summary>
     private static void CheckWeightGrad(ConvGeometry g, bool channelsLast, int seed)
     {
-        Assert.Equal(channelsLast, ConvWeightGradChannelsLast.Applies(g));
+        Assert.Equal(channelsLast ? ConvRoute.WeightGradChannelsLast : ConvRoute.WeightGradIm2col, ConvPlanner.Choose(g, ConvPass.WeightGrad, ConvPlanner.Isa));
         var r = new System.Random(seed);
-        var x = new double[g.N * g.C * g.H * g.W];
-        var gy = new double[g.N * g.K * g.OH * g.OW];
+        var x = new double[g.N * g.BigC * g.BigH * g.BigW];
+        var gy = new double[g.N * g.SmallC * g.SmallH * g.SmallW];
         for (int i = 0; i < x.Length; i++) x[i] = r.NextDouble() * 2 - 1;
         for (int i = 0; i < gy.Length; i++) gy[i] = r.NextDouble() * 2 - 1;
-        var gw = new double[g.K * g.Cg * g.KH * g.KW];
-        ConvWeightGrad.Compute<double>(g, x, gy, gw);
+        var gw = new double[g.SmallC * g.BigCg * g.KH * g.KW];
+        ConvKernelCalls.WeightGrad<double>(g, x, gy, gw);
         var expected = WeightGradReference(g, x, gy);
         for (int i = 0; i < gw.Length; i++) Assert.True(Math.Abs(gw[i] - expected[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"element {i}: {gw[i]:R} vs {expected[i]:R}");
     }
@@ -143,7 +142,7 @@ public class ConvBatchingTests
     {
         var g = Geometry(n, c, h, k, 4, 2, 1);
         var x = Random(n * c * h * h, 9);
-        var gy = Random(n * k * g.OH * g.OW, 10);
+        var gy = Random(n * k * g.SmallH * g.SmallW, 10);
         float[] Run(int threads)
         {
             int saved = Torch.GetNumThreads();
@@ -151,7 +150,7 @@ public class ConvBatchingTests
             {
                 Torch.SetNumThreads(threads);
                 var gw = new float[k * c * 16];
-                ConvWeightGrad.Compute<float>(g, x, gy, gw);
+                ConvKernelCalls.WeightGrad<float>(g, x, gy, gw);
                 return gw;
             }
             finally { Torch.SetNumThreads(saved); }
@@ -167,7 +166,7 @@ public class ConvBatchingTests
     public void ConvForward_KernelCoversImage_MatchesDefinition(int n, int c, int h, int k)
     {
         var g = Geometry(n, c, h, k, h, 1, 0);
-        Assert.Equal(1, g.OH * g.OW);
+        Assert.Equal(1, g.SmallH * g.SmallW);
         var r = new System.Random(14);
         var x = new double[n * c * h * h];
         var w = new double[k * c * h * h];
@@ -176,7 +175,7 @@ public class ConvBatchingTests
         for (int i = 0; i < w.Length; i++) w[i] = r.NextDouble() * 2 - 1;
         for (int i = 0; i < k; i++) bias[i] = r.NextDouble();
         var y = new double[n * k];
-        Conv.Forward<double>(g, x, w, bias, y);
+        ConvKernelCalls.Forward<double>(g, x, w, bias, y);
         int rows = c * h * h;
         for (int b = 0; b < n; b++)
             for (int o = 0; o < k; o++)

@@ -18,12 +18,20 @@ namespace MiniTorch.Tests.Kernels;
 public class ConvDirectTests
 {
     /// <summary>Conv2d cases with strides 1 … 3 (row strides split columns by phase), 2 … 19 output channels per group.</summary>
-    private static Gen<ConvCase> Conv2dCases =>
-        ConvCase.Cases(maxSize: 10, maxKernel: 5, cinG: (1, 5), coutG: (2, 19), maxGroups: 2, maxDilationH: 2, maxExtraW: 100);
+    public static class Conv2dCases
+    {
+        /// <summary>The profile's cases.</summary>
+        public static Arbitrary<ConvCase> Cases() =>
+            ConvCase.Cases(maxSize: 10, maxKernel: 5, cinG: (1, 5), coutG: (2, 19), maxGroups: 2, maxDilationH: 2, maxExtraW: 100).ToArbitrary();
+    }
 
     /// <summary>ConvTranspose2d cases (the adjoint of a Conv2d case): 2 … 19 big-side channels per group, strides 1 … 3.</summary>
-    private static Gen<ConvCase> TransposedCases =>
-        ConvCase.Cases(maxSize: 12, maxKernel: 5, cinG: (2, 19), coutG: (1, 5), maxGroups: 2, maxDilationH: 2, maxDilationW: 2, maxExtraW: 80);
+    public static class TransposedCases
+    {
+        /// <summary>The profile's cases.</summary>
+        public static Arbitrary<ConvCase> Cases() =>
+            ConvCase.Cases(maxSize: 12, maxKernel: 5, cinG: (2, 19), coutG: (1, 5), maxGroups: 2, maxDilationH: 2, maxDilationW: 2, maxExtraW: 80).ToArbitrary();
+    }
 
     private static double Gamma(int n, DType dtype)
     {
@@ -110,7 +118,7 @@ public class ConvDirectTests
     }
 
     private static ConvGeometry Conv2dGeometry(ConvCase c) =>
-        Shape.Conv2d(c.XShape, c.WShape, null, (c.SH, c.SW), new Padding2d(c.PH, c.PW), (c.DH, c.DW), c.Groups);
+        ConvKernelCalls.Conv2d(c.XShape, c.WShape, null, (c.SH, c.SW), new Padding2d(c.PH, c.PW), (c.DH, c.DW), c.Groups);
 
     /// <summary>
     /// The direct kernel itself (called on arrays, whatever the dispatch rule would pick, when
@@ -145,8 +153,8 @@ public class ConvDirectTests
     {
         if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            var geo = Shape.ConvTranspose2d(c.YShape, c.WShape, null, (c.SH, c.SW), new Padding2d(c.PH, c.PW), c.A, c.Groups, (c.DH, c.DW));
-            Assert.True(geo.Cg >= 2 && ConvDirect.TakesConvTranspose<float>(geo), $"{c} should take the direct kernel");
+            var geo = ConvKernelCalls.ConvTranspose2d(c.YShape, c.WShape, null, (c.SH, c.SW), new Padding2d(c.PH, c.PW), c.A, c.Groups, (c.DH, c.DW));
+            Assert.True(geo.BigCg >= 2 && ConvPlanner.Applies(ConvRoute.DirectPhases, geo, ConvPass.InputGrad, ConvIsa.Vector512), $"{c} should take the direct kernel");
         }
         foreach (var dtype in new[] { DType.Float32, DType.Float64 })
         {
@@ -155,26 +163,19 @@ public class ConvDirectTests
             var w = ConvCase.Randn(c.WShape, g).To(dtype);
             var b = bias ? ConvCase.Randn([c.Cin], g).To(dtype) : null;
             var (y, abs) = TransposedReference(c, z.ToDoubleArray(), w.ToDoubleArray(), b?.ToDoubleArray());
-            var actual = c.Transpose(z, w, b);
+            Tensor actual;
+            using (ConvPlanner.Force(ConvRoute.DirectPhases)) actual = c.Transpose(z, w, b);
             Assert.Equal(c.XShape, actual.Shape);
             WithinBound(y, abs, actual.ToDoubleArray(), c.CoutG * c.KH * c.KW, dtype, $"ConvTranspose2d {c} bias {bias} {dtype}");
         }
         return true;
     }
 
-    [Fact]
-    public void Conv2d_DirectKernel_WithinRoundingBoundOfDefinition()
-    {
-        var arb = Gen.Zip(Conv2dCases, Gen.Elements(true, false)).ToArbitrary();
-        Check.One(ConvCase.Config(150), Prop.ForAll(arb, t => CheckConv2d(t.Item1, t.Item2)));
-    }
+    [Property(MaxTest = 150, Arbitrary = [typeof(Conv2dCases)])]
+    public bool Conv2d_DirectKernel_WithinRoundingBoundOfDefinition(ConvCase c, bool bias) => CheckConv2d(c, bias);
 
-    [Fact]
-    public void ConvTranspose2d_DirectKernel_WithinRoundingBoundOfDefinition()
-    {
-        var arb = Gen.Zip(TransposedCases, Gen.Elements(true, false)).ToArbitrary();
-        Check.One(ConvCase.Config(150), Prop.ForAll(arb, t => CheckTransposed(t.Item1, t.Item2)));
-    }
+    [Property(MaxTest = 150, Arbitrary = [typeof(TransposedCases)])]
+    public bool ConvTranspose2d_DirectKernel_WithinRoundingBoundOfDefinition(ConvCase c, bool bias) => CheckTransposed(c, bias);
 
     /// <summary>Fixed shapes that surely reach each branch: full groups stored directly, ragged tiles, the stride-2 pair path.</summary>
     public static TheoryData<ConvCase> FixedCases => new()
@@ -216,8 +217,8 @@ public class ConvDirectTests
         var geo = Conv2dGeometry(c);
         var direct = new float[c.N * c.Cout * c.OH * c.OW];
         var gemm = new float[direct.Length];
-        Conv.Forward<float>(geo, x, w, ReadOnlyMemory<float>.Empty, direct);
-        Conv.Forward<float>(geo, x, w, ReadOnlyMemory<float>.Empty, gemm, allowDirect: false);
+        ConvKernelCalls.Forward<float>(geo, x, w, ReadOnlyMemory<float>.Empty, direct);
+        ConvKernelCalls.Forward<float>(geo, x, w, ReadOnlyMemory<float>.Empty, gemm, allowDirect: false);
         var (_, abs) = Conv2dReference(c, Array.ConvertAll(x, v => (double)v), Array.ConvertAll(w, v => (double)v), null);
         double gamma = Gamma(c.CinG * c.KH * c.KW + 1, DType.Float32);
         for (int i = 0; i < direct.Length; i++)
@@ -239,23 +240,20 @@ public class ConvDirectTests
         static double[] D(float[] a) => Array.ConvertAll(a, v => (double)v);
 
         var y = new float[c.N * c.Cout * c.OH * c.OW];
-        Conv.Forward<float>(Conv2dGeometry(c), x, w, b, y, allowDirect: false);
+        ConvKernelCalls.Forward<float>(Conv2dGeometry(c), x, w, b, y, allowDirect: false);
         var (yRef, yAbs) = Conv2dReference(c, D(x), D(w), D(b));
         WithinBound(yRef, yAbs, D(y), c.CinG * c.KH * c.KW, DType.Float32, $"Conv2d GEMM route {c}");
 
         var t = new float[x.Length];
-        var geo = Shape.ConvTranspose2d(c.YShape, c.WShape, null, (c.SH, c.SW), new Padding2d(c.PH, c.PW), c.A, c.Groups, (c.DH, c.DW));
-        ConvTranspose.Forward<float>(geo, z, w, bt, t, allowDirect: false);
+        var geo = ConvKernelCalls.ConvTranspose2d(c.YShape, c.WShape, null, (c.SH, c.SW), new Padding2d(c.PH, c.PW), c.A, c.Groups, (c.DH, c.DW));
+        ConvKernelCalls.TransposeForward<float>(geo, z, w, bt, t, allowDirect: false);
         var (tRef, tAbs) = TransposedReference(c, D(z), D(w), D(bt));
         WithinBound(tRef, tAbs, D(t), c.CoutG * c.KH * c.KW, DType.Float32, $"ConvTranspose2d GEMM route {c}");
         return true;
     }
 
-    [Fact]
-    public void GemmRoutes_WhenNotDispatched_WithinRoundingBoundOfDefinition()
-    {
-        Check.One(ConvCase.Config(80), Prop.ForAll(TransposedCases.ToArbitrary(), CheckGemmRoutes));
-    }
+    [Property(MaxTest = 80, Arbitrary = [typeof(TransposedCases)])]
+    public bool GemmRoutes_WhenNotDispatched_WithinRoundingBoundOfDefinition(ConvCase c) => CheckGemmRoutes(c);
 
     [Fact]
     public void DirectKernel_EmptyBatchAndNoInputChannels_GiveEmptyOrBiasOnlyOutputs()

@@ -2,6 +2,7 @@ using System.Numerics;
 using FsCheck;
 using FsCheck.Fluent;
 using MiniTorch.Kernels;
+using MiniTorch.Tests.Generators;
 
 namespace MiniTorch.Tests.Kernels;
 
@@ -35,15 +36,12 @@ public class GemmTests
         from seed in Gen.Choose(0, int.MaxValue - 1)
         select new Case(m, n, k, transA, transB, alpha, beta, padA, padB, padC, kernel, small, seed);
 
-    private static Config Config(int maxTest) => FsCheck.Config.QuickThrowOnFailure.WithMaxTest(maxTest);
+    // Case holds the internal kernel enum, so it cannot be a public test method's parameter: the properties take it through ForAll.
+    [Property(MaxTest = 300)]
+    public Property Multiply_Float32_MatchesDoubleReference() => TensorGen.ForAll(Cases, AssertMatchesReference<float>);
 
-    [Fact]
-    public void Multiply_Float32_MatchesDoubleReference() =>
-        Check.One(Config(300), Prop.ForAll(Arb.From(Cases), c => { AssertMatchesReference<float>(c); return true; }));
-
-    [Fact]
-    public void Multiply_Float64_MatchesDoubleReference() =>
-        Check.One(Config(300), Prop.ForAll(Arb.From(Cases), c => { AssertMatchesReference<double>(c); return true; }));
+    [Property(MaxTest = 300)]
+    public Property Multiply_Float64_MatchesDoubleReference() => TensorGen.ForAll(Cases, AssertMatchesReference<double>);
 
     [Theory]
     [InlineData(false, false)]

@@ -23,59 +23,47 @@ public class ConvAdjointTests
         return s;
     }
 
-    [Fact]
-    public void ConvTranspose2d_IsAdjointOfConv2d_InTheInput()
+    [Property(MaxTest = 500)]
+    public void ConvTranspose2d_IsAdjointOfConv2d_InTheInput(ConvCase c)
     {
-        var prop = Prop.ForAll(Arb.From(ConvCase.Cases(maxSize: 7)), c =>
-        {
-            var g = new Generator(c.Seed);
-            var x = ConvCase.Randn(c.XShape, g);
-            var w = ConvCase.Randn(c.WShape, g);
-            var y = ConvCase.Randn(c.YShape, g);
-            var cx = c.Conv(x, w);
-            var cty = c.Transpose(y, w);
-            Assert.Equal(c.XShape, cty.Shape);
-            double lhs = Dot(cx, y), rhs = Dot(x, cty);
-            double scale = AbsDot(cx, y) + AbsDot(x, cty);
-            Assert.True(Math.Abs(lhs - rhs) <= 1e-12 * scale, $"{c}: <Cx,y> = {lhs:R}, <x,C^T y> = {rhs:R}");
-        });
-        Check.One(ConvCase.Config(500), prop);
+        var g = new Generator(c.Seed);
+        var x = ConvCase.Randn(c.XShape, g);
+        var w = ConvCase.Randn(c.WShape, g);
+        var y = ConvCase.Randn(c.YShape, g);
+        var cx = c.Conv(x, w);
+        var cty = c.Transpose(y, w);
+        Assert.Equal(c.XShape, cty.Shape);
+        double lhs = Dot(cx, y), rhs = Dot(x, cty);
+        double scale = AbsDot(cx, y) + AbsDot(x, cty);
+        Assert.True(Math.Abs(lhs - rhs) <= 1e-12 * scale, $"{c}: <Cx,y> = {lhs:R}, <x,C^T y> = {rhs:R}");
     }
 
-    [Fact]
-    public void Conv2d_WeightGradient_IsAdjointOfConvAsLinearMapOfWeight()
+    [Property(MaxTest = 200, Arbitrary = [typeof(ConvArbitraries.UpTo6)])]
+    public void Conv2d_WeightGradient_IsAdjointOfConvAsLinearMapOfWeight(ConvCase c)
     {
-        var prop = Prop.ForAll(Arb.From(ConvCase.Cases(maxSize: 6)), c =>
-        {
-            var g = new Generator(c.Seed);
-            var x = ConvCase.Randn(c.XShape, g);
-            var w = ConvCase.Randn(c.WShape, g).RequiresGrad_();
-            var y = ConvCase.Randn(c.YShape, g);
-            var cw = c.Conv(x, w);
-            var wy = Torch.Grad(cw, w, y);   // the weight-gradient function W(x, y)
-            double lhs = Dot(cw, y), rhs = Dot(w, wy);
-            double scale = AbsDot(cw, y) + AbsDot(w, wy);
-            Assert.True(Math.Abs(lhs - rhs) <= 1e-12 * scale, $"{c}: <C(w)x,y> = {lhs:R}, <w,W(x,y)> = {rhs:R}");
-        });
-        Check.One(ConvCase.Config(200), prop);
+        var g = new Generator(c.Seed);
+        var x = ConvCase.Randn(c.XShape, g);
+        var w = ConvCase.Randn(c.WShape, g).RequiresGrad_();
+        var y = ConvCase.Randn(c.YShape, g);
+        var cw = c.Conv(x, w);
+        var wy = Torch.Grad(cw, w, y);   // the weight-gradient function W(x, y)
+        double lhs = Dot(cw, y), rhs = Dot(w, wy);
+        double scale = AbsDot(cw, y) + AbsDot(w, wy);
+        Assert.True(Math.Abs(lhs - rhs) <= 1e-12 * scale, $"{c}: <C(w)x,y> = {lhs:R}, <w,W(x,y)> = {rhs:R}");
     }
 
-    [Fact]
-    public void ConvTranspose2d_WeightGradient_IsAdjointOfTransposeAsLinearMapOfWeight()
+    [Property(MaxTest = 200, Arbitrary = [typeof(ConvArbitraries.UpTo6)])]
+    public void ConvTranspose2d_WeightGradient_IsAdjointOfTransposeAsLinearMapOfWeight(ConvCase c)
     {
-        var prop = Prop.ForAll(Arb.From(ConvCase.Cases(maxSize: 6)), c =>
-        {
-            var g = new Generator(c.Seed);
-            var z = ConvCase.Randn(c.YShape, g);
-            var w = ConvCase.Randn(c.WShape, g).RequiresGrad_();
-            var v = ConvCase.Randn(c.XShape, g);
-            var tw = c.Transpose(z, w);
-            var wv = Torch.Grad(tw, w, v);
-            double lhs = Dot(tw, v), rhs = Dot(w, wv);
-            double scale = AbsDot(tw, v) + AbsDot(w, wv);
-            Assert.True(Math.Abs(lhs - rhs) <= 1e-12 * scale, $"{c}: <T(w)z,v> = {lhs:R}, <w,grad> = {rhs:R}");
-        });
-        Check.One(ConvCase.Config(200), prop);
+        var g = new Generator(c.Seed);
+        var z = ConvCase.Randn(c.YShape, g);
+        var w = ConvCase.Randn(c.WShape, g).RequiresGrad_();
+        var v = ConvCase.Randn(c.XShape, g);
+        var tw = c.Transpose(z, w);
+        var wv = Torch.Grad(tw, w, v);
+        double lhs = Dot(tw, v), rhs = Dot(w, wv);
+        double scale = AbsDot(tw, v) + AbsDot(w, wv);
+        Assert.True(Math.Abs(lhs - rhs) <= 1e-12 * scale, $"{c}: <T(w)z,v> = {lhs:R}, <w,grad> = {rhs:R}");
     }
 
     [Fact]

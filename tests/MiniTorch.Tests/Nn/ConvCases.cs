@@ -49,7 +49,33 @@ public sealed record ConvCase(int N, int Groups, int CinG, int CoutG, int H, int
                             Math.Max(1, dh * (kh - 1) + 1 - 2 * ph) + eh, Math.Max(1, dw * (kw - 1) + 1 - 2 * pw) + ew,
                             kh, kw, sh, sw, ph, pw, dh, dw, seed);
 
-    public static Config Config(int maxTest) => FsCheck.Config.QuickThrowOnFailure.WithMaxTest(maxTest);
-
     public static Tensor Randn(int[] shape, Generator g, DType dtype = DType.Float64) => Torch.Randn(shape, g, dtype);
+}
+
+/// <summary>
+/// FsCheck Arbitrary classes of <see cref="ConvCase"/> profiles: <see cref="UpTo7"/> is the assembly's
+/// default; a property names another with <c>[Property(Arbitrary = [typeof(ConvArbitraries.Small)])]</c>.
+/// </summary>
+public static class ConvArbitraries
+{
+    /// <summary>Sizes up to 7 beyond the padded kernel, 1–3 channels per group, kernels up to 4, any stride, dilation and groups up to 3.</summary>
+    public static class UpTo7
+    {
+        /// <summary>The profile's cases.</summary>
+        public static Arbitrary<ConvCase> Cases() => ConvCase.Cases(maxSize: 7).ToArbitrary();
+    }
+
+    /// <summary>As <see cref="UpTo7"/> with sizes up to 6.</summary>
+    public static class UpTo6
+    {
+        /// <summary>The profile's cases.</summary>
+        public static Arbitrary<ConvCase> Cases() => ConvCase.Cases(maxSize: 6).ToArbitrary();
+    }
+
+    /// <summary>Small enough for numerical (second) derivatives: sizes up to 3, 1–2 channels per group, kernels up to 3.</summary>
+    public static class Small
+    {
+        /// <summary>The profile's cases.</summary>
+        public static Arbitrary<ConvCase> Cases() => ConvCase.Cases(maxSize: 3, maxChannels: 2, maxKernel: 3, maxN: 2).ToArbitrary();
+    }
 }

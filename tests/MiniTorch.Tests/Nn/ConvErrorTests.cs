@@ -101,7 +101,7 @@ public class ConvErrorTests
     public void ConvTranspose2d_OutputSizeOutsideValidRange_Throws()
     {
         var m = new ConvTranspose2d(2, 3, 3, stride: 2);
-        Throws("requested an output size of [12, 12], but valid sizes range from [9, 9] to [10, 10] (for an input of [4, 4])",
+        Throws("requested an output size of [12, 12], but valid sizes range from [9, 9] to [10, 10] (for an input of torch.Size([4, 4]))",
                () => m.Forward(Torch.Zeros(1, 2, 4, 4), [12, 12]));
         Throws("ConvTranspose2D: for 4D input, output_size must have 2 or 4 elements (got 3)",
                () => m.Forward(Torch.Zeros(1, 2, 4, 4), [1, 2, 3]));

@@ -8,8 +8,6 @@ namespace MiniTorch.Tests.Nn;
 /// <summary>First and second derivatives of both ops in input, weight and bias, checked numerically.</summary>
 public class ConvGradTests
 {
-    private static Gen<ConvCase> Small => ConvCase.Cases(maxSize: 3, maxChannels: 2, maxKernel: 3, maxN: 2);
-
     private static Tensor[] Inputs(ConvCase c, bool transposed)
     {
         var g = new Generator(c.Seed);
@@ -18,33 +16,21 @@ public class ConvGradTests
                 ConvCase.Randn([transposed ? c.Cin : c.Cout], g).RequiresGrad_()];
     }
 
-    [Fact]
-    public void Conv2d_GradCheck_InputWeightBias()
-    {
-        Check.One(ConvCase.Config(25), Prop.ForAll(Arb.From(Small), c =>
-            GradCheck.Check(t => c.Conv(t[0], t[1], t[2]), Inputs(c, false))));
-    }
+    [Property(MaxTest = 25, Arbitrary = [typeof(ConvArbitraries.Small)])]
+    public bool Conv2d_GradCheck_InputWeightBias(ConvCase c) =>
+        GradCheck.Check(t => c.Conv(t[0], t[1], t[2]), Inputs(c, false));
 
-    [Fact]
-    public void ConvTranspose2d_GradCheck_InputWeightBias()
-    {
-        Check.One(ConvCase.Config(25), Prop.ForAll(Arb.From(Small), c =>
-            GradCheck.Check(t => c.Transpose(t[0], t[1], t[2]), Inputs(c, true))));
-    }
+    [Property(MaxTest = 25, Arbitrary = [typeof(ConvArbitraries.Small)])]
+    public bool ConvTranspose2d_GradCheck_InputWeightBias(ConvCase c) =>
+        GradCheck.Check(t => c.Transpose(t[0], t[1], t[2]), Inputs(c, true));
 
-    [Fact]
-    public void Conv2d_GradGradCheck_InputWeightBias()
-    {
-        Check.One(ConvCase.Config(10), Prop.ForAll(Arb.From(Small), c =>
-            GradCheck.GradGradCheck(t => c.Conv(t[0], t[1], t[2]), Inputs(c, false))));
-    }
+    [Property(MaxTest = 10, Arbitrary = [typeof(ConvArbitraries.Small)])]
+    public bool Conv2d_GradGradCheck_InputWeightBias(ConvCase c) =>
+        GradCheck.GradGradCheck(t => c.Conv(t[0], t[1], t[2]), Inputs(c, false));
 
-    [Fact]
-    public void ConvTranspose2d_GradGradCheck_InputWeightBias()
-    {
-        Check.One(ConvCase.Config(10), Prop.ForAll(Arb.From(Small), c =>
-            GradCheck.GradGradCheck(t => c.Transpose(t[0], t[1], t[2]), Inputs(c, true))));
-    }
+    [Property(MaxTest = 10, Arbitrary = [typeof(ConvArbitraries.Small)])]
+    public bool ConvTranspose2d_GradGradCheck_InputWeightBias(ConvCase c) =>
+        GradCheck.GradGradCheck(t => c.Transpose(t[0], t[1], t[2]), Inputs(c, true));
 
     [Fact]
     public void ConvTranspose2d_KerasSame_GradGradCheck()

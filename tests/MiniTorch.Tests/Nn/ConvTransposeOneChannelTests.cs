@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using MiniTorch.Kernels;
 using MiniTorch.Nn;
+using MiniTorch.Tests.Kernels;
 
 namespace MiniTorch.Tests.Nn;
 
@@ -20,7 +21,7 @@ public class ConvTransposeOneChannelTests
     {
         public int[] ZShape => [N, Groups * Kg, H, W];
         public int[] WShape => [Groups * Kg, 1, KH, KW];
-        internal ConvGeometry Geometry => Shape.ConvTranspose2d(ZShape, WShape, Bias ? [Groups] : null, (SH, SW), (PH, PW), (AH, AW), Groups, (DH, DW));
+        internal ConvGeometry Geometry => ConvKernelCalls.ConvTranspose2d(ZShape, WShape, Bias ? [Groups] : null, (SH, SW), (PH, PW), (AH, AW), Groups, (DH, DW));
     }
 
     private static bool Vectors => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
@@ -67,8 +68,8 @@ public class ConvTransposeOneChannelTests
     {
         if (!Vectors) return; // without vector hardware every shape takes the general path
         foreach (int scale in new[] { 2, 3, 4 })
-            Assert.True(ConvTransposeOneChannel.TakesFusedPath(Fsrcnn(scale, 1, 1, 56, 10, 20, true, 0).Geometry), $"scale {scale}");
-        Assert.False(ConvTransposeOneChannel.TakesFusedPath(new Case(1, 1, 4, 10, 20, 5, 5, 1, 1, 2, 2, 0, 0, 1, 1, false, 0).Geometry));
+            Assert.True(ConvTransposeOneChannel.FusedApplies(Fsrcnn(scale, 1, 1, 56, 10, 20, true, 0).Geometry), $"scale {scale}");
+        Assert.False(ConvTransposeOneChannel.FusedApplies(new Case(1, 1, 4, 10, 20, 5, 5, 1, 1, 2, 2, 0, 0, 1, 1, false, 0).Geometry));
     }
 
     /// <summary>FSRCNN shapes: tiny images (smaller than the window), odd widths, several bands, chunks and channel blocks, groups, batches.</summary>
@@ -115,42 +116,43 @@ public class ConvTransposeOneChannelTests
         where Shape.ConvTransposeOutputSize(h, kh, sh, ph, ah, dh) >= 1 && Shape.ConvTransposeOutputSize(w, kw, sw, pw, aw, dw) >= 1
         select c;
 
-    [Fact]
-    public void ConvTranspose2d_RandomStridedOneChannelShapes_MatchTheDefinition()
+    /// <summary>The FsCheck Arbitrary of <see cref="Cases"/>.</summary>
+    public static class Arbitraries
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(120), Prop.ForAll(Arb.From(Cases), c =>
-        {
-            CheckAgainstDefinition(c, DType.Float32);
-            CheckAgainstDefinition(c, DType.Float64);
-        }));
+        /// <summary>Random valid cases.</summary>
+        public static Arbitrary<Case> Cases() => ConvTransposeOneChannelTests.Cases.ToArbitrary();
+    }
+
+    [Property(MaxTest = 120, Arbitrary = [typeof(Arbitraries)])]
+    public void ConvTranspose2d_RandomStridedOneChannelShapes_MatchTheDefinition(Case c)
+    {
+        CheckAgainstDefinition(c, DType.Float32);
+        CheckAgainstDefinition(c, DType.Float64);
     }
 
     /// <summary>
     /// The fused and the general path sum each output's terms in different orders; in float64 they
     /// agree within γ_m · Σ|terms| of each other's distance to the exact value (2γ_m in all).
     /// </summary>
-    [Fact]
-    public void FusedPath_AgreesWithTheGeneralPath_Float64()
+    [Property(MaxTest = 60, Arbitrary = [typeof(Arbitraries)])]
+    public void FusedPath_AgreesWithTheGeneralPath_Float64(Case c)
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(60), Prop.ForAll(Arb.From(Cases), c =>
-        {
-            var g = c.Geometry;
-            var gen = new Generator(c.Seed);
-            var z = Torch.Randn(c.ZShape, gen, DType.Float64).ToDoubleArray();
-            var w = Torch.Randn(c.WShape, gen, DType.Float64).ToDoubleArray();
-            var phases = ConvTranspose.Phases(g);
-            var fused = new double[g.N * g.C * g.H * g.W];
-            var general = new double[fused.Length];
-            ConvTransposeOneChannel.Forward<double>(g, phases, z, w, fused);
-            ConvTransposeOneChannel.ForwardGeneral<double>(g, phases, z, w, general);
-            var magnitude = ConvReference.ConvTransposeZeroInsertion([.. z.Select(Math.Abs)], c.ZShape, [.. w.Select(Math.Abs)], c.WShape, null,
-                                                                     (c.SH, c.SW), (c.PH, c.PW), (c.AH, c.AW), (c.DH, c.DW), c.Groups);
-            int m = c.Kg * c.KH * c.KW + 1;
-            double gamma = m * Math.Pow(2, -53) / (1 - m * Math.Pow(2, -53));
-            for (int i = 0; i < fused.Length; i++)
-                Assert.True(Math.Abs(fused[i] - general[i]) <= 2 * gamma * magnitude[i],
-                            $"{c}: element {i}: fused {fused[i]:R}, general {general[i]:R}");
-        }));
+        var g = c.Geometry;
+        var gen = new Generator(c.Seed);
+        var z = Torch.Randn(c.ZShape, gen, DType.Float64).ToDoubleArray();
+        var w = Torch.Randn(c.WShape, gen, DType.Float64).ToDoubleArray();
+        var phases = ConvTranspose.Phases(g);
+        var fused = new double[g.N * g.BigC * g.BigH * g.BigW];
+        var general = new double[fused.Length];
+        ConvTransposeOneChannel.Fused<double>(g, z, w, fused);
+        ConvTransposeOneChannel.ForwardGeneral<double>(g, phases, z, w, general);
+        var magnitude = ConvReference.ConvTransposeZeroInsertion([.. z.Select(Math.Abs)], c.ZShape, [.. w.Select(Math.Abs)], c.WShape, null,
+                                                                 (c.SH, c.SW), (c.PH, c.PW), (c.AH, c.AW), (c.DH, c.DW), c.Groups);
+        int m = c.Kg * c.KH * c.KW + 1;
+        double gamma = m * Math.Pow(2, -53) / (1 - m * Math.Pow(2, -53));
+        for (int i = 0; i < fused.Length; i++)
+            Assert.True(Math.Abs(fused[i] - general[i]) <= 2 * gamma * magnitude[i],
+                        $"{c}: element {i}: fused {fused[i]:R}, general {general[i]:R}");
     }
 
     private static double[] Run(Case c, DType dtype, int threads)

@@ -57,8 +57,8 @@ public class InterpolateGradTests
         Assert.True(GradCheck.Check(t => up.Forward(t[0]), [Input(3, 1, 2, 3, 3)]));
     }
 
-    private sealed record Config(InterpolationMode Mode, bool? AlignCorners, int N, int C, int InH, int InW,
-                                 int? OutH, int? OutW, double ScaleH, double ScaleW, bool? Recompute)
+    public sealed record Config(InterpolationMode Mode, bool? AlignCorners, int N, int C, int InH, int InW,
+                                 int? OutH, int? OutW, double ScaleH, double ScaleW, bool? Recompute, int Seed)
     {
         public Tensor Apply(Tensor x) => OutH is { } h
             ? F.Interpolate(x, size: (h, OutW!.Value), mode: Mode, alignCorners: AlignCorners)
@@ -79,34 +79,41 @@ public class InterpolateGradTests
         from sh in Gen.Choose(10, 60)
         from sw in Gen.Choose(10, 60)
         from recompute in Gen.Elements<bool?>(null, true)
+        from seed in Gen.Choose(0, int.MaxValue - 1)
         select new Config(mode, ac, n, c, inH, inW, bySize ? outH : null, bySize ? outW : null,
-                          Math.Max(sh / 20.0, 1.0 / inH), Math.Max(sw / 20.0, 1.0 / inW), recompute);
+                          Math.Max(sh / 20.0, 1.0 / inH), Math.Max(sw / 20.0, 1.0 / inW), recompute, seed);
 
-    [Fact]
-    public void Interpolate_RandomConfigurations_PassGradCheck()
+    /// <summary>Configurations small enough for numerical gradients: inputs up to 4, outputs up to 6.</summary>
+    public static class SmallConfigs
     {
-        var prop = Prop.ForAll(Configs(4, 6).ToArbitrary(), cfg =>
-        {
-            var x = Input(cfg.GetHashCode(), cfg.N, cfg.C, cfg.InH, cfg.InW);
-            return GradCheck.Check(t => cfg.Apply(t[0]), [x]);
-        });
-        Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(60), prop);
+        /// <summary>The profile's configurations.</summary>
+        public static Arbitrary<Config> Configs() => InterpolateGradTests.Configs(4, 6).ToArbitrary();
     }
 
-    [Fact]
-    public void Interpolate_RandomConfigurations_BackwardIsAdjointOfForward()
+    /// <summary>Larger configurations for the adjoint identity: inputs up to 17, outputs up to 23.</summary>
+    public static class LargeConfigs
+    {
+        /// <summary>The profile's configurations.</summary>
+        public static Arbitrary<Config> Configs() => InterpolateGradTests.Configs(17, 23).ToArbitrary();
+    }
+
+    [Property(MaxTest = 60, Arbitrary = [typeof(SmallConfigs)])]
+    public bool Interpolate_RandomConfigurations_PassGradCheck(Config cfg)
+    {
+        var x = Input(cfg.Seed, cfg.N, cfg.C, cfg.InH, cfg.InW);
+        return GradCheck.Check(t => cfg.Apply(t[0]), [x]);
+    }
+
+    [Property(MaxTest = 200, Arbitrary = [typeof(LargeConfigs)])]
+    public bool Interpolate_RandomConfigurations_BackwardIsAdjointOfForward(Config cfg)
     {
         // ⟨R·x, g⟩ = ⟨x, Rᵀ·g⟩ for the forward R and the gradient Rᵀ, on larger shapes than GradCheck affords.
-        var prop = Prop.ForAll(Configs(17, 23).ToArbitrary(), cfg =>
-        {
-            var gen = new Generator(cfg.GetHashCode());
-            var x = Torch.Randn([cfg.N, cfg.C, cfg.InH, cfg.InW], gen, DType.Float64).RequiresGrad_();
-            var y = cfg.Apply(x);
-            var g = Torch.Randn(y.Shape, gen, DType.Float64);
-            var gx = Torch.Grad(y, x, g);
-            double lhs = (y * g).Sum().Item(), rhs = (x * gx).Sum().Item();
-            return Math.Abs(lhs - rhs) <= 1e-10 * (1 + Math.Abs(lhs));
-        });
-        Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(200), prop);
+        var gen = new Generator(cfg.Seed);
+        var x = Torch.Randn([cfg.N, cfg.C, cfg.InH, cfg.InW], gen, DType.Float64).RequiresGrad_();
+        var y = cfg.Apply(x);
+        var g = Torch.Randn(y.Shape, gen, DType.Float64);
+        var gx = Torch.Grad(y, x, g);
+        double lhs = (y * g).Sum().Item(), rhs = (x * gx).Sum().Item();
+        return Math.Abs(lhs - rhs) <= 1e-10 * (1 + Math.Abs(lhs));
     }
 }

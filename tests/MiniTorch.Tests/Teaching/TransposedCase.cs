@@ -54,8 +54,12 @@ public sealed record TransposedCase(int N, int Groups, int CinG, int CoutG, int 
          select new TransposedCase(n, groups, cin, cout, h, w, kh, kw, sh, sw, ph, pw, oph, opw, dh, dw, seed))
         .Where(c => c.OH > 0 && c.OW > 0);
 
-    public static void Check(int cases, Action<TransposedCase> body) =>
-        Prop.ForAll(Cases().ToArbitrary(), body).Check(Config.QuickThrowOnFailure.WithMaxTest(cases).WithQuietOnSuccess(true));
+    /// <summary>The assembly's default FsCheck Arbitrary for <see cref="TransposedCase"/>: <see cref="Cases"/> with its defaults.</summary>
+    public static class Arbitraries
+    {
+        /// <summary>Random valid configurations.</summary>
+        public static Arbitrary<TransposedCase> Cases() => TransposedCase.Cases().ToArbitrary();
+    }
 
     /// <summary>Asserts equal shapes and every element within 1e-12.</summary>
     public static void AssertClose(Tensor expected, Tensor actual, string what)

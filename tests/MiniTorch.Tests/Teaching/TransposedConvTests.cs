@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using MiniTorch.Nn;
 using MiniTorch.Teaching;
 
@@ -6,26 +8,23 @@ namespace MiniTorch.Tests.Teaching;
 /// <summary>Every teaching view of transposed convolution agrees with F.ConvTranspose2d (float64, 1e-12).</summary>
 public class TransposedConvTests
 {
-    [Fact]
-    public void Scatter_RandomConfigurations_MatchesConvTranspose2d()
+    [Property(MaxTest = 150)]
+    public void Scatter_RandomConfigurations_MatchesConvTranspose2d(TransposedCase c)
     {
-        TransposedCase.Check(150, c =>
+        var (x, w) = c.Operands();
+        var r = TransposedConv.Scatter(x, w, c.Stride, c.Padding, c.OutputPadding, c.Dilation, c.Groups);
+        TransposedCase.AssertClose(c.Reference(x, w), r.Output, $"{c} output");
+        Assert.Equal(new Size2(c.PH, c.PW), r.Crop);
+        // The uncropped canvas is the transposed convolution without padding (outputPadding kept).
+        var full = F.ConvTranspose2d(x, w, null, c.Stride, 0, c.OutputPadding, c.Groups, c.Dilation);
+        TransposedCase.AssertClose(full, r.Full, $"{c} full");
+        if (x.Numel <= 64)
         {
-            var (x, w) = c.Operands();
-            var r = TransposedConv.Scatter(x, w, c.Stride, c.Padding, c.OutputPadding, c.Dilation, c.Groups);
-            TransposedCase.AssertClose(c.Reference(x, w), r.Output, $"{c} output");
-            Assert.Equal(new Size2(c.PH, c.PW), r.Crop);
-            // The uncropped canvas is the transposed convolution without padding (outputPadding kept).
-            var full = F.ConvTranspose2d(x, w, null, c.Stride, 0, c.OutputPadding, c.Groups, c.Dilation);
-            TransposedCase.AssertClose(full, r.Full, $"{c} full");
-            if (x.Numel <= 64)
-            {
-                Assert.Equal(x.Numel, r.Copies.Count);
-                var sum = r.Copies.GroupBy(k => k.Batch).OrderBy(b => b.Key)
-                    .Select(b => b.Select(k => k.Canvas).Aggregate((a, b2) => a + b2).Unsqueeze(0)).ToArray();
-                TransposedCase.AssertClose(r.Full, Torch.Cat(sum), $"{c} sum of copies");
-            }
-        });
+            Assert.Equal(x.Numel, r.Copies.Count);
+            var sum = r.Copies.GroupBy(k => k.Batch).OrderBy(b => b.Key)
+                .Select(b => b.Select(k => k.Canvas).Aggregate((a, b2) => a + b2).Unsqueeze(0)).ToArray();
+            TransposedCase.AssertClose(r.Full, Torch.Cat(sum), $"{c} sum of copies");
+        }
     }
 
     [Fact]
@@ -45,25 +44,27 @@ public class TransposedConvTests
     }
 
     [Fact]
-    public void ZeroInsertion_RandomConfigurations_MatchesConvTranspose2dAndConv2d()
+    public void Cases_IncludeNegativeEffectivePadding()
     {
-        int negative = 0;
-        TransposedCase.Check(150, c =>
-        {
-            var (x, w) = c.Operands();
-            var r = TransposedConv.ZeroInsertion(x, w, c.Stride, c.Padding, c.OutputPadding, c.Dilation, c.Groups);
-            TransposedCase.AssertClose(c.Reference(x, w), r.Output, $"{c} output");
-            Assert.Equal(new SidePadding(c.DH * (c.KH - 1) - c.PH, c.DH * (c.KH - 1) - c.PH + c.OPH), r.PadH);
-            Assert.Equal(new SidePadding(c.DW * (c.KW - 1) - c.PW, c.DW * (c.KW - 1) - c.PW + c.OPW), r.PadW);
-            if (r.PadH.Before < 0 || r.PadW.Before < 0) negative++;
-            Assert.Equal(new[] { c.N, c.Cin, (c.H - 1) * c.SH + 1, (c.W - 1) * c.SW + 1 }, r.Stretched.Shape);
-            // The stretched input holds x at multiples of the stride and zeros elsewhere.
-            TransposedCase.AssertClose(x, r.Stretched.Slice(2, step: c.SH).Slice(3, step: c.SW), $"{c} stretched");
-            Assert.Equal(x.ToDoubleArray().Sum(v => v * v), r.Stretched.ToDoubleArray().Sum(v => v * v), 12);
-            // The last step really is an ordinary convolution, as the fast op computes it.
-            TransposedCase.AssertClose(F.Conv2d(r.Padded, r.FlippedKernel, null, 1, 0, c.Dilation, c.Groups), r.Output, $"{c} conv");
-        });
-        Assert.True(negative > 0, "the generator never produced p > d(k−1)");
+        // The zero-insertion view crops when p > d(k−1); the property above must see such cases.
+        var cases = TransposedCase.Cases().Sample(150, new Rnd(16438, 11400714819323198485), 50);
+        Assert.Contains(cases, c => c.PH > c.DH * (c.KH - 1) || c.PW > c.DW * (c.KW - 1));
+    }
+
+    [Property(MaxTest = 150)]
+    public void ZeroInsertion_RandomConfigurations_MatchesConvTranspose2dAndConv2d(TransposedCase c)
+    {
+        var (x, w) = c.Operands();
+        var r = TransposedConv.ZeroInsertion(x, w, c.Stride, c.Padding, c.OutputPadding, c.Dilation, c.Groups);
+        TransposedCase.AssertClose(c.Reference(x, w), r.Output, $"{c} output");
+        Assert.Equal(new SidePadding(c.DH * (c.KH - 1) - c.PH, c.DH * (c.KH - 1) - c.PH + c.OPH), r.PadH);
+        Assert.Equal(new SidePadding(c.DW * (c.KW - 1) - c.PW, c.DW * (c.KW - 1) - c.PW + c.OPW), r.PadW);
+        Assert.Equal(new[] { c.N, c.Cin, (c.H - 1) * c.SH + 1, (c.W - 1) * c.SW + 1 }, r.Stretched.Shape);
+        // The stretched input holds x at multiples of the stride and zeros elsewhere.
+        TransposedCase.AssertClose(x, r.Stretched.Slice(2, step: c.SH).Slice(3, step: c.SW), $"{c} stretched");
+        Assert.Equal(x.ToDoubleArray().Sum(v => v * v), r.Stretched.ToDoubleArray().Sum(v => v * v), 12);
+        // The last step really is an ordinary convolution, as the fast op computes it.
+        TransposedCase.AssertClose(F.Conv2d(r.Padded, r.FlippedKernel, null, 1, 0, c.Dilation, c.Groups), r.Output, $"{c} conv");
     }
 
     [Fact]
@@ -91,25 +92,22 @@ public class TransposedConvTests
         TransposedCase.AssertClose(w[0][2].Flip(0, 1), r.FlippedKernel[2][0], "group 0");
     }
 
-    [Fact]
-    public void AsMatrix_RandomConfigurations_TransposeIsConvTranspose2dAndConvInputGradient()
+    [Property(MaxTest = 100)]
+    public void AsMatrix_RandomConfigurations_TransposeIsConvTranspose2dAndConvInputGradient(TransposedCase c)
     {
-        TransposedCase.Check(100, c =>
-        {
-            var (x, w) = c.Operands();
-            var m = TransposedConv.AsMatrixFor(x, w, c.Stride, c.Padding, c.OutputPadding, c.Dilation, c.Groups);
-            Assert.Equal((c.Cout * c.OH * c.OW, c.Cin * c.H * c.W), (m.C.ColumnCount, m.C.RowCount));
-            TransposedCase.AssertClose(c.Reference(x, w), m.ApplyTransposed(x), $"{c} C^T x");
-            // C itself is Conv2d on inputs of the transposed output's size ...
-            var z = Torch.Randn([c.N, c.Cout, c.OH, c.OW], new Generator(c.Seed + 1L), DType.Float64).RequiresGrad_();
-            // (Narrowed: with outputPadding ≥ stride, Conv2d has positions the transposed op never reads.)
-            var conv = F.Conv2d(z, w, null, c.Stride, c.Padding, c.Dilation, c.Groups).Narrow(2, 0, c.H).Narrow(3, 0, c.W);
-            TransposedCase.AssertClose(conv, m.Apply(z), $"{c} C z");
-            // ... and backprop through Conv2d multiplies the upstream gradient by Cᵀ: the same product.
-            var upstream = Torch.Randn(conv.Shape, new Generator(c.Seed + 2L), DType.Float64);
-            var grad = Torch.Grad(conv, z, upstream);
-            TransposedCase.AssertClose(m.ApplyTransposed(upstream), grad, $"{c} input gradient");
-        });
+        var (x, w) = c.Operands();
+        var m = TransposedConv.AsMatrixFor(x, w, c.Stride, c.Padding, c.OutputPadding, c.Dilation, c.Groups);
+        Assert.Equal((c.Cout * c.OH * c.OW, c.Cin * c.H * c.W), (m.C.ColumnCount, m.C.RowCount));
+        TransposedCase.AssertClose(c.Reference(x, w), m.ApplyTransposed(x), $"{c} C^T x");
+        // C itself is Conv2d on inputs of the transposed output's size ...
+        var z = Torch.Randn([c.N, c.Cout, c.OH, c.OW], new Generator(c.Seed + 1L), DType.Float64).RequiresGrad_();
+        // (Narrowed: with outputPadding ≥ stride, Conv2d has positions the transposed op never reads.)
+        var conv = F.Conv2d(z, w, null, c.Stride, c.Padding, c.Dilation, c.Groups).Narrow(2, 0, c.H).Narrow(3, 0, c.W);
+        TransposedCase.AssertClose(conv, m.Apply(z), $"{c} C z");
+        // ... and backprop through Conv2d multiplies the upstream gradient by Cᵀ: the same product.
+        var upstream = Torch.Randn(conv.Shape, new Generator(c.Seed + 2L), DType.Float64);
+        var grad = Torch.Grad(conv, z, upstream);
+        TransposedCase.AssertClose(m.ApplyTransposed(upstream), grad, $"{c} input gradient");
     }
 
     [Fact]
@@ -124,20 +122,17 @@ public class TransposedConvTests
         Assert.Equal(new[] { 4, 16 }, m.ToTensor().Shape);
     }
 
-    [Fact]
-    public void Overlap_RandomConfigurations_EqualsConvTranspose2dOfOnes()
+    [Property(MaxTest = 100)]
+    public void Overlap_RandomConfigurations_EqualsConvTranspose2dOfOnes(TransposedCase c)
     {
-        TransposedCase.Check(100, c =>
-        {
-            var map = TransposedConv.Overlap((c.KH, c.KW), c.Stride, (c.H, c.W), c.Padding, c.Dilation, c.OutputPadding);
-            var ones = F.ConvTranspose2d(Torch.Ones([1, 1, c.H, c.W], DType.Float64), Torch.Ones([1, 1, c.KH, c.KW], DType.Float64),
-                                         null, c.Stride, c.Padding, c.OutputPadding, 1, c.Dilation);
-            TransposedCase.AssertClose(ones[0][0], map.ToTensor(DType.Float64), $"{c} 2-D");
-            int[] rows = TransposedConv.Overlap(c.KH, c.SH, c.H, c.PH, c.DH, c.OPH), cols = TransposedConv.Overlap(c.KW, c.SW, c.W, c.PW, c.DW, c.OPW);
-            for (int r = 0; r < map.Height; r++)
-                for (int q = 0; q < map.Width; q++)
-                    Assert.Equal(rows[r] * cols[q], map.Counts[r, q]);
-        });
+        var map = TransposedConv.Overlap((c.KH, c.KW), c.Stride, (c.H, c.W), c.Padding, c.Dilation, c.OutputPadding);
+        var ones = F.ConvTranspose2d(Torch.Ones([1, 1, c.H, c.W], DType.Float64), Torch.Ones([1, 1, c.KH, c.KW], DType.Float64),
+                                     null, c.Stride, c.Padding, c.OutputPadding, 1, c.Dilation);
+        TransposedCase.AssertClose(ones[0][0], map.ToTensor(DType.Float64), $"{c} 2-D");
+        int[] rows = TransposedConv.Overlap(c.KH, c.SH, c.H, c.PH, c.DH, c.OPH), cols = TransposedConv.Overlap(c.KW, c.SW, c.W, c.PW, c.DW, c.OPW);
+        for (int r = 0; r < map.Height; r++)
+            for (int q = 0; q < map.Width; q++)
+                Assert.Equal(rows[r] * cols[q], map.Counts[r, q]);
     }
 
     [Theory]

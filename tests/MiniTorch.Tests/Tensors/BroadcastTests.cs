@@ -29,9 +29,9 @@ public class BroadcastTests
         return data[flat];
     }
 
-    [Fact]
-    public void BinaryOps_BroadcastShapesAndValues_MatchTheRule() =>
-        TensorGen.Check(TensorGen.BroadcastablePair(maxRank: 4, maxNumel: 24).SelectMany(p => Gen.Zip(TensorGen.Tensor(p.A), TensorGen.Tensor(p.B))), 100, p =>
+    [Property(MaxTest = 100)]
+    public Property BinaryOps_BroadcastShapesAndValues_MatchTheRule() =>
+        TensorGen.ForAll(TensorGen.BroadcastablePair(maxRank: 4, maxNumel: 24).SelectMany(p => Gen.Zip(TensorGen.Tensor(p.A), TensorGen.Tensor(p.B))), p =>
         {
             var (a, b) = (p.Item1.Value(), p.Item2.Value());
             var expected = NaiveBroadcast(a.Shape, b.Shape)!;
@@ -49,9 +49,9 @@ public class BroadcastTests
             }
         });
 
-    [Fact]
-    public void IncompatibleShapes_ErrorNamesBothShapes() =>
-        TensorGen.Check(TensorGen.Shape(minRank: 1, maxSize: 3).SelectMany(s => TensorGen.Zip3(Gen.Constant(s), Gen.Choose(0, s.Length - 1), Gen.Choose(0, 2))), 50, p =>
+    [Property(MaxTest = 50)]
+    public Property IncompatibleShapes_ErrorNamesBothShapes() =>
+        TensorGen.ForAll(TensorGen.Shape(minRank: 1, maxSize: 3).SelectMany(s => TensorGen.Zip3(Gen.Constant(s), Gen.Choose(0, s.Length - 1), Gen.Choose(0, 2))), p =>
         {
             var (a, dim, lead) = p;
             var b = (int[])a.Clone();

@@ -40,10 +40,10 @@ public class ReductionLoopTests
             Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"{what}[{i}]: {actual[i]:R}, loop {expected[i]:R}");
     }
 
-    [Fact]
-    public void SumMeanOverDims_MatchNaiveLoop() =>
-        TensorGen.Check(TensorGen.Shape(minRank: 1, maxNumel: 36, maxSize: 4).SelectMany(s =>
-            TensorGen.Zip3(TensorGen.Tensor(s), ReductionGradTests.DimsOf(s.Length), Gen.Elements(true, false))), 100, p =>
+    [Property(MaxTest = 100)]
+    public Property SumMeanOverDims_MatchNaiveLoop() =>
+        TensorGen.ForAll(TensorGen.Shape(minRank: 1, maxNumel: 36, maxSize: 4).SelectMany(s =>
+            TensorGen.Zip3(TensorGen.Tensor(s), ReductionGradTests.DimsOf(s.Length), Gen.Elements(true, false))), p =>
         {
             var (a, dims, keepDim) = p;
             var x = a.Value();
@@ -63,22 +63,21 @@ public class ReductionLoopTests
             for (int i = 0; i < sum.Length; i++) Assert.True(Math.Abs(s32[i] - sum[i]) <= 1e-5 * (1 + Math.Abs(sum[i])), $"float32 sum[{i}]");
         });
 
-    [Fact]
-    public void SumMeanMaxAll_MatchNaiveLoop() =>
-        TensorGen.Check(TensorGen.AnyTensor(maxNumel: 36), 100, a =>
-        {
-            var v = a.Value().ToDoubleArray();
-            var x = a.Value();
-            Assert.Equal([], x.Sum().Shape);
-            Close([v.Sum()], [x.Sum().Item()], "sum");
-            Close([v.Average()], [x.Mean().Item()], "mean");
-            Assert.Equal(v.Max(), x.Max().Item());
-        });
+    [Property(MaxTest = 100, Arbitrary = [typeof(TensorArbitraries.UpTo36)])]
+    public void SumMeanMaxAll_MatchNaiveLoop(TensorCase a)
+    {
+        var v = a.Value().ToDoubleArray();
+        var x = a.Value();
+        Assert.Equal([], x.Sum().Shape);
+        Close([v.Sum()], [x.Sum().Item()], "sum");
+        Close([v.Average()], [x.Mean().Item()], "mean");
+        Assert.Equal(v.Max(), x.Max().Item());
+    }
 
-    [Fact]
-    public void MaxDim_ValuesAndFirstIndex_MatchNaiveLoop() =>
-        TensorGen.Check(TensorGen.Shape(minRank: 1, maxNumel: 36, maxSize: 4).SelectMany(s =>
-            TensorGen.Zip3(TensorGen.Tensor(s, TensorGen.Value().Select(v => Math.Round(v * 2) / 2)), Gen.Choose(0, s.Length - 1), Gen.Elements(true, false))), 100, p =>
+    [Property(MaxTest = 100)]
+    public Property MaxDim_ValuesAndFirstIndex_MatchNaiveLoop() =>
+        TensorGen.ForAll(TensorGen.Shape(minRank: 1, maxNumel: 36, maxSize: 4).SelectMany(s =>
+            TensorGen.Zip3(TensorGen.Tensor(s, TensorGen.Value().Select(v => Math.Round(v * 2) / 2)), Gen.Choose(0, s.Length - 1), Gen.Elements(true, false))), p =>
         {
             // Values on a half-integer grid make ties common: the index must be the first maximum.
             var (a, dim, keepDim) = p;

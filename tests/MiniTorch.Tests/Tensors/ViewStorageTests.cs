@@ -34,9 +34,9 @@ public class ViewStorageTests
         }
     }
 
-    [Fact]
-    public void CopyFromThroughViewChain_WritesIntoBase() =>
-        TensorGen.Check(Gen.Zip(TensorGen.Shape(minRank: 1, maxNumel: 24, maxSize: 4), Gen.ArrayOf(Gen.Choose(0, 1000), 4)), 100, p =>
+    [Property(MaxTest = 100)]
+    public Property CopyFromThroughViewChain_WritesIntoBase() =>
+        TensorGen.ForAll(Gen.Zip(TensorGen.Shape(minRank: 1, maxNumel: 24, maxSize: 4), Gen.ArrayOf(Gen.Choose(0, 1000), 4)), p =>
         {
             var (shape, choices) = p;
             int n = MiniTorch.Shape.Numel(shape);

@@ -1,0 +1,245 @@
+using System.Runtime.CompilerServices;
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>
+/// Convolution (big → small side of a <see cref="ConvGeometry"/>) as GEMM over bounded tiles of
+/// output pixels: each tile gathers its receptive fields into a column buffer (im2col) of at most
+/// <see cref="TileBudget"/> elements and multiplies it by the group's weight matrix. Work items are
+/// (image, group, tile) triples, run on all cores; each output element is written by one item only.
+/// </summary>
+internal static class Conv
+{
+    /// <summary>Elements of one tile's column buffer; the workspace never grows with the batch.</summary>
+    public const int TileBudget = 1 << 18;
+
+    /// <summary>
+    /// Output pixels per tile for a column buffer of <paramref name="rows"/> rows: a multiple of 32
+    /// (the GEMM's widest register tile) so that only the image's last tile has a ragged edge.
+    /// </summary>
+    public static int TileLength(int rows, int pixels) => Math.Max(1, Math.Min(pixels, TileCapacity(rows)));
+
+    /// <summary>
+    /// Columns a tile of <paramref name="rows"/> rows may hold, before capping at one image's pixels:
+    /// small images are batched side by side when at least two fit (comparing with
+    /// <see cref="TileLength"/>, which is capped at the image, would never batch).
+    /// </summary>
+    public static int TileCapacity(int rows) => Math.Max(32, TileBudget / Math.Max(rows, 1) / 32 * 32);
+
+    /// <summary>
+    /// Route <see cref="ConvRoute.WholeImageGemm"/>: the kernel covers the whole unpadded image (a
+    /// discriminator's last layer, 4×4 → 1×1), so each image is its own column and
+    /// y[n, k] = Σ_r x[n, r]·w[k, r] is one GEMM over the batch, instead of an im2col per image that only copies it.
+    /// </summary>
+    public static void WholeImageGemm<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = g.BigCg * g.Taps;
+        Gemm.Multiply(false, true, g.N, g.SmallC, rows, T.One, x.Span, rows, w.Span, rows, T.Zero, y.Span, g.SmallC);
+        if (!bias.IsEmpty)
+            for (int n = 0; n < g.N; n++) TensorPrimitives.Add(y.Span.Slice(n * g.SmallC, g.SmallC), bias.Span, y.Span.Slice(n * g.SmallC, g.SmallC));
+    }
+
+    /// <summary>
+    /// Routes <see cref="ConvRoute.Im2colTiles"/>, <see cref="ConvRoute.Im2colImages"/> and
+    /// <see cref="ConvRoute.PointwiseGemm"/>: y[n, k, o] = b[k] + Σ_{c, t} w[k, c, t]·x[n, g·Cg + c, o·s − p + t·d]
+    /// as the group's weight matrix times column tiles of the big side (im2col; vol2col in 3-d), in
+    /// any rank. Tiles are bounded pixel ranges of one image, or (<paramref name="images"/>) whole
+    /// small images side by side; with <paramref name="pointwise"/> (1×1 geometries only) the image itself is the column matrix.
+    /// </summary>
+    public static void Im2colGemm<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y, bool images, bool pointwise)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int pixels = g.SmallPlane, rows = g.BigCg * g.Taps;
+        // The weights as [rows, K] per group, once per call: GEMM then packs them with contiguous
+        // copies (transA) for every tile instead of gathering element by element.
+        var wT = ArrayPool<T>.Shared.Rent(g.SmallC * rows);
+        try
+        {
+            // In blocks of 64 rows on all cores: each block's [64, Kg] slice of wT is written by one item.
+            const int block = 64;
+            int blocks = (rows + block - 1) / block;
+            Threading.For(g.Groups * blocks, (long)g.SmallC * rows * 16, item =>
+            {
+                int grp = item / blocks, r0 = item % blocks * block, r1 = Math.Min(rows, r0 + block);
+                var ws = w.Span;
+                for (int k = 0; k < g.SmallCg; k++)
+                {
+                    var src = ws.Slice((grp * g.SmallCg + k) * rows, rows);
+                    var dst = wT.AsSpan(grp * g.SmallCg * rows + k);
+                    for (int r = r0; r < r1; r++) dst[r * g.SmallCg] = src[r];
+                }
+            });
+            if (images && !pointwise) ForwardImages(g, x, w, wT, bias, y, TileCapacity(rows) / pixels);
+            else ForwardTiles(g, x, w, wT, bias, y, TileLength(rows, pixels), pointwise);
+        }
+        finally { ArrayPool<T>.Shared.Return(wT); }
+    }
+
+    /// <summary>Whether small images fit side by side in one tile (at least two per tile): the batched im2col and phase routes apply.</summary>
+    internal static bool ImagesFitTile(int pixels, int rows) => pixels * 2 <= TileCapacity(rows);
+
+    private static void ForwardTiles<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, T[] wT, ReadOnlyMemory<T> bias, Memory<T> y, int tile, bool direct)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int pixels = g.SmallPlane, rows = g.BigCg * g.Taps, plane = g.BigPlane;
+        int tiles = (pixels + tile - 1) / tile;
+        Threading.For(g.N * g.Groups * tiles, 2L * g.N * g.SmallC * pixels * rows, item =>
+        {
+            int t = item % tiles, grp = item / tiles % g.Groups, n = item / tiles / g.Groups;
+            int p0 = t * tile, len = Math.Min(tile, pixels - p0);
+            var xImg = x.Span.Slice((n * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane);
+            var wG = w.Span.Slice(grp * g.SmallCg * rows, g.SmallCg * rows);
+            var yTile = y.Span.Slice((n * g.SmallC + grp * g.SmallCg) * pixels + p0);
+            var wTG = wT.AsSpan(grp * g.SmallCg * rows, g.SmallCg * rows);
+            if (direct)
+                MultiplyWeights(g.SmallCg, len, rows, wG, wTG, xImg.Slice(p0), pixels, yTile, pixels);
+            else
+            {
+                var col = ArrayPool<T>.Shared.Rent(rows * len);
+                Im2Col(g, xImg, p0, len, col.AsSpan(0, rows * len));
+                MultiplyWeights(g.SmallCg, len, rows, wG, wTG, col.AsSpan(0, rows * len), len, yTile, pixels);
+                ArrayPool<T>.Shared.Return(col);
+            }
+            if (!bias.IsEmpty)
+                for (int k = 0; k < g.SmallCg; k++)
+                    TensorPrimitives.Add(yTile.Slice(k * pixels, len), bias.Span[grp * g.SmallCg + k], yTile.Slice(k * pixels, len));
+        });
+    }
+
+    /// <summary>
+    /// Small images (DCGAN's 4×4 … 16×16 layers): one tile holds whole images side by side, so each
+    /// GEMM multiplies the weights by many columns (packing the weights once per tile, not per
+    /// image); the result goes through a tile-sized buffer into each image's output planes.
+    /// </summary>
+    private static void ForwardImages<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, T[] wT, ReadOnlyMemory<T> bias, Memory<T> y, int perTile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int pixels = g.SmallPlane, rows = g.BigCg * g.Taps, plane = g.BigPlane;
+        int tiles = (g.N + perTile - 1) / perTile;
+        Threading.For(g.Groups * tiles, 2L * g.N * g.SmallC * pixels * rows, item =>
+        {
+            int t = item % tiles, grp = item / tiles;
+            int n0 = t * perTile, count = Math.Min(perTile, g.N - n0), len = count * pixels;
+            var col = ArrayPool<T>.Shared.Rent(rows * len);
+            var outTile = ArrayPool<T>.Shared.Rent(g.SmallCg * len);
+            for (int i = 0; i < count; i++)
+                Im2Col(g, x.Span.Slice(((n0 + i) * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane), 0, pixels, col.AsSpan(i * pixels), ld: len);
+            MultiplyWeights(g.SmallCg, len, rows, w.Span.Slice(grp * g.SmallCg * rows, g.SmallCg * rows), wT.AsSpan(grp * g.SmallCg * rows, g.SmallCg * rows),
+                            col.AsSpan(0, rows * len), len, outTile.AsSpan(0, g.SmallCg * len), len);
+            for (int i = 0; i < count; i++)
+                for (int k = 0; k < g.SmallCg; k++)
+                {
+                    var src = outTile.AsSpan(k * len + i * pixels, pixels);
+                    var dst = y.Span.Slice(((n0 + i) * g.SmallC + grp * g.SmallCg + k) * pixels, pixels);
+                    if (bias.IsEmpty) src.CopyTo(dst);
+                    else TensorPrimitives.Add(src, bias.Span[grp * g.SmallCg + k], dst);
+                }
+            ArrayPool<T>.Shared.Return(col);
+            ArrayPool<T>.Shared.Return(outTile);
+        });
+    }
+
+    /// <summary>
+    /// col[(c, a, i, j), q] = x[c, od·SD − PD + a·DD, oh·SH − PH + i·DH, ow·SW − PW + j·DW] for the output
+    /// pixels q ∈ [p0, p0 + len) (row-major over SmallD × SmallH × SmallW), zero where the tap falls
+    /// into the padding (im2col; vol2col when there is depth).
+    /// </summary>
+    /// <remarks>
+    /// Only channels [c0, c0 + cCount) when given (the weight gradient splits channels over threads).
+    /// Rows of col are <paramref name="ld"/> apart (default len), so tiles can hold several images.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
+    public static void Im2Col<T>(in ConvGeometry g, ReadOnlySpan<T> xImg, int p0, int len, Span<T> col, int c0 = 0, int cCount = -1, int ld = -1) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int h = g.BigH, w = g.BigW, hw = h * w, ohw = g.SmallH * g.SmallW;
+        if (cCount < 0) cCount = g.BigCg;
+        if (ld < 0) ld = len;
+        if (p0 == 0 && len == g.SmallPlane)
+        {
+            // A whole image (small images, batched): one plane gather per row of col and output depth.
+            for (int c = c0; c < c0 + cCount; c++)
+                for (int a = 0; a < g.KD; a++)
+                    for (int i = 0; i < g.KH; i++)
+                        for (int j = 0; j < g.KW; j++)
+                        {
+                            var row = col.Slice(((((c - c0) * g.KD + a) * g.KH + i) * g.KW + j) * ld, len);
+                            for (int od = 0; od < g.SmallD; od++)
+                            {
+                                int id = od * g.SD - g.PD + a * g.DD;
+                                var dst = row.Slice(od * ohw, ohw);
+                                if (id < 0 || id >= g.BigD) dst.Clear();
+                                else PlaneGather.Gather(xImg.Slice((c * g.BigD + id) * hw, hw), h, w, i * g.DH - g.PH, g.SH, j * g.DW - g.PW, g.SW,
+                                                        dst, g.SmallH, g.SmallW);
+                            }
+                        }
+            return;
+        }
+        for (int c = c0; c < c0 + cCount; c++)
+            for (int a = 0; a < g.KD; a++)
+                for (int i = 0; i < g.KH; i++)
+                    for (int j = 0; j < g.KW; j++)
+                    {
+                        var dst = col.Slice(((((c - c0) * g.KD + a) * g.KH + i) * g.KW + j) * ld, len);
+                        int off = j * g.DW - g.PW;
+                        // Valid output columns: 0 ≤ ow·SW + off < W.
+                        int owLo = Shape.CeilDiv(-off, g.SW), owHi = Shape.FloorDiv(w - 1 - off, g.SW) + 1;
+                        for (int pos = 0, pix = p0; pos < len;)
+                        {
+                            int row = pix / g.SmallW, ow0 = pix - row * g.SmallW, cnt = Math.Min(g.SmallW - ow0, len - pos);
+                            int od = row / g.SmallH, oh = row - od * g.SmallH;
+                            var seg = dst.Slice(pos, cnt);
+                            int id = od * g.SD - g.PD + a * g.DD, ih = oh * g.SH - g.PH + i * g.DH;
+                            int lo = Math.Max(ow0, owLo), hi = Math.Min(ow0 + cnt, owHi);
+                            if (id < 0 || id >= g.BigD || ih < 0 || ih >= h || hi <= lo) seg.Clear();
+                            else
+                            {
+                                seg[..(lo - ow0)].Clear();
+                                seg[(hi - ow0)..].Clear();
+                                var xRow = xImg.Slice(((c * g.BigD + id) * h + ih) * w, w);
+                                if (g.SW == 1) xRow.Slice(lo + off, hi - lo).CopyTo(seg.Slice(lo - ow0));
+                                else for (int ow = lo; ow < hi; ow++) seg[ow - ow0] = xRow[ow * g.SW + off];
+                            }
+                            pos += cnt; pix += cnt;
+                        }
+                    }
+    }
+
+    /// <summary>C = W·B for a group's weights W [m, k], given also as Wᵀ [k, m] (what GEMM packs fastest).</summary>
+    private static void MultiplyWeights<T>(int m, int n, int k, ReadOnlySpan<T> w, ReadOnlySpan<T> wT, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m == 1) Multiply(false, m, n, k, w, k, b, ldb, false, c, ldc);
+        else Gemm.Multiply(true, false, m, n, k, T.One, wT, m, b, ldb, T.Zero, c, ldc, parallel: false);
+    }
+
+    /// <summary>
+    /// C = A·op(B) (+ C when <paramref name="accumulate"/>), A m×k. One output channel per group (m = 1,
+    /// e.g. a discriminator's last layer) skips GEMM's packing of B: a weighted sum of B's rows, or
+    /// one dot product per row of B when it is transposed.
+    /// </summary>
+    public static void Multiply<T>(bool transB, int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+                                   bool accumulate, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m != 1)
+        {
+            // parallel: false — the convolution's own work items are the parallel split; a nested GEMM
+            // that planned for all threads would cut itself into column blocks and repack A for each.
+            Gemm.Multiply(false, transB, m, n, k, T.One, a, lda, b, ldb, accumulate ? T.One : T.Zero, c, ldc, parallel: false);
+            return;
+        }
+        var row = c[..n];
+        if (transB)
+            for (int j = 0; j < n; j++) row[j] = (accumulate ? row[j] : T.Zero) + TensorPrimitives.Dot(a[..k], b.Slice(j * ldb, k));
+        else if (n == 1 && ldb == 1)
+            row[0] = (accumulate ? row[0] : T.Zero) + TensorPrimitives.Dot(a[..k], b[..k]);
+        else
+        {
+            if (!accumulate) row.Clear();
+            for (int p = 0; p < k; p++) TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), a[p], row, row);
+        }
+    }
+}

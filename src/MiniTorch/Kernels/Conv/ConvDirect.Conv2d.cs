@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace MiniTorch.Kernels;
+
+internal static unsafe partial class ConvDirect
+{
+    /// <summary>
+    /// Conv2d forward (any stride, padding, dilation, groups) with the direct kernel. Work items
+    /// are (image, group, block of output rows); each copies the block's input rows into a buffer
+    /// [Cg, rowsIn, SW, Wp] that splits every row by column phase: element u of phase re is
+    /// x[…, SW·(u + qMin) + re] (zero outside). Tap j, at column offset e = j·DW − PW = SW·qe + re,
+    /// then reads phase re at u = ow + qe − qMin: consecutive outputs read consecutive elements, so
+    /// strided convolutions vectorise like unit-stride ones and every load is in bounds.
+    /// </summary>
+    /// <remarks>y[n, k, oh, ow] = b[k] + Σ_{c,i,j} w[k, c, i, j] · x[n, g·Cg + c, oh·SH − PH + i·DH, ow − PW + j·DW].</remarks>
+    public static void Conv2dForward<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int lanes = Vector512<T>.Count;
+        int taps = g.BigCg * g.KH * g.KW, kPad = RoundUp(g.SmallCg, R);
+        int segsPerRow = (g.SmallW + lanes - 1) / lanes;
+        int sw = g.SW, qMin = Shape.FloorDiv(-g.PW, sw), qMax = Shape.FloorDiv((g.KW - 1) * g.DW - g.PW, sw);
+        int wp = segsPerRow * lanes + (qMax - qMin), rowLen = sw * wp;
+        // Rows per item: the padded input rows fit the buffer budget; at least ~16 items for balance.
+        int rowBytes = g.BigCg * rowLen * sizeof(T) * g.SH;
+        int rb = Math.Clamp(BufferBudget / Math.Max(rowBytes, 1), 1, g.SmallH);
+        int wanted = Math.Max(1, 16 / Math.Max(1, g.N * g.Groups));
+        rb = Math.Min(rb, Math.Max(1, (g.SmallH + wanted - 1) / wanted));
+        int blocks = (g.SmallH + rb - 1) / rb;
+        int rowsIn = (rb - 1) * g.SH + (g.KH - 1) * g.DH + 1;
+        nint plane = (nint)rowsIn * rowLen;
+
+        var wpk = ArrayPool<T>.Shared.Rent(g.Groups * taps * kPad);
+        var bpk = bias.IsEmpty ? null : ArrayPool<T>.Shared.Rent(g.Groups * kPad);
+        var off = ArrayPool<int>.Shared.Rent(taps);
+        try
+        {
+            var ws = w.Span;
+            for (int grp = 0; grp < g.Groups; grp++)
+                for (int t = 0; t < taps; t++)
+                {
+                    var row = wpk.AsSpan((grp * taps + t) * kPad, kPad);
+                    for (int k = 0; k < g.SmallCg; k++) row[k] = ws[(grp * g.SmallCg + k) * taps + t];
+                    row[g.SmallCg..].Clear();
+                }
+            if (bpk != null)
+                for (int grp = 0; grp < g.Groups; grp++)
+                {
+                    var row = bpk.AsSpan(grp * kPad, kPad);
+                    bias.Span.Slice(grp * g.SmallCg, g.SmallCg).CopyTo(row);
+                    row[g.SmallCg..].Clear();
+                }
+            for (int c = 0, t = 0; c < g.BigCg; c++)
+                for (int i = 0; i < g.KH; i++)
+                    for (int j = 0; j < g.KW; j++)
+                    {
+                        int e = j * g.DW - g.PW, qe = Shape.FloorDiv(e, sw), re = e - qe * sw;
+                        off[t++] = (int)(c * plane + i * g.DH * rowLen + re * wp + (qe - qMin));
+                    }
+
+            int pixels = g.SmallH * g.SmallW;
+            Threading.For(g.N * g.Groups * blocks, 2L * g.N * g.SmallC * pixels * taps, item =>
+            {
+                int blk = item % blocks, grp = item / blocks % g.Groups, n = item / blocks / g.Groups;
+                int r0 = blk * rb, r1 = Math.Min(g.SmallH, r0 + rb);
+                var buf = ArrayPool<T>.Shared.Rent((int)(g.BigCg * plane));
+                var segs = ArrayPool<Segment>.Shared.Rent((r1 - r0) * segsPerRow);
+                try
+                {
+                    var xs = x.Span;
+                    for (int c = 0; c < g.BigCg; c++)
+                    {
+                        var xc = xs.Slice(((n * g.BigC + grp * g.BigCg + c) * g.BigH) * g.BigW, g.BigH * g.BigW);
+                        for (int rr = 0; rr < rowsIn; rr++)
+                        {
+                            int ih = r0 * g.SH - g.PH + rr;
+                            var dst = buf.AsSpan((int)(c * plane + rr * rowLen), rowLen);
+                            if (ih < 0 || ih >= g.BigH) dst.Clear();
+                            else if (sw == 1) PadRow(xc.Slice(ih * g.BigW, g.BigW), qMin, dst);
+                            else
+                                for (int re = 0; re < sw; re++)
+                                    GatherRow(xc.Slice(ih * g.BigW, g.BigW), qMin * sw + re, sw, dst.Slice(re * wp, wp));
+                        }
+                    }
+                    int count = 0;
+                    for (int oh = r0; oh < r1; oh++)
+                        for (int s = 0; s < segsPerRow; s++)
+                            segs[count++] = new Segment((oh - r0) * g.SH * rowLen + s * lanes, (long)oh * g.SmallW + s * lanes, Math.Min(lanes, g.SmallW - s * lanes));
+                    fixed (T* pb = buf, pw = wpk, pbias = bpk, py = y.Span)
+                    fixed (int* po = off)
+                    {
+                        T* yBase = py + (long)(n * g.SmallC + grp * g.SmallCg) * pixels;
+                        Run(pb, po, taps, pw + grp * taps * kPad, kPad, g.SmallCg, pbias == null ? null : pbias + grp * kPad,
+                            segs.AsSpan(0, count), yBase, pixels, 1);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<T>.Shared.Return(buf);
+                    ArrayPool<Segment>.Shared.Return(segs);
+                }
+            });
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(wpk);
+            if (bpk != null) ArrayPool<T>.Shared.Return(bpk);
+            ArrayPool<int>.Shared.Return(off);
+        }
+    }
+
+    /// <summary>dst[u] = src[start + u·stride] where that is inside src, zero elsewhere.</summary>
+    private static void GatherRow<T>(ReadOnlySpan<T> src, int start, int stride, Span<T> dst) where T : unmanaged
+    {
+        for (int u = 0; u < dst.Length; u++)
+        {
+            int at = start + u * stride;
+            dst[u] = (uint)at < (uint)src.Length ? src[at] : default;
+        }
+    }
+}

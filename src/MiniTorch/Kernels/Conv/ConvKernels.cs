@@ -1,0 +1,57 @@
+using System.Numerics;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>Runs one route of one pass on contiguous memory: the only place that maps a <see cref="ConvRoute"/> to its code.</summary>
+internal static class ConvKernels
+{
+    /// <summary>
+    /// Computes <paramref name="pass"/> with <paramref name="route"/> into the zeroed, contiguous
+    /// <paramref name="output"/>. Forward: a = big side (x), b = weight, output = small side (+ bias).
+    /// InputGrad: a = small side (z), b = weight, output = big side (+ bias). WeightGrad: a = big side,
+    /// b = small side (the output gradient), output = weight gradient (no bias).
+    /// </summary>
+    public static void Run<T>(ConvPass pass, ConvRoute route, in ConvGeometry g, ReadOnlyMemory<T> a, ReadOnlyMemory<T> b,
+                              ReadOnlyMemory<T> bias, Memory<T> output) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!ConvPlanner.Applies(route, g, pass, ConvPlanner.Isa) && route != ConvRoute.Reference)
+            throw new InvalidOperationException($"route {route} does not compute {pass} on {g}");
+        switch (pass)
+        {
+            case ConvPass.Forward:
+                switch (route)
+                {
+                    case ConvRoute.DirectRows: ConvDirect.Conv2dForward(g, a, b, bias, output); break;
+                    case ConvRoute.WholeImageGemm: Conv.WholeImageGemm(g, a, b, bias, output); break;
+                    case ConvRoute.PointwiseGemm: Conv.Im2colGemm(g, a, b, bias, output, images: false, pointwise: true); break;
+                    case ConvRoute.Im2colTiles: Conv.Im2colGemm(g, a, b, bias, output, images: false, pointwise: false); break;
+                    case ConvRoute.Im2colImages: Conv.Im2colGemm(g, a, b, bias, output, images: true, pointwise: false); break;
+                    default: Reference.Forward(g, a.Span, b.Span, bias.Span, output.Span); break;
+                }
+                break;
+            case ConvPass.InputGrad:
+                switch (route)
+                {
+                    case ConvRoute.DirectPhases: ConvDirect.ConvTransposeForward(g, a, b, output); break;
+                    case ConvRoute.PointwiseTransposedGemm: ConvTranspose.PointwiseGemm(g, a, b, output); break;
+                    case ConvRoute.OnePixelGemm: ConvTranspose.OnePixelGemm(g, a, b, output); break;
+                    case ConvRoute.OneChannelFused: ConvTransposeOneChannel.Fused(g, a, b, output); break;
+                    case ConvRoute.OneChannelGeneral: ConvTransposeOneChannel.General(g, a, b, output); break;
+                    case ConvRoute.PhaseGemm: ConvTranspose.PhaseGemm(g, a, b, output); break;
+                    case ConvRoute.Col2volGemm: Col2vol.Forward(g, a, b, output); break;
+                    default: Reference.InputGrad(g, a.Span, b.Span, output.Span); break;
+                }
+                ConvTranspose.AddBias(g, bias, output);
+                break;
+            default:
+                switch (route)
+                {
+                    case ConvRoute.WeightGradChannelsLast: ConvWeightGradChannelsLast.Compute(g, a, b, output); break;
+                    case ConvRoute.WeightGradIm2col: ConvWeightGrad.Compute(g, a, b, output, pointwise: false); break;
+                    case ConvRoute.WeightGradPointwise: ConvWeightGrad.Compute(g, a, b, output, pointwise: true); break;
+                    default: Reference.WeightGrad(g, a.Span, b.Span, output.Span); break;
+                }
+                break;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace MiniTorch.Nn;
+
+/// <summary>A 1-D convolution layer, like <c>torch.nn.Conv1d</c>; weight [out, in/groups, kL].</summary>
+/// <remarks>
+/// Initialised as PyTorch does: kaiming_uniform(a = √5), i.e. weight ~ U(±1/√fan_in) and
+/// bias ~ U(±1/√fan_in) with fan_in = in/groups·kL. A non-zero <see cref="ConvModule.PaddingMode"/> pads
+/// with <see cref="F.Pad"/> first and then convolves without padding, as PyTorch does.
+/// </remarks>
+public sealed class Conv1d : ConvModule
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="inChannels">Channels of the input.</param>
+    /// <param name="outChannels">Channels produced.</param>
+    /// <param name="kernelSize">Kernel length.</param>
+    /// <param name="stride">Step between output positions (default 1).</param>
+    /// <param name="padding">Padding on each side (default 0), or <see cref="Padding1d.Same"/> / <see cref="Padding1d.Valid"/>.</param>
+    /// <param name="dilation">Spacing between kernel taps (default 1).</param>
+    /// <param name="groups">Blocked connections from input to output channels.</param>
+    /// <param name="bias">Whether to learn an additive bias.</param>
+    /// <param name="paddingMode">Zeros, reflect, replicate or circular.</param>
+    /// <param name="generator">Random source for the initialisation (default: the global one).</param>
+    public Conv1d(int inChannels, int outChannels, int kernelSize, int stride = 1, Padding1d? padding = null, int dilation = 1,
+                  int groups = 1, bool bias = true, PaddingMode paddingMode = PaddingMode.Zeros, Generator? generator = null)
+        : base(inChannels, outChannels, [kernelSize], [stride], (padding ?? 0).ToConv(), [dilation],
+               groups, bias, transposed: false, paddingMode, generator)
+    {
+        (KernelSize, Stride, Padding, Dilation) = (kernelSize, stride, padding ?? 0, dilation);
+    }
+
+    /// <summary>Kernel size.</summary>
+    public int KernelSize { get; }
+    /// <summary>Stride.</summary>
+    public int Stride { get; }
+    /// <summary>Padding (explicit, or 'same'/'valid').</summary>
+    public Padding1d Padding { get; }
+    /// <summary>Dilation.</summary>
+    public int Dilation { get; }
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor input) => ConvForward(input, "conv1d");
+}

@@ -1,0 +1,97 @@
+using System.Runtime.Intrinsics;
+using System.Security.Cryptography;
+using Dcgan.Cli;
+using Dcgan.Models;
+using Dcgan.Training;
+
+namespace MiniTorch.Examples.Tests.Training;
+
+/// <summary>
+/// Pins the original DCGAN recipe (<c>--recipe dcgan</c>, the default before the modern recipe) to
+/// the exact weights it produced before the modern recipe was added: a SHA-256 over G, D, both Adam
+/// states and the per-step losses after a few steps. The hashes were taken from the code at commit
+/// 8254fd8 (before any recipe change) on each of the kernels' three paths, which sum in different
+/// orders. A failure means the <c>dcgan</c> recipe no longer trains as it did; if a library change
+/// deliberately altered a kernel's summation order, the message gives the new hash.
+/// </summary>
+[Collection("training")]
+public class DcganRecipePinTests
+{
+    /// <summary>The kernels' SIMD path, which decides their summation order.</summary>
+    private static string SimdPath => Vector512.IsHardwareAccelerated ? "v512" : Vector256.IsHardwareAccelerated ? "v256" : "scalar";
+
+    private static readonly Dictionary<string, Dictionary<string, string>> Pinned = new()
+    {
+        ["v512"] = new()
+        {
+            ["default-size"] = "8e80461dbae836e29902359969f33d52f903a919b32fb696875fe7e5d1fe36df",
+            ["tiny-bce-transposed"] = "258a7241854385fa16140f418f8598fb173c71f40c2ddc7635ebf64dd0b80482",
+            ["tiny-bce-resize"] = "1f038c937182a80c43050e292586a939c1825d0282bb1952cfb11ff6598105c0",
+            ["tiny-wgan-gp-transposed"] = "5cf0437f44e7ba760da10f5af888bbc458c03a4e1e9d358e0b63b61b7e734ec6",
+            ["tiny-wgan-gp-resize"] = "361e8808e785c843076fe1ea3e926d3d3654f6259ba62632de341c6c6a6a8dd1",
+        },
+        ["v256"] = new()
+        {
+            ["default-size"] = "091410bce670bebb4a762f501cf3bb243d5a9793c7ff58a0cb1cb8319020f0d5",
+            ["tiny-bce-transposed"] = "19cf1dfb4c3ff00f7e01b1032e6ee83c074d9a2c6311667ad1294c961e29cc3f",
+            ["tiny-bce-resize"] = "316bf80a36ecc75f59403fcaec1bce2bec573b6fc2cf2cad687c9e739ba11735",
+            ["tiny-wgan-gp-transposed"] = "f7300122a5852fb26743dca8433e9147b438fa84d61e3b7feab434887022ccc7",
+            ["tiny-wgan-gp-resize"] = "83d49d53c8b0203f7d1b5cbd0e51049ae82e5232445f5e0e1c2fa917dc000f14",
+        },
+        ["scalar"] = new()
+        {
+            ["default-size"] = "7bcbf971625b3ed0180d484b59bf114eecc97dba296bd45e04d8e578b263e637",
+            ["tiny-bce-transposed"] = "a61e09ed2eeaa1e099349829aff4a0a17e54c7e210182c316bc7542092306405",
+            ["tiny-bce-resize"] = "0552b73b08a410e12339527ed941f7ed1ea8cf05e9cdb03be871e0431b5f905c",
+            ["tiny-wgan-gp-transposed"] = "62c250d051921ed61644f47a397dbec903f047207a16909a1f0c289c9e5fde8f",
+            ["tiny-wgan-gp-resize"] = "8b84cb99082de84e574cda7ed7262f84c619af48b3fafe07c67046c0b0bbaa24",
+        },
+    };
+
+    /// <summary>SHA-256 over every state tensor's bits (in name order) and the loss history.</summary>
+    internal static string Hash(GanTrainer t)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string prefix, OrderedDictionary<string, Tensor> state)
+        {
+            foreach (var (k, v) in state.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                sha.AppendData(System.Text.Encoding.UTF8.GetBytes(prefix + k));
+                foreach (var x in v.ToDoubleArray()) sha.AppendData(BitConverter.GetBytes(BitConverter.DoubleToInt64Bits(x)));
+            }
+        }
+        Add("G.", t.G.StateDict());
+        Add("D.", t.D.StateDict());
+        Add("optG.", t.OptG.StateDict());
+        Add("optD.", t.OptD.StateDict());
+        foreach (var series in new[] { t.History.LossD, t.History.LossG, t.History.DReal, t.History.DFake })
+            foreach (var x in series) sha.AppendData(BitConverter.GetBytes(BitConverter.DoubleToInt64Bits(x)));
+        return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    public static TheoryData<string> Cases => new() { "default-size", "tiny-bce-transposed", "tiny-bce-resize", "tiny-wgan-gp-transposed", "tiny-wgan-gp-resize" };
+
+    internal static TrainConfig CaseConfig(string name) => name switch
+    {
+        // The README's defaults (nz 64, ngf 32, ndf 16, batch 64), three steps on a smaller data set.
+        "default-size" => new TrainConfig { DataCount = 256, Epochs = 1, MaxStepsPerEpoch = 3 },
+        "tiny-bce-transposed" => TinyRuns.Config(LossMode.Bce, UpsampleMode.Transposed, epochs: 2, steps: 2),
+        "tiny-bce-resize" => TinyRuns.Config(LossMode.Bce, UpsampleMode.Resize, epochs: 2, steps: 2),
+        "tiny-wgan-gp-transposed" => TinyRuns.Config(LossMode.WganGp, UpsampleMode.Transposed, epochs: 2, steps: 2),
+        "tiny-wgan-gp-resize" => TinyRuns.Config(LossMode.WganGp, UpsampleMode.Resize, epochs: 2, steps: 2),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void DcganRecipe_TrainsBitwiseAsBefore(string name)
+    {
+        using var dir = new TempDir();
+        var config = CaseConfig(name);
+        var trainer = new GanTrainer(config, Commands.LoadData(config), dir.Path);
+        Assert.Equal(TrainOutcome.Completed, trainer.Train());
+        string hash = Hash(trainer);
+        Assert.True(Pinned[SimdPath].TryGetValue(name, out var expected), $"no pinned hash for {name} on the {SimdPath} path; this run gives {hash}");
+        Assert.True(expected == hash, $"the dcgan recipe's {name} run on the {SimdPath} path gives {hash}, pinned {expected}");
+    }
+}

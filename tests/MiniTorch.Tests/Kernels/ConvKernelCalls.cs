@@ -1,0 +1,40 @@
+using MiniTorch.Kernels;
+using MiniTorch.Nn;
+
+namespace MiniTorch.Tests.Kernels;
+
+/// <summary>
+/// The kernel-level calls the convolution tests make: geometries from 2-d arguments, and each pass on
+/// arrays with the planner's route for this machine, or (<c>allowDirect: false</c>) the route it
+/// picks without the Vector512 direct kernels (the GEMM routes, to compare the two).
+/// </summary>
+internal static class ConvKernelCalls
+{
+    public static ConvGeometry Conv2d(int[] input, int[] weight, int[]? bias, Size2 stride, Padding2d padding, Size2 dilation, int groups) =>
+        Shape.Conv(input, weight, bias, stride.ToArray(), padding.ToConv(), dilation.ToArray(), groups);
+
+    public static ConvGeometry ConvTranspose2d(int[] input, int[] weight, int[]? bias, Size2 stride, Padding2d padding, Size2 outputPadding, int groups, Size2 dilation) =>
+        Shape.ConvTranspose(input, weight, bias, stride.ToArray(), padding.ToConv(), outputPadding.ToArray(), groups, dilation.ToArray());
+
+    private static ConvRoute Route(in ConvGeometry g, ConvPass pass, bool allowDirect)
+    {
+        var isa = ConvPlanner.Isa;
+        if (!allowDirect && isa == ConvIsa.Vector512) isa = ConvIsa.Vector256;
+        return ConvPlanner.Choose(g, pass, isa);
+    }
+
+    /// <summary>The convolution (big → small) with bias.</summary>
+    public static void Forward<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y, bool allowDirect = true)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        ConvKernels.Run(ConvPass.Forward, Route(g, ConvPass.Forward, allowDirect), g, x, w, bias, y);
+
+    /// <summary>The transposed convolution (small → big) with bias, into a zeroed y.</summary>
+    public static void TransposeForward<T>(ConvGeometry g, ReadOnlyMemory<T> z, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y, bool allowDirect = true)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        ConvKernels.Run(ConvPass.InputGrad, Route(g, ConvPass.InputGrad, allowDirect), g, z, w, bias, y);
+
+    /// <summary>The weight gradient, by the planner's route.</summary>
+    public static void WeightGrad<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        ConvKernels.Run(ConvPass.WeightGrad, ConvPlanner.Choose(g, ConvPass.WeightGrad, ConvPlanner.Isa), g, x, gy, ReadOnlyMemory<T>.Empty, gw);
+}
