@@ -13,6 +13,7 @@ public static partial class Shape
     /// <summary>Checks that every statistic/affine vector of a batch norm has C = size(1) elements.</summary>
     public static void CheckBatchNormVector(string name, ReadOnlySpan<int> vector, int channels)
     {
+        ArgumentNullException.ThrowIfNull(name);
         if (vector.Length != 1 || vector[0] != channels)
             throw new ArgumentException($"batch_norm: expected {name} of shape [{channels}] (one value per channel), got {Format(vector)}");
     }

@@ -27,14 +27,18 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(source);
         if (!MiniTorch.Shape.Equal(source.ShapeRef, _shape))
-            throw new ArgumentException($"copy: expected a tensor of shape {MiniTorch.Shape.Format(_shape)}, got {MiniTorch.Shape.Format(source.ShapeRef)}", nameof(source));
-        CheckWritable(source);
-        WriteValues(source);
+                throw new ArgumentException($"copy: expected a tensor of shape {MiniTorch.Shape.Format(_shape)}, got {MiniTorch.Shape.Format(source.ShapeRef)}", nameof(source));
+            CheckWritable(source);
+            WriteValues(source);
     }
 
     /// <summary>Copies <paramref name="src"/> (broadcast to this shape, converted to this dtype) into this tensor, like <c>copy_</c>.</summary>
     /// <remarks>Recorded for autograd (grad_fn <c>CopyBackwards</c>): the gradient flows to <paramref name="src"/>, none to the old values.</remarks>
-    public Tensor Copy_(Tensor src) => InPlace((old, o) => CopyBackwards.Apply(old, o[0]), [src], anyCast: true);
+    public Tensor Copy_(Tensor src)
+    {
+        ArgumentNullException.ThrowIfNull(src);
+        return InPlace((old, o) => CopyBackwards.Apply(old, o[0]), [src], anyCast: true);
+    }
 
     /// <summary>Fills this tensor with zeros, like <c>zero_</c> (grad_fn <c>ZeroBackward0</c>).</summary>
     public Tensor Zero_() => InPlace((old, _) => FillBackward.Apply(old, 0, "ZeroBackward0"), constantFill: true);
@@ -43,19 +47,35 @@ public sealed partial class Tensor
     public Tensor Fill_(double value) => InPlace((old, _) => FillBackward.Apply(old, value, "FillBackward2"), constantFill: true);
 
     /// <summary>this += <paramref name="other"/> (broadcast to this shape), like <c>add_</c>.</summary>
-    public Tensor Add_(Tensor other) => InPlace((a, o) => a + o[0], other);
+    public Tensor Add_(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return InPlace((a, o) => a + o[0], other);
+    }
     /// <summary>this += <paramref name="other"/>, like <c>add_</c>.</summary>
     public Tensor Add_(double other) => InPlace((a, _) => a + other);
     /// <summary>this −= <paramref name="other"/> (broadcast to this shape), like <c>sub_</c>.</summary>
-    public Tensor Sub_(Tensor other) => InPlace((a, o) => a - o[0], other);
+    public Tensor Sub_(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return InPlace((a, o) => a - o[0], other);
+    }
     /// <summary>this −= <paramref name="other"/>, like <c>sub_</c>.</summary>
     public Tensor Sub_(double other) => InPlace((a, _) => a - other);
     /// <summary>this ·= <paramref name="other"/> (broadcast to this shape), like <c>mul_</c>.</summary>
-    public Tensor Mul_(Tensor other) => InPlace((a, o) => a * o[0], other);
+    public Tensor Mul_(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return InPlace((a, o) => a * o[0], other);
+    }
     /// <summary>this ·= <paramref name="other"/>, like <c>mul_</c>.</summary>
     public Tensor Mul_(double other) => InPlace((a, _) => a * other);
     /// <summary>this /= <paramref name="other"/> (broadcast to this shape), like <c>div_</c>.</summary>
-    public Tensor Div_(Tensor other) => InPlace((a, o) => a / o[0], other);
+    public Tensor Div_(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return InPlace((a, o) => a / o[0], other);
+    }
     /// <summary>this /= <paramref name="other"/>, like <c>div_</c>.</summary>
     public Tensor Div_(double other) => InPlace((a, _) => a / other);
     /// <summary>Raises each element to <paramref name="exponent"/> in place, like <c>pow_</c>.</summary>

@@ -23,19 +23,44 @@ public static partial class Torch
     public static IDisposable EnableGrad() => GradMode.Set(true);
 
     /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (float32).</summary>
-    public static Tensor FromArray(float[] data, params int[] shape) => FromData(data, shape);
+    public static Tensor FromArray(float[] data, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(shape);
+        return FromData(data, shape);
+    }
 
     /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (float64).</summary>
-    public static Tensor FromArray(double[] data, params int[] shape) => FromData(data, shape);
+    public static Tensor FromArray(double[] data, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(shape);
+        return FromData(data, shape);
+    }
 
     /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (int64), like <c>torch.tensor(data)</c> of integers.</summary>
-    public static Tensor FromArray(long[] data, params int[] shape) => FromData(data, shape);
+    public static Tensor FromArray(long[] data, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(shape);
+        return FromData(data, shape);
+    }
 
     /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (int64).</summary>
-    public static Tensor FromArray(int[] data, params int[] shape) => FromData(Array.ConvertAll(data ?? throw new ArgumentNullException(nameof(data)), v => (long)v), shape);
+    public static Tensor FromArray(int[] data, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(shape);
+        return FromData(Array.ConvertAll(data, v => (long)v), shape);
+    }
 
     /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (bool).</summary>
-    public static Tensor FromArray(bool[] data, params int[] shape) => FromData(data, shape);
+    public static Tensor FromArray(bool[] data, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(shape);
+        return FromData(data, shape);
+    }
 
     private static Tensor FromData<T>(T[] data, int[] shape) where T : unmanaged
     {
@@ -48,23 +73,47 @@ public static partial class Torch
     }
 
     /// <summary>A zero-dimensional tensor holding one value.</summary>
-    public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full([], value, dtype);
+    public static Tensor Scalar(double value, DType dtype = DType.Float32)
+    {
+        Argument.Defined(dtype);
+        return Full([], value, dtype);
+    }
 
     /// <summary>A tensor of zeros.</summary>
-    public static Tensor Zeros(int[] shape, DType dtype = DType.Float32) => new(TensorStorage.Allocate(dtype, Shape.Numel(Shape.Validate(shape))), (int[])shape.Clone());
+    public static Tensor Zeros(int[] shape, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        Argument.Defined(dtype);
+        return new(TensorStorage.Allocate(dtype, Shape.Numel(Shape.Validate(shape))), (int[])shape.Clone());
+    }
 
     /// <summary>A tensor of zeros (float32).</summary>
-    public static Tensor Zeros(params int[] shape) => Zeros(shape, DType.Float32);
+    public static Tensor Zeros(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Zeros(shape, DType.Float32);
+    }
 
     /// <summary>A tensor of ones.</summary>
-    public static Tensor Ones(int[] shape, DType dtype = DType.Float32) => Full(shape, 1.0, dtype);
+    public static Tensor Ones(int[] shape, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        Argument.Defined(dtype);
+        return Full(shape, 1.0, dtype);
+    }
 
     /// <summary>A tensor of ones (float32).</summary>
-    public static Tensor Ones(params int[] shape) => Full(shape, 1.0, DType.Float32);
+    public static Tensor Ones(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Full(shape, 1.0, DType.Float32);
+    }
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        Argument.Defined(dtype);
         var t = Zeros(shape, dtype);
         switch (dtype)
         {
@@ -77,10 +126,18 @@ public static partial class Torch
     }
 
     /// <summary>Zeros with the shape and dtype of <paramref name="like"/>.</summary>
-    public static Tensor ZerosLike(Tensor like) => Zeros(like.ShapeRef, like.DType);
+    public static Tensor ZerosLike(Tensor like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return Zeros(like.ShapeRef, like.DType);
+    }
 
     /// <summary>Ones with the shape and dtype of <paramref name="like"/>.</summary>
-    public static Tensor OnesLike(Tensor like) => Full(like.ShapeRef, 1.0, like.DType);
+    public static Tensor OnesLike(Tensor like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return Full(like.ShapeRef, 1.0, like.DType);
+    }
 
     /// <summary>Values <c>start, start+step, …</c> below <paramref name="end"/>, like <c>torch.arange</c>.</summary>
     /// <remarks>
@@ -90,6 +147,7 @@ public static partial class Torch
     /// </remarks>
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
     {
+        Argument.Defined(dtype);
         if (step == 0) throw new ArgumentException("step must be nonzero");
         if ((end - start) / step < 0) throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
         int n = (int)Math.Ceiling((end - start) / step);
@@ -109,7 +167,11 @@ public static partial class Torch
     }
 
     /// <summary>Values 0, 1, …, <paramref name="end"/> − 1.</summary>
-    public static Tensor Arange(int end, DType dtype = DType.Float32) => Arange(0, end, 1, dtype);
+    public static Tensor Arange(int end, DType dtype = DType.Float32)
+    {
+        Argument.Defined(dtype);
+        return Arange(0, end, 1, dtype);
+    }
 
     /// <summary>
     /// <paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/>,
@@ -123,6 +185,7 @@ public static partial class Torch
     /// </remarks>
     public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.Float32)
     {
+        Argument.Defined(dtype);
         if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
         var t = Zeros([steps], dtype);
         if (dtype == DType.Float32) LinspaceFill(t.Span<float>(), (float)start, (float)end, 8);
@@ -150,14 +213,26 @@ public static partial class Torch
     }
 
     /// <summary>Uniform samples in [0, 1).</summary>
-    public static Tensor Rand(int[] shape, Generator? generator = null, DType dtype = DType.Float32) => Uniform(shape, 0, 1, generator, dtype);
+    public static Tensor Rand(int[] shape, Generator? generator = null, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        Argument.Defined(dtype);
+        return Uniform(shape, 0, 1, generator, dtype);
+    }
 
     /// <summary>Standard normal samples.</summary>
-    public static Tensor Randn(int[] shape, Generator? generator = null, DType dtype = DType.Float32) => Normal(shape, 0, 1, generator, dtype);
+    public static Tensor Randn(int[] shape, Generator? generator = null, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        Argument.Defined(dtype);
+        return Normal(shape, 0, 1, generator, dtype);
+    }
 
     /// <summary>Samples of N(<paramref name="mean"/>, <paramref name="std"/>²), drawn with MathNet.Numerics.</summary>
     public static Tensor Normal(int[] shape, double mean, double std, Generator? generator = null, DType dtype = DType.Float32)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        Argument.Defined(dtype);
         if (std < 0) throw new ArgumentException($"normal expects std >= 0.0, but found std {std}");
         var values = new double[Shape.Numel(Shape.Validate(shape))];
         if (std == 0) Array.Fill(values, mean);
@@ -168,6 +243,8 @@ public static partial class Torch
     /// <summary>Samples of U(<paramref name="low"/>, <paramref name="high"/>).</summary>
     public static Tensor Uniform(int[] shape, double low, double high, Generator? generator = null, DType dtype = DType.Float32)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        Argument.Defined(dtype);
         if (low > high) throw new ArgumentException($"uniform expects low <= high, but found low={low} and high={high}");
         var values = new double[Shape.Numel(Shape.Validate(shape))];
         (generator ?? _default).Draw(r =>
@@ -197,30 +274,41 @@ public static partial class Torch
     public static Tensor?[] Grad(Tensor[] outputs, Tensor[] inputs, Tensor?[]? gradOutputs = null,
                                  bool? retainGraph = null, bool createGraph = false, bool allowUnused = false)
     {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(inputs);
         for (int i = 0; i < inputs.Length; i++)
-            if (!inputs[i].RequiresGrad)
-                throw new ArgumentException($"One of the differentiated Tensors (input {i}) does not require grad");
-        var result = Engine.Run(outputs, gradOutputs, inputs, retainGraph ?? createGraph, createGraph, accumulate: false);
-        for (int i = 0; i < result.Length; i++)
-            if (result[i] is null && !allowUnused)
-                throw new InvalidOperationException(
-                    $"One of the differentiated Tensors (input {i}) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
-        return result;
+                if (!inputs[i].RequiresGrad)
+                    throw new ArgumentException($"One of the differentiated Tensors (input {i}) does not require grad");
+            var result = Engine.Run(outputs, gradOutputs, inputs, retainGraph ?? createGraph, createGraph, accumulate: false);
+            for (int i = 0; i < result.Length; i++)
+                if (result[i] is null && !allowUnused)
+                    throw new InvalidOperationException(
+                        $"One of the differentiated Tensors (input {i}) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
+            return result;
     }
 
     /// <summary>Single-output, single-input form of <see cref="Grad(Tensor[], Tensor[], Tensor?[], bool?, bool, bool)"/>.</summary>
     public static Tensor Grad(Tensor output, Tensor input, Tensor? gradOutput = null, bool createGraph = false)
-        => Grad([output], [input], gradOutput is null ? null : [gradOutput], null, createGraph)[0]!;
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(input);
+        return Grad([output], [input], gradOutput is null ? null : [gradOutput], null, createGraph)[0]!;
+    }
 }
 
 public static partial class Torch
 {
     /// <summary>Concatenates tensors along an existing dimension.</summary>
-    public static Tensor Cat(Tensor[] tensors, int dim = 0) => Functions.CatBackward0.Apply(tensors, dim);
+    public static Tensor Cat(Tensor[] tensors, int dim = 0)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        return Functions.CatBackward0.Apply(tensors, dim);
+    }
 
     /// <summary>Stacks tensors of equal shape along a new dimension.</summary>
     public static Tensor Stack(Tensor[] tensors, int dim = 0)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Length == 0) throw new ArgumentException("stack expects a non-empty TensorList");
         for (int i = 1; i < tensors.Length; i++)
             if (!Shape.Equal(tensors[i].ShapeRef, tensors[0].ShapeRef))

@@ -75,6 +75,7 @@ public static class ImageIO
     public static void SaveImageGrid(Tensor tensor, string path, int nrow = 8, int padding = 2, bool normalize = false,
                                      (double Low, double High)? valueRange = null, double padValue = 0)
     {
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensor);
         Shape.ImageBatch(tensor.ShapeRef, grayOrRgb: true);
         SavePng(MakeGrid(tensor, nrow, padding, normalize, valueRange, false, padValue), path);
@@ -83,6 +84,8 @@ public static class ImageIO
     /// <summary>Saves an image [C, H, W] (C = 1 or 3) or [H, W] with values in [0, 1] as an 8-bit PNG, atomically.</summary>
     public static void SavePng(Tensor image, string path)
     {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(path);
         var bytes = EncodePng(image);
         AtomicFile.WriteAllBytes(path, bytes);
     }
@@ -105,6 +108,7 @@ public static class ImageIO
     /// </summary>
     public static Tensor Load(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         var data = File.ReadAllBytes(path);
         if (Png.HasSignature(data)) return Png.Decode(data);
         if (Pgm.HasSignature(data)) return Pgm.Decode(data);
@@ -117,10 +121,11 @@ public static class ImageIO
     /// </summary>
     public static IEnumerable<(string Path, Tensor Image)> LoadFolder(string directory)
     {
+        ArgumentNullException.ThrowIfNull(directory);
         var files = Directory.EnumerateFiles(directory)
-            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".pgm")
-            .Order(StringComparer.Ordinal).ToList();
-        foreach (var f in files) yield return (f, Load(f));
+                .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".pgm")
+                .Order(StringComparer.Ordinal).ToList();
+            foreach (var f in files) yield return (f, Load(f));
     }
 
     /// <summary>

@@ -24,7 +24,11 @@ public static class Pgm
         data.Length >= 3 && data[0] == 'P' && data[1] is (byte)'2' or (byte)'5' && IsSpace(data[2]);
 
     /// <summary>Loads a PGM file as a float32 tensor [1, H, W] in [0, 1].</summary>
-    public static Tensor Load(string path) => Decode(File.ReadAllBytes(path));
+    public static Tensor Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Decode(File.ReadAllBytes(path));
+    }
 
     /// <summary>Decodes PGM bytes into a float32 tensor [1, H, W] in [0, 1].</summary>
     public static Tensor Decode(ReadOnlySpan<byte> data)
@@ -96,6 +100,8 @@ public static class Pgm
     /// </summary>
     public static void Save(Tensor image, string path, bool binary = true, int maxval = 255)
     {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(path);
         var bytes = Encode(image, binary, maxval);
         AtomicFile.WriteAllBytes(path, bytes);
     }

@@ -34,6 +34,7 @@ public static class Png
     /// </summary>
     public static void Encode(Stream stream, ReadOnlySpan<byte> pixels, int width, int height, int channels)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         if (channels is not (1 or 3)) throw new ArgumentException($"PNG writer supports 1 (grayscale) or 3 (RGB) channels, got {channels}");
         if (width <= 0 || height <= 0) throw new ArgumentException($"PNG images need positive width and height, got {width}x{height}");
         if ((long)width * height * channels != pixels.Length) throw new ArgumentException($"expected {(long)width * height * channels} pixel bytes for {width}x{height}x{channels}, got {pixels.Length}");
@@ -103,7 +104,11 @@ public static class Png
     }
 
     /// <summary>Loads a PNG file as a float32 tensor [C, H, W] in [0, 1].</summary>
-    public static Tensor Load(string path) => Decode(File.ReadAllBytes(path));
+    public static Tensor Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Decode(File.ReadAllBytes(path));
+    }
 
     /// <summary>Decodes PNG bytes into a float32 tensor [C, H, W] in [0, 1].</summary>
     public static Tensor Decode(ReadOnlySpan<byte> data)

@@ -8,7 +8,13 @@ namespace MiniTorch.IO;
 /// <summary>The contents of a safetensors file: tensors in file (data offset) order and the optional <c>__metadata__</c>.</summary>
 /// <param name="Tensors">The tensors by name, in the order of their data in the file.</param>
 /// <param name="Metadata">The string-to-string <c>__metadata__</c> map (empty when the file has none).</param>
-public sealed record SafetensorsFile(OrderedDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata);
+public sealed record SafetensorsFile(OrderedDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>The tensors by name, in the order of their data in the file.</summary>
+    public OrderedDictionary<string, Tensor> Tensors { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Tensors);
+    /// <summary>The string-to-string <c>__metadata__</c> map (empty when the file has none).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Metadata);
+}
 
 /// <summary>
 /// Reads and writes the safetensors format of Hugging Face (the format PyTorch models are shared
@@ -47,6 +53,8 @@ public static class Safetensors
     /// <summary>Saves <paramref name="tensors"/> (and optional string metadata) to <paramref name="path"/>, atomically.</summary>
     public static void Save(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(path);
         var (header, ordered) = Prepare(tensors, metadata);
         AtomicFile.Write(path, s => WriteBody(s, header, ordered));
     }
@@ -54,22 +62,33 @@ public static class Safetensors
     /// <summary>Writes <paramref name="tensors"/> in safetensors format to <paramref name="stream"/>.</summary>
     public static void Save(IReadOnlyDictionary<string, Tensor> tensors, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(stream);
         var (header, ordered) = Prepare(tensors, metadata);
         WriteBody(stream, header, ordered);
     }
 
     /// <summary>Loads the tensors of a safetensors file, in file order.</summary>
-    public static OrderedDictionary<string, Tensor> Load(string path) => LoadFile(path).Tensors;
+    public static OrderedDictionary<string, Tensor> Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return LoadFile(path).Tensors;
+    }
 
     /// <summary>Loads the tensors of a safetensors file and its <c>__metadata__</c>.</summary>
     public static SafetensorsFile LoadFile(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         return LoadFile(stream);
     }
 
     /// <summary>Reads the tensors of a safetensors file from a seekable stream, in file order.</summary>
-    public static OrderedDictionary<string, Tensor> Load(Stream stream) => LoadFile(stream).Tensors;
+    public static OrderedDictionary<string, Tensor> Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return LoadFile(stream).Tensors;
+    }
 
     /// <summary>Reads a safetensors file (tensors and metadata) from a seekable stream, from its current position to its end.</summary>
     public static SafetensorsFile LoadFile(Stream stream)
@@ -196,49 +215,49 @@ public static class Safetensors
     {
         ArgumentNullException.ThrowIfNull(tensors);
         foreach (var (name, t) in tensors)
-        {
-            if (name == MetadataKey) throw new ArgumentException($"'{MetadataKey}' is reserved for metadata and cannot name a tensor");
-            if (t is null) throw new ArgumentNullException(nameof(tensors), $"tensor '{name}' is null");
-        }
-        // Descending alignment (F64 before F32), then name compared byte-wise on UTF-8, like Rust's String ordering.
-        var ordered = tensors.Select(kv => (Key: Encoding.UTF8.GetBytes(kv.Key), Pair: kv))
-            .OrderByDescending(x => TensorBytes.ElementSize(x.Pair.Value.DType))
-            .ThenBy(x => x.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)))
-            .Select(x => x.Pair).ToList();
-        using var json = new MemoryStream();
-        using (var w = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            if (metadata is not null)
             {
-                w.WriteStartObject(MetadataKey);
-                foreach (var (k, v) in metadata) w.WriteString(k, v);
+                if (name == MetadataKey) throw new ArgumentException($"'{MetadataKey}' is reserved for metadata and cannot name a tensor");
+                if (t is null) throw new ArgumentNullException(nameof(tensors), $"tensor '{name}' is null");
+            }
+            // Descending alignment (F64 before F32), then name compared byte-wise on UTF-8, like Rust's String ordering.
+            var ordered = tensors.Select(kv => (Key: Encoding.UTF8.GetBytes(kv.Key), Pair: kv))
+                .OrderByDescending(x => TensorBytes.ElementSize(x.Pair.Value.DType))
+                .ThenBy(x => x.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)))
+                .Select(x => x.Pair).ToList();
+            using var json = new MemoryStream();
+            using (var w = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                w.WriteStartObject();
+                if (metadata is not null)
+                {
+                    w.WriteStartObject(MetadataKey);
+                    foreach (var (k, v) in metadata) w.WriteString(k, v);
+                    w.WriteEndObject();
+                }
+                long offset = 0;
+                foreach (var (name, t) in ordered)
+                {
+                    long n = (long)t.Numel * TensorBytes.ElementSize(t.DType);
+                    w.WriteStartObject(name);
+                    w.WriteString("dtype", t.DType == DType.Float64 ? "F64" : "F32");
+                    w.WriteStartArray("shape");
+                    foreach (var d in t.ShapeRef) w.WriteNumberValue(d);
+                    w.WriteEndArray();
+                    w.WriteStartArray("data_offsets");
+                    w.WriteNumberValue(offset);
+                    w.WriteNumberValue(offset + n);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                    offset += n;
+                }
                 w.WriteEndObject();
             }
-            long offset = 0;
-            foreach (var (name, t) in ordered)
-            {
-                long n = (long)t.Numel * TensorBytes.ElementSize(t.DType);
-                w.WriteStartObject(name);
-                w.WriteString("dtype", t.DType == DType.Float64 ? "F64" : "F32");
-                w.WriteStartArray("shape");
-                foreach (var d in t.ShapeRef) w.WriteNumberValue(d);
-                w.WriteEndArray();
-                w.WriteStartArray("data_offsets");
-                w.WriteNumberValue(offset);
-                w.WriteNumberValue(offset + n);
-                w.WriteEndArray();
-                w.WriteEndObject();
-                offset += n;
-            }
-            w.WriteEndObject();
-        }
-        // Pad with spaces so the data section starts 8-byte aligned (8 + header length ≡ 0 mod 8).
-        int length = (int)json.Length, padded = (length + 7) / 8 * 8;
-        var header = new byte[padded];
-        json.GetBuffer().AsSpan(0, length).CopyTo(header);
-        header.AsSpan(length).Fill((byte)' ');
-        return (header, ordered);
+            // Pad with spaces so the data section starts 8-byte aligned (8 + header length ≡ 0 mod 8).
+            int length = (int)json.Length, padded = (length + 7) / 8 * 8;
+            var header = new byte[padded];
+            json.GetBuffer().AsSpan(0, length).CopyTo(header);
+            header.AsSpan(length).Fill((byte)' ');
+            return (header, ordered);
     }
 
     private static void WriteBody(Stream stream, byte[] header, List<KeyValuePair<string, Tensor>> ordered)

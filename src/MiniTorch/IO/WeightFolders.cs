@@ -17,6 +17,7 @@ public static class WeightFolders
     /// </summary>
     public static void LoadNpyFolder(this Module module, string dir, bool strict = true)
     {
+        ArgumentNullException.ThrowIfNull(dir);
         ArgumentNullException.ThrowIfNull(module);
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"LoadNpyFolder: no such directory '{dir}'");
         var tensors = new Dictionary<string, Tensor>();
@@ -39,6 +40,9 @@ public static class WeightFolders
     /// <remarks>The tensor is changed only after every file has been read and checked.</remarks>
     public static void LoadTxtKernels(this Module module, string name, string dir, string pattern)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(dir);
+        ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(module);
         var state = module.StateDict();
         if (!state.TryGetValue(name, out var target))

@@ -21,6 +21,7 @@ public sealed class BatchNorm2d : Module
     /// <param name="dtype">The element type of the parameters and statistics.</param>
     public BatchNorm2d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
     {
+        Argument.Defined(dtype);
         if (numFeatures <= 0) throw new ArgumentException($"BatchNorm2d: num_features must be positive, got {numFeatures}");
         NumFeatures = numFeatures;
         Eps = eps;
@@ -69,6 +70,7 @@ public sealed class BatchNorm2d : Module
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         Shape.CheckBatchNorm2d(input.ShapeRef, NumFeatures);
         // The same decisions as PyTorch's _BatchNorm.forward.
         double factor = Momentum ?? 0.0;

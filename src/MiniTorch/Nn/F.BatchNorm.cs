@@ -25,6 +25,7 @@ public static partial class F
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
                                    bool training = false, double momentum = 0.1, double eps = 1e-5)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (input.Dim < 2) throw new ArgumentException($"batch_norm: expected an input of shape [N, C, *] with at least 2 dimensions, got {Shape.Format(input.ShapeRef)}");
         int c = input.ShapeRef[1];
         foreach (var (name, t) in new[] { ("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias) })

@@ -6,7 +6,12 @@ public static partial class F
 {
     /// <summary>Parametric ReLU, like <c>torch.nn.functional.prelu</c>: one slope, or one per channel (dimension 1).</summary>
     /// <remarks>y = x if x &gt; 0 else weight[c]·x; effectively a leaky ReLU whose slope is learnt per channel.</remarks>
-    public static Tensor Prelu(Tensor input, Tensor weight) => PreluBackward0.Apply(input, weight);
+    public static Tensor Prelu(Tensor input, Tensor weight)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        return PreluBackward0.Apply(input, weight);
+    }
 
     /// <summary>
     /// <see cref="Prelu"/> in place: overwrites <paramref name="input"/> and returns it, like PyTorch's
@@ -18,5 +23,10 @@ public static partial class F
     /// kernel rewrites it directly, without allocating an output (inference). PyTorch has no in-place
     /// prelu; the trailing underscore follows its naming of in-place ops.
     /// </remarks>
-    public static Tensor Prelu_(Tensor input, Tensor weight) => PreluBackward0.ApplyInPlace(input, weight);
+    public static Tensor Prelu_(Tensor input, Tensor weight)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        return PreluBackward0.ApplyInPlace(input, weight);
+    }
 }

@@ -13,6 +13,7 @@ public sealed class Sequential : Module, IEnumerable<Module>
     /// <summary>Creates the chain.</summary>
     public Sequential(params Module[] modules)
     {
+        ArgumentNullException.ThrowIfNull(modules);
         foreach (var m in modules) Append(m);
     }
 
@@ -42,6 +43,7 @@ public sealed class Sequential : Module, IEnumerable<Module>
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         foreach (var m in _modules) input = m.Forward(input);
         return input;
     }

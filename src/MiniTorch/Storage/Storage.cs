@@ -39,14 +39,18 @@ public abstract class TensorStorage
     };
 
     /// <summary>Allocates a zero-filled storage of the given type and length.</summary>
-    public static TensorStorage Allocate(DType dtype, int length) => dtype switch
+    public static TensorStorage Allocate(DType dtype, int length)
     {
-        DType.Float32 => new TensorStorage<float>(new float[length]),
-        DType.Float64 => new TensorStorage<double>(new double[length]),
-        DType.Int64 => new TensorStorage<long>(new long[length]),
-        DType.Bool => new TensorStorage<bool>(new bool[length]),
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
-    };
+        Argument.Defined(dtype);
+        return dtype switch
+        {
+            DType.Float32 => new TensorStorage<float>(new float[length]),
+            DType.Float64 => new TensorStorage<double>(new double[length]),
+            DType.Int64 => new TensorStorage<long>(new long[length]),
+            DType.Bool => new TensorStorage<bool>(new bool[length]),
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
+        };
+    }
 }
 
 /// <summary>A storage of elements of type <typeparamref name="T"/> (float, double, long or bool).</summary>
@@ -55,9 +59,10 @@ public sealed class TensorStorage<T> : TensorStorage where T : unmanaged
     /// <summary>Wraps an array without copying it.</summary>
     public TensorStorage(T[] data)
     {
+        ArgumentNullException.ThrowIfNull(data);
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double) && typeof(T) != typeof(long) && typeof(T) != typeof(bool))
-            throw new ArgumentException($"a tensor storage holds float, double, long or bool elements, not {typeof(T).Name}");
-        Data = data;
+                throw new ArgumentException($"a tensor storage holds float, double, long or bool elements, not {typeof(T).Name}");
+            Data = data;
     }
 
     /// <summary>The elements.</summary>

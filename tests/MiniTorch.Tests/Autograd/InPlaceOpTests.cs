@@ -183,7 +183,7 @@ public class InPlaceOpTests
         Assert.Same(fn, h.GradFn);
         Assert.Equal(1, h.Version);
         Assert.Throws<ArgumentNullException>("source", () => h.CopyFrom(null!));
-        Assert.Throws<ArgumentNullException>("others", () => h.Add_((Tensor)null!));
+        Assert.Throws<ArgumentNullException>("other", () => h.Add_((Tensor)null!));
     }
 
     [Fact]
