@@ -7,11 +7,11 @@ public static partial class Shape
     {
         ArgumentNullException.ThrowIfNull(op);
         if (Math.Max(input.Length, 1) != Math.Max(index.Length, 1))
-                throw new ArgumentException("Index tensor must have the same number of dimensions as input tensor");
-            for (int d = 0; d < index.Length && input.Length > 0; d++)
-                if (d != dim && index[d] > input[d])
-                    throw new ArgumentException(
-                        $"{op}(): Size does not match at dimension {d} expected index {Format(index)} to be smaller than self {Format(input)} apart from dimension {dim}");
+            throw new ArgumentException("Index tensor must have the same number of dimensions as input tensor");
+        for (int d = 0; d < index.Length && input.Length > 0; d++)
+            if (d != dim && index[d] > input[d])
+                throw new ArgumentException(
+                    $"{op}(): Size does not match at dimension {d} expected index {Format(index)} to be smaller than self {Format(input)} apart from dimension {dim}");
     }
 
     /// <summary>Checks that every index lies in [0, <paramref name="size"/>), with PyTorch's message.</summary>

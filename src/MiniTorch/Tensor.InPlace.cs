@@ -27,9 +27,9 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(source);
         if (!MiniTorch.Shape.Equal(source.ShapeRef, _shape))
-                throw new ArgumentException($"copy: expected a tensor of shape {MiniTorch.Shape.Format(_shape)}, got {MiniTorch.Shape.Format(source.ShapeRef)}", nameof(source));
-            CheckWritable(source);
-            WriteValues(source);
+            throw new ArgumentException($"copy: expected a tensor of shape {MiniTorch.Shape.Format(_shape)}, got {MiniTorch.Shape.Format(source.ShapeRef)}", nameof(source));
+        CheckWritable(source);
+        WriteValues(source);
     }
 
     /// <summary>Copies <paramref name="src"/> (broadcast to this shape, converted to this dtype) into this tensor, like <c>copy_</c>.</summary>

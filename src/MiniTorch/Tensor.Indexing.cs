@@ -92,16 +92,16 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(sizes);
         if (sizes.Length < Dim)
-                throw new ArgumentException("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
-            int lead = sizes.Length - Dim;
-            var padded = Enumerable.Repeat(1, lead).Concat(_shape).ToArray();
-            var result = new int[sizes.Length];
-            for (int i = 0; i < sizes.Length; i++) result[i] = sizes[i] * padded[i];
-            MiniTorch.Shape.Validate(result);
-            // [1, s0, 1, s1, …] expanded to [r0, s0, r1, s1, …] and merged pairwise.
-            var interleaved = padded.SelectMany(s => new[] { 1, s }).ToArray();
-            var expanded = sizes.SelectMany((r, i) => new[] { r, padded[i] }).ToArray();
-            return Reshape(interleaved).Expand(expanded).Reshape(result);
+            throw new ArgumentException("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
+        int lead = sizes.Length - Dim;
+        var padded = Enumerable.Repeat(1, lead).Concat(_shape).ToArray();
+        var result = new int[sizes.Length];
+        for (int i = 0; i < sizes.Length; i++) result[i] = sizes[i] * padded[i];
+        MiniTorch.Shape.Validate(result);
+        // [1, s0, 1, s1, …] expanded to [r0, s0, r1, s1, …] and merged pairwise.
+        var interleaved = padded.SelectMany(s => new[] { 1, s }).ToArray();
+        var expanded = sizes.SelectMany((r, i) => new[] { r, padded[i] }).ToArray();
+        return Reshape(interleaved).Expand(expanded).Reshape(result);
     }
 
     /// <summary>The tensor tiled, like <c>torch.tile</c>: <see cref="Repeat"/> with <paramref name="dims"/> padded with leading 1s to the tensor's rank.</summary>

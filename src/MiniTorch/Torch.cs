@@ -277,14 +277,14 @@ public static partial class Torch
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(inputs);
         for (int i = 0; i < inputs.Length; i++)
-                if (!inputs[i].RequiresGrad)
-                    throw new ArgumentException($"One of the differentiated Tensors (input {i}) does not require grad");
-            var result = Engine.Run(outputs, gradOutputs, inputs, retainGraph ?? createGraph, createGraph, accumulate: false);
-            for (int i = 0; i < result.Length; i++)
-                if (result[i] is null && !allowUnused)
-                    throw new InvalidOperationException(
-                        $"One of the differentiated Tensors (input {i}) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
-            return result;
+            if (!inputs[i].RequiresGrad)
+                throw new ArgumentException($"One of the differentiated Tensors (input {i}) does not require grad");
+        var result = Engine.Run(outputs, gradOutputs, inputs, retainGraph ?? createGraph, createGraph, accumulate: false);
+        for (int i = 0; i < result.Length; i++)
+            if (result[i] is null && !allowUnused)
+                throw new InvalidOperationException(
+                    $"One of the differentiated Tensors (input {i}) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
+        return result;
     }
 
     /// <summary>Single-output, single-input form of <see cref="Grad(Tensor[], Tensor[], Tensor?[], bool?, bool, bool)"/>.</summary>

@@ -17,60 +17,60 @@ public static class GradCheck
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(inputs);
         foreach (var x in inputs)
-                if (x.RequiresGrad && x.DType != DType.Float64)
-                    throw new ArgumentException("gradcheck expects float64 inputs that require grad (float32 is too imprecise for central differences)");
-            var output = f(inputs);
-            int outN = output.Numel;
-            var diff = Array.FindAll(inputs, x => x.RequiresGrad);
-            if (diff.Length == 0) throw new ArgumentException("gradcheck expects at least one input tensor to require gradient");
-            if (!output.RequiresGrad) throw new ArgumentException("gradcheck: the output does not depend on any input that requires grad");
+            if (x.RequiresGrad && x.DType != DType.Float64)
+                throw new ArgumentException("gradcheck expects float64 inputs that require grad (float32 is too imprecise for central differences)");
+        var output = f(inputs);
+        int outN = output.Numel;
+        var diff = Array.FindAll(inputs, x => x.RequiresGrad);
+        if (diff.Length == 0) throw new ArgumentException("gradcheck expects at least one input tensor to require gradient");
+        if (!output.RequiresGrad) throw new ArgumentException("gradcheck: the output does not depend on any input that requires grad");
 
-            // Analytic Jacobian, one row per output element (reverse mode with unit vectors).
-            var analytic = new double[diff.Length][,];
-            for (int k = 0; k < diff.Length; k++) analytic[k] = new double[diff[k].Numel, outN];
-            for (int j = 0; j < outN; j++)
-            {
-                var unit = new double[outN];
-                unit[j] = 1;
-                var grads = Torch.Grad([f(inputs)], diff, [Torch.FromArray(unit, output.ShapeRef).To(output.DType)], allowUnused: true);
-                for (int k = 0; k < diff.Length; k++)
-                {
-                    if (grads[k] is not { } g) continue;
-                    var v = g.ToDoubleArray();
-                    for (int i = 0; i < v.Length; i++) analytic[k][i, j] = v[i];
-                }
-            }
-
-            // Numerical Jacobian by central differences, perturbing each element in place.
+        // Analytic Jacobian, one row per output element (reverse mode with unit vectors).
+        var analytic = new double[diff.Length][,];
+        for (int k = 0; k < diff.Length; k++) analytic[k] = new double[diff[k].Numel, outN];
+        for (int j = 0; j < outN; j++)
+        {
+            var unit = new double[outN];
+            unit[j] = 1;
+            var grads = Torch.Grad([f(inputs)], diff, [Torch.FromArray(unit, output.ShapeRef).To(output.DType)], allowUnused: true);
             for (int k = 0; k < diff.Length; k++)
             {
-                var x = diff[k];
-                var data = x.Contiguous();
-                if (!ReferenceEquals(data, x)) throw new ArgumentException($"gradcheck: input {Array.IndexOf(inputs, x)} must be contiguous");
-                var span = x.Data<double>();
-                for (int i = 0; i < x.Numel; i++)
+                if (grads[k] is not { } g) continue;
+                var v = g.ToDoubleArray();
+                for (int i = 0; i < v.Length; i++) analytic[k][i, j] = v[i];
+            }
+        }
+
+        // Numerical Jacobian by central differences, perturbing each element in place.
+        for (int k = 0; k < diff.Length; k++)
+        {
+            var x = diff[k];
+            var data = x.Contiguous();
+            if (!ReferenceEquals(data, x)) throw new ArgumentException($"gradcheck: input {Array.IndexOf(inputs, x)} must be contiguous");
+            var span = x.Data<double>();
+            for (int i = 0; i < x.Numel; i++)
+            {
+                int at = x.Offset + i;
+                double orig = span[at];
+                double[] plus, minus;
+                using (Torch.NoGrad())
                 {
-                    int at = x.Offset + i;
-                    double orig = span[at];
-                    double[] plus, minus;
-                    using (Torch.NoGrad())
-                    {
-                        span[at] = orig + eps; plus = f(inputs).ToDoubleArray();
-                        span[at] = orig - eps; minus = f(inputs).ToDoubleArray();
-                    }
-                    span[at] = orig;
-                    for (int j = 0; j < outN; j++)
-                    {
-                        double numeric = (plus[j] - minus[j]) / (2 * eps);
-                        double a = analytic[k][i, j];
-                        if (!(Math.Abs(a - numeric) <= atol + rtol * Math.Abs(numeric)))
-                            throw new GradCheckException(
-                                $"Jacobian mismatch for output 0 with respect to input {Array.IndexOf(inputs, x)} (shape {Shape.Format(x.ShapeRef)}), " +
-                                $"element {i} of the input and {j} of the output:\nnumerical: {numeric:R}\nanalytical: {a:R}");
-                    }
+                    span[at] = orig + eps; plus = f(inputs).ToDoubleArray();
+                    span[at] = orig - eps; minus = f(inputs).ToDoubleArray();
+                }
+                span[at] = orig;
+                for (int j = 0; j < outN; j++)
+                {
+                    double numeric = (plus[j] - minus[j]) / (2 * eps);
+                    double a = analytic[k][i, j];
+                    if (!(Math.Abs(a - numeric) <= atol + rtol * Math.Abs(numeric)))
+                        throw new GradCheckException(
+                            $"Jacobian mismatch for output 0 with respect to input {Array.IndexOf(inputs, x)} (shape {Shape.Format(x.ShapeRef)}), " +
+                            $"element {i} of the input and {j} of the output:\nnumerical: {numeric:R}\nanalytical: {a:R}");
                 }
             }
-            return true;
+        }
+        return true;
     }
 
     /// <summary>

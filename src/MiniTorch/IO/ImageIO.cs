@@ -123,9 +123,9 @@ public static class ImageIO
     {
         ArgumentNullException.ThrowIfNull(directory);
         var files = Directory.EnumerateFiles(directory)
-                .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".pgm")
-                .Order(StringComparer.Ordinal).ToList();
-            foreach (var f in files) yield return (f, Load(f));
+            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".pgm")
+            .Order(StringComparer.Ordinal).ToList();
+        foreach (var f in files) yield return (f, Load(f));
     }
 
     /// <summary>

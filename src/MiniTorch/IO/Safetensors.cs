@@ -215,49 +215,49 @@ public static class Safetensors
     {
         ArgumentNullException.ThrowIfNull(tensors);
         foreach (var (name, t) in tensors)
+        {
+            if (name == MetadataKey) throw new ArgumentException($"'{MetadataKey}' is reserved for metadata and cannot name a tensor");
+            if (t is null) throw new ArgumentNullException(nameof(tensors), $"tensor '{name}' is null");
+        }
+        // Descending alignment (F64 before F32), then name compared byte-wise on UTF-8, like Rust's String ordering.
+        var ordered = tensors.Select(kv => (Key: Encoding.UTF8.GetBytes(kv.Key), Pair: kv))
+            .OrderByDescending(x => TensorBytes.ElementSize(x.Pair.Value.DType))
+            .ThenBy(x => x.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)))
+            .Select(x => x.Pair).ToList();
+        using var json = new MemoryStream();
+        using (var w = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            if (metadata is not null)
             {
-                if (name == MetadataKey) throw new ArgumentException($"'{MetadataKey}' is reserved for metadata and cannot name a tensor");
-                if (t is null) throw new ArgumentNullException(nameof(tensors), $"tensor '{name}' is null");
-            }
-            // Descending alignment (F64 before F32), then name compared byte-wise on UTF-8, like Rust's String ordering.
-            var ordered = tensors.Select(kv => (Key: Encoding.UTF8.GetBytes(kv.Key), Pair: kv))
-                .OrderByDescending(x => TensorBytes.ElementSize(x.Pair.Value.DType))
-                .ThenBy(x => x.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)))
-                .Select(x => x.Pair).ToList();
-            using var json = new MemoryStream();
-            using (var w = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                w.WriteStartObject();
-                if (metadata is not null)
-                {
-                    w.WriteStartObject(MetadataKey);
-                    foreach (var (k, v) in metadata) w.WriteString(k, v);
-                    w.WriteEndObject();
-                }
-                long offset = 0;
-                foreach (var (name, t) in ordered)
-                {
-                    long n = (long)t.Numel * TensorBytes.ElementSize(t.DType);
-                    w.WriteStartObject(name);
-                    w.WriteString("dtype", t.DType == DType.Float64 ? "F64" : "F32");
-                    w.WriteStartArray("shape");
-                    foreach (var d in t.ShapeRef) w.WriteNumberValue(d);
-                    w.WriteEndArray();
-                    w.WriteStartArray("data_offsets");
-                    w.WriteNumberValue(offset);
-                    w.WriteNumberValue(offset + n);
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                    offset += n;
-                }
+                w.WriteStartObject(MetadataKey);
+                foreach (var (k, v) in metadata) w.WriteString(k, v);
                 w.WriteEndObject();
             }
-            // Pad with spaces so the data section starts 8-byte aligned (8 + header length ≡ 0 mod 8).
-            int length = (int)json.Length, padded = (length + 7) / 8 * 8;
-            var header = new byte[padded];
-            json.GetBuffer().AsSpan(0, length).CopyTo(header);
-            header.AsSpan(length).Fill((byte)' ');
-            return (header, ordered);
+            long offset = 0;
+            foreach (var (name, t) in ordered)
+            {
+                long n = (long)t.Numel * TensorBytes.ElementSize(t.DType);
+                w.WriteStartObject(name);
+                w.WriteString("dtype", t.DType == DType.Float64 ? "F64" : "F32");
+                w.WriteStartArray("shape");
+                foreach (var d in t.ShapeRef) w.WriteNumberValue(d);
+                w.WriteEndArray();
+                w.WriteStartArray("data_offsets");
+                w.WriteNumberValue(offset);
+                w.WriteNumberValue(offset + n);
+                w.WriteEndArray();
+                w.WriteEndObject();
+                offset += n;
+            }
+            w.WriteEndObject();
+        }
+        // Pad with spaces so the data section starts 8-byte aligned (8 + header length ≡ 0 mod 8).
+        int length = (int)json.Length, padded = (length + 7) / 8 * 8;
+        var header = new byte[padded];
+        json.GetBuffer().AsSpan(0, length).CopyTo(header);
+        header.AsSpan(length).Fill((byte)' ');
+        return (header, ordered);
     }
 
     private static void WriteBody(Stream stream, byte[] header, List<KeyValuePair<string, Tensor>> ordered)

@@ -29,34 +29,34 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(target);
         Argument.Defined(reduction);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
-                throw new ArgumentException($"label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
-            CheckReduction(reduction);
-            if (input.Dim < 1) throw new ArgumentException($"Expected 1 or more dimensions (got {input.Dim})");
-            int classDim = input.Dim == 1 ? 0 : 1;
-            int classes = input.ShapeRef[classDim];
-            if (weight is not null) Shape.CheckClassWeight(weight.ShapeRef, classes);
-            var logp = LogSoftmax(input, classDim);
-            if (Shape.Equal(input.ShapeRef, target.ShapeRef))
-            {
-                if (!target.DType.IsFloatingPoint())
-                    throw new ArgumentException($"Expected floating point type for target with class probabilities, got {target.DType.ScalarTypeName()}");
-                if (ignoreIndex >= 0) throw new ArgumentException("ignore_index is not supported for floating point target");
-                return ProbabilityCrossEntropy(logp, target, weight, reduction, labelSmoothing, classDim, classes);
-            }
-            var nll = NllLoss(logp, target, weight, ignoreIndex, reduction);
-            if (labelSmoothing == 0) return nll;
+            throw new ArgumentException($"label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
+        CheckReduction(reduction);
+        if (input.Dim < 1) throw new ArgumentException($"Expected 1 or more dimensions (got {input.Dim})");
+        int classDim = input.Dim == 1 ? 0 : 1;
+        int classes = input.ShapeRef[classDim];
+        if (weight is not null) Shape.CheckClassWeight(weight.ShapeRef, classes);
+        var logp = LogSoftmax(input, classDim);
+        if (Shape.Equal(input.ShapeRef, target.ShapeRef))
+        {
+            if (!target.DType.IsFloatingPoint())
+                throw new ArgumentException($"Expected floating point type for target with class probabilities, got {target.DType.ScalarTypeName()}");
+            if (ignoreIndex >= 0) throw new ArgumentException("ignore_index is not supported for floating point target");
+            return ProbabilityCrossEntropy(logp, target, weight, reduction, labelSmoothing, classDim, classes);
+        }
+        var nll = NllLoss(logp, target, weight, ignoreIndex, reduction);
+        if (labelSmoothing == 0) return nll;
 
-            var keep = target.Ne(ignoreIndex);
-            // A selection, not a product with the mask: ignored targets get a zero gradient even when the mean divides by zero.
-            var smooth = Torch.Where(keep, -(weight is null ? logp : logp * ClassView(weight, input.Dim, classDim)).Sum(classDim), 0.0);
-            Tensor smoothed = reduction switch
-            {
-                Reduction.None => smooth,
-                Reduction.Sum => smooth.Sum(),
-                // Normalised like nll_loss's mean: by the weights of the targets that count.
-                _ => smooth.Sum() / TargetWeights(weight, target, ignoreIndex, logp.DType).Sum(),
-            };
-            return (1 - labelSmoothing) * nll + smoothed * (labelSmoothing / classes);
+        var keep = target.Ne(ignoreIndex);
+        // A selection, not a product with the mask: ignored targets get a zero gradient even when the mean divides by zero.
+        var smooth = Torch.Where(keep, -(weight is null ? logp : logp * ClassView(weight, input.Dim, classDim)).Sum(classDim), 0.0);
+        Tensor smoothed = reduction switch
+        {
+            Reduction.None => smooth,
+            Reduction.Sum => smooth.Sum(),
+            // Normalised like nll_loss's mean: by the weights of the targets that count.
+            _ => smooth.Sum() / TargetWeights(weight, target, ignoreIndex, logp.DType).Sum(),
+        };
+        return (1 - labelSmoothing) * nll + smoothed * (labelSmoothing / classes);
     }
 
     /// <summary>Cross-entropy of integer class labels given as an array, a convenience for <see cref="CrossEntropy(Tensor, Tensor, Tensor?, int, Reduction, double)"/>.</summary>

@@ -114,10 +114,10 @@ public static class Init
         Argument.Defined(mode);
         Argument.Defined(nonlinearity);
         // PyTorch warns and returns for zero-element tensors (there is no fan to divide by).
-            if (tensor.Numel == 0) return tensor;
-            double std = KaimingStd(tensor, a, mode, nonlinearity);
-            double bound = Math.Sqrt(3.0) * std;
-            return Uniform(tensor, -bound, bound, generator);
+        if (tensor.Numel == 0) return tensor;
+        double std = KaimingStd(tensor, a, mode, nonlinearity);
+        double bound = Math.Sqrt(3.0) * std;
+        return Uniform(tensor, -bound, bound, generator);
     }
 
     /// <summary>Kaiming (He) normal initialisation, like <c>kaiming_normal_</c>: N(0, std²) with std = gain/√fan.</summary>

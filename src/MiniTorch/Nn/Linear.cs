@@ -12,20 +12,20 @@ public sealed class Linear : Module
     {
         Argument.Defined(dtype);
         if (inFeatures < 0 || outFeatures < 0)
-                throw new ArgumentException($"Linear: in_features and out_features must be non-negative, got {inFeatures} and {outFeatures}");
-            InFeatures = inFeatures;
-            OutFeatures = outFeatures;
-            var w = Torch.Zeros([outFeatures, inFeatures], dtype);
-            Init.KaimingUniform(w, a: Math.Sqrt(5), generator: generator);
-            RegisterParameter("weight", w);
-            Tensor? b = null;
-            if (bias)
-            {
-                b = Torch.Zeros([outFeatures], dtype);
-                double bound = inFeatures > 0 ? 1 / Math.Sqrt(inFeatures) : 0;
-                Init.Uniform(b, -bound, bound, generator);
-            }
-            RegisterParameter("bias", b);
+            throw new ArgumentException($"Linear: in_features and out_features must be non-negative, got {inFeatures} and {outFeatures}");
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        var w = Torch.Zeros([outFeatures, inFeatures], dtype);
+        Init.KaimingUniform(w, a: Math.Sqrt(5), generator: generator);
+        RegisterParameter("weight", w);
+        Tensor? b = null;
+        if (bias)
+        {
+            b = Torch.Zeros([outFeatures], dtype);
+            double bound = inFeatures > 0 ? 1 / Math.Sqrt(inFeatures) : 0;
+            Init.Uniform(b, -bound, bound, generator);
+        }
+        RegisterParameter("bias", b);
     }
 
     /// <summary>The size of each input sample.</summary>

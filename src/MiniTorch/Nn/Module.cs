@@ -208,19 +208,19 @@ public abstract class Module
     {
         Argument.Defined(dtype);
         foreach (var (_, m) in NamedModules())
-            {
-                for (int i = 0; i < m._parameters.Count; i++)
-                    if (m._parameters[i].Value is { } p && p.DType != dtype)
-                    {
-                        Tensor converted;
-                        using (Torch.NoGrad()) converted = p.To(dtype);
-                        m._parameters[i] = (m._parameters[i].Name, converted.RequiresGrad_(p.RequiresGrad));
-                    }
-                for (int i = 0; i < m._buffers.Count; i++)
-                    if (m._buffers[i].Value is { } b && b.DType != dtype)
-                        using (Torch.NoGrad()) m._buffers[i] = (m._buffers[i].Name, b.To(dtype));
-            }
-            return this;
+        {
+            for (int i = 0; i < m._parameters.Count; i++)
+                if (m._parameters[i].Value is { } p && p.DType != dtype)
+                {
+                    Tensor converted;
+                    using (Torch.NoGrad()) converted = p.To(dtype);
+                    m._parameters[i] = (m._parameters[i].Name, converted.RequiresGrad_(p.RequiresGrad));
+                }
+            for (int i = 0; i < m._buffers.Count; i++)
+                if (m._buffers[i].Value is { } b && b.DType != dtype)
+                    using (Torch.NoGrad()) m._buffers[i] = (m._buffers[i].Name, b.To(dtype));
+        }
+        return this;
     }
 
     /// <summary>Parameters and buffers by dotted name, in registration order (detached views of the live tensors).</summary>

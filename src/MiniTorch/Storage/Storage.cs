@@ -61,8 +61,8 @@ public sealed class TensorStorage<T> : TensorStorage where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(data);
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double) && typeof(T) != typeof(long) && typeof(T) != typeof(bool))
-                throw new ArgumentException($"a tensor storage holds float, double, long or bool elements, not {typeof(T).Name}");
-            Data = data;
+            throw new ArgumentException($"a tensor storage holds float, double, long or bool elements, not {typeof(T).Name}");
+        Data = data;
     }
 
     /// <summary>The elements.</summary>

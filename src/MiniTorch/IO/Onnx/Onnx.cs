@@ -43,32 +43,32 @@ public static class Onnx
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(exampleInput);
         if (opset < MinOpset || opset > MaxOpset)
-                throw new ArgumentOutOfRangeException(nameof(opset), opset, $"ONNX export supports opset {MinOpset} to {MaxOpset}");
-            var modes = model.NamedModules().Select(m => (m.Module, m.Module.Training)).ToList();
-            try
-            {
-                model.Eval();
-                using var _ = Torch.NoGrad();
-                var graph = new OnnxGraph();
-                var tracer = new OnnxTracer(graph, opset);
-                string input = graph.Fresh("input");
-                var (outName, traced) = tracer.Emit(model, "", input, exampleInput);
-                var expected = model.Forward(exampleInput);
-                if (!Shape.Equal(expected.ShapeRef, traced.ShapeRef) || !expected.ToDoubleArray().AsSpan().SequenceEqual(traced.ToDoubleArray()))
-                    throw new InvalidOperationException(
-                        $"ONNX export: {model.GetType().Name}.Forward does not equal its traced chain of layers; a module's Forward must apply its steps in order");
-                string output = graph.Fresh("output");
-                graph.Add("Identity", "output", [outName], output);
-                bool symbolic = tracer.SizeAgnostic && exampleInput.Dim == 4 && traced.Dim == 4;
-                object[] inDims = symbolic ? ["N", (long)exampleInput.Size(1), "H", "W"] : exampleInput.Shape.Select(d => (object)(long)d).ToArray();
-                object[] outDims = symbolic ? ["N", (long)traced.Size(1), "H_out", "W_out"] : traced.Shape.Select(d => (object)(long)d).ToArray();
-                return graph.ToModelProto(opset, input, inDims, output, outDims, model.GetType().Name);
-            }
-            finally
-            {
-                // Train(mode) recurses into children; NamedModules lists parents before their descendants,
-                // so each module ends with its own saved flag.
-                foreach (var (m, training) in modes) m.Train(training);
-            }
+            throw new ArgumentOutOfRangeException(nameof(opset), opset, $"ONNX export supports opset {MinOpset} to {MaxOpset}");
+        var modes = model.NamedModules().Select(m => (m.Module, m.Module.Training)).ToList();
+        try
+        {
+            model.Eval();
+            using var _ = Torch.NoGrad();
+            var graph = new OnnxGraph();
+            var tracer = new OnnxTracer(graph, opset);
+            string input = graph.Fresh("input");
+            var (outName, traced) = tracer.Emit(model, "", input, exampleInput);
+            var expected = model.Forward(exampleInput);
+            if (!Shape.Equal(expected.ShapeRef, traced.ShapeRef) || !expected.ToDoubleArray().AsSpan().SequenceEqual(traced.ToDoubleArray()))
+                throw new InvalidOperationException(
+                    $"ONNX export: {model.GetType().Name}.Forward does not equal its traced chain of layers; a module's Forward must apply its steps in order");
+            string output = graph.Fresh("output");
+            graph.Add("Identity", "output", [outName], output);
+            bool symbolic = tracer.SizeAgnostic && exampleInput.Dim == 4 && traced.Dim == 4;
+            object[] inDims = symbolic ? ["N", (long)exampleInput.Size(1), "H", "W"] : exampleInput.Shape.Select(d => (object)(long)d).ToArray();
+            object[] outDims = symbolic ? ["N", (long)traced.Size(1), "H_out", "W_out"] : traced.Shape.Select(d => (object)(long)d).ToArray();
+            return graph.ToModelProto(opset, input, inDims, output, outDims, model.GetType().Name);
+        }
+        finally
+        {
+            // Train(mode) recurses into children; NamedModules lists parents before their descendants,
+            // so each module ends with its own saved flag.
+            foreach (var (m, training) in modes) m.Train(training);
+        }
     }
 }

@@ -70,21 +70,21 @@ public sealed class SpectralNormParametrization : Module
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Dim <= 1)
-            {
-                // F.normalize(W, dim=0, eps): √max(Σw², eps²) equals max(‖W‖, eps) and keeps the gradient finite at W = 0.
-                return input / input.Pow(2).Sum().Clamp(min: Eps * Eps).Sqrt();
-            }
-            var u = U ?? throw new InvalidOperationException("spectral_norm: the weight was 1-D at registration and now has more dimensions");
-            var mat = ToMatrix(input);
-            if (mat.Size(0) != u.Numel || mat.Size(1) != V!.Numel)
-                throw new InvalidOperationException($"spectral_norm: the weight's matrix is {mat.Size(0)}x{mat.Size(1)}, but u and v were made for {u.Numel}x{V!.Numel}");
-            if (Training)
-                using (Torch.NoGrad()) PowerMethod(mat.Detach().Contiguous(), NPowerIterations);
-            // u and v are cloned, as in PyTorch, so that the next in-place update cannot change what this graph saved.
-            var uc = U!.Detach().Clone();
-            var vc = V!.Detach().Clone();
-            var sigma = (uc * mat.MatMul(vc.Unsqueeze(1)).Reshape(uc.Numel)).Sum();
-            return input / sigma;
+        {
+            // F.normalize(W, dim=0, eps): √max(Σw², eps²) equals max(‖W‖, eps) and keeps the gradient finite at W = 0.
+            return input / input.Pow(2).Sum().Clamp(min: Eps * Eps).Sqrt();
+        }
+        var u = U ?? throw new InvalidOperationException("spectral_norm: the weight was 1-D at registration and now has more dimensions");
+        var mat = ToMatrix(input);
+        if (mat.Size(0) != u.Numel || mat.Size(1) != V!.Numel)
+            throw new InvalidOperationException($"spectral_norm: the weight's matrix is {mat.Size(0)}x{mat.Size(1)}, but u and v were made for {u.Numel}x{V!.Numel}");
+        if (Training)
+            using (Torch.NoGrad()) PowerMethod(mat.Detach().Contiguous(), NPowerIterations);
+        // u and v are cloned, as in PyTorch, so that the next in-place update cannot change what this graph saved.
+        var uc = U!.Detach().Clone();
+        var vc = V!.Detach().Clone();
+        var sigma = (uc * mat.MatMul(vc.Unsqueeze(1)).Reshape(uc.Numel)).Sum();
+        return input / sigma;
     }
 
     private Tensor ToMatrix(Tensor weight)
