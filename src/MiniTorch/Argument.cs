@@ -25,6 +25,13 @@ internal static class Argument
     public static T NotNull<T>(T? value, [CallerArgumentExpression(nameof(value))] string? name = null) where T : class =>
         value ?? throw new ArgumentNullException(name);
 
+    /// <summary>Throws <see cref="ArgumentNullException"/> naming the array and the index when an element is null (PyTorch: "expected Tensor as element i").</summary>
+    public static void NoNullElements<T>(T?[] values, [CallerArgumentExpression(nameof(values))] string? name = null) where T : class
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (values[i] is null) throw new ArgumentNullException(name, $"expected {typeof(T).Name} as element {i} in argument '{name}', but got null");
+    }
+
     /// <summary><see cref="Defined{TEnum}"/>, returning the value (for field initialisers and base-constructor arguments).</summary>
     public static TEnum Checked<TEnum>(TEnum value, [CallerArgumentExpression(nameof(value))] string? name = null) where TEnum : struct, Enum
     {

@@ -27,7 +27,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(source);
         if (!MiniTorch.Shape.Equal(source.ShapeRef, _shape))
-            throw new ArgumentException($"copy: expected a tensor of shape {MiniTorch.Shape.Format(_shape)}, got {MiniTorch.Shape.Format(source.ShapeRef)}", nameof(source));
+            throw new ArgumentException($"copy: expected a tensor of shape {MiniTorch.Shape.Format(_shape)}, got {MiniTorch.Shape.Format(source.ShapeRef)}");
         CheckWritable(source);
         WriteValues(source);
     }

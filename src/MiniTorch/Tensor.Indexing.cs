@@ -96,7 +96,11 @@ public sealed partial class Tensor
         int lead = sizes.Length - Dim;
         var padded = Enumerable.Repeat(1, lead).Concat(_shape).ToArray();
         var result = new int[sizes.Length];
-        for (int i = 0; i < sizes.Length; i++) result[i] = sizes[i] * padded[i];
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            if (sizes[i] < 0) throw new ArgumentException($"Trying to create tensor with negative dimension {sizes[i]}: {MiniTorch.Shape.Format(sizes)}");
+            result[i] = MiniTorch.Shape.CheckedSize((long)sizes[i] * padded[i], $"repeat: dimension {i} ({padded[i]} repeated {sizes[i]} times)");
+        }
         MiniTorch.Shape.Validate(result);
         // [1, s0, 1, s1, …] expanded to [r0, s0, r1, s1, …] and merged pairwise.
         var interleaved = padded.SelectMany(s => new[] { 1, s }).ToArray();

@@ -79,6 +79,7 @@ public sealed partial class Tensor
                 s[i] = _shape[i - lead];
             }
         MiniTorch.Shape.CheckExpand(_shape, s);
+        MiniTorch.Shape.Numel(s);
         return s;
     }
 
@@ -106,7 +107,7 @@ public sealed partial class Tensor
         int size = _shape[d];
         if (start < -size || start > size) throw new ArgumentOutOfRangeException(nameof(start), $"start out of range (expected to be in range of [{-size}, {size}], but got {start})");
         if (start < 0) start += size;
-        if (length < 0 || start + length > size)
+        if (length < 0 || (long)start + length > size)
             throw new ArgumentOutOfRangeException(nameof(length), $"start ({start}) + length ({length}) exceeds dimension size ({size}).");
         return SliceBackward0.Apply(this, d, start, length);
     }
@@ -119,7 +120,7 @@ public sealed partial class Tensor
         int size = _shape[d];
         int s = Math.Clamp(start is { } a ? (a < 0 ? a + size : a) : 0, 0, size);
         int e = Math.Clamp(end is { } b ? (b < 0 ? b + size : b) : size, s, size);
-        return SliceBackward0.Apply(this, d, s, (e - s + step - 1) / step, step);
+        return SliceBackward0.Apply(this, d, s, (int)(((long)e - s + step - 1) / step), step);
     }
 
     /// <summary>The sub-tensor at <paramref name="index"/> of the first dimension, like <c>x[i]</c> (a view).</summary>

@@ -143,27 +143,67 @@ public static partial class Torch
     /// <remarks>
     /// Bit for bit like PyTorch's AVX2 CPU kernel: start and step in double; blocks of one SIMD
     /// register (8 floats or 4 doubles) start at fma(step, i, start) rounded to the dtype and
-    /// continue with base + j·step (fused by the compiler), the tail is fma(step, i, start).
+    /// continue with base + j·step (fused by the compiler), the tail is fma(step, i, start). For
+    /// int64 the bounds and step are truncated first, as PyTorch converts them. Bounds that are NaN
+    /// or infinite, a zero or NaN step, a step of the wrong sign and more than 2³¹ − 1 values raise
+    /// <see cref="ArgumentException"/> before anything is allocated.
     /// </remarks>
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
     {
         Argument.Defined(dtype);
-        if (step == 0) throw new ArgumentException("step must be nonzero");
+        if (dtype == DType.Bool) throw new ArgumentException("\"arange_cpu\" not implemented for 'Bool'");
+        if (dtype == DType.Int64)
+        {
+            // PyTorch converts the bounds and the step to the integer type first.
+            if (double.IsNaN(step) || step == 0) throw new ArgumentException("step must be nonzero");
+            CheckRange(start, end);
+            (start, end, step) = (Math.Truncate(start), Math.Truncate(end), Math.Truncate(step));
+        }
+        if (double.IsNaN(step) || step == 0) throw new ArgumentException("step must be nonzero");
+        CheckRange(start, end);
         if ((end - start) / step < 0) throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
-        int n = (int)Math.Ceiling((end - start) / step);
-        var values = new double[n];
-        int width = dtype == DType.Float32 ? 8 : 4;
-        double Round(double v) => dtype == DType.Float32 ? (float)v : v;
+        double count = Math.Ceiling((end - start) / step);
+        if (!(count <= int.MaxValue))
+            throw new ArgumentException(
+                $"arange: [{Numbers.Cpp(start)}, {Numbers.Cpp(end)}) in steps of {Numbers.Cpp(step)} has {Numbers.Cpp(count)} elements, more than the {int.MaxValue} a tensor can hold");
+        int n = (int)count;
+        return dtype switch
+        {
+            DType.Float32 => new Tensor(new TensorStorage<float>(ArangeValues<float>(start, step, n, 8)), [n]),
+            DType.Float64 => new Tensor(new TensorStorage<double>(ArangeValues<double>(start, step, n, 4)), [n]),
+            _ => new Tensor(new TensorStorage<long>(ArangeLongs((long)start, (long)step, n)), [n]),
+        };
+    }
+
+    private static void CheckRange(double start, double end)
+    {
+        if (!double.IsFinite(start) || !double.IsFinite(end))
+            throw new ArgumentException($"unsupported range: {Numbers.Cpp(start)} -> {Numbers.Cpp(end)}");
+    }
+
+    // Bit for bit PyTorch's AVX2 kernel: blocks of one SIMD register (8 floats or 4 doubles) start at
+    // fma(step, i, start) rounded to the type and continue with base + j·step (fused), the tail is
+    // fma(step, i, start); every value is computed in double and rounded once when stored.
+    private static T[] ArangeValues<T>(double start, double step, int n, int width) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var values = GC.AllocateUninitializedArray<T>(n);
         int i = 0;
         // The vectorised loop runs two blocks per iteration while two whole blocks remain.
         for (; i <= n - 2 * width; i += 2 * width)
             for (int k = i; k < i + 2 * width; k += width)
             {
-                double b = Round(Math.FusedMultiplyAdd(step, k, start));
-                for (int j = 0; j < width; j++) values[k + j] = Math.FusedMultiplyAdd(j, step, b);
+                double b = double.CreateTruncating(T.CreateTruncating(Math.FusedMultiplyAdd(step, k, start)));
+                for (int j = 0; j < width; j++) values[k + j] = T.CreateTruncating(Math.FusedMultiplyAdd(j, step, b));
             }
-        for (; i < n; i++) values[i] = Math.FusedMultiplyAdd(step, i, start);
-        return FromDoubles(values, [n], dtype);
+        for (; i < n; i++) values[i] = T.CreateTruncating(Math.FusedMultiplyAdd(step, i, start));
+        return values;
+    }
+
+    private static long[] ArangeLongs(long start, long step, int n)
+    {
+        var values = GC.AllocateUninitializedArray<long>(n);
+        for (int i = 0; i < n; i++) values[i] = start + i * step;
+        return values;
     }
 
     /// <summary>Values 0, 1, …, <paramref name="end"/> − 1.</summary>
@@ -186,11 +226,41 @@ public static partial class Torch
     public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.Float32)
     {
         Argument.Defined(dtype);
+        if (dtype == DType.Bool) throw new ArgumentException("\"linspace_cpu\" not implemented for 'Bool'");
         if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
         var t = Zeros([steps], dtype);
         if (dtype == DType.Float32) LinspaceFill(t.Span<float>(), (float)start, (float)end, 8);
-        else LinspaceFill(t.Span<double>(), start, end, 4);
+        else if (dtype == DType.Float64) LinspaceFill(t.Span<double>(), start, end, 4);
+        else
+        {
+            // PyTorch converts the bounds to int64 first (and cannot for NaN or infinities).
+            if (!double.IsFinite(start) || !double.IsFinite(end) || Math.Abs(start) >= 9.2233720368547758e18 || Math.Abs(end) >= 9.2233720368547758e18)
+                throw new ArgumentException($"linspace: bounds {Numbers.Cpp(start)} and {Numbers.Cpp(end)} cannot be converted to int64");
+            LinspaceLongs(t.Span<long>(), (long)start, (long)end);
+        }
         return t;
+    }
+
+    // PyTorch's int64 kernel: the step in double, blocks of four (AVX2's int64 width) starting at the
+    // truncated fma(step, i, start) (or end − step·(steps−1−i) from halfway on) and continuing with
+    // base + j·step truncated; the tail truncates each value. Exact while PyTorch runs it as one chunk
+    // (up to 32768 steps); beyond, its result depends on how at::parallel_for splits the range.
+    private static void LinspaceLongs(Span<long> y, long start, long end)
+    {
+        const int width = 4;
+        int steps = y.Length;
+        if (steps == 0) return;
+        if (steps == 1) { y[0] = start; return; }
+        double step = ((double)end - start) / (steps - 1);
+        int half = steps / 2, i = 0;
+        double At(int k) => k < half ? Math.FusedMultiplyAdd(step, k, start) : Math.FusedMultiplyAdd(-step, steps - k - 1, end);
+        for (; i <= steps - 2 * width; i += 2 * width)
+            for (int k = i; k < i + 2 * width; k += width)
+            {
+                long b = (long)At(k);
+                for (int j = 0; j < width; j++) y[k + j] = (long)Math.FusedMultiplyAdd(j, step, b);
+            }
+        for (; i < steps; i++) y[i] = (long)At(i);
     }
 
     private static void LinspaceFill<T>(Span<T> y, T start, T end, int width) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
@@ -233,7 +303,8 @@ public static partial class Torch
     {
         ArgumentNullException.ThrowIfNull(shape);
         Argument.Defined(dtype);
-        if (std < 0) throw new ArgumentException($"normal expects std >= 0.0, but found std {std}");
+        if (!dtype.IsFloatingPoint()) throw DTypes.NotImplemented("normal_kernel_cpu", dtype);
+        if (!(std >= 0)) throw new ArgumentException($"normal expects std >= 0.0, but found std {Numbers.Cpp(std)}");
         var values = new double[Shape.Numel(Shape.Validate(shape))];
         if (std == 0) Array.Fill(values, mean);
         else (generator ?? _default).Draw(r => MathNet.Numerics.Distributions.Normal.Samples(r, values, mean, std));
@@ -245,13 +316,28 @@ public static partial class Torch
     {
         ArgumentNullException.ThrowIfNull(shape);
         Argument.Defined(dtype);
-        if (low > high) throw new ArgumentException($"uniform expects low <= high, but found low={low} and high={high}");
+        CheckUniformBounds(low, high, dtype);
         var values = new double[Shape.Numel(Shape.Validate(shape))];
         (generator ?? _default).Draw(r =>
         {
             for (int i = 0; i < values.Length; i++) values[i] = low + (high - low) * r.NextDouble();
         });
         return FromDoubles(values, shape, dtype);
+    }
+
+    /// <summary>PyTorch's <c>check_uniform_bounds</c>: finite bounds inside the dtype's range, low ≤ high, and a representable width.</summary>
+    private static void CheckUniformBounds(double low, double high, DType dtype)
+    {
+        if (!dtype.IsFloatingPoint()) throw DTypes.NotImplemented("check_uniform_bounds", dtype);
+        double max = dtype == DType.Float32 ? float.MaxValue : double.MaxValue;
+        string type = dtype == DType.Float32 ? "float" : "double";
+        if (!(Math.Abs(low) <= max)) throw new ArgumentException($"from is out of bounds for {type}");
+        if (!(Math.Abs(high) <= max)) throw new ArgumentException($"to is out of bounds for {type}");
+        if (low > high)
+            throw new ArgumentException($"uniform_ expects to return a [from, to) range, but found from={Numbers.Cpp(low)} > to={Numbers.Cpp(high)}");
+        if (!(high - low <= max))
+            throw new ArgumentException(
+                $"uniform_ expects to-from <= std::numeric_limits<{dtype.ScalarTypeName()}>::max(), but found to={Numbers.Cpp(high)} and from={Numbers.Cpp(low)} which result in to-from to exceed the limit");
     }
 
     internal static Tensor FromDoubles(double[] values, int[] shape, DType dtype) => dtype switch
@@ -276,6 +362,8 @@ public static partial class Torch
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(inputs);
+        Argument.NoNullElements(outputs);
+        Argument.NoNullElements(inputs);
         for (int i = 0; i < inputs.Length; i++)
             if (!inputs[i].RequiresGrad)
                 throw new ArgumentException($"One of the differentiated Tensors (input {i}) does not require grad");
@@ -302,6 +390,7 @@ public static partial class Torch
     public static Tensor Cat(Tensor[] tensors, int dim = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
+        Argument.NoNullElements(tensors);
         return Functions.CatBackward0.Apply(tensors, dim);
     }
 
@@ -309,6 +398,7 @@ public static partial class Torch
     public static Tensor Stack(Tensor[] tensors, int dim = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
+        Argument.NoNullElements(tensors);
         if (tensors.Length == 0) throw new ArgumentException("stack expects a non-empty TensorList");
         for (int i = 1; i < tensors.Length; i++)
             if (!Shape.Equal(tensors[i].ShapeRef, tensors[0].ShapeRef))

@@ -16,6 +16,7 @@ public static class GradCheck
     {
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(inputs);
+        Argument.NoNullElements(inputs);
         foreach (var x in inputs)
             if (x.RequiresGrad && x.DType != DType.Float64)
                 throw new ArgumentException("gradcheck expects float64 inputs that require grad (float32 is too imprecise for central differences)");

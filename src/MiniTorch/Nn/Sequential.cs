@@ -14,6 +14,7 @@ public sealed class Sequential : Module, IEnumerable<Module>
     public Sequential(params Module[] modules)
     {
         ArgumentNullException.ThrowIfNull(modules);
+        Argument.NoNullElements(modules);
         foreach (var m in modules) Append(m);
     }
 
