@@ -134,17 +134,18 @@ public static class Explainer
                 symbolic = $"{axis}_out = ({axis}_in − 1)·strides + max(dilation·(kernel − 1) + 1, strides)";
                 numeric = $"({i} − 1)·{st} + max({dil}·({k} − 1) + 1, {st}) = {o}";
             }
-            // Conv2d with the same arguments maps the output size back to the input size.
+            // The convolution with the same arguments maps the output size back to the input size.
+            string conv = s.Rank == 1 ? "Conv1d" : "Conv2d";
             var c = CropOf(s);
             int before = d == 0 ? c.Top : c.Left, after = Math.Max(d == 0 ? c.Bottom : c.Right, 0);
             int back = (int)Math.Floor((o + before + after - dil * (k - 1) - 1) / (double)st) + 1;
             string backText = s.IsKeras
-                ? $"Conv2D back: ⌊({o} + {before} + {after} − {dil}·({k} − 1) − 1)/{st}⌋ + 1 = {back}"
-                : $"Conv2d back: ⌊({o} + 2·{p} − {dil}·({k} − 1) − 1)/{st}⌋ + 1 = {back}";
+                ? $"{conv[..^1]}D back: ⌊({o} + {before} + {after} − {dil}·({k} − 1) − 1)/{st}⌋ + 1 = {back}"
+                : $"{conv} back: ⌊({o} + 2·{p} − {dil}·({k} − 1) − 1)/{st}⌋ + 1 = {back}";
             int low = o - op;
             string range = st == 1
                 ? "stride 1: only this size maps back, so output_padding must be 0 (or below the dilation)"
-                : $"Conv2d maps every size from {low} to {low + st - 1} back to {i}; output_padding = {op} picks {o}";
+                : $"{conv} maps every size from {low} to {low + st - 1} back to {i}; output_padding = {op} picks {o}";
             if (s.IsKeras) range = $"Keras picks the size itself ('{s.KerasPadding}')";
             lines.Add(new FormulaLine(axis, symbolic, numeric, o, backText, range));
         }

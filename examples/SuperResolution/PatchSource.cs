@@ -14,8 +14,8 @@ public sealed class PatchSource
     private readonly List<(float[] Pixels, int H, int W)> _train = [];
     private readonly List<(float[] Pixels, int H, int W)> _heldOut = [];
 
-    /// <summary>The images: "procedural" (built in) or "folder:DIR" (PNG/PGM files, converted to luma).</summary>
-    public static string Help => "procedural (built-in shapes, lines and gratings) or folder:DIR (PNG/PGM images)";
+    /// <summary>The images: "procedural" (built in) or "folder:DIR" (image files, converted to luma).</summary>
+    public static string Help => "procedural (built-in shapes, lines and gratings) or folder:DIR (JPEG, PNG, BMP, TIFF, WebP, PGM/PPM images)";
 
     private PatchSource() { }
 
@@ -38,11 +38,11 @@ public sealed class PatchSource
             int i = 0;
             foreach (var (path, image) in ImageIO.LoadFolder(dir))
             {
-                var y = ColorSpace.Luma(image);
+                var y = ColorSpace.Luma(image.Size(0) is 2 or 4 ? image.Narrow(0, 0, image.Size(0) - 1) : image); // alpha dropped
                 if (y.Size(1) < patchSize || y.Size(2) < patchSize) continue;
                 (i++ % 8 == 7 ? source._heldOut : source._train).Add((y.Contiguous().ToArray(), y.Size(1), y.Size(2)));
             }
-            if (source._train.Count == 0) throw new ArgumentException($"--data: no PNG/PGM image of at least {patchSize}×{patchSize} in '{dir}'");
+            if (source._train.Count == 0) throw new ArgumentException($"--data: no image ({string.Join(", ", ImageIO.ImageExtensions)}) of at least {patchSize}×{patchSize} in '{dir}'");
             if (source._heldOut.Count == 0) source._heldOut.Add(source._train[^1]);
         }
         else throw new ArgumentException($"--data: expected {Help}, got '{spec}'");

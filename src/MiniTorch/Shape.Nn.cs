@@ -70,3 +70,88 @@ public static partial class Shape
         return (shape[1] * receptive, shape[0] * receptive);
     }
 }
+
+public static partial class Shape
+{
+    /// <summary>Checks layer_norm's input against normalized_shape (and weight/bias), with PyTorch's message.</summary>
+    public static void CheckLayerNorm(ReadOnlySpan<int> input, ReadOnlySpan<int> normalized, int[]? weight, int[]? bias)
+    {
+        if (normalized.Length == 0) throw new ArgumentException("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []");
+        if (weight is not null && !Equal(weight, normalized))
+            throw new ArgumentException($"Expected weight to be of same shape as normalized_shape, but got weight of shape {Format(weight)} and normalized_shape = {Format(normalized)}");
+        if (bias is not null && !Equal(bias, normalized))
+            throw new ArgumentException($"Expected bias to be of same shape as normalized_shape, but got bias of shape {Format(bias)} and normalized_shape = {Format(normalized)}");
+        if (input.Length < normalized.Length || !Equal(input[^normalized.Length..], normalized))
+        {
+            var expected = "[*, " + string.Join(", ", normalized.ToArray()) + "]";
+            throw new ArgumentException($"Given normalized_shape={Format(normalized)}, expected input with shape {expected}, but got input of size{Format(input)}");
+        }
+    }
+
+    /// <summary>Checks group_norm's input [N, C, *] (C divisible by the groups) and weight/bias [C].</summary>
+    public static void CheckGroupNorm(ReadOnlySpan<int> input, int groups, int[]? weight, int[]? bias)
+    {
+        if (input.Length < 2) throw new ArgumentException($"Expected at least 2 dimensions for input tensor but received {input.Length}");
+        if (groups <= 0) throw new ArgumentException($"group_norm: num_groups must be positive, got {groups}");
+        int c = input[1];
+        if (c % groups != 0)
+            throw new ArgumentException($"Expected number of channels in input to be divisible by num_groups, but got input of shape {Format(input)} and num_groups={groups}");
+        if (weight is not null && (weight.Length != 1 || weight[0] != c))
+            throw new ArgumentException($"Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape {Format(weight)} and input of shape {Format(input)}");
+        if (bias is not null && (bias.Length != 1 || bias[0] != c))
+            throw new ArgumentException($"Expected bias to be a vector of size equal to the number of channels in input, but got bias of shape {Format(bias)} and input of shape {Format(input)}");
+    }
+
+    /// <summary>Instance norm with input statistics needs more than one spatial element (PyTorch's message).</summary>
+    public static void CheckInstanceNormSpatial(ReadOnlySpan<int> input)
+    {
+        if (Numel(input[2..]) <= 1)
+            throw new ArgumentException($"Expected more than 1 spatial element when training, got input size {Format(input)}");
+    }
+
+    /// <summary>Checks the rank of a norm layer's input (e.g. "expected 2D or 3D input (got 4D input)").</summary>
+    public static void CheckNormRank(ReadOnlySpan<int> input, int low, int high)
+    {
+        if (input.Length < low || input.Length > high)
+            throw new ArgumentException(low == high ? $"expected {low}D input (got {input.Length}D input)" : $"expected {low}D or {high}D input (got {input.Length}D input)");
+    }
+}
+
+public static partial class Shape
+{
+    /// <summary>Checks a batch norm input of rank <paramref name="low"/>–<paramref name="high"/> with C = numFeatures in dimension 1.</summary>
+    public static void CheckBatchNorm(ReadOnlySpan<int> input, int numFeatures, int low, int high, string layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        CheckNormRank(input, low, high);
+        if (input[1] != numFeatures)
+            throw new ArgumentException($"expected input of shape {layout} with C = {numFeatures}, got {Format(input)}");
+    }
+}
+
+public static partial class Shape
+{
+    /// <summary>The output shape of pixel_shuffle (or pixel_unshuffle) by factor r, with PyTorch's messages.</summary>
+    public static int[] PixelShuffle(ReadOnlySpan<int> input, int r, bool unshuffle)
+    {
+        string op = unshuffle ? "pixel_unshuffle" : "pixel_shuffle";
+        if (input.Length < 3) throw new ArgumentException($"{op} expects input to have at least 3 dimensions, but got input with {input.Length} dimension(s)");
+        if (r <= 0) throw new ArgumentException($"{op} expects a positive {(unshuffle ? "downscale" : "upscale")}_factor, but got {r}");
+        var s = input.ToArray();
+        int c = input[^3], h = input[^2], w = input[^1];
+        if (!unshuffle)
+        {
+            if (c % (r * r) != 0)
+                throw new ArgumentException($"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}");
+            (s[^3], s[^2], s[^1]) = (c / (r * r), h * r, w * r);
+        }
+        else
+        {
+            if (h % r != 0) throw new ArgumentException($"pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)={h} is not divisible by {r}");
+            if (w % r != 0) throw new ArgumentException($"pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)={w} is not divisible by {r}");
+            (s[^3], s[^2], s[^1]) = (c * r * r, h / r, w / r);
+        }
+        Numel(s);
+        return s;
+    }
+}

@@ -315,3 +315,9 @@ public static partial class Torch
         return Functions.XlogyBackward0.Apply(input, other);
     }
 }
+
+public sealed partial class Tensor
+{
+    /// <summary>The error function element-wise, like <c>torch.erf</c> (integers are first converted to float32).</summary>
+    public Tensor Erf() => Functions.ErfBackward0.Apply(FloatOrDefault());
+}

@@ -79,3 +79,50 @@ public class FsrcnnBenchmarks
     [Benchmark(Description = "FSRCNN last layer ConvTranspose2d(56,1,9,s2,p4,op1) 1x56x1080x1920 float32"), Flops(nameof(Flops))]
     public void Forward() => _f.ConvolveTransposed();
 }
+
+/// <summary>
+/// The new ranks (float32): Conv3d 3×3×3 32→32 padding 1 on 4×32×32³, ConvTranspose3d 4×4×4 s2 p1
+/// 64→32 on 4×64×8³ and Conv1d k9 64→64 padding 4 on 16×64×4096, each pass of each layer.
+/// </summary>
+[MemoryDiagnoser]
+public class ConvNdBenchmarks
+{
+    private ConvCase<float> _c3 = null!, _t3 = null!, _c1 = null!;
+
+    /// <summary>2·4·32·32·27·32768 ≈ 7.25 GFLOP.</summary>
+    public static readonly double Conv3dFlops = ConvShapes.Conv3d<float>().Flops;
+    /// <summary>2·4·64·32·64·512 ≈ 0.54 GFLOP (inserted zeros not counted).</summary>
+    public static readonly double ConvTranspose3dFlops = ConvShapes.ConvTranspose3d<float>().Flops;
+    /// <summary>2·16·64·64·9·4096 ≈ 4.83 GFLOP.</summary>
+    public static readonly double Conv1dFlops = ConvShapes.Conv1d<float>().Flops;
+
+    [GlobalSetup]
+    public void Setup() { _c3 = ConvShapes.Conv3d<float>(); _t3 = ConvShapes.ConvTranspose3d<float>(); _c1 = ConvShapes.Conv1d<float>(); }
+
+    [Benchmark(Description = "Conv3d 3x3x3 32->32 4x32x32x32x32 float32 forward"), Flops(nameof(Conv3dFlops))]
+    public void Conv3dForward() => _c3.Convolve();
+
+    [Benchmark(Description = "Conv3d 3x3x3 32->32 4x32x32x32x32 float32 input grad"), Flops(nameof(Conv3dFlops))]
+    public void Conv3dInputGrad() => _c3.ConvolveTransposed();
+
+    [Benchmark(Description = "Conv3d 3x3x3 32->32 4x32x32x32x32 float32 weight grad"), Flops(nameof(Conv3dFlops))]
+    public void Conv3dWeightGrad() => _c3.WeightGradient();
+
+    [Benchmark(Description = "ConvTranspose3d 4x4x4 s2 64->32 4x64x8x8x8 float32 forward"), Flops(nameof(ConvTranspose3dFlops))]
+    public void ConvTranspose3dForward() => _t3.ConvolveTransposed();
+
+    [Benchmark(Description = "ConvTranspose3d 4x4x4 s2 64->32 4x64x8x8x8 float32 input grad"), Flops(nameof(ConvTranspose3dFlops))]
+    public void ConvTranspose3dInputGrad() => _t3.Convolve();
+
+    [Benchmark(Description = "ConvTranspose3d 4x4x4 s2 64->32 4x64x8x8x8 float32 weight grad"), Flops(nameof(ConvTranspose3dFlops))]
+    public void ConvTranspose3dWeightGrad() => _t3.WeightGradient();
+
+    [Benchmark(Description = "Conv1d k9 64->64 16x64x4096 float32 forward"), Flops(nameof(Conv1dFlops))]
+    public void Conv1dForward() => _c1.Convolve();
+
+    [Benchmark(Description = "Conv1d k9 64->64 16x64x4096 float32 input grad"), Flops(nameof(Conv1dFlops))]
+    public void Conv1dInputGrad() => _c1.ConvolveTransposed();
+
+    [Benchmark(Description = "Conv1d k9 64->64 16x64x4096 float32 weight grad"), Flops(nameof(Conv1dFlops))]
+    public void Conv1dWeightGrad() => _c1.WeightGradient();
+}

@@ -36,6 +36,20 @@ internal sealed class ConvCase<T> where T : unmanaged, IFloatingPointIeee754<T>
     public static ConvCase<T> ConvTranspose2d(int n, int c, int h, int w, int k, int kernel, int stride, int padding, int outputPadding) =>
         new(ConvKernelCalls.ConvTranspose2d([n, c, h, w], [c, k, kernel, kernel], null, stride, new Padding2d(padding, padding), outputPadding, 1, 1), 2);
 
+    /// <summary>A convolution of any rank (c → k) on an input [n, c, size…] with a cubic kernel, stride and padding.</summary>
+    public static ConvCase<T> ConvNd(int n, int c, int[] size, int k, int kernel, int stride, int padding) =>
+        new(Shape.Conv([n, c, .. size], [k, c, .. size.Select(_ => kernel)], null, [.. size.Select(_ => stride)],
+                       new ConvPadding(ConvPaddingKind.Explicit, [.. size.Select(_ => padding)]), [.. size.Select(_ => 1)], 1), 3);
+
+    /// <summary>A transposed convolution of any rank (c → k) on an input [n, c, size…] with a cubic kernel, stride and padding.</summary>
+    public static ConvCase<T> ConvTransposeNd(int n, int c, int[] size, int k, int kernel, int stride, int padding) =>
+        new(Shape.ConvTranspose([n, c, .. size], [c, k, .. size.Select(_ => kernel)], null, [.. size.Select(_ => stride)],
+                                new ConvPadding(ConvPaddingKind.Explicit, [.. size.Select(_ => padding)]), [.. size.Select(_ => 0)], 1,
+                                [.. size.Select(_ => 1)]), 4);
+
+    /// <summary>The route each pass takes here, as <c>ConvPlanner.Describe</c> prints it.</summary>
+    public string Describe(ConvPass pass) => ConvPlanner.Describe(G, pass);
+
     private static T[] Fill(Random rng, int count)
     {
         var a = GC.AllocateUninitializedArray<T>(count);
@@ -67,6 +81,15 @@ internal static class ConvShapes
 
     /// <summary>ConvTranspose2d 4×4, stride 2, padding 1, 64→32 on 8×64×32×32.</summary>
     public static ConvCase<T> Transposed4x4<T>() where T : unmanaged, IFloatingPointIeee754<T> => ConvCase<T>.ConvTranspose2d(8, 64, 32, 32, 32, 4, 2, 1, 0);
+
+    /// <summary>Conv3d 3×3×3, 32→32, padding 1 on 4×32×32×32×32.</summary>
+    public static ConvCase<T> Conv3d<T>() where T : unmanaged, IFloatingPointIeee754<T> => ConvCase<T>.ConvNd(4, 32, [32, 32, 32], 32, 3, 1, 1);
+
+    /// <summary>ConvTranspose3d 4×4×4, stride 2, padding 1, 64→32 on 4×64×8×8×8.</summary>
+    public static ConvCase<T> ConvTranspose3d<T>() where T : unmanaged, IFloatingPointIeee754<T> => ConvCase<T>.ConvTransposeNd(4, 64, [8, 8, 8], 32, 4, 2, 1);
+
+    /// <summary>Conv1d k9, 64→64, padding 4 on 16×64×4096.</summary>
+    public static ConvCase<T> Conv1d<T>() where T : unmanaged, IFloatingPointIeee754<T> => ConvCase<T>.ConvNd(16, 64, [4096], 64, 9, 1, 4);
 
     /// <summary>FSRCNN's last layer, ConvTranspose2d(56, 1, 9, stride 2, padding 4, output_padding 1) on 1×56×1080×1920.</summary>
     public static ConvCase<T> Fsrcnn<T>() where T : unmanaged, IFloatingPointIeee754<T> => ConvCase<T>.ConvTranspose2d(1, 56, 1080, 1920, 1, 9, 2, 4, 1);

@@ -21,12 +21,6 @@ if (args.Length > 0 && args[0] == "quick-conv")
     return;
 }
 if (args.Length > 0 && args[0] == "quick-dcgan") { QuickDcgan.Run(args.Length > 1 ? double.Parse(args[1]) : 10); return; } // the DCGAN step back to back
-if (args.Length > 1 && args[0] == "export-onnx")
-{
-    // export-onnx DIR: the speed issue's layers as ONNX files, for compare_onnxruntime.mjs.
-    OnnxRuntimeComparison.Export(args[1]);
-    return;
-}
 if (args.Length > 0 && args[0] == "repeat")
 {
     // repeat <float|double> <size> <count> [parallel]: GEMMs only, for `perf stat` / `perf record`.
@@ -40,6 +34,8 @@ if (filter >= 0) argList.Insert(filter + 1, "*FmaPeak*");
 if (!argList.Contains("--join")) argList.Add("--join");
 
 var config = ManualConfig.Create(DefaultConfig.Instance)
+    // The generated project copies ONNX Runtime's native libraries for every platform: more than the default 2 minutes on a busy machine.
+    .WithBuildTimeout(TimeSpan.FromMinutes(10))
     .AddColumn(FlopColumn.Gflops, FlopColumn.PercentOfPeak)
     .AddDiagnoser(MemoryDiagnoser.Default);
 BenchmarkSwitcher.FromAssembly(typeof(FmaPeak).Assembly).Run([.. argList], config);

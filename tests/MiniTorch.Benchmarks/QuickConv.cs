@@ -27,6 +27,20 @@ internal static class QuickConv
             Report("ConvT 4x4 s2 64->32 float32 weight grad", t.WeightGradient, t.Flops, peak);
         }
         if (which is "all" or "fsrcnn") Fsrcnn(peak);
+        if (which is "all" or "nd")
+        {
+            foreach (var (name, c, transposed) in new[] { ("Conv3d 3x3x3 32->32 4x32x32^3", ConvShapes.Conv3d<float>(), false),
+                                                         ("ConvT3d 4x4x4 s2 64->32 4x64x8^3", ConvShapes.ConvTranspose3d<float>(), true),
+                                                         ("Conv1d k9 64->64 16x64x4096", ConvShapes.Conv1d<float>(), false) })
+            {
+                var passes = transposed ? new[] { ConvPass.InputGrad, ConvPass.Forward, ConvPass.WeightGrad } : new[] { ConvPass.Forward, ConvPass.InputGrad, ConvPass.WeightGrad };
+                foreach (var (pass, label) in passes.Zip(new[] { "forward", "input grad", "weight grad" }))
+                {
+                    Console.WriteLine("  " + c.Describe(pass));
+                    Report($"{name} {label}", pass switch { ConvPass.Forward => c.Convolve, ConvPass.InputGrad => c.ConvolveTransposed, _ => c.WeightGradient }, c.Flops, peak);
+                }
+            }
+        }
         if (which is "all" or "dcgan")
         {
             var step = new DcganStepBenchmarks();

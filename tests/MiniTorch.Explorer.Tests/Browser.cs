@@ -62,9 +62,11 @@ public sealed class Browser : IDisposable
         WaitForRender(seen);
     }
 
-    /// <summary>The texts of the cells of a drawn map, in row-major order over its channels.</summary>
+    /// <summary>The texts of the cells of a drawn map, in row-major order over its channels (one script call, not one per cell).</summary>
     public string[] Cells(string mapId) =>
-        _driver.FindElements(By.CssSelector($"#{mapId} td.cell")).Select(e => e.Text).ToArray();
+        ((IReadOnlyCollection<object>)_driver.ExecuteScript(
+            "return Array.from(document.querySelectorAll(arguments[0]), e => e.textContent);", $"#{mapId} td.cell")!)
+        .Select(o => (string)o).ToArray();
 
     /// <summary>An element's visible text.</summary>
     public string Text(string id) => _driver.FindElement(By.Id(id)).Text;

@@ -136,4 +136,20 @@ public class ExplorerBrowserTests(ExplorerFixture server)
         Assert.Contains("positions by position mod 2: [2, 1]", _page.Text("overlap-phases"));
         _page.Screenshot("one-d-checkerboard");
     }
+
+    [Fact]
+    public void RefusedLink_ShowsTheReasonAndKeepsWhatWasAsked()
+    {
+        _page.Open("?in=2,3&k=4&s=9,1&x=arange&w=ones");
+        Assert.True(_page.Driver.FindElement(By.Id("error")).Displayed);
+        Assert.Equal("stride = 9: the explorer draws stride up to 8", _page.Text("error-message"));
+        Assert.Contains("explorer", _page.Text("error-source"));
+        Assert.Equal("9", _page.Driver.FindElement(By.Id("ctl-s-h")).GetDomProperty("value"));
+        Assert.Equal("4", _page.Driver.FindElement(By.Id("ctl-k-w")).GetDomProperty("value"));
+        // Mending the field recomputes.
+        _page.Type("ctl-s-h", "2");
+        Assert.False(_page.Driver.FindElement(By.Id("error")).Displayed);
+        var expected = F.ConvTranspose2d(Torch.FromArray(new float[] { 1, 2, 3, 4, 5, 6 }, 1, 1, 2, 3), Torch.Ones(1, 1, 4, 4), stride: (2, 1));
+        Assert.Equal(Printed(expected), _page.Cells("map-output"));
+    }
 }

@@ -126,6 +126,9 @@ function setupToForm(s) {
 
 // Best effort for a link the server refused: show what it asked for, so the learner can mend it.
 function queryToForm(q) {
+  // Start from the server's defaults (SetupParser), then take what the link asked for.
+  const defaults = { rank: '2', conv: 'pytorch', dtype: 'float32', cin: '1', cout: '1', in: '2,3', k: '3', s: '1', p: '0', op: '0', d: '1', x: 'arange', w: 'ones' };
+  q = new URLSearchParams({ ...defaults, ...Object.fromEntries(q) });
   const radio = (name, v) => { const el = document.querySelector(`input[name=${name}][value="${v}"]`); if (el) el.checked = true; };
   if (q.has('rank')) radio('rank', q.get('rank'));
   if (q.has('conv')) radio('conv', q.get('conv').toLowerCase());
@@ -158,8 +161,9 @@ function formToQuery() {
   q.set('cin', $('ctl-cin').value); q.set('cout', $('ctl-cout').value);
   for (const key of PAIRS) {
     if (conv === 'keras' && (key === 'p' || key === 'op')) continue;
-    const h = $(`ctl-${key}-h`).value, w = $(`ctl-${key}-w`).value;
-    q.set(key, rank === '1' ? w : `${h},${w}`);
+    const h = $(`ctl-${key}-h`).value.trim(), w = $(`ctl-${key}-w`).value.trim();
+    const value = rank === '1' ? w : h && w ? `${h},${w}` : h || w;
+    if (value) q.set(key, value); // an empty field takes the server's default
   }
   if (conv === 'keras') q.set('p', $('ctl-kp').value);
   q.set('x', $('ctl-x').value); q.set('w', $('ctl-w').value);

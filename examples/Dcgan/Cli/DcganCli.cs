@@ -224,7 +224,7 @@ public static class DcganCli
             Console.Error.WriteLine($"error: {e.Message}");
             return BadInput;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return BadInput;

@@ -86,16 +86,30 @@ public sealed partial class GanTrainer
         }
         if (!file.Metadata.TryGetValue("format", out var tag) || tag != FormatTag)
             throw new DataException($"'{path}' is not a DCGAN checkpoint of this program (missing format tag '{FormatTag}')");
+        try { ReadConfig(file); }
+        catch (DataException e) { throw new DataException($"checkpoint '{path}': {e.Message}", e); }
         return file;
     }
 
+    /// <summary>A damaged checkpoint's content (a missing or unparsable field, mismatched tensors) as a <see cref="DataException"/>.</summary>
+    private static T Restoring<T>(Func<T> restore)
+    {
+        try { return restore(); }
+        catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException or JsonException or NotSupportedException or ArgumentException)
+        {
+            throw new DataException($"the checkpoint is damaged and cannot be restored: {e.Message}", e);
+        }
+    }
+
     /// <summary>The training configuration stored in a checkpoint.</summary>
-    public static TrainConfig ReadConfig(SafetensorsFile file) =>
+    public static TrainConfig ReadConfig(SafetensorsFile file) => Restoring(() =>
         JsonSerializer.Deserialize<TrainConfig>(file.Metadata["config"], ConfigJson.Options)
-        ?? throw new DataException("checkpoint has an empty configuration");
+        ?? throw new DataException("checkpoint has an empty configuration"));
 
     /// <summary>Restores networks, optimizers, position and noise state from a checkpoint.</summary>
-    public void LoadCheckpoint(SafetensorsFile file)
+    public void LoadCheckpoint(SafetensorsFile file) => Restoring(() => { Restore(file); return 0; });
+
+    private void Restore(SafetensorsFile file)
     {
         G.LoadStateDict(Section(file, "G."));
         D.LoadStateDict(Section(file, "D."));

@@ -90,10 +90,13 @@ public abstract class Function
     /// before the backward runs, the backward raises PyTorch's "modified by an inplace operation" error
     /// instead of computing a wrong gradient.
     /// </summary>
-    protected SavedTensor Save(Tensor tensor) => Keep(new SavedTensor(tensor, null));
+    protected SavedTensor Save(Tensor tensor) => Keep(new SavedTensor(tensor, null, 0));
 
-    /// <summary><see cref="Save"/> for this node's own output (named as "output 0 of" this node in the error).</summary>
-    protected SavedTensor SaveOutput(Tensor output) => Keep(new SavedTensor(output, this));
+    /// <summary>
+    /// <see cref="Save"/> for this node's own output <paramref name="index"/> (0 for the differentiable
+    /// result; 1 for a second result such as max pooling's indices), named so in the error.
+    /// </summary>
+    protected SavedTensor SaveOutput(Tensor output, int index = 0) => Keep(new SavedTensor(output, this, index));
 
     private SavedTensor Keep(SavedTensor saved)
     {
@@ -130,13 +133,15 @@ public sealed class SavedTensor
     private Tensor? _tensor;
     private readonly int _version;
     private readonly Function? _outputOf;
+    private readonly int _outputIndex;
 
-    internal SavedTensor(Tensor tensor, Function? outputOf)
+    internal SavedTensor(Tensor tensor, Function? outputOf, int outputIndex)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         _tensor = tensor;
         _version = tensor.Version;
         _outputOf = outputOf;
+        _outputIndex = outputIndex;
     }
 
     /// <summary>The saved tensor (the engine has checked its version before the backward runs).</summary>
@@ -158,7 +163,7 @@ public sealed class SavedTensor
     private string ModifiedMessage(Tensor t, int now)
     {
         var producer = _outputOf ?? t.GradFn;
-        var which = producer is null ? "" : $", which is output 0 of {producer.MessageName},";
+        var which = producer is null ? "" : $", which is output {(_outputOf is null ? 0 : _outputIndex)} of {producer.MessageName},";
         return "one of the variables needed for gradient computation has been modified by an inplace operation: " +
                $"[{TypeName(t.DType)} {Shape.Format(t.ShapeRef)}]{which} is at version {now}; expected version {_version} instead. " +
                "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).";

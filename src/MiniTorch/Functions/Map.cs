@@ -13,6 +13,7 @@ internal static class Map
     {
         var c = x.Contiguous();
         var y = Output(c.ShapeRef, c.DType);
+        if (y.Numel == 0) return y; // some TensorPrimitives functions reject empty spans
         if (c.DType == DType.Float32) kernel.Run<float>(c.Span<float>(), y.Span<float>());
         else kernel.Run<double>(c.Span<double>(), y.Span<double>());
         return y;
@@ -24,6 +25,7 @@ internal static class Map
             throw new ArgumentException($"expected both operands to have the same dtype, got {a.DType} and {b.DType}");
         var shape = Shape.Broadcast(a.ShapeRef, b.ShapeRef);
         var y = Output(shape, a.DType);
+        if (y.Numel == 0) return y;
         if (a.DType == DType.Float32) Run<float, TK>(a, b, y, kernel); else Run<double, TK>(a, b, y, kernel);
         return y;
     }

@@ -29,13 +29,8 @@ internal sealed class MatMulBackward : Function
         var bc = b.ExpandView([.. batch, k, n]).Contiguous();
         var y = Torch.Zeros(outShape, a.DType);
         int count = Shape.Numel(batch);
-        for (int i = 0; i < count; i++)
-        {
-            if (a.DType == DType.Float32)
-                Gemm.Multiply<float>(false, false, m, n, k, 1f, ac.Span<float>().Slice(i * m * k, m * k), k, bc.Span<float>().Slice(i * k * n, k * n), n, 0f, y.Span<float>().Slice(i * m * n, m * n), n);
-            else
-                Gemm.Multiply<double>(false, false, m, n, k, 1.0, ac.Span<double>().Slice(i * m * k, m * k), k, bc.Span<double>().Slice(i * k * n, k * n), n, 0.0, y.Span<double>().Slice(i * m * n, m * n), n);
-        }
+        if (a.DType == DType.Float32) Batched.MatMul<float>(count, m, n, k, ac.Span<float>(), bc.Span<float>(), y.Span<float>());
+        else Batched.MatMul<double>(count, m, n, k, ac.Span<double>(), bc.Span<double>(), y.Span<double>());
         // As PyTorch's mm/bmm: b is saved only when a needs a gradient, a only when b does.
         var fn = new MatMulBackward { _aShape = a.ShapeRef, _bShape = b.ShapeRef, _batched = batch.Length > 0 };
         if (a.RequiresGrad) fn._b = fn.Save(b);

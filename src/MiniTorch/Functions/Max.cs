@@ -62,13 +62,10 @@ internal sealed class MaxDim : Function
         var shape = x.ShapeRef;
         int inner = 1, size = shape.Length == 0 ? 1 : shape[dim];
         for (int i = dim + 1; i < shape.Length; i++) inner *= shape[i];
-        var m = new double[x.Numel];
-        for (int r = 0; r < idx.Length; r++)
-        {
-            int outer = r / inner, within = r % inner;
-            m[(outer * size + idx[r]) * inner + within] = 1;
-        }
-        return Torch.FromDoubles(m, shape, x.DType);
+        var mask = Torch.Zeros(shape, x.DType == DType.Float32 ? DType.Float32 : DType.Float64);
+        if (mask.DType == DType.Float32) Batched.OneHot<float>(idx, size, inner, mask.Span<float>());
+        else Batched.OneHot<double>(idx, size, inner, mask.Span<double>());
+        return mask.DType == x.DType ? mask : mask.To(x.DType);
     }
 
     protected internal override Tensor?[] Backward(Tensor g) =>

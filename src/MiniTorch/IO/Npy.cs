@@ -61,18 +61,26 @@ public static class Npy
     // numpy: padlen = ARRAY_ALIGN - ((MAGIC_LEN + len-field + hlen) % ARRAY_ALIGN); header length field = hlen + padlen.
     private static int PaddedLength(int hlen, int lengthBytes) => hlen + ArrayAlign - (8 + lengthBytes + hlen) % ArrayAlign;
 
-    /// <summary>Loads a float32 or float64 .npy file as a tensor.</summary>
-    public static Tensor Load(string path)
+    /// <summary>
+    /// Loads a float32 or float64 .npy file as a tensor. Only regular files are read (symbolic links
+    /// are followed); a malformed file raises <see cref="InvalidDataException"/> naming the file.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="limits">The byte budget (default <see cref="ReadLimits.Default"/>).</param>
+    public static Tensor Load(string path, ReadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return Load(stream);
+        using var stream = RegularFile.Open(path);
+        return RegularFile.Named(path, () => Load(stream, limits));
     }
 
     /// <summary>Reads a .npy array from a seekable stream (from its current position to its end).</summary>
-    public static Tensor Load(Stream stream)
+    /// <param name="stream">The stream.</param>
+    /// <param name="limits">The byte budget (default <see cref="ReadLimits.Default"/>).</param>
+    public static Tensor Load(Stream stream, ReadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        limits ??= ReadLimits.Default;
         if (!stream.CanSeek) throw new ArgumentException("npy reading needs a seekable stream", nameof(stream));
         long available = stream.Length - stream.Position;
         if (available < 10) throw new InvalidDataException($"file too small for a .npy file: {available} bytes");
@@ -113,6 +121,7 @@ public static class Npy
         long dataLength = available - 8 - lengthBytes - hlen, expected = numel * TensorBytes.ElementSize(dtype);
         if (dataLength != expected)
             throw new InvalidDataException($"npy header promises shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' = {expected} bytes, but the file holds {dataLength} bytes of data");
+        limits.CheckBytes($"npy array of shape ({string.Join(", ", header.Shape)}) and dtype '{header.Descr}'", header.FortranOrder ? 2 * expected : expected);
 
         var shape = Array.ConvertAll(header.Shape, d => (int)d);
         if (!header.FortranOrder || shape.Length < 2) return TensorBytes.Read(stream, dtype, shape, bigEndian);

@@ -69,31 +69,41 @@ public static class Safetensors
     }
 
     /// <summary>Loads the tensors of a safetensors file, in file order.</summary>
-    public static OrderedDictionary<string, Tensor> Load(string path)
+    /// <param name="path">The file (a regular file; symbolic links are followed).</param>
+    /// <param name="limits">The byte budget (default <see cref="ReadLimits.Default"/>).</param>
+    public static OrderedDictionary<string, Tensor> Load(string path, ReadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return LoadFile(path).Tensors;
+        return LoadFile(path, limits).Tensors;
     }
 
     /// <summary>Loads the tensors of a safetensors file and its <c>__metadata__</c>.</summary>
-    public static SafetensorsFile LoadFile(string path)
+    /// <param name="path">The file (a regular file; symbolic links are followed).</param>
+    /// <param name="limits">The byte budget (default <see cref="ReadLimits.Default"/>).</param>
+    /// <exception cref="InvalidDataException">The file is malformed, over budget or not a regular file; the message names the file and the field.</exception>
+    public static SafetensorsFile LoadFile(string path, ReadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return LoadFile(stream);
+        using var stream = RegularFile.Open(path);
+        return RegularFile.Named(path, () => LoadFile(stream, limits));
     }
 
     /// <summary>Reads the tensors of a safetensors file from a seekable stream, in file order.</summary>
-    public static OrderedDictionary<string, Tensor> Load(Stream stream)
+    /// <param name="stream">The stream.</param>
+    /// <param name="limits">The byte budget (default <see cref="ReadLimits.Default"/>).</param>
+    public static OrderedDictionary<string, Tensor> Load(Stream stream, ReadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return LoadFile(stream).Tensors;
+        return LoadFile(stream, limits).Tensors;
     }
 
     /// <summary>Reads a safetensors file (tensors and metadata) from a seekable stream, from its current position to its end.</summary>
-    public static SafetensorsFile LoadFile(Stream stream)
+    /// <param name="stream">The stream.</param>
+    /// <param name="limits">The byte budget (default <see cref="ReadLimits.Default"/>).</param>
+    public static SafetensorsFile LoadFile(Stream stream, ReadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        limits ??= ReadLimits.Default;
         if (!stream.CanSeek) throw new ArgumentException("safetensors reading needs a seekable stream", nameof(stream));
         long start = stream.Position, available = stream.Length - start;
         if (available < 8) throw new InvalidDataException($"file too small for a safetensors file: {available} bytes, the 8-byte header length is missing");
@@ -102,11 +112,14 @@ public static class Safetensors
         ulong n = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (n > MaxHeaderSize) throw new InvalidDataException($"safetensors header length {n} exceeds the limit of {MaxHeaderSize} bytes");
         if ((long)n > available - 8) throw new InvalidDataException($"safetensors header length {n} exceeds the {available - 8} bytes that follow it in the file");
+        limits.CheckBytes("safetensors header", (long)n);
         var headerBytes = new byte[n];
         stream.ReadExactly(headerBytes);
         var (entries, metadata) = ParseHeader(headerBytes);
         long dataLength = available - 8 - (long)n;
         ValidateLayout(entries, dataLength);
+        // I64 tensors are read as int64 and converted into a float64 tensor of the same size.
+        limits.CheckBytes("safetensors tensor data", dataLength + entries.Where(e => e.FromInt64).Sum(e => e.End - e.Begin));
         var tensors = new OrderedDictionary<string, Tensor>();
         foreach (var e in entries)
             tensors.Add(e.Name, e.FromInt64 ? TensorBytes.ReadInt64AsFloat64(stream, e.Shape, e.Name) : TensorBytes.Read(stream, e.DType, e.Shape));
@@ -119,6 +132,7 @@ public static class Safetensors
     {
         // System.Text.Json validates UTF-8 lazily (GetString would throw InvalidOperationException), so check it up front.
         if (!System.Text.Unicode.Utf8.IsValid(header)) throw new InvalidDataException("safetensors header is not valid UTF-8");
+        CheckStrings(header);
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 }); }
         catch (JsonException e) { throw new InvalidDataException($"safetensors header is not valid JSON: {e.Message}", e); }
@@ -137,6 +151,31 @@ public static class Safetensors
             }
             return (entries, metadata);
         }
+    }
+
+    /// <summary>
+    /// Checks that every string and name of the header is valid Unicode once unescaped. An escape of a
+    /// lone UTF-16 surrogate (<c>"\ud800"</c>) is valid JSON syntax but names no character; safetensors'
+    /// own reader (serde_json) rejects it, and System.Text.Json would throw InvalidOperationException
+    /// only when the string is read.
+    /// </summary>
+    private static void CheckStrings(byte[] header)
+    {
+        var reader = new Utf8JsonReader(header, new JsonReaderOptions { MaxDepth = 8 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
+                try { reader.GetString(); }
+                catch (InvalidOperationException)
+                {
+                    string what = reader.TokenType == JsonTokenType.PropertyName ? "name" : "string";
+                    throw new InvalidDataException($"safetensors header has a {what} at byte {reader.TokenStartIndex} with an escaped lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair), which is not a character");
+                }
+            }
+        }
+        catch (JsonException e) { throw new InvalidDataException($"safetensors header is not valid JSON: {e.Message}", e); }
     }
 
     private static void ParseMetadata(JsonElement value, OrderedDictionary<string, string> metadata)

@@ -14,15 +14,24 @@ public static class WeightFolders
     /// the layout <c>for k, v in model.state_dict().items(): np.save(f"{dir}/{k}.npy", v.numpy())</c> writes.
     /// Every .npy file in the folder counts as a key, so with <paramref name="strict"/> extra files and
     /// missing files are errors; all problems are reported together and nothing changes unless all pass.
+    /// Symbolic links to files are followed; a device, FIFO or socket named <c>*.npy</c> is refused
+    /// without being read, and the files together may hold at most <see cref="ReadLimits.MaxBytes"/>.
     /// </summary>
-    public static void LoadNpyFolder(this Module module, string dir, bool strict = true)
+    /// <param name="module">The module to load into.</param>
+    /// <param name="dir">The folder.</param>
+    /// <param name="strict">Whether missing and unexpected keys are errors.</param>
+    /// <param name="limits">The byte budget for all the files together (default <see cref="ReadLimits.Default"/>).</param>
+    public static void LoadNpyFolder(this Module module, string dir, bool strict = true, ReadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(dir);
         ArgumentNullException.ThrowIfNull(module);
+        limits ??= ReadLimits.Default;
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"LoadNpyFolder: no such directory '{dir}'");
+        var files = Directory.EnumerateFiles(dir, "*.npy").Order(StringComparer.Ordinal).ToList();
+        foreach (var file in files) RegularFile.Check(file);
+        limits.CheckBytes($"the .npy files of '{dir}' together", files.Sum(f => new FileInfo(f).Length));
         var tensors = new Dictionary<string, Tensor>();
-        foreach (var file in Directory.EnumerateFiles(dir, "*.npy").Order(StringComparer.Ordinal))
-            tensors[Path.GetFileNameWithoutExtension(file)] = Npy.Load(file);
+        foreach (var file in files) tensors[Path.GetFileNameWithoutExtension(file)] = Npy.Load(file, limits);
         module.LoadStateDict(tensors, strict);
     }
 
@@ -56,18 +65,25 @@ public static class WeightFolders
             {
                 string file = Path.Combine(dir, string.Format(CultureInfo.InvariantCulture, pattern, i, j));
                 if (!File.Exists(file)) throw new FileNotFoundException($"LoadTxtKernels: missing file '{file}' for {name}[{i}, {j}]", file);
-                var numbers = ReadNumbers(file);
+                var numbers = ReadNumbers(file, per);
                 Shape.CheckTxtKernelFile(file, numbers.Count, shape);
                 numbers.CopyTo(values, (i * b + j) * per);
             }
         target.CopyFrom(Torch.FromArray(values, shape));
     }
 
-    private static List<double> ReadNumbers(string file)
+    // A number takes at least two bytes with its separator, and np.savetxt's '%.18e' about 25: a file
+    // far longer than its kernel's values need is refused before it is read.
+    private const int MaxBytesPerValue = 64, TxtSlack = 4096;
+
+    private static List<double> ReadNumbers(string file, int expected)
     {
+        long limit = TxtSlack + (long)MaxBytesPerValue * expected;
+        var text = RegularFile.ReadAllBytes(file, limit, $"text kernel with {expected} values");
         var numbers = new List<double>();
         int lineNumber = 0;
-        foreach (var raw in File.ReadLines(file))
+        using var reader = new StreamReader(new MemoryStream(text), System.Text.Encoding.UTF8);
+        for (string? raw; (raw = reader.ReadLine()) is not null;)
         {
             lineNumber++;
             int hash = raw.IndexOf('#');
@@ -75,7 +91,7 @@ public static class WeightFolders
             foreach (var token in line.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries))
             {
                 if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-                    throw new InvalidDataException($"LoadTxtKernels: '{file}' line {lineNumber}: '{token}' is not a number");
+                    throw new InvalidDataException($"LoadTxtKernels: '{file}' line {lineNumber}: '{(token.Length <= 40 ? token : token[..40] + "…")}' is not a number");
                 numbers.Add(v);
             }
         }

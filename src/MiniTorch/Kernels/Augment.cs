@@ -18,7 +18,8 @@ internal static class Augment
         int plane = h * w;
         for (int b = 0; b < n; b++)
         {
-            int th = shiftH[b], tw = shiftW[b];
+            // Shifts beyond the image leave it all zero; clamping keeps the index arithmetic in range.
+            int th = Math.Clamp(shiftH[b], -h, h), tw = Math.Clamp(shiftW[b], -w, w);
             // Output columns [dst, dst + len) read input columns [dst + tw, dst + tw + len).
             int dst = Math.Max(0, -tw), len = Math.Max(0, w - Math.Abs(tw));
             for (int ch = 0; ch < c; ch++)
@@ -49,9 +50,10 @@ internal static class Augment
         mask.Fill(T.One);
         for (int b = 0; b < n; b++)
         {
-            int top = Math.Max(0, centerH[b] - sizeH / 2), bottom = Math.Min(h, centerH[b] - sizeH / 2 + sizeH);
-            int left = Math.Max(0, centerW[b] - sizeW / 2), right = Math.Min(w, centerW[b] - sizeW / 2 + sizeW);
-            if (right <= left) continue;
+            // In long: a centre far outside the image must not overflow.
+            int top = (int)Math.Clamp((long)centerH[b] - sizeH / 2, 0, h), bottom = (int)Math.Clamp((long)centerH[b] - sizeH / 2 + sizeH, 0, h);
+            int left = (int)Math.Clamp((long)centerW[b] - sizeW / 2, 0, w), right = (int)Math.Clamp((long)centerW[b] - sizeW / 2 + sizeW, 0, w);
+            if (right <= left || bottom <= top) continue;
             for (int i = top; i < bottom; i++) mask.Slice((b * h + i) * w + left, right - left).Clear();
         }
     }

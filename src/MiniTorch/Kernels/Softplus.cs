@@ -16,7 +16,7 @@ internal static class Softplus
         for (int i = 0; i < x.Length; i++)
         {
             T bx = x[i] * beta;
-            y[i] = bx > threshold ? x[i] : T.CreateTruncating(Log1p(Math.Exp(double.CreateTruncating(bx)))) / beta;
+            y[i] = bx > threshold ? x[i] : T.CreateTruncating(Pointwise.Log1p(Math.Exp(double.CreateTruncating(bx)))) / beta;
         }
     }
 
@@ -33,17 +33,5 @@ internal static class Softplus
             T z = T.Exp(bx);
             y[i] = bx > threshold ? g[i] : g[i] * z / (z + T.One);
         }
-    }
-
-    /// <summary>
-    /// ln(1 + x) to within a few ulps for every x ≥ −1 (.NET's LogP1 is ln(x + 1), which loses
-    /// all digits for tiny x): ln(u)·x/(u − 1) with u = 1 + x cancels u's rounding error (Goldberg's trick).
-    /// </summary>
-    internal static double Log1p(double x)
-    {
-        double u = 1 + x;
-        if (u == 1) return x;
-        if (double.IsPositiveInfinity(u)) return u;
-        return Math.Log(u) * x / (u - 1);
     }
 }

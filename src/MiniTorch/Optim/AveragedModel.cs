@@ -109,12 +109,21 @@ public sealed class AveragedModel : Module
         }
     }
 
-    /// <summary>The exponential moving average β·p̄ + (1 − β)·p (PyTorch 2's <c>get_ema_avg_fn</c>).</summary>
+    /// <summary>The exponential moving average β·p̄ + (1 − β)·p (PyTorch 2's <c>get_ema_avg_fn</c>), optionally with a warm-up.</summary>
     /// <param name="decay">β in [0, 1]: the weight of the old average (0.999 is common for GAN generators).</param>
-    public static AveragingFunction Ema(double decay = 0.999)
+    /// <param name="warmup">
+    /// Use β = min(decay, (1 + n)/(10 + n)) after n updates (TensorFlow's <c>ExponentialMovingAverage</c>
+    /// with <c>num_updates</c>), so the first averages forget the initial weights quickly.
+    /// </param>
+    public static AveragingFunction Ema(double decay = 0.999, bool warmup = false)
     {
         if (!(decay >= 0 && decay <= 1)) throw new ArgumentException($"Ema: decay must be in [0, 1], got {decay}");
-        return (avg, current, _) => decay * avg + (1 - decay) * current;
+        if (!warmup) return (avg, current, _) => decay * avg + (1 - decay) * current;
+        return (avg, current, n) =>
+        {
+            double beta = Math.Min(decay, (1.0 + n) / (10.0 + n));
+            return beta * avg + (1 - beta) * current;
+        };
     }
 
     /// <summary>The equal-weight (SWA) average p̄ + (p − p̄)/(n + 1), PyTorch's default <c>avg_fn</c>.</summary>

@@ -37,17 +37,17 @@ public class ImageFolderTests
     public void Load_EmptyFolder_MissingFolder_AndCorruptFiles_AreClearErrors()
     {
         using var dir = new TempDir();
-        Assert.Contains("contains no .png or .pgm files", Assert.Throws<DataException>(() => ImageFolder.Load(dir.Path)).Message);
+        Assert.Contains("contains no image files (.jpg, .jpeg, .png, .ppm, .bmp, .pgm, .tif, .tiff, .webp)", Assert.Throws<DataException>(() => ImageFolder.Load(dir.Path)).Message);
         Assert.Contains("does not exist", Assert.Throws<DataException>(() => ImageFolder.Load(dir.File("missing"))).Message);
 
         var png = ImageIO.EncodePng(Torch.Zeros(1, 8, 8));
         File.WriteAllBytes(dir.File("broken.png"), png.AsSpan(0, png.Length / 2).ToArray()); // truncated
-        var e = Assert.Throws<DataException>(() => ImageFolder.Load(dir.Path));
+        var e = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir.Path));
         Assert.Contains("broken.png", e.Message);
 
         File.Delete(dir.File("broken.png"));
         File.WriteAllText(dir.File("fake.pgm"), "P5\n4 4\n255\n"); // header but no pixels
-        Assert.Contains("fake.pgm", Assert.Throws<DataException>(() => ImageFolder.Load(dir.Path)).Message);
+        Assert.Contains("fake.pgm", Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir.Path)).Message);
     }
 
     [Fact]

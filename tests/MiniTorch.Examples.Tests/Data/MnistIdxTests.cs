@@ -69,7 +69,7 @@ public class MnistIdxTests
     {
         using var dir = new TempDir();
         File.WriteAllBytes(dir.File("train-images-idx3-ubyte"), Images(2, magic: 0x801));
-        var e = Assert.Throws<DataException>(() => MnistIdx.Load(dir.Path));
+        var e = Assert.Throws<InvalidDataException>(() => MnistIdx.Load(dir.Path));
         Assert.Contains("magic number 0x00000801, expected 0x00000803", e.Message);
     }
 
@@ -79,14 +79,14 @@ public class MnistIdxTests
         using var dir = new TempDir();
         var raw = Images(4);
         File.WriteAllBytes(dir.File("train-images-idx3-ubyte"), raw.AsSpan(0, raw.Length - 100).ToArray());
-        Assert.Contains("truncated", Assert.Throws<DataException>(() => MnistIdx.Load(dir.Path)).Message);
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => MnistIdx.Load(dir.Path)).Message);
 
         File.WriteAllBytes(dir.File("train-images-idx3-ubyte"), [1, 2, 3]);
-        Assert.Contains("too short", Assert.Throws<DataException>(() => MnistIdx.Load(dir.Path)).Message);
+        Assert.Contains("too short", Assert.Throws<InvalidDataException>(() => MnistIdx.Load(dir.Path)).Message);
 
         File.Delete(dir.File("train-images-idx3-ubyte"));
         File.WriteAllBytes(dir.File("train-images-idx3-ubyte.gz"), raw); // not gzip at all
-        Assert.Contains("not a valid gzip file", Assert.Throws<DataException>(() => MnistIdx.Load(dir.Path)).Message);
+        Assert.Contains("not a valid gzip file", Assert.Throws<InvalidDataException>(() => MnistIdx.Load(dir.Path)).Message);
     }
 
     [Fact]
@@ -97,8 +97,8 @@ public class MnistIdxTests
         Assert.Contains("does not exist", Assert.Throws<DataException>(() => MnistIdx.Load(dir.File("nope"))).Message);
         File.WriteAllBytes(dir.File("train-images-idx3-ubyte"), Images(5));
         File.WriteAllBytes(dir.File("train-labels-idx1-ubyte"), Labels(3));
-        Assert.Contains("has 3 labels but there are 5 images", Assert.Throws<DataException>(() => MnistIdx.Load(dir.Path)).Message);
+        Assert.Contains("has 3 labels (count field) but there are 5 images", Assert.Throws<InvalidDataException>(() => MnistIdx.Load(dir.Path)).Message);
         File.WriteAllBytes(dir.File("train-labels-idx1-ubyte"), Labels(5, magic: 0x803));
-        Assert.Contains("magic number 0x00000803, expected 0x00000801", Assert.Throws<DataException>(() => MnistIdx.Load(dir.Path)).Message);
+        Assert.Contains("magic number 0x00000803, expected 0x00000801", Assert.Throws<InvalidDataException>(() => MnistIdx.Load(dir.Path)).Message);
     }
 }

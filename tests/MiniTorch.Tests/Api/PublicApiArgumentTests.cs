@@ -201,6 +201,7 @@ public class PublicApiArgumentTests
         [typeof(Optimizer)] = () => new SGD([Torch.Ones(2).RequiresGrad_()], lr: 0.1),
         [typeof(Loss)] = () => new MSELoss(),
         [typeof(Storage.TensorStorage)] = () => Torch.Ones(2).Storage,
+        [typeof(Embedding)] = () => new Embedding(4, 2, generator: new Generator(1)),
         [typeof(AveragedModel)] = () => new AveragedModel(new Linear(2, 2, generator: new Generator(1)), () => new Linear(2, 2, generator: new Generator(2))),
         [typeof(MiniTorch.Nn.Utils.ParametrizationDict)] = () => ParametrizationsOf(SpectralNormed()),
         [typeof(MiniTorch.Nn.Utils.ParametrizationList)] = () => ParametrizationsOf(SpectralNormed()).Find("weight")!,

@@ -72,6 +72,23 @@ public class AveragedModelTests
     }
 
     [Fact]
+    public void Ema_WithWarmup_UsesTheSmallerDecayEarly()
+    {
+        var model = new Linear(1, 1, bias: false, dtype: DType.Float64);
+        var avg = new AveragedModel(model, () => new Linear(1, 1, bias: false, dtype: DType.Float64), AveragedModel.Ema(0.9, warmup: true));
+        double expected = 0;
+        for (int n = 0; n < 30; n++)
+        {
+            double value = n * n;
+            using (Torch.NoGrad()) model.Weight.CopyFrom(Torch.Full([1, 1], value, DType.Float64));
+            avg.UpdateParameters(model);
+            double beta = Math.Min(0.9, (1.0 + n) / (10.0 + n));
+            expected = n == 0 ? value : beta * expected + (1 - beta) * value;
+            Assert.Equal(expected, ((Linear)avg.Module).Weight.Item());
+        }
+    }
+
+    [Fact]
     public void AveragedModel_FactoryMisuse_IsRejected()
     {
         var model = new Sequential(new Linear(3, 2), new ReLU());

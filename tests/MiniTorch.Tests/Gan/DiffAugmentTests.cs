@@ -93,6 +93,9 @@ public class DiffAugmentTests
         Assert.Equal(new double[9], DiffAugment.Translate(x, [3], [0]).ToDoubleArray());
         var cut = DiffAugment.Cutout(x, [0], [2], 2, 2); // rows −1…0 → 0, columns 1…2
         Assert.Equal(new double[] { 1, 0, 0, 4, 5, 6, 7, 8, 9 }, cut.ToDoubleArray());
+        // Extreme values move everything out or cut nothing, without overflowing.
+        Assert.Equal(new double[9], DiffAugment.Translate(x, [int.MinValue], [int.MaxValue]).ToDoubleArray());
+        Assert.Equal(x.ToDoubleArray(), DiffAugment.Cutout(x, [int.MaxValue], [int.MinValue], int.MaxValue, 3).ToDoubleArray());
     }
 
     [Fact]

@@ -59,6 +59,14 @@ public class PngTests
     /// <summary>A PNG with the given IHDR fields and raw (already filtered) scanlines.</summary>
     internal static byte[] Make(int width, int height, byte depth, byte color, byte interlace, byte[] scanlines, params (string Type, byte[] Data)[] extra)
     {
+        using var z = new MemoryStream();
+        using (var zs = new ZLibStream(z, CompressionLevel.Fastest, leaveOpen: true)) zs.Write(scanlines);
+        return MakeRaw(width, height, depth, color, interlace, z.ToArray(), extra);
+    }
+
+    /// <summary>A PNG with the given IHDR fields and IDAT contents (zlib data, not compressed further).</summary>
+    internal static byte[] MakeRaw(int width, int height, byte depth, byte color, byte interlace, byte[] idat, params (string Type, byte[] Data)[] extra)
+    {
         using var ms = new MemoryStream();
         ms.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         var ihdr = new byte[13];
@@ -67,9 +75,7 @@ public class PngTests
         ihdr[8] = depth; ihdr[9] = color; ihdr[12] = interlace;
         Chunk(ms, "IHDR", ihdr);
         foreach (var (type, data) in extra) Chunk(ms, type, data);
-        using var z = new MemoryStream();
-        using (var zs = new ZLibStream(z, CompressionLevel.Fastest, leaveOpen: true)) zs.Write(scanlines);
-        Chunk(ms, "IDAT", z.ToArray());
+        Chunk(ms, "IDAT", idat);
         Chunk(ms, "IEND", []);
         return ms.ToArray();
     }
@@ -106,8 +112,9 @@ public class PngTests
         var badCrc = (byte[])good.Clone(); badCrc[^20] ^= 0x40; // inside IDAT
         Assert.Contains("CRC", DecodeFails(badCrc).Message);
         Assert.Contains("truncated", DecodeFails(good[..(good.Length - 15)]).Message);
-        Assert.Contains("interlaced (Adam7)", DecodeFails(Make(2, 2, 8, 0, 1, new byte[6])).Message);
-        Assert.Contains("exceed the limit", DecodeFails(Make(1 << 15, 1 << 15, 8, 0, 0, [0])).Message);
+        Assert.Contains("image data is truncated: 6 bytes decompressed, 7 expected", DecodeFails(Make(2, 2, 8, 0, 1, new byte[6])).Message); // Adam7: rows of passes 1, 6, 7
+        Assert.Contains("interlace method 2 is invalid", DecodeFails(Make(2, 2, 8, 0, 2, new byte[6])).Message);
+        Assert.Contains("more than the limit of 89478485", DecodeFails(Make(1 << 15, 1 << 15, 8, 0, 0, [0])).Message);
         Assert.Contains("invalid dimensions 0x2", DecodeFails(Make(0, 2, 8, 0, 0, [0])).Message);
         Assert.Contains("colour type 2 with bit depth 4", DecodeFails(Make(2, 2, 4, 2, 0, [0])).Message);
         Assert.Contains("unknown filter type 7", DecodeFails(Make(2, 2, 8, 0, 0, [7, 1, 2, 0, 3, 4])).Message);

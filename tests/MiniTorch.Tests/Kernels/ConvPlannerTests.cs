@@ -91,10 +91,11 @@ public class ConvPlannerTests
         Assert.True(conv1d.IsPlanar);
         Assert.Equal(Direct, ConvPlanner.Choose(conv1d, ConvPass.Forward, ConvIsa.Vector512));
         Assert.Equal(Phases, ConvPlanner.Choose(conv1d, ConvPass.InputGrad, ConvIsa.Vector512));
-        // 3-d with depth: the volume routes.
+        // 3-d with depth: the direct kernel with depth taps on AVX-512, vol2col × GEMM without it, and the volume routes.
         var conv3d = Shape.Conv([4, 32, 32, 32, 32], [32, 32, 3, 3, 3], null, [1, 1, 1], new ConvPadding(ConvPaddingKind.Explicit, [1, 1, 1]), [1, 1, 1], 1);
         Assert.False(conv3d.IsPlanar);
-        Assert.False(ConvPlanner.Applies(Direct, conv3d, ConvPass.Forward, ConvIsa.Vector512));
+        Assert.Equal(Direct, ConvPlanner.Choose(conv3d, ConvPass.Forward, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.Im2colTiles, ConvPlanner.Choose(conv3d, ConvPass.Forward, ConvIsa.Vector256));
         Assert.Equal(ConvRoute.Col2volGemm, ConvPlanner.Choose(conv3d, ConvPass.InputGrad, ConvIsa.Vector512));
         Assert.Equal(ConvRoute.WeightGradIm2col, ConvPlanner.Choose(conv3d, ConvPass.WeightGrad, ConvIsa.Vector512));
     }

@@ -6,7 +6,7 @@ namespace MiniTorch.IO;
 /// Maps modules to ONNX nodes. Each layer is also run on the traced value, so every node knows its
 /// input's concrete shape and the export can be checked against the model's Forward.
 /// </summary>
-internal sealed class OnnxTracer(OnnxGraph graph, int opset)
+internal sealed partial class OnnxTracer(OnnxGraph graph, int opset)
 {
     /// <summary>False once a node fixes the spatial size (Resize to a size, Reshape), so the input dims must be static.</summary>
     public bool SizeAgnostic { get; private set; } = true;
@@ -25,15 +25,15 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
                 foreach (var step in chain.OnnxSteps())
                     (x, value) = Emit(step, Join(path, names.TryGetValue(step, out var n) ? n : step.GetType().Name), x, value);
                 return (x, value);
-            case Dropout:
+            case Dropout or Dropout1d or Dropout2d or Dropout3d or Identity:
                 return (x, value); // identity in eval mode
         }
         var y = m.Forward(value);
         string name = m switch
         {
-            Conv2d conv => Conv(conv, path, x, value),
-            ConvTranspose2d deconv => ConvTranspose(deconv, path, x),
-            BatchNorm2d bn => BatchNorm(bn, path, x),
+            Conv1d or Conv2d or Conv3d => Conv((ConvModule)m, path, x, value),
+            ConvTranspose1d or ConvTranspose2d or ConvTranspose3d => ConvTranspose((ConvModule)m, path, x, OutputPadding(m), value.Dim),
+            BatchNormBase bn => BatchNorm(bn, path, x),
             ReLU => Simple("Relu", path, x),
             Tanh => Simple("Tanh", path, x),
             Sigmoid => Simple("Sigmoid", path, x),
@@ -41,11 +41,12 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
             PReLU pr => PRelu(pr, path, x, value),
             Linear lin => Linear(lin, path, x, value),
             Flatten fl => Flatten(fl, path, x, value, y),
-            ZeroPad2d pad => Pad(path, x, value.Dim, pad.Padding, "constant"),
+            ZeroPad2d pad => Pad(path, x, value.Dim, [pad.Padding.Top, pad.Padding.Left], [pad.Padding.Bottom, pad.Padding.Right], "constant"),
             Upsample up => Resize(up, path, x, value, y),
+            _ when EverydayLayer(m, path, x, value, y) is { } everyday => everyday,
             _ => throw new NotSupportedException(
                 $"ONNX export does not support module '{(path.Length == 0 ? "(root)" : path)}' of type {m.GetType().Name}; " +
-                "supported: Sequential, IOnnxChain, Conv2d, ConvTranspose2d, BatchNorm2d, ReLU, LeakyReLU, PReLU, Tanh, Sigmoid, Linear, Flatten, ZeroPad2d, Upsample, Dropout"),
+                "supported: Sequential, IOnnxChain, Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, BatchNorm2d, ReLU, LeakyReLU, PReLU, Tanh, Sigmoid, Linear, Flatten, ZeroPad2d, Upsample, Dropout, " + EverydaySupported),
         };
         return (name, y);
     }
@@ -56,17 +57,16 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
 
     private string Simple(string op, string path, string x) => Node(op, path, [x]).Outputs[0];
 
-    private string Conv(Conv2d conv, string path, string x, Tensor value)
+    /// <summary>
+    /// Conv in any rank. The padding comes from <c>Shape.ConvPaddings</c>, where 'same' is resolved,
+    /// so ONNX gets PyTorch's uneven split as explicit begin/end pads. A padding mode other than zeros
+    /// is a Pad node first and an unpadded Conv, as PyTorch computes it.
+    /// </summary>
+    private string Conv(ConvModule conv, string path, string x, Tensor value)
     {
+        var (before, after) = Shape.ConvPaddings(conv.PaddingArg, conv.KernelArray, conv.StrideArray, conv.DilationArray);
         if (conv.PaddingMode != PaddingMode.Zeros)
         {
-            // PyTorch pads explicitly and then convolves without padding; so does the export.
-            (int top, int bottom, int left, int right) = (conv.Padding.H, conv.Padding.H, conv.Padding.W, conv.Padding.W);
-            if (conv.Padding.IsSame)
-            {
-                (top, bottom) = Shape.SamePadding(conv.KernelSize.H, conv.Dilation.H);
-                (left, right) = Shape.SamePadding(conv.KernelSize.W, conv.Dilation.W);
-            }
             string mode = conv.PaddingMode switch
             {
                 PaddingMode.Reflect => "reflect",
@@ -74,75 +74,96 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
                 _ when opset >= 19 => "wrap",
                 _ => throw new NotSupportedException($"ONNX export of '{path}': padding_mode='circular' needs Pad mode 'wrap' (opset 19), got opset {opset}"),
             };
-            x = Pad(path + ".pad", x, value.Dim, (left, right, top, bottom), mode);
-            return ConvNode(conv, path, x, [0, 0, 0, 0]);
+            x = Pad(path + ".pad", x, value.Dim, before, after, mode);
+            (before, after) = (new int[before.Length], new int[after.Length]);
         }
-        long[] pads = [conv.Padding.H, conv.Padding.W, conv.Padding.H, conv.Padding.W];
-        if (conv.Padding.IsValid) pads = [0, 0, 0, 0];
-        if (conv.Padding.IsSame)
-        {
-            var (top, bottom) = Shape.SamePadding(conv.KernelSize.H, conv.Dilation.H);
-            var (left, right) = Shape.SamePadding(conv.KernelSize.W, conv.Dilation.W);
-            pads = [top, left, bottom, right];
-        }
-        return ConvNode(conv, path, x, pads);
-    }
-
-    private string ConvNode(Conv2d conv, string path, string x, long[] pads)
-    {
         var inputs = new List<string> { x, graph.Initializer(Join(path, "weight"), conv.Weight) };
         if (conv.Bias is { } b) inputs.Add(graph.Initializer(Join(path, "bias"), b));
         return Node("Conv", path, [.. inputs])
-            .With("dilations", new long[] { conv.Dilation.H, conv.Dilation.W })
+            .With("dilations", Longs(conv.DilationArray))
             .With("group", (long)conv.Groups)
-            .With("kernel_shape", new long[] { conv.KernelSize.H, conv.KernelSize.W })
-            .With("pads", pads)
-            .With("strides", new long[] { conv.Stride.H, conv.Stride.W }).Outputs[0];
+            .With("kernel_shape", Longs(conv.KernelArray))
+            .With("pads", Longs([.. before, .. after]))
+            .With("strides", Longs(conv.StrideArray)).Outputs[0];
     }
+
+    private static long[] Longs(int[] values) => Array.ConvertAll(values, v => (long)v);
+
+    private static int[] OutputPadding(Module m) => m switch
+    {
+        ConvTranspose1d t => [t.OutputPadding],
+        ConvTranspose2d t => [t.OutputPadding.H, t.OutputPadding.W],
+        ConvTranspose3d t => [t.OutputPadding.D, t.OutputPadding.H, t.OutputPadding.W],
+        _ => throw new ArgumentException("not a transposed convolution", nameof(m)),
+    };
 
     /// <summary>
-    /// ConvTranspose. PyTorch crops p from both sides of the full (H−1)s + d(k−1) + 1 output and then
-    /// extends the end by output_padding; ONNX's pads = [top, left, bottom, right] crop begin and end
-    /// separately and output_padding extends the end, so PyTorch's (p, op) is pads [p, p, p, p] with
-    /// output_padding op, and both give (H−1)s − 2p + d(k−1) + op + 1. Keras' 'same'/'valid' map to
-    /// uneven pads, or to output_padding where they extend the output instead of cropping it.
+    /// ConvTranspose in any rank. PyTorch crops p from both sides of the full (H−1)s + d(k−1) + 1 output
+    /// and then extends the end by output_padding; ONNX's pads = [begin…, end…] crop begin and end
+    /// separately and output_padding extends the end, so PyTorch's (p, op) is pads [p…, p…] with
+    /// output_padding op, and both give (H−1)s − 2p + d(k−1) + op + 1. ONNX Runtime rejects
+    /// output_padding ≥ stride, which PyTorch allows when dilation > stride: then the end crop shrinks
+    /// to p − op, or, for op > p, a zero Pad and a bias Add extend the output. Keras' 'same'/'valid' map
+    /// to uneven pads, or to output_padding where they extend the output instead of cropping it.
     /// </summary>
-    private string ConvTranspose(ConvTranspose2d deconv, string path, string x)
+    private string ConvTranspose(ConvModule deconv, string path, string x, int[] explicitOutputPadding, int inputRank)
     {
-        long[] pads, outputPadding;
-        var (k, s, d) = (deconv.KernelSize, deconv.Stride, deconv.Dilation);
-        if (deconv.Padding.IsSame)
+        int rank = deconv.KernelArray.Length;
+        var (k, s, d) = (deconv.KernelArray, deconv.StrideArray, deconv.DilationArray);
+        var begin = new long[rank];
+        var end = new long[rank];
+        var outputPadding = new long[rank];
+        for (int i = 0; i < rank; i++)
         {
-            var (top, bottom) = Shape.KerasTransposeSameCrop(k.H, s.H, d.H);
-            var (left, right) = Shape.KerasTransposeSameCrop(k.W, s.W, d.W);
-            pads = [top, left, Math.Max(bottom, 0), Math.Max(right, 0)];
-            outputPadding = [Math.Max(-bottom, 0), Math.Max(-right, 0)];
+            if (deconv.PaddingArg.IsSame)
+            {
+                var (first, last) = Shape.KerasTransposeSameCrop(k[i], s[i], d[i]);
+                (begin[i], end[i], outputPadding[i]) = (first, Math.Max(last, 0), Math.Max(-last, 0));
+            }
+            else if (deconv.PaddingArg.IsValid)
+                outputPadding[i] = Math.Max(s[i] - (d[i] * (k[i] - 1) + 1), 0);
+            else
+            {
+                int p = deconv.PaddingArg.Amounts[i], op = explicitOutputPadding[i];
+                (begin[i], end[i], outputPadding[i]) = (p, p, op);
+                // PyTorch allows op below stride or dilation, ONNX Runtime only below the stride: crop op less at
+                // the end instead (PyTorch crops p at the start and p − op at the end), as far as p allows.
+                if (op >= s[i]) (end[i], outputPadding[i]) = (Math.Max(p - op, 0), Math.Max(op - p, 0));
+            }
         }
-        else if (deconv.Padding.IsValid)
-        {
-            pads = [0, 0, 0, 0];
-            outputPadding = [Math.Max(s.H - (d.H * (k.H - 1) + 1), 0), Math.Max(s.W - (d.W * (k.W - 1) + 1), 0)];
-        }
-        else
-        {
-            pads = [deconv.Padding.H, deconv.Padding.W, deconv.Padding.H, deconv.Padding.W];
-            outputPadding = [deconv.OutputPadding.H, deconv.OutputPadding.W];
-        }
+        // Positions past the full output hold only the bias. Where they still reach the stride (op > p,
+        // dilation > stride), that axis is computed uncropped by a bias-free ConvTranspose, then a Pad crops
+        // p at the start (a negative pad; p may exceed the full output) and adds op − p zeros at the end,
+        // and the bias is added after it.
+        var cropBefore = new int[rank];
+        var extend = new int[rank];
+        for (int i = 0; i < rank; i++)
+            if (outputPadding[i] >= s[i])
+            {
+                (cropBefore[i], extend[i]) = (-(int)begin[i], (int)outputPadding[i]);
+                (begin[i], outputPadding[i]) = (0, 0);
+            }
+        bool extends = extend.Any(e => e > 0);
         var inputs = new List<string> { x, graph.Initializer(Join(path, "weight"), deconv.Weight) };
-        if (deconv.Bias is { } b) inputs.Add(graph.Initializer(Join(path, "bias"), b));
-        return Node("ConvTranspose", path, [.. inputs])
-            .With("dilations", new long[] { d.H, d.W })
+        if (deconv.Bias is { } b && !extends) inputs.Add(graph.Initializer(Join(path, "bias"), b));
+        string y = Node("ConvTranspose", path, [.. inputs])
+            .With("dilations", Longs(d))
             .With("group", (long)deconv.Groups)
-            .With("kernel_shape", new long[] { k.H, k.W })
+            .With("kernel_shape", Longs(k))
             .With("output_padding", outputPadding)
-            .With("pads", pads)
-            .With("strides", new long[] { s.H, s.W }).Outputs[0];
+            .With("pads", (long[])[.. begin, .. end])
+            .With("strides", Longs(s)).Outputs[0];
+        if (!extends) return y;
+        y = Pad(path + ".output_padding", y, inputRank, cropBefore, extend, "constant");
+        if (deconv.Bias is not { } bias) return y;
+        long[] biasDims = [bias.Numel, .. Enumerable.Repeat(1L, rank)];
+        return Node("Add", path + ".bias", [y, graph.Initializer(Join(path, "bias"), bias, biasDims)]).Outputs[0];
     }
 
-    private string BatchNorm(BatchNorm2d bn, string path, string x)
+    private string BatchNorm(BatchNormBase bn, string path, string x)
     {
         if (bn.RunningMean is null || bn.RunningVar is null)
-            throw new NotSupportedException($"ONNX export of '{path}': BatchNorm2d without running statistics normalises with batch statistics in eval mode, which ONNX's BatchNormalization does not do");
+            throw new NotSupportedException($"ONNX export of '{path}': {bn.GetType().Name} without running statistics normalises with batch statistics in eval mode, which ONNX's BatchNormalization does not do");
         var dtype = bn.RunningMean.DType;
         string scale = graph.Initializer(Join(path, "weight"), bn.Weight ?? Torch.Ones([bn.NumFeatures], dtype));
         string bias = graph.Initializer(Join(path, "bias"), bn.Bias ?? Torch.Zeros([bn.NumFeatures], dtype));
@@ -186,12 +207,15 @@ internal sealed class OnnxTracer(OnnxGraph graph, int opset)
         return Node("Reshape", path, [x, shape]).Outputs[0];
     }
 
-    /// <summary>Pad over the last two dimensions; ONNX pads are [x1_begin, x2_begin, …, x1_end, x2_end] over all dimensions.</summary>
-    private string Pad(string path, string x, int rank, (int Left, int Right, int Top, int Bottom) p, string mode)
+    /// <summary>Pad over the last <c>before.Length</c> dimensions; ONNX pads are [x1_begin, x2_begin, …, x1_end, x2_end] over all dimensions.</summary>
+    private string Pad(string path, string x, int rank, int[] before, int[] after, string mode)
     {
         var pads = new long[2 * rank];
-        pads[rank - 2] = p.Top; pads[rank - 1] = p.Left;
-        pads[2 * rank - 2] = p.Bottom; pads[2 * rank - 1] = p.Right;
+        for (int i = 0; i < before.Length; i++)
+        {
+            pads[rank - before.Length + i] = before[i];
+            pads[2 * rank - before.Length + i] = after[i];
+        }
         return Node("Pad", path, [x, graph.Int64Initializer(Join(path, "pads"), pads)]).With("mode", mode).Outputs[0];
     }
 

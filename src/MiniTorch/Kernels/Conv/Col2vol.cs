@@ -22,8 +22,10 @@ internal static class Col2vol
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int taps = g.Taps, small = g.SmallPlane, big = g.BigPlane, wRow = g.BigCg * taps;
-        // Channels per block: at most 8 items' worth per image and group, each ≥ 1 channel.
-        int perBlock = Math.Max(1, (g.BigCg + 7) / 8), blocks = (g.BigCg + perBlock - 1) / perBlock;
+        // Channel blocks only to have work items for every core when the batch is small: whole groups give
+        // GEMM the most rows per multiply (k is only K_g). Depends on the problem size alone.
+        int split = g.N * g.Groups >= 4 ? 1 : 8;
+        int perBlock = Math.Max(1, (g.BigCg + split - 1) / split), blocks = (g.BigCg + perBlock - 1) / perBlock;
         int tile = Conv.TileLength(perBlock * taps, small), tiles = (small + tile - 1) / tile;
         Threading.For(g.N * g.Groups * blocks, 2L * g.N * g.SmallC * small * g.BigCg * taps, item =>
         {

@@ -7,9 +7,10 @@ namespace MiniTorch.Kernels;
 internal static unsafe partial class ConvDirect
 {
     /// <summary>
-    /// Conv2d forward (any stride, padding, dilation, groups) with the direct kernel. Work items
-    /// are (image, group, block of output rows); each copies the block's input rows into a buffer
-    /// [Cg, rowsIn, SW, Wp] that splits every row by column phase: element u of phase re is
+    /// Route <see cref="ConvRoute.DirectRows"/>: the convolution's forward in any rank (any stride, padding,
+    /// dilation, groups) with the direct kernel. Work items are (image, group, output depth, block of
+    /// output rows); each copies the block's input rows, for every input channel and depth tap, into a
+    /// buffer [Cg, KD, rowsIn, SW, Wp] that splits every row by column phase: element u of phase re is
     /// x[…, SW·(u + qMin) + re] (zero outside). Tap j, at column offset e = j·DW − PW = SW·qe + re,
     /// then reads phase re at u = ow + qe − qMin: consecutive outputs read consecutive elements, so
     /// strided convolutions vectorise like unit-stride ones and every load is in bounds.
@@ -19,12 +20,12 @@ internal static unsafe partial class ConvDirect
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int lanes = Vector512<T>.Count;
-        int taps = g.BigCg * g.KH * g.KW, kPad = RoundUp(g.SmallCg, R);
+        int taps = g.BigCg * g.Taps, kPad = RoundUp(g.SmallCg, R);
         int segsPerRow = (g.SmallW + lanes - 1) / lanes;
         int sw = g.SW, qMin = Shape.FloorDiv(-g.PW, sw), qMax = Shape.FloorDiv((g.KW - 1) * g.DW - g.PW, sw);
         int wp = segsPerRow * lanes + (qMax - qMin), rowLen = sw * wp;
         // Rows per item: the padded input rows fit the buffer budget; at least ~16 items for balance.
-        int rowBytes = g.BigCg * rowLen * sizeof(T) * g.SH;
+        int rowBytes = g.BigCg * g.KD * rowLen * sizeof(T) * g.SH;
         int rb = Math.Clamp(BufferBudget / Math.Max(rowBytes, 1), 1, g.SmallH);
         int wanted = Math.Max(1, 16 / Math.Max(1, g.N * g.Groups));
         rb = Math.Min(rb, Math.Max(1, (g.SmallH + wanted - 1) / wanted));
@@ -52,31 +53,39 @@ internal static unsafe partial class ConvDirect
                     bias.Span.Slice(grp * g.SmallCg, g.SmallCg).CopyTo(row);
                     row[g.SmallCg..].Clear();
                 }
+            // Taps (c, a, i, j) in the weight's order; depth tap a reads its own copy of the rows (input plane od·SD − PD + a·DD).
             for (int c = 0, t = 0; c < g.BigCg; c++)
-                for (int i = 0; i < g.KH; i++)
-                    for (int j = 0; j < g.KW; j++)
-                    {
-                        int e = j * g.DW - g.PW, qe = Shape.FloorDiv(e, sw), re = e - qe * sw;
-                        off[t++] = (int)(c * plane + i * g.DH * rowLen + re * wp + (qe - qMin));
-                    }
+                for (int a = 0; a < g.KD; a++)
+                    for (int i = 0; i < g.KH; i++)
+                        for (int j = 0; j < g.KW; j++)
+                        {
+                            int e = j * g.DW - g.PW, qe = Shape.FloorDiv(e, sw), re = e - qe * sw;
+                            off[t++] = (int)((c * g.KD + a) * plane + i * g.DH * rowLen + re * wp + (qe - qMin));
+                        }
 
-            int pixels = g.SmallH * g.SmallW;
-            Threading.For(g.N * g.Groups * blocks, 2L * g.N * g.SmallC * pixels * taps, item =>
+            int pixels = g.SmallPlane, hw = g.BigH * g.BigW;
+            Threading.For(g.N * g.Groups * g.SmallD * blocks, 2L * g.N * g.SmallC * pixels * taps, item =>
             {
-                int blk = item % blocks, grp = item / blocks % g.Groups, n = item / blocks / g.Groups;
+                int blk = item % blocks, od = item / blocks % g.SmallD, grp = item / blocks / g.SmallD % g.Groups, n = item / blocks / g.SmallD / g.Groups;
                 int r0 = blk * rb, r1 = Math.Min(g.SmallH, r0 + rb);
-                var buf = ArrayPool<T>.Shared.Rent((int)(g.BigCg * plane));
+                var buf = ArrayPool<T>.Shared.Rent((int)(g.BigCg * g.KD * plane));
                 var segs = ArrayPool<Segment>.Shared.Rent((r1 - r0) * segsPerRow);
                 try
                 {
                     var xs = x.Span;
-                    for (int c = 0; c < g.BigCg; c++)
+                    for (int ca = 0; ca < g.BigCg * g.KD; ca++)
                     {
-                        var xc = xs.Slice(((n * g.BigC + grp * g.BigCg + c) * g.BigH) * g.BigW, g.BigH * g.BigW);
+                        int c = ca / g.KD, id = od * g.SD - g.PD + ca % g.KD * g.DD;
+                        if (id < 0 || id >= g.BigD)
+                        {
+                            buf.AsSpan((int)(ca * plane), (int)plane).Clear();
+                            continue;
+                        }
+                        var xc = xs.Slice(((n * g.BigC + grp * g.BigCg + c) * g.BigD + id) * hw, hw);
                         for (int rr = 0; rr < rowsIn; rr++)
                         {
                             int ih = r0 * g.SH - g.PH + rr;
-                            var dst = buf.AsSpan((int)(c * plane + rr * rowLen), rowLen);
+                            var dst = buf.AsSpan((int)(ca * plane + rr * rowLen), rowLen);
                             if (ih < 0 || ih >= g.BigH) dst.Clear();
                             else if (sw == 1) PadRow(xc.Slice(ih * g.BigW, g.BigW), qMin, dst);
                             else
@@ -91,7 +100,7 @@ internal static unsafe partial class ConvDirect
                     fixed (T* pb = buf, pw = wpk, pbias = bpk, py = y.Span)
                     fixed (int* po = off)
                     {
-                        T* yBase = py + (long)(n * g.SmallC + grp * g.SmallCg) * pixels;
+                        T* yBase = py + (long)(n * g.SmallC + grp * g.SmallCg) * pixels + (long)od * g.SmallH * g.SmallW;
                         Run(pb, po, taps, pw + grp * taps * kPad, kPad, g.SmallCg, pbias == null ? null : pbias + grp * kPad,
                             segs.AsSpan(0, count), yBase, pixels, 1);
                     }

@@ -69,7 +69,7 @@ internal static class ConvPlanner
     {
         int rows = g.BigCg * g.Taps;
         bool batchable = g.N > 1 && Conv.ImagesFitTile(g.SmallPlane, rows);
-        if (isa == ConvIsa.Vector512 && g.IsPlanar && g.SmallCg >= DirectMinChannels
+        if (isa == ConvIsa.Vector512 && g.SmallCg >= DirectMinChannels
             && (g.SW == 1 || g.SmallW >= DirectMinStridedWidth)
             && !(g.SW > 1 && g.SmallW <= BatchedMaxStridedWidth && batchable))
             return ConvRoute.DirectRows;
@@ -109,7 +109,7 @@ internal static class ConvPlanner
     public static bool Applies(ConvRoute route, in ConvGeometry g, ConvPass pass, ConvIsa isa) => (route, pass) switch
     {
         (ConvRoute.Reference, _) => true,
-        (ConvRoute.DirectRows, ConvPass.Forward) => isa == ConvIsa.Vector512 && g.IsPlanar,
+        (ConvRoute.DirectRows, ConvPass.Forward) => isa == ConvIsa.Vector512,
         (ConvRoute.WholeImageGemm, ConvPass.Forward) => IsWholeImage(g),
         (ConvRoute.PointwiseGemm, ConvPass.Forward) => g.IsPointwise,
         (ConvRoute.Im2colTiles, ConvPass.Forward) => true,

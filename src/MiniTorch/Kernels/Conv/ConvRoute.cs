@@ -36,7 +36,7 @@ internal enum ConvRoute
     Reference,
 
     // Forward (big → small)
-    /// <summary>Register-blocked direct convolution along output rows, no im2col (ConvDirect.Conv2d.cs); 2-d, Vector512.</summary>
+    /// <summary>Register-blocked direct convolution along output rows, no im2col (ConvDirect.Conv2d.cs); any rank, Vector512.</summary>
     DirectRows,
     /// <summary>The kernel covers the whole unpadded image: one GEMM over the batch (Conv.cs).</summary>
     WholeImageGemm,

@@ -144,7 +144,7 @@ public static partial class Parametrizations
     /// <param name="name">The parameter to normalize.</param>
     /// <param name="nPowerIterations">Power-method steps per training-mode forward (positive).</param>
     /// <param name="eps">The floor of the norms in the normalizations.</param>
-    /// <param name="dim">The dimension that becomes the matrix's rows: by default 1 for <see cref="ConvTranspose2d"/> (its output channels), else 0.</param>
+    /// <param name="dim">The dimension that becomes the matrix's rows: by default 1 for transposed convolutions (<see cref="ConvTranspose1d"/>, <see cref="ConvTranspose2d"/>, <see cref="ConvTranspose3d"/>: their output channels), else 0.</param>
     /// <param name="generator">The source of the initial u and v (the default generator if null).</param>
     /// <returns><paramref name="module"/>.</returns>
     public static TModule SpectralNorm<TModule>(TModule module, string name = "weight", int nPowerIterations = 1, double eps = 1e-12, int? dim = null, Generator? generator = null)
@@ -153,7 +153,7 @@ public static partial class Parametrizations
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(module);
         var weight = Weight(module, name);
-        var sn = new SpectralNormParametrization(weight, nPowerIterations, dim ?? (module is ConvTranspose2d ? 1 : 0), eps, generator);
+        var sn = new SpectralNormParametrization(weight, nPowerIterations, dim ?? DefaultDim(module), eps, generator);
         Parametrize.RegisterParametrization(module, name, sn);
         return module;
     }
@@ -163,10 +163,13 @@ public static partial class Parametrizations
         where TModule : Module
     {
         var weight = Weight(module, name);
-        var sn = new SpectralNormParametrization(weight, nPowerIterations, dim ?? (module is ConvTranspose2d ? 1 : 0), eps, null, u0, v0);
+        var sn = new SpectralNormParametrization(weight, nPowerIterations, dim ?? DefaultDim(module), eps, null, u0, v0);
         Parametrize.RegisterParametrization(module, name, sn);
         return module;
     }
+
+    // PyTorch's choice: a transposed convolution's weight is [in, out/groups, …], so its output channels are dim 1.
+    private static int DefaultDim(Module module) => module is ConvTranspose1d or ConvTranspose2d or ConvTranspose3d ? 1 : 0;
 
     private static Tensor Weight(Module module, string name)
     {

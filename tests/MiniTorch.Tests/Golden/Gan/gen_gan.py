@@ -117,6 +117,22 @@ for dtype in DTYPES:
 out["penalties"] = cases
 
 
+def save_safetensors(state, name):
+    """A minimal safetensors writer (the format: u64 header length, JSON header, raw little-endian data)."""
+    header, blobs, offset = {}, [], 0
+    for key, value in state.items():
+        data = value.detach().contiguous().numpy().tobytes()
+        header[key] = {"dtype": {torch.float32: "F32", torch.float64: "F64"}[value.dtype], "shape": list(value.shape),
+                       "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(__file__.replace("gen_gan.py", name), "wb") as f:
+        f.write(len(text).to_bytes(8, "little") + text + b"".join(blobs))
+    return name
+
+
 # ---- Spectral norm: registration from a fixed u, v; training-mode steps; eval; gradient ----
 def sn_case(make, dtype, n_power_iterations, dim, seed):
     m = make().to(dtype)
@@ -142,6 +158,9 @@ def sn_case(make, dtype, n_power_iterations, dim, seed):
             m.parametrizations.weight.original.add_(torch.randn(w0.shape, dtype=dtype) * 0.05)
         case["steps"][-1]["original_after"] = t(m.parametrizations.weight.original)
     m.eval()
+    if dtype == torch.float32 and type(m).__name__ in ("ParametrizedConv2d", "ParametrizedConvTranspose2d"):
+        # The module's own state dict, as PyTorch saves it, for the loading test.
+        case["safetensors"] = save_safetensors(m.state_dict(), f"sn_{type(m).__name__[len('Parametrized'):].lower()}.safetensors")
     case["eval_weight"] = t(m.weight)
     case["eval_u"] = t(sn._u)
     return case
