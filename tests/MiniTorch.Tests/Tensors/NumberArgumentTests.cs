@@ -150,6 +150,19 @@ public class NumberArgumentTests
     }
 
     [Fact]
+    public void PoolingAndShuffles_WithHugeArguments_ReportTheTrueSizes()
+    {
+        var x = Torch.Zeros(1, 4, 2, 2);
+        // 65536² wrapped to 0 in 32 bits (a division by zero); it is 4294967296.
+        Assert.Contains("4294967296", Assert.Throws<ArgumentException>(() => F.PixelShuffle(x, 65536)).Message);
+        var (y, idx) = F.MaxPool2dWithIndices(Torch.Zeros(1, 1, 4, 4), 2);
+        var e = Assert.Throws<ArgumentException>(() => F.MaxUnpool2d(y, idx, 2, stride: int.MaxValue));
+        Assert.Contains("2147483649", e.Message);
+        e = Assert.Throws<ArgumentException>(() => F.MaxPool2d(Torch.Zeros(1, 1, 4, 4), 2, dilation: int.MaxValue));
+        Assert.Contains("Output size is too small", e.Message);
+    }
+
+    [Fact]
     public void NullElementsOfTensorLists_NameTheList()
     {
         var x = Torch.Ones(2);
