@@ -163,8 +163,16 @@ public static class Program
             return fromNpy;
         }
         var file = Safetensors.LoadFile(path);
-        int Get(string key, int fallback) => file.Metadata is { } md && md.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var model = new FSRCNN(Get("scale", scale), Get("d", d), Get("s", s), Get("m", m));
+        // The settings in the metadata size the network before its tensors are checked: a damaged or
+        // hostile file must not be able to ask for a gigantic one.
+        int Get(string key, int fallback, int max)
+        {
+            if (!file.Metadata.TryGetValue(key, out var v)) return fallback;
+            if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < (key == "m" ? 0 : 1) || n > max)
+                throw new InvalidDataException($"'{path}': metadata '{key}' is '{(v.Length <= 20 ? v : v[..20] + "…")}', expected an integer from {(key == "m" ? 0 : 1)} to {max}");
+            return n;
+        }
+        var model = new FSRCNN(Get("scale", scale, 16), Get("d", d, 1024), Get("s", s, 1024), Get("m", m, 64));
         model.LoadStateDict(file.Tensors);
         return model;
     }

@@ -19,6 +19,7 @@ public sealed partial class Tensor
     private readonly int[] _strides;
     private Function? _gradFn;
     private bool _requiresGrad;
+    private Tensor? _grad;
 
     // A view made by a view op (View, Reshape, Permute, Expand, Narrow, Slice, Select, …) knows the
     // tensor it views (the first non-view one, as PyTorch's _base), the storage version its history
@@ -107,7 +108,18 @@ public sealed partial class Tensor
     public bool IsLeaf => GradFn is null;
 
     /// <summary>The accumulated gradient of a leaf after <see cref="Backward"/>.</summary>
-    public Tensor? Grad { get; set; }
+    /// <remarks>A gradient held here outlives the <see cref="Storage.MemoryScope"/> it was made in; once replaced or cleared inside a scope, it goes back with that scope.</remarks>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set
+        {
+            var old = _grad;
+            value?.Storage.Pin();
+            _grad = value;
+            old?.Storage.Unpin();
+        }
+    }
 
     /// <summary>
     /// Whether operations on this tensor are recorded for differentiation. Only leaves may have

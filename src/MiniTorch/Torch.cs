@@ -69,7 +69,9 @@ public static partial class Torch
         var s = Shape.Validate(shape);
         if (Shape.Numel(s) != data.Length)
             throw new ArgumentException($"shape {Shape.Format(s)} holds {Shape.Numel(s)} elements but the data has {data.Length}");
-        return new Tensor(new TensorStorage<T>((T[])data.Clone()), s);
+        var storage = TensorStorage<T>.Pooled(data.Length, zeroed: false);
+        data.CopyTo(storage.Data, 0);
+        return new Tensor(storage, s);
     }
 
     /// <summary>A zero-dimensional tensor holding one value.</summary>
@@ -305,10 +307,10 @@ public static partial class Torch
         Argument.Defined(dtype);
         if (!dtype.IsFloatingPoint()) throw DTypes.NotImplemented("normal_kernel_cpu", dtype);
         if (!(std >= 0)) throw new ArgumentException($"normal expects std >= 0.0, but found std {Numbers.Cpp(std)}");
-        var values = new double[Shape.Numel(Shape.Validate(shape))];
+        var values = CachingAllocator.Rent<double>(Shape.Numel(Shape.Validate(shape)), zeroed: false);
         if (std == 0) Array.Fill(values, mean);
         else (generator ?? _default).Draw(r => MathNet.Numerics.Distributions.Normal.Samples(r, values, mean, std));
-        return FromDoubles(values, shape, dtype);
+        return FromRented(values, shape, dtype);
     }
 
     /// <summary>Samples of U(<paramref name="low"/>, <paramref name="high"/>).</summary>
@@ -317,12 +319,22 @@ public static partial class Torch
         ArgumentNullException.ThrowIfNull(shape);
         Argument.Defined(dtype);
         CheckUniformBounds(low, high, dtype);
-        var values = new double[Shape.Numel(Shape.Validate(shape))];
+        var values = CachingAllocator.Rent<double>(Shape.Numel(Shape.Validate(shape)), zeroed: false);
         (generator ?? _default).Draw(r =>
         {
             for (int i = 0; i < values.Length; i++) values[i] = low + (high - low) * r.NextDouble();
         });
-        return FromDoubles(values, shape, dtype);
+        return FromRented(values, shape, dtype);
+    }
+
+    /// <summary>A tensor of <paramref name="values"/> (an exact-length array of the caching allocator, which this takes over).</summary>
+    private static Tensor FromRented(double[] values, int[] shape, DType dtype)
+    {
+        if (dtype == DType.Float64) return new Tensor(TensorStorage<double>.Pooled(values), (int[])shape.Clone());
+        var doubles = new Tensor(TensorStorage<double>.Pooled(values), (int[])shape.Clone());
+        var result = doubles.To(dtype);
+        CachingAllocator.Return(doubles.Storage);
+        return result;
     }
 
     /// <summary>PyTorch's <c>check_uniform_bounds</c>: finite bounds inside the dtype's range, low ≤ high, and a representable width.</summary>

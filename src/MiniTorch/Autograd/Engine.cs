@@ -1,3 +1,5 @@
+using MiniTorch.Storage;
+
 namespace MiniTorch.Autograd;
 
 /// <summary>The reverse-mode engine: topological sort, reverse walk, sum gradients.</summary>
@@ -8,8 +10,24 @@ internal static class Engine
     /// gradient in <see cref="Tensor.Grad"/> when <paramref name="accumulate"/> is set; the
     /// gradients of <paramref name="capture"/> (leaves or not) are returned.
     /// </summary>
+    /// <remarks>
+    /// Unless the pass records a graph (<paramref name="createGraph"/>), it runs in a memory scope of
+    /// its own: the gradients flowing between nodes and the temporaries of each backward go back to
+    /// the caching allocator when it returns. Only the leaves' gradients (held by <see cref="Tensor.Grad"/>)
+    /// and the returned gradients leave it.
+    /// </remarks>
     public static Tensor?[] Run(Tensor[] roots, Tensor?[]? grads, Tensor[]? capture,
                                 bool retainGraph, bool createGraph, bool accumulate)
+    {
+        if (createGraph) return RunPass(roots, grads, capture, retainGraph, createGraph, accumulate);
+        using var scope = MemoryScope.OpenInternal();
+        var results = RunPass(roots, grads, capture, retainGraph, createGraph, accumulate);
+        foreach (var r in results) r?.Storage.Escape(scope);
+        return results;
+    }
+
+    private static Tensor?[] RunPass(Tensor[] roots, Tensor?[]? grads, Tensor[]? capture,
+                                     bool retainGraph, bool createGraph, bool accumulate)
     {
         var seeds = Seeds(roots, grads);
         var order = TopologicalOrder(roots);

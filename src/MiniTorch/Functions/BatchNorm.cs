@@ -14,6 +14,12 @@ namespace MiniTorch.Functions;
 /// When the backward is itself recorded (create_graph) it is written in differentiable tensor
 /// operations — the composite <see cref="Nn.F.BatchNormComposite"/> formulas — so gradients of
 /// gradients work; otherwise it runs as two kernel passes.
+/// <para>
+/// An activation that follows (ReLU, or leaky ReLU with a slope ≥ 0; see <see cref="BatchNormActivation"/>)
+/// can run inside the same op: z = act(y) is computed while each row of y is in cache, and the
+/// backward makes act's gradient row by row from z. The result is bitwise that of the two separate
+/// ops; the node then shows the activation's grad_fn name, as the output of PyTorch's two ops would.
+/// </para>
 /// </remarks>
 internal sealed class NativeBatchNormBackward0 : Function
 {
@@ -22,9 +28,17 @@ internal sealed class NativeBatchNormBackward0 : Function
     private bool _hasWeight, _hasBias, _batchStats;
     private double _eps;
     private double[] _mean = [], _invstd = [];
-    public override string Name => "NativeBatchNormBackward0";
+    private BatchNormActivation _activation;
+    private SavedTensor? _z;
+    public override string Name => _activation.Kind switch
+    {
+        BatchNormActivationKind.Relu => "ReluBackward0",
+        BatchNormActivationKind.LeakyRelu => "LeakyReluBackward0",
+        _ => "NativeBatchNormBackward0",
+    };
 
-    public static Tensor Apply(Tensor x, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool training, double momentum, double eps)
+    public static Tensor Apply(Tensor x, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool training, double momentum, double eps,
+                               BatchNormActivation activation = default)
     {
         var shape = x.ShapeRef;
         int n = shape[0], c = shape[1], inner = Shape.Numel(shape[2..]);
@@ -68,17 +82,21 @@ internal sealed class NativeBatchNormBackward0 : Function
             alpha[i] = invstd[i] * (w?[i] ?? 1);
             beta[i] = (b?[i] ?? 0) - mean[i] * alpha[i];
         }
-        var y = Torch.Zeros(shape, x.DType);
+        var y = Map.Output(shape, x.DType);
         if (x.DType == DType.Float32)
-            BatchNormKernels.Affine(xd.Span<float>(), n, c, inner, Array.ConvertAll(alpha, v => (float)v), Array.ConvertAll(beta, v => (float)v), y.Span<float>());
+            BatchNormKernels.Affine(xd.Span<float>(), n, c, inner, Array.ConvertAll(alpha, v => (float)v), Array.ConvertAll(beta, v => (float)v), y.Span<float>(),
+                                    activation.For<float>());
         else
-            BatchNormKernels.Affine(xd.Span<double>(), n, c, inner, alpha, beta, y.Span<double>());
+            BatchNormKernels.Affine(xd.Span<double>(), n, c, inner, alpha, beta, y.Span<double>(), activation.For<double>());
 
         var fn = new NativeBatchNormBackward0
         {
             _hasWeight = weight is not null, _hasBias = bias is not null,
             _batchStats = training, _eps = eps, _mean = mean, _invstd = invstd,
+            _activation = activation,
         };
+        // The fused activation's output is this op's own output: saved, so a write to it is caught.
+        if (activation.Kind != BatchNormActivationKind.None) fn._z = fn.SaveOutput(y);
         fn._x = fn.Save(x);
         if (weight is not null) fn._w = fn.Save(weight);
         var inputs = new List<Tensor> { x };
@@ -106,8 +124,8 @@ internal sealed class NativeBatchNormBackward0 : Function
         var gd = g.Detach().Contiguous();
         var sumG = new double[c];
         var dot = new double[c];
-        if (xd.DType == DType.Float32) BatchNormKernels.BackwardSums(xd.Span<float>(), gd.Span<float>(), n, c, inner, _mean, sumG, dot);
-        else BatchNormKernels.BackwardSums(xd.Span<double>(), gd.Span<double>(), n, c, inner, _mean, sumG, dot);
+        if (xd.DType == DType.Float32) BatchNormKernels.BackwardSums(xd.Span<float>(), gd.Span<float>(), n, c, inner, _mean, sumG, dot, _activation.For<float>(), Z<float>());
+        else BatchNormKernels.BackwardSums(xd.Span<double>(), gd.Span<double>(), n, c, inner, _mean, sumG, dot, _activation.For<double>(), Z<double>());
 
         double count = (double)n * inner;
         var w = _w?.Value.ToDoubleArray();
@@ -122,15 +140,23 @@ internal sealed class NativeBatchNormBackward0 : Function
             k[i] = dot[i] * _invstd[i] * _invstd[i] / count;
             gwv[i] = dot[i] * _invstd[i];
         }
-        var gx = Torch.Zeros(shape, x.DType);
-        if (xd.DType == DType.Float32) BatchNormKernels.InputGrad(xd.Span<float>(), gd.Span<float>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<float>());
-        else BatchNormKernels.InputGrad(xd.Span<double>(), gd.Span<double>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<double>());
+        var gx = Map.Output(shape, x.DType);
+        if (xd.DType == DType.Float32)
+            BatchNormKernels.InputGrad(xd.Span<float>(), gd.Span<float>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<float>(), _activation.For<float>(), Z<float>());
+        else
+            BatchNormKernels.InputGrad(xd.Span<double>(), gd.Span<double>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<double>(), _activation.For<double>(), Z<double>());
         return (gx, Torch.FromDoubles(gwv, [c], x.DType), Torch.FromDoubles(sumG, [c], x.DType));
     }
+
+    /// <summary>The fused activation's output (the op's own output, contiguous), or empty.</summary>
+    private ReadOnlySpan<T> Z<T>() where T : unmanaged => _z is null ? default : _z.Value.Span<T>();
 
     /// <summary>The same gradients in differentiable tensor operations, for create_graph.</summary>
     private (Tensor, Tensor, Tensor) Differentiable(Tensor g)
     {
+        // The fused activation's own backward first, as the separate op records it.
+        if (_activation.Kind == BatchNormActivationKind.Relu) g = LeakyReluGrad.Apply(g, _z!.Value, 0, "ThresholdBackwardBackward0");
+        else if (_activation.Kind == BatchNormActivationKind.LeakyRelu) g = LeakyReluGrad.Apply(g, _z!.Value, _activation.Slope, "LeakyReluBackwardBackward0");
         var x = _x.Value;
         int c = x.ShapeRef[1];
         var bshape = Enumerable.Repeat(1, x.Dim).ToArray();
@@ -155,4 +181,19 @@ internal sealed class NativeBatchNormBackward0 : Function
         }
         return (gx, (g * xHat).Sum(dims), g.Sum(dims));
     }
+}
+
+/// <summary>Which activation <see cref="NativeBatchNormBackward0"/> fuses after the batch norm.</summary>
+internal enum BatchNormActivationKind { None, Relu, LeakyRelu }
+
+/// <summary>The activation fused into a batch norm: ReLU, or leaky ReLU with <paramref name="Slope"/> ≥ 0.</summary>
+internal readonly record struct BatchNormActivation(BatchNormActivationKind Kind, double Slope)
+{
+    /// <summary>The kernels' form, the slope rounded to the element type as the separate op does.</summary>
+    public RowActivation<T> For<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => Kind switch
+    {
+        BatchNormActivationKind.Relu => RowActivation<T>.Relu,
+        BatchNormActivationKind.LeakyRelu => RowActivation<T>.LeakyRelu(T.CreateChecked(Slope)),
+        _ => default,
+    };
 }

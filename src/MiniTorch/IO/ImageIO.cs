@@ -186,7 +186,7 @@ public static class ImageIO
     {
         ArgumentNullException.ThrowIfNull(path);
         limits ??= ReadLimits.Default;
-        var data = RegularFile.ReadAllBytes(path, limits.MaxBytes, "image file");
+        var data = RegularFile.ReadImageFile(path, limits);
         return RegularFile.Named(path, () => Decode(data, limits));
     }
 

@@ -116,7 +116,8 @@ public static class Png
     {
         ArgumentNullException.ThrowIfNull(path);
         limits ??= ReadLimits.Default;
-        var data = RegularFile.ReadAllBytes(path, limits.MaxBytes, "PNG file");
+        // A file of another format gets the decoder's own "bad signature" error from its first bytes.
+        var data = RegularFile.ReadImageFile(path, limits, prefix => HasSignature(prefix) || PngDecoder.Decode(prefix, limits) is null);
         return RegularFile.Named(path, () => Decode(data, limits));
     }
 

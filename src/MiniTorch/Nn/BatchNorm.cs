@@ -75,6 +75,13 @@ public abstract class BatchNormBase : Module
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        return Forward(input, default);
+    }
+
+    /// <summary>The forward followed by a fused activation (<see cref="Sequential"/> fuses BatchNorm → ReLU/LeakyReLU).</summary>
+    internal Tensor Forward(Tensor input, Functions.BatchNormActivation activation)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         CheckInput(input.ShapeRef);
         input.RequireFloat("batch_norm");
         // The same decisions as PyTorch's _BatchNorm.forward.
@@ -88,7 +95,7 @@ public abstract class BatchNormBase : Module
         }
         bool useBatchStats = Training || RunningMean is null;
         bool passStats = !Training || TrackRunningStats;
-        return F.BatchNorm(input, passStats ? RunningMean : null, passStats ? RunningVar : null, Weight, Bias, useBatchStats, factor, Eps);
+        return F.BatchNormFused(input, passStats ? RunningMean : null, passStats ? RunningVar : null, Weight, Bias, useBatchStats, factor, Eps, activation);
     }
 
     /// <inheritdoc />

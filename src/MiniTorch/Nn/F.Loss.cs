@@ -36,6 +36,9 @@ public static partial class F
     /// With m = max(−x, 0) and l = (posWeight − 1)·y + 1 (or 1 without posWeight):
     /// ℓ = w·((1 − y)·x + l·(m + ln(e^(−m) + e^(−x−m)))) — PyTorch's formula, finite for any logit,
     /// effectively computing −w·(posWeight·y·ln σ(x) + (1 − y)·ln(1 − σ(x))).
+    /// It runs as one fused primitive (<c>BinaryCrossEntropyWithLogitsBackward0</c>, PyTorch's order of
+    /// operations and PyTorch's gradient formulas); weights that require a gradient, which PyTorch
+    /// refuses, take the differentiable composite instead.
     /// </remarks>
     /// <param name="input">Logits.</param>
     /// <param name="target">Targets of the input's shape.</param>
@@ -50,6 +53,19 @@ public static partial class F
         Shape.CheckBceWithLogitsTarget(input.ShapeRef, target.ShapeRef);
         if (weight is not null) Shape.Broadcast(weight.ShapeRef, input.ShapeRef);
         if (posWeight is not null) Shape.Broadcast(posWeight.ShapeRef, input.ShapeRef);
+        if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum))
+            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"{reduction} is not a valid value for reduction");
+        if (Functions.BinaryCrossEntropyWithLogitsBackward0.Takes(input, target, weight, posWeight))
+            return Functions.BinaryCrossEntropyWithLogitsBackward0.Apply(input, target, weight, posWeight, reduction);
+        return BinaryCrossEntropyWithLogitsComposite(input, target, weight, reduction, posWeight);
+    }
+
+    /// <summary>
+    /// <see cref="BinaryCrossEntropyWithLogits"/> as differentiable tensor operations: the reference the
+    /// fused primitive is tested against, and the path for weights that require a gradient. Callers check the arguments.
+    /// </summary>
+    internal static Tensor BinaryCrossEntropyWithLogitsComposite(Tensor input, Tensor target, Tensor? weight, Reduction reduction, Tensor? posWeight)
+    {
         var maxVal = (-input).Clamp(min: 0);
         var softplus = maxVal + ((-maxVal).Exp() + (-input - maxVal).Exp()).Log();
         var loss = (1 - target) * input + (posWeight is null ? softplus : ((posWeight - 1) * target + 1) * softplus);

@@ -134,6 +134,8 @@ public abstract class Module
     {
         if (string.IsNullOrEmpty(name) || name.Contains('.')) throw new ArgumentException($"invalid name '{name}': must be non-empty and contain no '.'");
         int i = list.FindIndex(p => p.Name == name);
+        // A module's state outlives any memory scope it was created in.
+        value?.Keep();
         if (i >= 0) list[i] = (name, value); else list.Add((name, value));
     }
 
@@ -214,11 +216,11 @@ public abstract class Module
                 {
                     Tensor converted;
                     using (Torch.NoGrad()) converted = p.To(dtype);
-                    m._parameters[i] = (m._parameters[i].Name, converted.RequiresGrad_(p.RequiresGrad));
+                    m._parameters[i] = (m._parameters[i].Name, converted.RequiresGrad_(p.RequiresGrad).Keep());
                 }
             for (int i = 0; i < m._buffers.Count; i++)
                 if (m._buffers[i].Value is { } b && b.DType != dtype)
-                    using (Torch.NoGrad()) m._buffers[i] = (m._buffers[i].Name, b.To(dtype));
+                    using (Torch.NoGrad()) m._buffers[i] = (m._buffers[i].Name, b.To(dtype).Keep());
         }
         return this;
     }

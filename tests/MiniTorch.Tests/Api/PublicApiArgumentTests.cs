@@ -200,7 +200,7 @@ public class PublicApiArgumentTests
         [typeof(ConvModule)] = () => new Conv2d(1, 1, 1, generator: new Generator(1)),
         [typeof(Optimizer)] = () => new SGD([Torch.Ones(2).RequiresGrad_()], lr: 0.1),
         [typeof(Loss)] = () => new MSELoss(),
-        [typeof(Storage.TensorStorage)] = () => Torch.Ones(2).Storage,
+        [typeof(MiniTorch.Storage.TensorStorage)] = () => Torch.Ones(2).Storage,
         [typeof(Embedding)] = () => new Embedding(4, 2, generator: new Generator(1)),
         [typeof(AveragedModel)] = () => new AveragedModel(new Linear(2, 2, generator: new Generator(1)), () => new Linear(2, 2, generator: new Generator(2))),
         [typeof(MiniTorch.Nn.Utils.ParametrizationDict)] = () => ParametrizationsOf(SpectralNormed()),
