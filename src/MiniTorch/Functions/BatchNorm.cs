@@ -23,13 +23,13 @@ namespace MiniTorch.Functions;
 /// </remarks>
 internal sealed class NativeBatchNormBackward0 : Function
 {
-    private Tensor _x = null!;
-    private Tensor? _w;
+    private SavedTensor _x = null!;
+    private SavedTensor? _w;
     private bool _hasWeight, _hasBias, _batchStats;
     private double _eps;
     private double[] _mean = [], _invstd = [];
     private BatchNormActivation _activation;
-    private Tensor? _z;
+    private SavedTensor? _z;
     public override string Name => _activation.Kind switch
     {
         BatchNormActivationKind.Relu => "ReluBackward0",
@@ -91,10 +91,14 @@ internal sealed class NativeBatchNormBackward0 : Function
 
         var fn = new NativeBatchNormBackward0
         {
-            _x = x, _w = weight, _hasWeight = weight is not null, _hasBias = bias is not null,
+            _hasWeight = weight is not null, _hasBias = bias is not null,
             _batchStats = training, _eps = eps, _mean = mean, _invstd = invstd,
-            _activation = activation, _z = activation.Kind == BatchNormActivationKind.None ? null : y,
+            _activation = activation,
         };
+        // The fused activation's output is this op's own output: saved, so a write to it is caught.
+        if (activation.Kind != BatchNormActivationKind.None) fn._z = fn.SaveOutput(y);
+        fn._x = fn.Save(x);
+        if (weight is not null) fn._w = fn.Save(weight);
         var inputs = new List<Tensor> { x };
         if (weight is not null) inputs.Add(weight);
         if (bias is not null) inputs.Add(bias);
@@ -105,7 +109,7 @@ internal sealed class NativeBatchNormBackward0 : Function
     {
         var (gx, gw, gb) = GradMode.IsEnabled ? Differentiable(g) : Fast(g);
         var result = new List<Tensor?> { NeedsGrad(0) ? gx : null };
-        if (_hasWeight) result.Add(NeedsGrad(1) ? gw.To(_w!.DType) : null);
+        if (_hasWeight) result.Add(NeedsGrad(1) ? gw.To(_w!.Value.DType) : null);
         if (_hasBias) result.Add(NeedsGrad(result.Count) ? gb.To(Inputs[result.Count].DType) : null);
         return [.. result];
     }
@@ -113,9 +117,10 @@ internal sealed class NativeBatchNormBackward0 : Function
     /// <summary>The backward as two kernel passes over constants (no graph is being recorded).</summary>
     private (Tensor, Tensor, Tensor) Fast(Tensor g)
     {
-        var shape = _x.ShapeRef;
+        var x = _x.Value;
+        var shape = x.ShapeRef;
         int n = shape[0], c = shape[1], inner = Shape.Numel(shape[2..]);
-        var xd = _x.Detach().Contiguous();
+        var xd = x.Detach().Contiguous();
         var gd = g.Detach().Contiguous();
         var sumG = new double[c];
         var dot = new double[c];
@@ -123,7 +128,7 @@ internal sealed class NativeBatchNormBackward0 : Function
         else BatchNormKernels.BackwardSums(xd.Span<double>(), gd.Span<double>(), n, c, inner, _mean, sumG, dot, _activation.For<double>(), Z<double>());
 
         double count = (double)n * inner;
-        var w = _w?.ToDoubleArray();
+        var w = _w?.Value.ToDoubleArray();
         var a = new double[c];
         var gradMean = new double[c];
         var k = new double[c];
@@ -135,32 +140,33 @@ internal sealed class NativeBatchNormBackward0 : Function
             k[i] = dot[i] * _invstd[i] * _invstd[i] / count;
             gwv[i] = dot[i] * _invstd[i];
         }
-        var gx = Map.Output(shape, _x.DType);
+        var gx = Map.Output(shape, x.DType);
         if (xd.DType == DType.Float32)
             BatchNormKernels.InputGrad(xd.Span<float>(), gd.Span<float>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<float>(), _activation.For<float>(), Z<float>());
         else
             BatchNormKernels.InputGrad(xd.Span<double>(), gd.Span<double>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<double>(), _activation.For<double>(), Z<double>());
-        return (gx, Torch.FromDoubles(gwv, [c], _x.DType), Torch.FromDoubles(sumG, [c], _x.DType));
+        return (gx, Torch.FromDoubles(gwv, [c], x.DType), Torch.FromDoubles(sumG, [c], x.DType));
     }
 
     /// <summary>The fused activation's output (the op's own output, contiguous), or empty.</summary>
-    private ReadOnlySpan<T> Z<T>() where T : unmanaged => _z is null ? default : _z.Span<T>();
+    private ReadOnlySpan<T> Z<T>() where T : unmanaged => _z is null ? default : _z.Value.Span<T>();
 
     /// <summary>The same gradients in differentiable tensor operations, for create_graph.</summary>
     private (Tensor, Tensor, Tensor) Differentiable(Tensor g)
     {
         // The fused activation's own backward first, as the separate op records it.
-        if (_activation.Kind == BatchNormActivationKind.Relu) g = LeakyReluGrad.Apply(g, _z!, 0, "ThresholdBackwardBackward0");
-        else if (_activation.Kind == BatchNormActivationKind.LeakyRelu) g = LeakyReluGrad.Apply(g, _z!, _activation.Slope, "LeakyReluBackwardBackward0");
-        int c = _x.ShapeRef[1];
-        var bshape = Enumerable.Repeat(1, _x.Dim).ToArray();
+        if (_activation.Kind == BatchNormActivationKind.Relu) g = LeakyReluGrad.Apply(g, _z!.Value, 0, "ThresholdBackwardBackward0");
+        else if (_activation.Kind == BatchNormActivationKind.LeakyRelu) g = LeakyReluGrad.Apply(g, _z!.Value, _activation.Slope, "LeakyReluBackwardBackward0");
+        var x = _x.Value;
+        int c = x.ShapeRef[1];
+        var bshape = Enumerable.Repeat(1, x.Dim).ToArray();
         bshape[1] = c;
-        var dims = Enumerable.Range(0, _x.Dim).Where(d => d != 1).ToArray();
-        var gHat = _w is null ? g : g * _w.Reshape(bshape);
+        var dims = Enumerable.Range(0, x.Dim).Where(d => d != 1).ToArray();
+        var gHat = _w is null ? g : g * _w.Value.Reshape(bshape);
         Tensor xHat, gx;
         if (_batchStats)
         {
-            var centered = _x - _x.Mean(dims, keepDim: true);
+            var centered = x - x.Mean(dims, keepDim: true);
             var invstd = 1 / ((centered * centered).Mean(dims, keepDim: true) + _eps).Sqrt();
             xHat = centered * invstd;
             gx = invstd * (gHat - gHat.Mean(dims, keepDim: true) - xHat * (gHat * xHat).Mean(dims, keepDim: true));
@@ -168,9 +174,9 @@ internal sealed class NativeBatchNormBackward0 : Function
         else
         {
             // Running statistics are constants of the graph.
-            var mean = Torch.FromDoubles(_mean, bshape, _x.DType);
-            var invstd = Torch.FromDoubles(_invstd, bshape, _x.DType);
-            xHat = (_x - mean) * invstd;
+            var mean = Torch.FromDoubles(_mean, bshape, x.DType);
+            var invstd = Torch.FromDoubles(_invstd, bshape, x.DType);
+            xHat = (x - mean) * invstd;
             gx = gHat * invstd;
         }
         return (gx, (g * xHat).Sum(dims), g.Sum(dims));

@@ -21,7 +21,9 @@ namespace MiniTorch.Functions;
 /// </remarks>
 internal sealed class BinaryCrossEntropyWithLogitsBackward0 : Function
 {
-    private Tensor _x = null!, _t = null!;
+    private SavedTensor _xs = null!, _ts = null!;
+    // The weights as dense constants of the input's shape (views of the callers' tensors when those
+    // are already dense); the callers' tensors themselves are saved too, so writes to them are caught.
     private Tensor? _w, _p;
     private Nn.Reduction _reduction;
     public override string Name => "BinaryCrossEntropyWithLogitsBackward0";
@@ -44,7 +46,10 @@ internal sealed class BinaryCrossEntropyWithLogitsBackward0 : Function
         }
         Tensor result;
         using (Torch.NoGrad()) result = reduction switch { Nn.Reduction.Mean => loss.Mean(), Nn.Reduction.Sum => loss.Sum(), _ => loss };
-        var fn = new BinaryCrossEntropyWithLogitsBackward0 { _x = x, _t = t, _w = w, _p = p, _reduction = reduction };
+        var fn = new BinaryCrossEntropyWithLogitsBackward0 { _w = w, _p = p, _reduction = reduction };
+        (fn._xs, fn._ts) = (fn.Save(x), fn.Save(t));
+        if (weight is not null) fn.Save(weight);
+        if (posWeight is not null) fn.Save(posWeight);
         return fn.Record(result, x, t);
     }
 
@@ -67,6 +72,9 @@ internal sealed class BinaryCrossEntropyWithLogitsBackward0 : Function
 
     private static void Forward<T>(Tensor x, Tensor t, Tensor? w, Tensor? p, Tensor loss) where T : unmanaged, IFloatingPointIeee754<T> =>
         BceWithLogitsKernels.Forward(Dense<T>(x), Dense<T>(t), Dense<T>(w), Dense<T>(p), Out<T>(loss));
+
+    private Tensor _x => _xs.Value;
+    private Tensor _t => _ts.Value;
 
     protected internal override Tensor?[] Backward(Tensor g)
     {

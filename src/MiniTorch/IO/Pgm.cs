@@ -35,6 +35,7 @@ public static class Pgm
     /// <exception cref="InvalidDataException">The file is malformed, over budget or not a regular file; the message names the file and the field.</exception>
     public static Tensor Load(string path, ReadLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         limits ??= ReadLimits.Default;
         // A file of another format gets the decoder's own "magic number" error from its first bytes.
         var data = RegularFile.ReadImageFile(path, limits, prefix => HasSignature(prefix) || Decode(prefix, limits) is null);
@@ -146,6 +147,8 @@ public static class Pgm
     /// </summary>
     public static void Save(Tensor image, string path, bool binary = true, int maxval = 255)
     {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(path);
         var bytes = Encode(image, binary, maxval);
         AtomicFile.WriteAllBytes(path, bytes);
     }

@@ -16,6 +16,7 @@ public static partial class RegularFile
     /// <param name="path">The path.</param>
     public static void Check(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path)) throw new InvalidDataException($"'{path}' is a directory, not a file");
         int? type = UnixFileType(path);
@@ -33,6 +34,7 @@ public static partial class RegularFile
     /// <param name="path">The path.</param>
     public static FileStream Open(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         Check(path);
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
     }
@@ -46,6 +48,8 @@ public static partial class RegularFile
     /// <param name="what">What the file is, for the message ("PNG file").</param>
     public static byte[] ReadAllBytes(string path, long maxBytes, string what = "file")
     {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(what);
         using var stream = Open(path);
         long length = stream.Length;
         if (length > maxBytes) throw new InvalidDataException($"'{path}': {what} of {length} bytes is larger than the limit of {maxBytes} (ReadLimits.MaxBytes)");

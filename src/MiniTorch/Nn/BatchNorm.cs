@@ -22,6 +22,7 @@ public abstract class BatchNormBase : Module
     /// <param name="dtype">The element type of the parameters and statistics.</param>
     protected BatchNormBase(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType dtype)
     {
+        Argument.Defined(dtype);
         if (numFeatures <= 0) throw new ArgumentException($"{GetType().Name}: num_features must be positive, got {numFeatures}");
         NumFeatures = numFeatures;
         Eps = eps;
@@ -71,11 +72,16 @@ public abstract class BatchNormBase : Module
     protected abstract void CheckInput(ReadOnlySpan<int> input);
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => Forward(input, default);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Forward(input, default);
+    }
 
     /// <summary>The forward followed by a fused activation (<see cref="Sequential"/> fuses BatchNorm → ReLU/LeakyReLU).</summary>
     internal Tensor Forward(Tensor input, Functions.BatchNormActivation activation)
     {
+        ArgumentNullException.ThrowIfNull(input);
         CheckInput(input.ShapeRef);
         input.RequireFloat("batch_norm");
         // The same decisions as PyTorch's _BatchNorm.forward.

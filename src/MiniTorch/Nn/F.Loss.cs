@@ -20,6 +20,9 @@ public static partial class F
     /// <param name="reduction">None, Mean or Sum.</param>
     public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
         Shape.CheckBceTarget(input.ShapeRef, target.ShapeRef);
         if (weight is not null) Shape.Broadcast(weight.ShapeRef, input.ShapeRef);
         return Reduce(BinaryCrossEntropyBackward0.Apply(input, target, weight), reduction);
@@ -44,6 +47,9 @@ public static partial class F
     /// <param name="posWeight">Weight of positive examples, broadcast along the last dimension; or null.</param>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean, Tensor? posWeight = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
         Shape.CheckBceWithLogitsTarget(input.ShapeRef, target.ShapeRef);
         if (weight is not null) Shape.Broadcast(weight.ShapeRef, input.ShapeRef);
         if (posWeight is not null) Shape.Broadcast(posWeight.ShapeRef, input.ShapeRef);
@@ -71,11 +77,20 @@ public static partial class F
     /// <remarks>ℓ = (x − y)², then reduced.</remarks>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
         var d = input - target;
         return Reduce(d * d, reduction);
     }
 
     /// <summary>Absolute error, like <c>torch.nn.functional.l1_loss</c> (operands broadcast, as in PyTorch; gradient 0 where x = y).</summary>
     /// <remarks>ℓ = |x − y|, then reduced.</remarks>
-    public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Reduce((input - target).Abs(), reduction);
+    public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
+        return Reduce((input - target).Abs(), reduction);
+    }
 }

@@ -20,7 +20,11 @@ public abstract class Module
     public abstract Tensor Forward(Tensor input);
 
     /// <summary>Calls <see cref="Forward"/>, like calling a PyTorch module.</summary>
-    public Tensor Call(Tensor input) => Forward(input);
+    public Tensor Call(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Forward(input);
+    }
 
     /// <summary>Registers (or replaces) a parameter; null registers an absent one, like <c>bias=None</c>.</summary>
     protected Tensor? RegisterParameter(string name, Tensor? value)
@@ -141,6 +145,7 @@ public abstract class Module
     /// <summary>This module and all descendants, with dotted names ("" for this one).</summary>
     public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
     {
+        ArgumentNullException.ThrowIfNull(prefix);
         yield return (prefix, this);
         foreach (var (name, child) in _children)
             foreach (var m in child.NamedModules(prefix.Length == 0 ? name : prefix + "." + name)) yield return m;
@@ -194,6 +199,7 @@ public abstract class Module
     /// <summary>Calls <paramref name="fn"/> on every descendant, then on this module (PyTorch's order).</summary>
     public Module Apply(Action<Module> fn)
     {
+        ArgumentNullException.ThrowIfNull(fn);
         foreach (var (_, child) in _children) child.Apply(fn);
         fn(this);
         return this;
@@ -202,6 +208,7 @@ public abstract class Module
     /// <summary>Converts every parameter and buffer to <paramref name="dtype"/>.</summary>
     public Module To(DType dtype)
     {
+        Argument.Defined(dtype);
         foreach (var (_, m) in NamedModules())
         {
             for (int i = 0; i < m._parameters.Count; i++)
@@ -237,6 +244,7 @@ public abstract class Module
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
     {
+        ArgumentNullException.ThrowIfNull(stateDict);
         var own = StateDict();
         var missing = own.Keys.Where(k => !stateDict.ContainsKey(k)).ToList();
         var unexpected = stateDict.Keys.Where(k => !own.ContainsKey(k)).ToList();

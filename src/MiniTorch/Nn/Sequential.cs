@@ -20,6 +20,8 @@ public sealed class Sequential : Module, IEnumerable<Module>
     /// <summary>Creates the chain.</summary>
     public Sequential(params Module[] modules)
     {
+        ArgumentNullException.ThrowIfNull(modules);
+        Argument.NoNullElements(modules);
         foreach (var m in modules) Append(m);
     }
 
@@ -49,6 +51,7 @@ public sealed class Sequential : Module, IEnumerable<Module>
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         for (int i = 0; i < _modules.Count; i++)
         {
             if (i + 1 < _modules.Count && _modules[i] is BatchNorm1d or BatchNorm2d or BatchNorm3d && Fusable(_modules[i + 1]) is { } activation)

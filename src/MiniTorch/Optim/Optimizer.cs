@@ -58,6 +58,12 @@ public abstract class Optimizer
             steps.Add(new ParameterStep(p, grad.Detach().To(p.DType).Contiguous(), _state[i]));
         }
         StepParameters(steps);
+        // The update wrote the parameters and their state in place: count it, as PyTorch's add_ does.
+        foreach (var s in steps)
+        {
+            s.Param.Storage.BumpVersion();
+            foreach (var t in s.State.Values) t.Storage.BumpVersion();
+        }
     }
 
     /// <summary>Updates one parameter given its (dense, same-dtype) gradient and its state.</summary>

@@ -2,7 +2,8 @@ namespace MiniTorch.Storage;
 
 /// <summary>
 /// A flat, typed block of memory. A <see cref="Tensor"/> is a view of a storage (shape, strides,
-/// offset); several tensors may share one storage. Storage knows nothing about autograd.
+/// offset); several tensors may share one storage. Storage knows nothing about autograd beyond
+/// counting the writes made into it (<see cref="Version"/>).
 /// </summary>
 /// <remarks>
 /// Storages made by the library take their arrays from the caching allocator (<c>CachingAllocator</c>); inside a
@@ -11,6 +12,18 @@ namespace MiniTorch.Storage;
 /// </remarks>
 public abstract partial class TensorStorage
 {
+    private int _version;
+
+    /// <summary>
+    /// How many in-place writes this storage has received, like PyTorch's <c>tensor._version</c>:
+    /// every tensor viewing the storage shares it. Autograd compares it with the version a saved
+    /// tensor had when it was saved, to refuse a backward through overwritten values.
+    /// </summary>
+    public int Version => Volatile.Read(ref _version);
+
+    /// <summary>Records one in-place write (called by every path that writes into an existing tensor).</summary>
+    internal void BumpVersion() => Interlocked.Increment(ref _version);
+
     /// <summary>The element type.</summary>
     public abstract DType DType { get; }
 
@@ -31,14 +44,18 @@ public abstract partial class TensorStorage
     };
 
     /// <summary>Allocates a zero-filled storage of the given type and length (its array comes from the caching allocator).</summary>
-    public static TensorStorage Allocate(DType dtype, int length) => dtype switch
+    public static TensorStorage Allocate(DType dtype, int length)
     {
-        DType.Float32 => TensorStorage<float>.Pooled(length, zeroed: true),
-        DType.Float64 => TensorStorage<double>.Pooled(length, zeroed: true),
-        DType.Int64 => TensorStorage<long>.Pooled(length, zeroed: true),
-        DType.Bool => TensorStorage<bool>.Pooled(length, zeroed: true),
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
-    };
+        Argument.Defined(dtype);
+        return dtype switch
+        {
+            DType.Float32 => TensorStorage<float>.Pooled(length, zeroed: true),
+            DType.Float64 => TensorStorage<double>.Pooled(length, zeroed: true),
+            DType.Int64 => TensorStorage<long>.Pooled(length, zeroed: true),
+            DType.Bool => TensorStorage<bool>.Pooled(length, zeroed: true),
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
+        };
+    }
 }
 
 /// <summary>A storage of elements of type <typeparamref name="T"/> (float, double, long or bool).</summary>
