@@ -127,7 +127,7 @@ public sealed class TrainOptions
         double? budget = p.GetValue(TimeBudget) is { } tb
             ? (tb > 0 && double.IsFinite(tb) ? tb : throw new DataException($"--time-budget must be a positive number of seconds, got {tb}"))
             : null;
-        return baseConfig with
+        return (baseConfig with
         {
             Data = p.GetValue(Data)!,
             DataCount = DcganCli.Positive(p.GetValue(DataCount) ?? baseConfig.DataCount, "--data-count"),
@@ -144,7 +144,7 @@ public sealed class TrainOptions
             NCritic = DcganCli.Positive(p.GetValue(NCritic), "--n-critic"),
             MaxStepsPerEpoch = p.GetValue(MaxSteps),
             Modern = m,
-        };
+        }).Validate();
     }
 
     /// <summary>The run's output directory: RUNS/NAME, with a name from the recipe, loss and upsampling unless given.</summary>

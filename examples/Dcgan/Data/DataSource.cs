@@ -4,7 +4,8 @@ namespace Dcgan.Data;
 public static class DataSource
 {
     /// <summary>The argument's help text.</summary>
-    public const string Help = "shapes (built-in, default), shapes:COUNT, fashion-mnist[:DIR] (Debian's dataset-fashion-mnist, or IDX files in DIR), mnist:DIR (IDX files, optionally .gz) or folder:DIR (PNG/PGM images)";
+    public static readonly string Help = "shapes (built-in, default), shapes:COUNT, fashion-mnist[:DIR] (Debian's dataset-fashion-mnist, or IDX files in DIR), mnist:DIR (IDX files, optionally .gz) or folder:DIR (every image in DIR with one of the extensions "
+        + string.Join(" ", MiniTorch.IO.ImageIO.ImageExtensions) + ", decoded by ImageSharp or MiniTorch's PNG/PGM codecs)";
 
     /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package installs the data set.</summary>
     public const string DebianFashionMnist = "/usr/share/datasets/fashion-mnist";
@@ -26,8 +27,8 @@ public static class DataSource
         {
             case "shapes":
                 int count = defaultCount;
-                if (arg.Length > 0 && (!int.TryParse(arg, out count) || count <= 0))
-                    throw new DataException($"--data shapes:COUNT expects a positive image count, got '{arg}'");
+                if (arg.Length > 0 && (!int.TryParse(arg, out count) || count <= 0 || count > Training.TrainConfig.MaxDataCount))
+                    throw new DataException($"--data shapes:COUNT expects a positive image count of at most {Training.TrainConfig.MaxDataCount}, got '{arg}'");
                 return ShapesDataset.Generate(count, seed);
             case "mnist":
                 if (arg.Length == 0) throw new DataException("--data mnist:DIR needs a directory");

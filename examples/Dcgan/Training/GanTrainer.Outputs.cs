@@ -100,10 +100,10 @@ public sealed partial class GanTrainer
         }
     }
 
-    /// <summary>The training configuration stored in a checkpoint.</summary>
+    /// <summary>The training configuration stored in a checkpoint, checked for plausibility (<see cref="TrainConfig.Validate"/>) before anything is built from it.</summary>
     public static TrainConfig ReadConfig(SafetensorsFile file) => Restoring(() =>
         JsonSerializer.Deserialize<TrainConfig>(file.Metadata["config"], ConfigJson.Options)
-        ?? throw new DataException("checkpoint has an empty configuration"));
+        ?? throw new DataException("checkpoint has an empty configuration")).Validate();
 
     /// <summary>Restores networks, optimizers, position and noise state from a checkpoint.</summary>
     public void LoadCheckpoint(SafetensorsFile file) => Restoring(() => { Restore(file); return 0; });

@@ -32,6 +32,7 @@ public sealed partial class GanTrainer
     /// <summary>Builds fresh networks and optimizers for <paramref name="config"/>.</summary>
     public GanTrainer(TrainConfig config, ImageSet data, string runDir, IProgressSink? progress = null)
     {
+        config.Validate();
         if (data.Count < config.BatchSize)
             throw new DataException($"the data set has {data.Count} images, fewer than one batch of {config.BatchSize}");
         Config = config;

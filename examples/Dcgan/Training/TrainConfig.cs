@@ -62,6 +62,77 @@ public sealed record TrainConfig
     /// <summary>Adam's betas: (0.5, 0.999) for BCE as in DCGAN, (0, 0.9) for WGAN-GP as in its paper.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public (double, double) Betas => Loss == LossMode.Bce ? (0.5, 0.999) : (0.0, 0.9);
+
+    /// <summary>The largest latent size a configuration may ask for.</summary>
+    public const int MaxNz = 1024;
+
+    /// <summary>The largest generator or discriminator width (ngf, ndf): at 256 the two networks hold about 60 million parameters.</summary>
+    public const int MaxWidth = 256;
+
+    /// <summary>The largest batch.</summary>
+    public const int MaxBatchSize = 4096;
+
+    /// <summary>The largest procedural data set (2¹⁸ images of 32×32 floats: 1 GiB).</summary>
+    public const int MaxDataCount = 1 << 18;
+
+    /// <summary>
+    /// Checks that every field is plausible before anything is built from it: a configuration read
+    /// from a checkpoint (or given on the command line) that asks for a negative size, a network of
+    /// billions of parameters or a NaN learning rate is refused with a <see cref="Data.DataException"/>
+    /// naming the field, instead of failing in an allocation.
+    /// </summary>
+    /// <returns>This configuration.</returns>
+    public TrainConfig Validate()
+    {
+        if (!Enum.IsDefined(Recipe)) Fail($"recipe {(int)Recipe} is not a recipe");
+        if (!Enum.IsDefined(Loss)) Fail($"loss {(int)Loss} is not a loss");
+        if (!Enum.IsDefined(Upsample)) Fail($"upsample {(int)Upsample} is not an upsampling mode");
+        if (Data is null) Fail("data is missing");
+        if (Model is null) Fail("model is missing");
+        if (Modern is null) Fail("modern is missing");
+        Range(Model!.Nz, 1, MaxNz, "nz");
+        Range(Model.Ngf, 1, MaxWidth, "ngf");
+        Range(Model.Ndf, 1, MaxWidth, "ndf");
+        Range(Model.Nc, 1, 1, "nc (the images are grayscale)");
+        Range(BatchSize, 1, MaxBatchSize, "batch_size");
+        Range(DataCount, 1, MaxDataCount, "data_count");
+        Range(Epochs, 1, int.MaxValue, "epochs");
+        Range(NCritic, 1, 1000, "n_critic");
+        if (Limit is { } limit) Range(limit, 1, int.MaxValue, "limit");
+        if (MaxStepsPerEpoch is { } maxSteps) Range(maxSteps, 1, int.MaxValue, "max_steps_per_epoch");
+        if (TimeBudget is { } budget && !(budget > 0 && double.IsFinite(budget))) Fail($"time_budget is {budget}; it must be a positive number of seconds");
+        if (LearningRate is { } lr) PositiveRate(lr, "learning_rate");
+        if (!(GpLambda >= 0 && double.IsFinite(GpLambda))) Fail($"gp_lambda is {GpLambda}; it must be zero or positive");
+        var m = Modern!;
+        PositiveRate(m.LrG, "lr_g");
+        PositiveRate(m.LrD, "lr_d");
+        Unit(m.Beta1, "beta1");
+        Unit(m.Beta2, "beta2");
+        if (m.EmaDecay is { } decay) Unit(decay, "ema_decay");
+        Range(m.Pack, 1, BatchSize, "pack");
+        if (BatchSize % m.Pack != 0) Fail($"batch_size {BatchSize} is not divisible by pack {m.Pack}");
+        Range(m.MinibatchStd, 0, BatchSize, "minibatch_std");
+        Range(m.R1Every, 1, 1_000_000, "r1_every");
+        if (!(m.R1Gamma >= 0 && double.IsFinite(m.R1Gamma))) Fail($"r1_gamma is {m.R1Gamma}; it must be zero or positive");
+        if (m.Augment is null) Fail("augment is missing");
+        try { MiniTorch.Nn.DiffAugment.ParsePolicy(m.Augment!); }
+        catch (ArgumentException e) { Fail($"augment '{m.Augment}' is not a DiffAugment policy: {e.Message.Split('\n')[0]}"); }
+        return this;
+
+        static void Fail(string message) => throw new Data.DataException("implausible configuration: " + message);
+        static void Range(long value, long min, long max, string name)
+        {
+            if (value < min || value > max) Fail($"{name} is {value}; it must be between {min} and {max}");
+        }
+        static void PositiveRate(double value, string name)
+        {
+            if (!(value > 0 && value < 1e3)) Fail($"{name} is {value}; it must be positive and finite");
+        }
+        static void Unit(double value, string name)
+        {
+            if (!(value >= 0 && value < 1)) Fail($"{name} is {value}; it must be in [0, 1)");
+        }
+    }
 }
 
 /// <summary>
