@@ -22,9 +22,12 @@ public static class Commands
     /// <param name="wrap">Runs the training loop (a live progress display wraps it); null runs it directly.</param>
     /// <param name="cancel">Cancellation (Ctrl+C).</param>
     /// <param name="evalEvery">Also score the generator every this many steps (the quality curve); null: only at the end.</param>
+    /// <param name="evaluation">The evaluation's sizes (null: <see cref="Evaluation.Settings"/>' defaults, as the command line uses).</param>
     public static (GanTrainer Trainer, TrainOutcome Outcome) Train(TrainConfig config, string runDir, bool resume, int? epochsOverride,
-        bool evaluate, IProgressSink progress, Func<Func<TrainOutcome>, TrainOutcome>? wrap = null, CancellationToken cancel = default, int? evalEvery = null)
+        bool evaluate, IProgressSink progress, Func<Func<TrainOutcome>, TrainOutcome>? wrap = null, CancellationToken cancel = default, int? evalEvery = null,
+        Evaluation.Settings? evaluation = null)
     {
+        var runClock = System.Diagnostics.Stopwatch.StartNew();
         GanTrainer trainer;
         if (resume)
         {
@@ -44,7 +47,7 @@ public static class Commands
         string runsDir = Path.GetDirectoryName(Path.GetFullPath(runDir))!;
         Judge? judge = null;
         if (evaluate && trainer.Data.Labels is null) progress.Log("quality metrics skipped: the data has no labels");
-        else if (evaluate) judge = Judge.Create(config, trainer.Data, runsDir, progress);
+        else if (evaluate) judge = Judge.Create(config, trainer.Data, runsDir, progress, evaluation);
         var curve = new List<CurvePoint>();
         if (judge is not null && evalEvery is > 0)
         {
@@ -66,7 +69,7 @@ public static class Commands
         if (outcome == TrainOutcome.BudgetSpent)
             progress.Log($"time budget of {config.TimeBudget} s spent after {trainer.GlobalStep} steps; checkpoint written");
         IReadOnlyList<QualityRow> quality = judge is null ? [] : Evaluation.Run(trainer, judge);
-        MetricsReport.From(trainer, quality, curve).Write(Path.Combine(runDir, "metrics.json"));
+        (MetricsReport.From(trainer, quality, curve) with { RunSeconds = runClock.Elapsed.TotalSeconds }).Write(Path.Combine(runDir, "metrics.json"));
         if (curve.Count > 0) QualityPlot.Write(curve, Path.Combine(runDir, "quality.svg"), quality.FirstOrDefault(r => r.Name == "real_vs_real")?.Frechet);
         foreach (var row in quality) progress.Log(Format(row));
         return (trainer, outcome);

@@ -27,6 +27,18 @@ public sealed record MetricsReport
     /// <summary>Mean losses and D outputs over the last epoch.</summary>
     public Dictionary<string, double> FinalEpoch { get; init; } = [];
 
+    /// <summary>
+    /// The generator the sample grids come from: <c>generator_ema</c> (the moving average) when the
+    /// recipe keeps one, otherwise <c>generator</c>. The quality rows score both.
+    /// </summary>
+    public string SamplesFrom { get; init; } = "generator";
+
+    /// <summary>
+    /// Wall-clock seconds of the whole command in this process: loading the data, training or loading
+    /// the judge's classifier, training, and the evaluation (without the .NET start-up and build).
+    /// </summary>
+    public double RunSeconds { get; init; }
+
     /// <summary>Quality rows (empty when the data has no labels or evaluation was skipped).</summary>
     public IReadOnlyList<QualityRow> Quality { get; init; } = [];
 
@@ -52,6 +64,7 @@ public sealed record MetricsReport
             {
                 ["loss_d"] = Mean(h.LossD), ["loss_g"] = Mean(h.LossG), ["d_real"] = Mean(h.DReal), ["d_fake"] = Mean(h.DFake),
             },
+            SamplesFrom = trainer.AveragedG is null ? "generator" : "generator_ema",
             Quality = quality,
             QualityCurve = curve ?? [],
         };
