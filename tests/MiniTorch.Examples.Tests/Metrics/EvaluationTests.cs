@@ -9,15 +9,6 @@ namespace MiniTorch.Examples.Tests.Metrics;
 [Collection("training")]
 public class EvaluationTests
 {
-    private sealed class Recorder : IProgressSink
-    {
-        public List<string> Lines { get; } = [];
-        public void EpochStarted(int epoch, int totalEpochs, int steps, int startStep) { }
-        public void Step(StepStats stats) { }
-        public void EpochEnded(int epoch, TimeSpan elapsed, bool completed) { }
-        public void Log(string message) => Lines.Add(message);
-    }
-
     [Fact]
     public void Run_GivesReferenceRows_RealBeatsUntrained_AndCachesTheClassifier()
     {
@@ -25,7 +16,7 @@ public class EvaluationTests
         var config = TinyRuns.Config();
         var settings = new Evaluation.Settings(Samples: 128, JudgeImages: 512, new ClassifierCache.Settings(Epochs: 2, BatchSize: 32));
         var g = new DcganGenerator(config.Model, config.Upsample, new Generator(1));
-        var log = new Recorder();
+        var log = new RecordingProgress();
         var rows = Evaluation.Run(g, config, ShapesDataset.Generate(64, 0), dir.Path, log, settings);
 
         Assert.Equal(["real_vs_real", "untrained_generator", "generator"], rows.Select(r => r.Name));

@@ -9,15 +9,6 @@ namespace MiniTorch.Examples.Tests.Training;
 [Collection("training")]
 public class DefaultRecipeTests
 {
-    private sealed class Recorder : IProgressSink
-    {
-        public List<string> Lines { get; } = [];
-        public void EpochStarted(int epoch, int totalEpochs, int steps, int startStep) { }
-        public void Step(StepStats stats) { }
-        public void EpochEnded(int epoch, TimeSpan elapsed, bool completed) { }
-        public void Log(string message) => Lines.Add(message);
-    }
-
     [Fact]
     public void DefaultRecipe_FullSize_FewSteps_TrainsAndReportsTheRawAndTheAveragedGenerator()
     {
@@ -26,7 +17,7 @@ public class DefaultRecipeTests
         // No options but a smaller data set and three steps: the networks, losses and optimizers of the default.
         var config = DcganCli.ParseTrainConfig("--data", "shapes:256", "--epochs", "1", "--max-steps", "3");
         Assert.Equal((Recipe.Modern, Dcgan.Models.LossMode.Hinge), (config.Recipe, config.Loss));
-        var log = new Recorder();
+        var log = new RecordingProgress();
         var judge = new Evaluation.Settings(Samples: 128, JudgeImages: 512, new ClassifierCache.Settings(Epochs: 1, BatchSize: 64));
         var (trainer, outcome) = Commands.Train(config, run, resume: false, epochsOverride: null, evaluate: true, log, evaluation: judge);
 
