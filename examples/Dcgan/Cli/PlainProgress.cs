@@ -31,14 +31,18 @@ public sealed class PlainProgress(TextWriter output) : IProgressSink
         double rate = _stepsThisRun / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
         var eta = TimeSpan.FromSeconds((_steps - _step) / Math.Max(rate, 1e-9));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {_epoch}/{_epochs} step {_step}/{_steps}  loss_D {s.LossD:F4}  loss_G {s.LossG:F4}  D(x) {s.DReal:F3}  D(G(z)) {s.DFake:F3}  {rate:F2} steps/s  ETA {eta:m\\:ss}"));
+            $"{EpochLabel(_epoch, _epochs)} step {_step}/{_steps}  loss_D {s.LossD:F4}  loss_G {s.LossG:F4}  D(x) {s.DReal:F3}  D(G(z)) {s.DFake:F3}  {rate:F2} steps/s  ETA {eta:m\\:ss}"));
     }
 
     /// <inheritdoc />
     public void EpochEnded(int epoch, TimeSpan elapsed, bool completed) =>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {epoch}/{_epochs} {(completed ? "done" : $"stopped at step {_step}/{_steps}")} after {elapsed.TotalSeconds:F1} s"));
+            $"{EpochLabel(epoch, _epochs)} {(completed ? "done" : $"stopped at step {_step}/{_steps}")} after {elapsed.TotalSeconds:F1} s"));
 
     /// <inheritdoc />
     public void Log(string message) => output.WriteLine(message);
+
+    /// <summary>"epoch E/N", or "epoch E" when the run is limited by a time budget alone (no epoch count).</summary>
+    public static string EpochLabel(int epoch, int totalEpochs) =>
+        totalEpochs == int.MaxValue ? $"epoch {epoch}" : $"epoch {epoch}/{totalEpochs}";
 }

@@ -32,7 +32,7 @@ public sealed class SpectreProgress : IProgressSink
     public void EpochStarted(int epoch, int totalEpochs, int steps, int startStep)
     {
         (_epoch, _epochs) = (epoch, totalEpochs);
-        _task = _context?.AddTask(Markup.Escape($"epoch {epoch}/{totalEpochs}"), maxValue: steps);
+        _task = _context?.AddTask(Markup.Escape(PlainProgress.EpochLabel(epoch, totalEpochs)), maxValue: steps);
         if (_task is not null) _task.Value = startStep;
         _stepsThisRun = 0;
         _clock.Restart();
@@ -47,7 +47,7 @@ public sealed class SpectreProgress : IProgressSink
         double rate = _stepsThisRun / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
         _task.Description = Markup.Escape(
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"epoch {_epoch}/{_epochs} D {s.LossD:F3} G {s.LossG:F3} D(x) {s.DReal:F2} D(G(z)) {s.DFake:F2} {rate:F1} steps/s"));
+                $"{PlainProgress.EpochLabel(_epoch, _epochs)} D {s.LossD:F3} G {s.LossG:F3} D(x) {s.DReal:F2} D(G(z)) {s.DFake:F2} {rate:F1} steps/s"));
     }
 
     /// <inheritdoc />
