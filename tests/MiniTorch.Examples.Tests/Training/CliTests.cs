@@ -37,6 +37,11 @@ public class CliTests
     [InlineData("--ema", "1", "--ema")]
     [InlineData("--r1", "-1", "--r1")]
     [InlineData("--loss", "lsgan", "'lsgan'")]
+    // Absurd sizes are refused by TrainConfig.Validate before anything is built.
+    [InlineData("--ngf", "1000000000", "ngf is 1000000000")]
+    [InlineData("--nz", "5000", "nz is 5000")]
+    [InlineData("--batch-size", "100000", "batch_size is 100000")]
+    [InlineData("--pack", "3", "not divisible by pack 3")]
     public void BadOptions_AreRejectedWithAMessageNamingThem(string option, string value, string named)
     {
         var e = Assert.Throws<DataException>(() => DcganCli.ParseTrainConfig(option, value));
