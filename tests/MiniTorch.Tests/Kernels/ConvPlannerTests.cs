@@ -99,5 +99,11 @@ public class ConvPlannerTests
         Assert.Equal(ConvRoute.DirectPhasePlanes, ConvPlanner.Choose(conv3d, ConvPass.InputGrad, ConvIsa.Vector512));
         Assert.Equal(ConvRoute.Col2volGemm, ConvPlanner.Choose(conv3d, ConvPass.InputGrad, ConvIsa.Vector256));
         Assert.Equal(ConvRoute.WeightGradChannelsLast, ConvPlanner.Choose(conv3d, ConvPass.WeightGrad, ConvIsa.Vector512));
+        // A stride-2 volume layer with 8-wide rows: both directions fold rows into vectors.
+        var convT3d = Shape.ConvTranspose([4, 64, 8, 8, 8], [64, 32, 4, 4, 4], null, [2, 2, 2], new ConvPadding(ConvPaddingKind.Explicit, [1, 1, 1]), [0, 0, 0], 1, [1, 1, 1]);
+        Assert.Equal(ConvRoute.DirectPhasePlanes, ConvPlanner.Choose(convT3d, ConvPass.InputGrad, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.DirectPlanes, ConvPlanner.Choose(convT3d, ConvPass.Forward, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.Im2colTiles, ConvPlanner.Choose(convT3d, ConvPass.Forward, ConvIsa.Vector256));
+        Assert.Equal(ConvRoute.WeightGradChannelsLast, ConvPlanner.Choose(convT3d, ConvPass.WeightGrad, ConvIsa.Vector512));
     }
 }

@@ -69,6 +69,8 @@ internal static class ConvPlanner
     {
         int rows = g.BigCg * g.Taps;
         bool batchable = g.N > 1 && Conv.ImagesFitTile(g.SmallPlane, rows);
+        if (isa == ConvIsa.Vector512 && !g.IsPlanar && g.SmallCg >= DirectMinChannels && FoldingFills(g.SmallH, g.SmallW))
+            return ConvRoute.DirectPlanes;
         if (isa == ConvIsa.Vector512 && g.SmallCg >= DirectMinChannels
             && (g.SW == 1 || g.SmallW >= DirectMinStridedWidth)
             && !(g.SW > 1 && g.SmallW <= BatchedMaxStridedWidth && batchable))
@@ -102,6 +104,15 @@ internal static class ConvPlanner
         return ConvRoute.WeightGradIm2col;
     }
 
+    /// <summary>Lanes of a float Vector512: the planner counts the direct kernels' vectors in these.</summary>
+    public const int FloatLanes = 16;
+
+    /// <summary>
+    /// Whether folding the rows of h×w planes into vectors takes fewer vectors than filling them row by
+    /// row (rows narrower than a vector, or ragged): the 3-d direct routes then use their folded layouts.
+    /// </summary>
+    internal static bool FoldingFills(int h, int w) => (h * w + FloatLanes - 1) / FloatLanes < h * ((w + FloatLanes - 1) / FloatLanes);
+
     /// <summary>The kernel covers the whole unpadded image: each image is one column.</summary>
     private static bool IsWholeImage(in ConvGeometry g) =>
         g.Groups == 1 && g.SmallPlane == 1 && g.KD == g.BigD && g.KH == g.BigH && g.KW == g.BigW && g.PD == 0 && g.PH == 0 && g.PW == 0;
@@ -111,6 +122,7 @@ internal static class ConvPlanner
     {
         (ConvRoute.Reference, _) => true,
         (ConvRoute.DirectRows, ConvPass.Forward) => isa == ConvIsa.Vector512,
+        (ConvRoute.DirectPlanes, ConvPass.Forward) => isa == ConvIsa.Vector512,
         (ConvRoute.WholeImageGemm, ConvPass.Forward) => IsWholeImage(g),
         (ConvRoute.PointwiseGemm, ConvPass.Forward) => g.IsPointwise,
         (ConvRoute.Im2colTiles, ConvPass.Forward) => true,
