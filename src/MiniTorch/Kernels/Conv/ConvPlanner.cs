@@ -157,11 +157,14 @@ internal static class ConvPlanner
     }
 
     /// <summary>One line: the pass, the geometry and the route that runs, and why.</summary>
-    public static string Describe(in ConvGeometry g, ConvPass pass)
+    public static string Describe(in ConvGeometry g, ConvPass pass) => $"{pass} on {g}: {RouteAndReason(g, pass)}";
+
+    /// <summary>The route that runs for <paramref name="pass"/> and why, e.g. <c>DirectRows (planner, Vector512)</c>.</summary>
+    public static string RouteAndReason(in ConvGeometry g, ConvPass pass)
     {
         var route = Resolve(g, pass);
         string why = route == Choose(g, pass, Isa) ? $"planner, {Isa}" : $"forced by {(Forced.Value is null ? RouteVariable : "ConvPlanner.Force")}";
-        return $"{pass} on {g}: {route} ({why})";
+        return $"{route} ({why})";
     }
 
     /// <summary>Forces <paramref name="route"/> (wherever it applies) on this async flow until the scope is disposed.</summary>
