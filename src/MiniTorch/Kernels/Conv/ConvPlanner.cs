@@ -12,9 +12,10 @@ namespace MiniTorch.Kernels;
 /// </summary>
 /// <remarks>
 /// 1-d geometries are 2-d ones with H = 1 and take the same routes; 3-d geometries (depth) take the
-/// routes written for any rank: <see cref="ConvRoute.Im2colTiles"/>/<see cref="ConvRoute.Im2colImages"/>
-/// (vol2col), <see cref="ConvRoute.Col2volGemm"/> and <see cref="ConvRoute.WeightGradIm2col"/>, and the 1×1 and
-/// one-pixel GEMMs. Figures cited below are GFLOP per CPU-second on one thread from
+/// routes written for any rank: <see cref="ConvRoute.DirectRows"/>, <see cref="ConvRoute.DirectPlanes"/> and
+/// <see cref="ConvRoute.DirectPhasePlanes"/> on AVX-512, <see cref="ConvRoute.Im2colTiles"/>/<see cref="ConvRoute.Im2colImages"/>
+/// (vol2col), <see cref="ConvRoute.Col2volGemm"/>, <see cref="ConvRoute.WeightGradChannelsLast"/> and
+/// <see cref="ConvRoute.WeightGradIm2col"/>, and the 1×1 and one-pixel GEMMs. Figures cited below are GFLOP per CPU-second on one thread from
 /// <c>quick-conv layers</c> (tests/MiniTorch.Benchmarks/QuickConvLayers.cs) and BenchmarkDotNet rows of
 /// docs/performance.md.
 /// </remarks>
@@ -69,6 +70,10 @@ internal static class ConvPlanner
     {
         int rows = g.BigCg * g.Taps;
         bool batchable = g.N > 1 && Conv.ImagesFitTile(g.SmallPlane, rows);
+        // Volumes whose output rows fold into fewer vectors than they fill row by row: ConvTranspose3d
+        // 4×4×4 s2's input gradient (a stride-2 Conv3d onto 8×8 planes) went from 26–33 % of a core's FMA
+        // rate by DirectRows to 58–70 % (quick-conv nd-tconv3d:input, per CPU-second). 2-d layers keep
+        // their measured routes; Conv3d onto 32×32 planes stays on DirectRows (82 %).
         if (isa == ConvIsa.Vector512 && !g.IsPlanar && g.SmallCg >= DirectMinChannels && FoldingFills(g.SmallH, g.SmallW))
             return ConvRoute.DirectPlanes;
         if (isa == ConvIsa.Vector512 && g.SmallCg >= DirectMinChannels
