@@ -101,6 +101,12 @@ public class ConvVolumeRouteTests
         { "convT3d 4x4x4 s2 p1 (big 17->64) on 1x8x8x8", [1, 17, 8, 8, 8], [64, 17, 4, 4, 4], [2, 2, 2], [1, 1, 1], [1, 1, 1] },
         // 1-d, one long row: tiles within one output row read only their columns; dilation.
         { "conv1d k9 p8 d2 20->24 on 3x1500", [3, 20, 1500], [24, 20, 9], [1], [8], [2] },
+        // Unit strides with 32 output channels: padded planes, no columns; depth and row dilation, uneven padding.
+        { "conv3d 2x3x3 p(0,2,1) d(2,2,1) 16->32 on 2x7x5x11", [2, 16, 7, 5, 11], [32, 16, 2, 3, 3], [1, 1, 1], [0, 2, 1], [2, 2, 1] },
+        // Padded planes with padding past the kernel's reach, and one unit per output depth, so chunks sum several units.
+        { "conv3d 3x3x3 p(1,1,3) 16->32 on 1x20x40x36", [1, 16, 20, 40, 36], [32, 16, 3, 3, 3], [1, 1, 1], [1, 1, 3], [1, 1, 1] },
+        // 1-d with 64 output channels: padded rows, one GEMM per image.
+        { "conv1d k9 p4 16->64 on 3x300", [3, 16, 300], [64, 16, 9], [1], [4], [1] },
         // 1-d, few output channels (GEMM rows as before, not pixel-major), stride 3.
         { "conv1d k5 s3 16->5 on 2x700", [2, 16, 700], [5, 16, 5], [3], [2], [1] },
     };
@@ -122,6 +128,30 @@ public class ConvVolumeRouteTests
         ConvKernels.Run<double>(ConvPass.WeightGrad, ConvRoute.Reference, g, D(x, true), D(gy, true), ReadOnlyMemory<double>.Empty, magnitude);
         CheckAllThreadCounts(name, ConvRoute.WeightGradChannelsLast, expected, magnitude, g.N * g.SmallPlane,
                              actual => ConvKernels.Run<float>(ConvPass.WeightGrad, ConvRoute.WeightGradChannelsLast, g, x, gy, ReadOnlyMemory<float>.Empty, actual));
+    }
+
+    [Fact]
+    public void WeightGradChannelsLast_NonFiniteInput_MatchesReferencesInfinitiesAndNaNs()
+    {
+        // An infinity at a corner: taps that never reach it must stay finite (the padded-plane path would
+        // multiply it by a padded zero gradient), the others are ±∞ or NaN as in the Reference.
+        var g = Shape.Conv([1, 16, 4, 5, 6], [32, 16, 3, 3, 3], null, [1, 1, 1], new ConvPadding(ConvPaddingKind.Explicit, [1, 1, 1]), [1, 1, 1], 1);
+        var rng = new Random(7);
+        var x = Values(rng, g.N * g.BigC * g.BigPlane);
+        var gy = Values(rng, g.N * g.SmallC * g.SmallPlane);
+        x[0] = float.PositiveInfinity;
+        var expected = new double[g.SmallC * g.BigCg * g.Taps];
+        ConvKernels.Run<double>(ConvPass.WeightGrad, ConvRoute.Reference, g, x.Select(v => (double)v).ToArray(), gy.Select(v => (double)v).ToArray(),
+                                ReadOnlyMemory<double>.Empty, expected);
+        var actual = new float[expected.Length];
+        ConvKernels.Run<float>(ConvPass.WeightGrad, ConvRoute.WeightGradChannelsLast, g, x, gy, ReadOnlyMemory<float>.Empty, actual);
+        Assert.Contains(expected, double.IsFinite);
+        Assert.Contains(expected, double.IsInfinity);
+        for (int i = 0; i < actual.Length; i++)
+        {
+            Assert.True(double.IsFinite(expected[i]) == float.IsFinite(actual[i]), $"element {i}: Reference {expected[i]}, route {actual[i]}");
+            Assert.True(double.IsNaN(expected[i]) == float.IsNaN(actual[i]), $"element {i}: Reference {expected[i]}, route {actual[i]}");
+        }
     }
 
     private static float[] Values(Random rng, int count)
