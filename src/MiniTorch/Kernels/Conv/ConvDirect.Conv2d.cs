@@ -81,13 +81,8 @@ internal static unsafe partial class ConvDirect
                     for (int oh = r0; oh < r1; oh++)
                         for (int s = 0; s < segsPerRow; s++)
                             segs[count++] = new Segment((oh - r0) * g.SH * rowLen + s * lanes, (long)oh * g.SmallW + s * lanes, Math.Min(lanes, g.SmallW - s * lanes));
-                    fixed (T* pb = buf, pw = wpk, pbias = bpk, py = y.Span)
-                    fixed (int* po = off)
-                    {
-                        T* yBase = py + (long)(n * g.SmallC + grp * g.SmallCg) * pixels + (long)od * g.SmallH * g.SmallW;
-                        Run(pb, po, taps, pw + grp * taps * kPad, kPad, g.SmallCg, pbias == null ? null : pbias + grp * kPad,
-                            segs.AsSpan(0, count), yBase, pixels, 1);
-                    }
+                    RunForward(buf, off, taps, wpk, bpk, grp, kPad, g.SmallCg, segs.AsSpan(0, count), y.Span,
+                               (long)(n * g.SmallC + grp * g.SmallCg) * pixels + (long)od * g.SmallH * g.SmallW, pixels);
                 }
                 finally
                 {

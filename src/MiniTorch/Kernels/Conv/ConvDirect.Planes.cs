@@ -142,13 +142,7 @@ internal static unsafe partial class ConvDirect
                     for (int od = od0; od < od1; od++)
                         for (int f = 0; f < flat; f += lanes)
                             segs[count++] = new Segment((od - od0) * hpL + f, (long)od * smallHW + oh0 * width + f, Math.Min(lanes, flat - f));
-                    fixed (T* pb = buf, pw0 = wpk, pbias = bpk, py = y.Span)
-                    fixed (int* po = off)
-                    {
-                        T* yBase = py + (long)(n * g.SmallC + grp * g.SmallCg) * pixels;
-                        Run(pb, po, taps, pw0 + grp * taps * kPad, kPad, g.SmallCg, pbias == null ? null : pbias + grp * kPad,
-                            segs.AsSpan(0, count), yBase, pixels, 1);
-                    }
+                    RunForward(buf, off, taps, wpk, bpk, grp, kPad, g.SmallCg, segs.AsSpan(0, count), y.Span, (long)(n * g.SmallC + grp * g.SmallCg) * pixels, pixels);
                 }
                 finally
                 {
@@ -169,6 +163,19 @@ internal static unsafe partial class ConvDirect
     /// output, so whole planes of a stride-2 layer need more than the row routes' quarter).
     /// </summary>
     private static long PlanesBudget => Math.Max(128 << 10, CacheInfo.L2 / 2);
+
+    /// <summary>
+    /// The forward micro-kernel for one work item: group <paramref name="grp"/>'s packed weights and bias
+    /// (from <see cref="PackForward{T}"/>) over <paramref name="segs"/> of <paramref name="buf"/>, into y from
+    /// <paramref name="yOffset"/> with channels <paramref name="ldy"/> apart.
+    /// </summary>
+    private static void RunForward<T>(T[] buf, int[] off, int taps, T[] wpk, T[]? bpk, int grp, int kPad, int kCount,
+                                      ReadOnlySpan<Segment> segs, Span<T> y, long yOffset, nint ldy) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        fixed (T* pb = buf, pw = wpk, pbias = bpk, py = y)
+        fixed (int* po = off)
+            Run(pb, po, taps, pw + grp * taps * kPad, kPad, kCount, pbias == null ? null : pbias + grp * kPad, segs, py + yOffset, ldy, 1);
+    }
 
     /// <summary>
     /// The forward's weights as [groups, taps, kPad] (taps (c, a, i, j) in the weight's order, channels zero
