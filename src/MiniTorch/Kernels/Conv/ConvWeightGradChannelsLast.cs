@@ -28,6 +28,14 @@ internal static unsafe class ConvWeightGradChannelsLast
     private const int PartialBudget = 1 << 22;
 
     /// <summary>
+    /// Elements of the pixel-major column route's partials (fewer chunks for large [rows, K_g] blocks):
+    /// ConvTranspose3d 4×4×4 s2 64→32's weight gradient (2048 × 64 per chunk) went from 16 chunks to 4 and
+    /// from 50–52 % to 57–58 % of a core per CPU-second (<c>quick-conv nd-tconv3d:weight</c>, one thread): the
+    /// 8 MB of partials no longer have to be summed. 2-d layers (never pixel-major) keep their chunks.
+    /// </summary>
+    private const int PixelMajorPartialBudget = PartialBudget / 8;
+
+    /// <summary>
     /// Elements of one pixel-major column tile: half of <see cref="Conv.TileBudget"/>, so the tile (512 KB
     /// in float32) stays in L2 beside the partial while GEMM packs it. Per CPU-second
     /// (<c>quick-conv nd:weight</c>): Conv3d 3×3×3 32→32 47 → 53 %, Conv1d k9 64→64 56 → 62 %; a quarter was no better.
@@ -53,7 +61,7 @@ internal static unsafe class ConvWeightGradChannelsLast
         // instead of once per image (with k = 16 pixels that traffic, not the multiply-adds, dominated).
         int perUnit = pixels * 2 <= Conv.TileCapacity(rows) && g.N > 1 ? Conv.TileCapacity(rows) / pixels : 0;
         int units = perUnit > 0 ? (g.N + perUnit - 1) / perUnit : g.N * tiles;
-        int chunks = Math.Min(units, Math.Clamp(PartialBudget / Math.Max(g.Groups * size, 1), 1, MaxChunks));
+        int chunks = Math.Min(units, Math.Clamp((pixelMajor ? PixelMajorPartialBudget : PartialBudget) / Math.Max(g.Groups * size, 1), 1, MaxChunks));
         if (chunks == 0 || size == 0)
         {
             gw.Span.Clear();
