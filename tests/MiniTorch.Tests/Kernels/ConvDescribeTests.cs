@@ -62,6 +62,28 @@ public class ConvDescribeTests
         Assert.Equal([1, 2, 12], layer.Forward(Torch.Zeros([1, 4, 5])).Shape);
     }
 
+    public static TheoryData<string> Layers() => ["conv1d same k4", "conv2d same k4 circular", "conv3d s2 d2", "convT2d keras same s3", "convT3d op1 groups 2", "convT1d valid"];
+
+    private static (ConvModule Layer, int[] Input) Make(string name) => name switch
+    {
+        "conv1d same k4" => (new Conv1d(3, 5, 4, padding: "same", generator: new Generator(1)), [2, 3, 11]),
+        "conv2d same k4 circular" => (new Conv2d(3, 4, 4, padding: "same", paddingMode: PaddingMode.Circular, generator: new Generator(2)), [3, 9, 10]),
+        "conv3d s2 d2" => (new Conv3d(2, 4, 3, stride: 2, padding: 1, dilation: 2, generator: new Generator(3)), [1, 2, 9, 8, 7]),
+        "convT2d keras same s3" => (new ConvTranspose2d(4, 2, 5, stride: 3, padding: "same", generator: new Generator(4)), [1, 4, 3, 5]),
+        "convT3d op1 groups 2" => (new ConvTranspose3d(4, 6, 3, stride: 2, padding: 1, outputPadding: 1, groups: 2, generator: new Generator(5)), [4, 3, 2, 4]),
+        _ => (new ConvTranspose1d(2, 3, 3, stride: 2, padding: "valid", generator: new Generator(6)), [1, 2, 7]),
+    };
+
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void DescribedOutputShape_IsTheForwardsOutputShape(string name)
+    {
+        var (layer, input) = Make(name);
+        string head = Lines(layer.Describe(input))[0];
+        var output = layer.Forward(Torch.Zeros(input)).Shape;
+        Assert.StartsWith($"{layer.GetType().Name} on input [{string.Join(", ", input)}] -> [{string.Join(", ", output)}] (big ", head);
+    }
+
     [Fact]
     public void ForcedRoute_IsNamedAsForced()
     {
