@@ -187,12 +187,13 @@ internal static unsafe partial class ConvDirect
         int taps = g.BigCg * g.Taps;
         var wpk = ArrayPool<T>.Shared.Rent(g.Groups * taps * kPad);
         var bpk = bias.IsEmpty ? null : ArrayPool<T>.Shared.Rent(g.Groups * kPad);
-        // Blocks of 16 taps on all cores (a copy costs far more per value than a flop: serially it was a
-        // tenth of ConvTranspose3d 4×4×4 s2's input gradient): each reads 16 consecutive weights per output
-        // channel and writes its own rows.
+        // Blocks of 16 taps, each reading 16 consecutive weights per output channel and writing its own rows;
+        // on all cores from a million weights (ConvTranspose3d 4×4×4 s2's input gradient packs 131 K in
+        // 0.2–0.3 ms on one thread: a shorter parallel region only makes the worker sleep and wake twice,
+        // see PackPhaseWeights). Every 2-d layer of the main jobs packs serially, as it always did.
         const int block = 16;
         int blocks = (taps + block - 1) / block, smallCg = g.SmallCg;
-        Threading.For(g.Groups * blocks, 16L * g.SmallC * taps, item =>
+        Threading.For(g.Groups * blocks, (long)g.SmallC * taps, item =>
         {
             int grp = item / blocks, t0 = item % blocks * block, t1 = Math.Min(taps, t0 + block);
             fixed (T* pw = w.Span, pk = wpk)
