@@ -1,3 +1,5 @@
+using MiniTorch.Kernels;
+
 namespace MiniTorch.Nn;
 
 /// <summary>
@@ -28,7 +30,7 @@ public abstract class ConvModule : Module
         if (!transposed && padding.IsSame && stride.Any(s => s != 1))
             throw new ArgumentException("padding='same' is not supported for strided convolutions");
         // Checked before the weights are drawn, so a bad call consumes no randomness.
-        (InChannels, OutChannels, Groups, PaddingMode) = (inChannels, outChannels, groups, paddingMode);
+        (InChannels, OutChannels, Groups, PaddingMode, Transposed) = (inChannels, outChannels, groups, paddingMode, transposed);
         (KernelArray, StrideArray, PaddingArg, DilationArray) = (kernelSize, stride, padding, dilation);
         int[] weightShape = transposed ? [inChannels, outChannels / groups, .. kernelSize] : [outChannels, inChannels / groups, .. kernelSize];
         var weight = Init.KaimingUniform(Torch.Zeros(weightShape), a: Math.Sqrt(5), generator: generator);
@@ -52,6 +54,52 @@ public abstract class ConvModule : Module
 
     /// <summary>The learnable bias [out], or null.</summary>
     public Tensor? Bias => GetParameter("bias");
+
+    /// <summary>
+    /// Which kernel computes each pass of this layer for an input of shape <paramref name="inputShape"/>
+    /// (batched or unbatched, as <see cref="Module.Forward"/> takes it): one line for the layer and its
+    /// geometry, then one per pass (the layer's forward, its input gradient and its weight gradient) naming
+    /// the route and why it runs: the planner's choice on this machine's instruction set, or a route forced
+    /// by the <c>MINITORCH_CONV_ROUTE</c> environment variable. The answer to "which kernel runs for this
+    /// layer?" that PyTorch gives through <c>torch._C._select_conv_backend</c> or the profiler's op names.
+    /// Nothing is computed; the routes are listed in docs/convolution.md.
+    /// </summary>
+    /// <param name="inputShape">The input's shape, e.g. <c>[4, 64, 8, 8, 8]</c> for a batch of four 64-channel 8³ volumes.</param>
+    /// <returns>Four lines, e.g. <c>forward: DirectPhasePlanes (planner, Vector512)</c> for a ConvTranspose3d's forward.</returns>
+    /// <exception cref="ArgumentException">The shape does not fit the layer (rank, channels, or an empty output), with the same message the forward would give.</exception>
+    public string Describe(params int[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        int rank = KernelArray.Length;
+        string op = Transposed ? $"conv_transpose{rank}d" : $"conv{rank}d";
+        int[] shape = Shape.CheckConvInputRank(inputShape, rank, op) ? [1, .. inputShape] : [.. inputShape];
+        int[]? biasShape = Bias?.ShapeRef;
+        ConvGeometry g;
+        if (Transposed)
+            g = Shape.ConvTranspose(shape, Weight.ShapeRef, biasShape, StrideArray, PaddingArg, OutputPaddingArray, Groups, DilationArray);
+        else if (PaddingMode == PaddingMode.Zeros)
+            g = Shape.Conv(shape, Weight.ShapeRef, biasShape, StrideArray, PaddingArg, DilationArray, Groups);
+        else
+        {
+            // As the forward: padded by F.Pad first, then convolved without padding.
+            var (before, after) = Shape.ConvPaddings(PaddingArg, KernelArray, StrideArray, DilationArray);
+            for (int d = 0; d < rank; d++) shape[2 + d] += before[d] + after[d];
+            g = Shape.Conv(shape, Weight.ShapeRef, biasShape, StrideArray, new ConvPadding(ConvPaddingKind.Explicit, new int[rank]), DilationArray, Groups);
+        }
+        // The transposed layer's forward is the geometry's input-gradient pass, and the other way round.
+        var (forward, inputGrad) = Transposed ? (ConvPass.InputGrad, ConvPass.Forward) : (ConvPass.Forward, ConvPass.InputGrad);
+        var output = Transposed ? g.BigShape : g.SmallShape;
+        return $"{GetType().Name} on input {Shape.Format(inputShape)} -> {Shape.Format(output[(shape.Length - inputShape.Length)..])} ({g})\n"
+               + $"  forward: {ConvPlanner.RouteAndReason(g, forward)}\n"
+               + $"  input gradient: {ConvPlanner.RouteAndReason(g, inputGrad)}\n"
+               + $"  weight gradient: {ConvPlanner.RouteAndReason(g, ConvPass.WeightGrad)}";
+    }
+
+    /// <summary>Whether the layer is a transposed convolution.</summary>
+    private protected bool Transposed { get; }
+
+    /// <summary>The transposed layers' output padding (zeros for a convolution).</summary>
+    private protected virtual int[] OutputPaddingArray => new int[KernelArray.Length];
 
     internal int[] KernelArray { get; }
     internal int[] StrideArray { get; }

@@ -40,6 +40,9 @@ public sealed class ConvTranspose1d : ConvModule
     public int Dilation { get; }
 
     /// <inheritdoc />
+    private protected override int[] OutputPaddingArray => [OutputPadding];
+
+    /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -54,6 +57,6 @@ public sealed class ConvTranspose1d : ConvModule
     public Tensor Forward(Tensor input, int[]? outputSize)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return TransposedForward(input, outputSize, [OutputPadding], "conv_transpose1d");
+        return TransposedForward(input, outputSize, OutputPaddingArray, "conv_transpose1d");
     }
 }

@@ -40,6 +40,9 @@ public sealed class ConvTranspose2d : ConvModule
     public Size2 Dilation { get; }
 
     /// <inheritdoc />
+    private protected override int[] OutputPaddingArray => OutputPadding.ToArray();
+
+    /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -54,6 +57,6 @@ public sealed class ConvTranspose2d : ConvModule
     public Tensor Forward(Tensor input, int[]? outputSize)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return TransposedForward(input, outputSize, (OutputPadding).ToArray(), "conv_transpose2d");
+        return TransposedForward(input, outputSize, OutputPaddingArray, "conv_transpose2d");
     }
 }

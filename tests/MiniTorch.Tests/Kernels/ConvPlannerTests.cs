@@ -91,6 +91,9 @@ public class ConvPlannerTests
         Assert.True(conv1d.IsPlanar);
         Assert.Equal(Direct, ConvPlanner.Choose(conv1d, ConvPass.Forward, ConvIsa.Vector512));
         Assert.Equal(Phases, ConvPlanner.Choose(conv1d, ConvPass.InputGrad, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.WeightGradChannelsLast, ConvPlanner.Choose(conv1d, ConvPass.WeightGrad, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.Im2colTiles, ConvPlanner.Choose(conv1d, ConvPass.Forward, ConvIsa.Vector256));
+        Assert.Equal(ConvRoute.PhaseGemm, ConvPlanner.Choose(conv1d, ConvPass.InputGrad, ConvIsa.Vector256));
         // 3-d with depth: the direct kernel with depth taps on AVX-512, vol2col × GEMM without it, and the volume routes.
         var conv3d = Shape.Conv([4, 32, 32, 32, 32], [32, 32, 3, 3, 3], null, [1, 1, 1], new ConvPadding(ConvPaddingKind.Explicit, [1, 1, 1]), [1, 1, 1], 1);
         Assert.False(conv3d.IsPlanar);
@@ -99,5 +102,16 @@ public class ConvPlannerTests
         Assert.Equal(ConvRoute.DirectPhasePlanes, ConvPlanner.Choose(conv3d, ConvPass.InputGrad, ConvIsa.Vector512));
         Assert.Equal(ConvRoute.Col2volGemm, ConvPlanner.Choose(conv3d, ConvPass.InputGrad, ConvIsa.Vector256));
         Assert.Equal(ConvRoute.WeightGradChannelsLast, ConvPlanner.Choose(conv3d, ConvPass.WeightGrad, ConvIsa.Vector512));
+        // A stride-2 volume layer with 8-wide rows: both directions fold rows into vectors.
+        var convT3d = Shape.ConvTranspose([4, 64, 8, 8, 8], [64, 32, 4, 4, 4], null, [2, 2, 2], new ConvPadding(ConvPaddingKind.Explicit, [1, 1, 1]), [0, 0, 0], 1, [1, 1, 1]);
+        Assert.Equal(ConvRoute.DirectPhasePlanes, ConvPlanner.Choose(convT3d, ConvPass.InputGrad, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.Col2volGemm, ConvPlanner.Choose(convT3d, ConvPass.InputGrad, ConvIsa.Vector256));
+        Assert.Equal(ConvRoute.DirectPlanes, ConvPlanner.Choose(convT3d, ConvPass.Forward, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.Im2colTiles, ConvPlanner.Choose(convT3d, ConvPass.Forward, ConvIsa.Vector256));
+        Assert.Equal(ConvRoute.WeightGradChannelsLast, ConvPlanner.Choose(convT3d, ConvPass.WeightGrad, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.WeightGradChannelsLast, ConvPlanner.Choose(convT3d, ConvPass.WeightGrad, ConvIsa.Vector256));
+        // The 3-d rows of the issue keep 32-wide rows on DirectRows: they fill vectors row by row.
+        Assert.False(ConvPlanner.FoldingFills(32, 32));
+        Assert.True(ConvPlanner.FoldingFills(8, 8));
     }
 }

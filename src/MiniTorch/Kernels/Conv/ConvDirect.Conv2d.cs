@@ -33,26 +33,10 @@ internal static unsafe partial class ConvDirect
         int rowsIn = (rb - 1) * g.SH + (g.KH - 1) * g.DH + 1;
         nint plane = (nint)rowsIn * rowLen;
 
-        var wpk = ArrayPool<T>.Shared.Rent(g.Groups * taps * kPad);
-        var bpk = bias.IsEmpty ? null : ArrayPool<T>.Shared.Rent(g.Groups * kPad);
+        var (wpk, bpk) = PackForward(g, w, bias, kPad);
         var off = ArrayPool<int>.Shared.Rent(taps);
         try
         {
-            var ws = w.Span;
-            for (int grp = 0; grp < g.Groups; grp++)
-                for (int t = 0; t < taps; t++)
-                {
-                    var row = wpk.AsSpan((grp * taps + t) * kPad, kPad);
-                    for (int k = 0; k < g.SmallCg; k++) row[k] = ws[(grp * g.SmallCg + k) * taps + t];
-                    row[g.SmallCg..].Clear();
-                }
-            if (bpk != null)
-                for (int grp = 0; grp < g.Groups; grp++)
-                {
-                    var row = bpk.AsSpan(grp * kPad, kPad);
-                    bias.Span.Slice(grp * g.SmallCg, g.SmallCg).CopyTo(row);
-                    row[g.SmallCg..].Clear();
-                }
             // Taps (c, a, i, j) in the weight's order; depth tap a reads its own copy of the rows (input plane od·SD − PD + a·DD).
             for (int c = 0, t = 0; c < g.BigCg; c++)
                 for (int a = 0; a < g.KD; a++)
@@ -97,13 +81,8 @@ internal static unsafe partial class ConvDirect
                     for (int oh = r0; oh < r1; oh++)
                         for (int s = 0; s < segsPerRow; s++)
                             segs[count++] = new Segment((oh - r0) * g.SH * rowLen + s * lanes, (long)oh * g.SmallW + s * lanes, Math.Min(lanes, g.SmallW - s * lanes));
-                    fixed (T* pb = buf, pw = wpk, pbias = bpk, py = y.Span)
-                    fixed (int* po = off)
-                    {
-                        T* yBase = py + (long)(n * g.SmallC + grp * g.SmallCg) * pixels + (long)od * g.SmallH * g.SmallW;
-                        Run(pb, po, taps, pw + grp * taps * kPad, kPad, g.SmallCg, pbias == null ? null : pbias + grp * kPad,
-                            segs.AsSpan(0, count), yBase, pixels, 1);
-                    }
+                    RunForward(buf, off, taps, wpk, bpk, grp, kPad, g.SmallCg, segs.AsSpan(0, count), y.Span,
+                               (long)(n * g.SmallC + grp * g.SmallCg) * pixels + (long)od * g.SmallH * g.SmallW, pixels);
                 }
                 finally
                 {

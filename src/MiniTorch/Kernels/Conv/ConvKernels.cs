@@ -22,6 +22,7 @@ internal static class ConvKernels
                 switch (route)
                 {
                     case ConvRoute.DirectRows: ConvDirect.Conv2dForward(g, a, b, bias, output); break;
+                    case ConvRoute.DirectPlanes: ConvDirect.ConvPlanes(g, a, b, bias, output); break;
                     case ConvRoute.WholeImageGemm: Conv.WholeImageGemm(g, a, b, bias, output); break;
                     case ConvRoute.PointwiseGemm: Conv.Im2colGemm(g, a, b, bias, output, images: false, pointwise: true); break;
                     case ConvRoute.Im2colTiles: Conv.Im2colGemm(g, a, b, bias, output, images: false, pointwise: false); break;

@@ -12,9 +12,10 @@ namespace MiniTorch.Kernels;
 /// </summary>
 /// <remarks>
 /// 1-d geometries are 2-d ones with H = 1 and take the same routes; 3-d geometries (depth) take the
-/// routes written for any rank: <see cref="ConvRoute.Im2colTiles"/>/<see cref="ConvRoute.Im2colImages"/>
-/// (vol2col), <see cref="ConvRoute.Col2volGemm"/> and <see cref="ConvRoute.WeightGradIm2col"/>, and the 1×1 and
-/// one-pixel GEMMs. Figures cited below are GFLOP per CPU-second on one thread from
+/// routes written for any rank: <see cref="ConvRoute.DirectRows"/>, <see cref="ConvRoute.DirectPlanes"/> and
+/// <see cref="ConvRoute.DirectPhasePlanes"/> on AVX-512, <see cref="ConvRoute.Im2colTiles"/>/<see cref="ConvRoute.Im2colImages"/>
+/// (vol2col), <see cref="ConvRoute.Col2volGemm"/>, <see cref="ConvRoute.WeightGradChannelsLast"/> and
+/// <see cref="ConvRoute.WeightGradIm2col"/>, and the 1×1 and one-pixel GEMMs. Figures cited below are GFLOP per CPU-second on one thread from
 /// <c>quick-conv layers</c> (tests/MiniTorch.Benchmarks/QuickConvLayers.cs) and BenchmarkDotNet rows of
 /// docs/performance.md.
 /// </remarks>
@@ -69,6 +70,12 @@ internal static class ConvPlanner
     {
         int rows = g.BigCg * g.Taps;
         bool batchable = g.N > 1 && Conv.ImagesFitTile(g.SmallPlane, rows);
+        // Volumes whose output rows fold into fewer vectors than they fill row by row: ConvTranspose3d
+        // 4×4×4 s2's input gradient (a stride-2 Conv3d onto 8×8 planes) went from 26–33 % of a core's FMA
+        // rate by DirectRows to 58–70 % (quick-conv nd-tconv3d:input, per CPU-second). 2-d layers keep
+        // their measured routes; Conv3d onto 32×32 planes stays on DirectRows (82 %).
+        if (isa == ConvIsa.Vector512 && !g.IsPlanar && g.SmallCg >= DirectMinChannels && FoldingFills(g.SmallH, g.SmallW))
+            return ConvRoute.DirectPlanes;
         if (isa == ConvIsa.Vector512 && g.SmallCg >= DirectMinChannels
             && (g.SW == 1 || g.SmallW >= DirectMinStridedWidth)
             && !(g.SW > 1 && g.SmallW <= BatchedMaxStridedWidth && batchable))
@@ -102,6 +109,15 @@ internal static class ConvPlanner
         return ConvRoute.WeightGradIm2col;
     }
 
+    /// <summary>Lanes of a float Vector512: the planner counts the direct kernels' vectors in these.</summary>
+    public const int FloatLanes = 16;
+
+    /// <summary>
+    /// Whether folding the rows of h×w planes into vectors takes fewer vectors than filling them row by
+    /// row (rows narrower than a vector, or ragged): the 3-d direct routes then use their folded layouts.
+    /// </summary>
+    internal static bool FoldingFills(int h, int w) => (h * w + FloatLanes - 1) / FloatLanes < h * ((w + FloatLanes - 1) / FloatLanes);
+
     /// <summary>The kernel covers the whole unpadded image: each image is one column.</summary>
     private static bool IsWholeImage(in ConvGeometry g) =>
         g.Groups == 1 && g.SmallPlane == 1 && g.KD == g.BigD && g.KH == g.BigH && g.KW == g.BigW && g.PD == 0 && g.PH == 0 && g.PW == 0;
@@ -111,6 +127,7 @@ internal static class ConvPlanner
     {
         (ConvRoute.Reference, _) => true,
         (ConvRoute.DirectRows, ConvPass.Forward) => isa == ConvIsa.Vector512,
+        (ConvRoute.DirectPlanes, ConvPass.Forward) => isa == ConvIsa.Vector512,
         (ConvRoute.WholeImageGemm, ConvPass.Forward) => IsWholeImage(g),
         (ConvRoute.PointwiseGemm, ConvPass.Forward) => g.IsPointwise,
         (ConvRoute.Im2colTiles, ConvPass.Forward) => true,
@@ -145,11 +162,14 @@ internal static class ConvPlanner
     }
 
     /// <summary>One line: the pass, the geometry and the route that runs, and why.</summary>
-    public static string Describe(in ConvGeometry g, ConvPass pass)
+    public static string Describe(in ConvGeometry g, ConvPass pass) => $"{pass} on {g}: {RouteAndReason(g, pass)}";
+
+    /// <summary>The route that runs for <paramref name="pass"/> and why, e.g. <c>DirectRows (planner, Vector512)</c>.</summary>
+    public static string RouteAndReason(in ConvGeometry g, ConvPass pass)
     {
         var route = Resolve(g, pass);
         string why = route == Choose(g, pass, Isa) ? $"planner, {Isa}" : $"forced by {(Forced.Value is null ? RouteVariable : "ConvPlanner.Force")}";
-        return $"{pass} on {g}: {route} ({why})";
+        return $"{route} ({why})";
     }
 
     /// <summary>Forces <paramref name="route"/> (wherever it applies) on this async flow until the scope is disposed.</summary>

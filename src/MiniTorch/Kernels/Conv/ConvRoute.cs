@@ -38,6 +38,11 @@ internal enum ConvRoute
     // Forward (big → small)
     /// <summary>Register-blocked direct convolution along output rows, no im2col (ConvDirect.Conv2d.cs); any rank, Vector512.</summary>
     DirectRows,
+    /// <summary>
+    /// Direct convolution whose vectors run over whole output planes (rows folded into vectors), read from
+    /// phase-split, column-shifted copies of the input (ConvDirect.Planes.cs); any rank, Vector512.
+    /// </summary>
+    DirectPlanes,
     /// <summary>The kernel covers the whole unpadded image: one GEMM over the batch (Conv.cs).</summary>
     WholeImageGemm,
     /// <summary>1×1, unit stride: the image is the column matrix, GEMM per pixel tile (Conv.cs).</summary>
