@@ -74,7 +74,7 @@ public sealed partial class Tensor
 
     private static Tensor Bitwise(Tensor a, Tensor b, IntegerOp op, string name)
     {
-        var dt = DTypes.Promote(a.DType, b.DType);
+        var dt = DTypes.ResultType(a, b);
         if (dt.IsFloatingPoint()) throw DTypes.NotImplemented(name, dt);
         return IntegerOps.Binary(a.To(dt), b.To(dt), op);
     }
@@ -110,14 +110,29 @@ public static partial class Torch
     /// </summary>
     public static Tensor Where(Tensor condition, Tensor input, Tensor other) => WhereBackward0.Apply(condition, input, other);
 
-    /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a number for the false side.</summary>
-    public static Tensor Where(Tensor condition, Tensor input, double other) => WhereBackward0.Apply(condition, input, ScalarLike(input, other));
+    /// <summary>
+    /// <see cref="Where(Tensor, Tensor, Tensor)"/> with a floating-point number for the false side: as a
+    /// Python float, it makes an integer or bool tensor's result float32 (<c>torch.where(c, x_long, 0.0)</c>).
+    /// </summary>
+    public static Tensor Where(Tensor condition, Tensor input, double other) => WhereBackward0.Apply(condition, input, ScalarLike(input, other, integral: false));
 
-    /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a number for the true side.</summary>
-    public static Tensor Where(Tensor condition, double input, Tensor other) => WhereBackward0.Apply(condition, ScalarLike(other, input), other);
+    /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a floating-point number for the true side.</summary>
+    public static Tensor Where(Tensor condition, double input, Tensor other) => WhereBackward0.Apply(condition, ScalarLike(other, input, integral: false), other);
 
-    private static Tensor ScalarLike(Tensor t, double value) =>
-        Scalar(value, DTypes.PromoteWithScalar(t.DType, value == Math.Floor(value) && Math.Abs(value) < 9.2e18));
+    /// <summary>
+    /// <see cref="Where(Tensor, Tensor, Tensor)"/> with an integer for the false side: an int64 tensor stays
+    /// int64, a bool one becomes int64, a floating one keeps its type (<c>torch.where(c, x, 0)</c>).
+    /// </summary>
+    public static Tensor Where(Tensor condition, Tensor input, long other) => WhereBackward0.Apply(condition, input, ScalarLike(input, other, integral: true));
+
+    /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with an integer for the true side.</summary>
+    public static Tensor Where(Tensor condition, long input, Tensor other) => WhereBackward0.Apply(condition, ScalarLike(other, input, integral: true), other);
+
+    private static Tensor ScalarLike(Tensor t, double value, bool integral)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return Scalar(value, DTypes.PromoteWithScalar(t.DType, integral));
+    }
 
     /// <summary>The element-wise maximum, like <c>torch.maximum</c> (ties split the gradient evenly).</summary>
     public static Tensor Maximum(Tensor input, Tensor other) => input.Maximum(other);
@@ -130,6 +145,9 @@ public static partial class Torch
 
     /// <summary>Clamps with number bounds, like <c>torch.clamp(input, min, max)</c>.</summary>
     public static Tensor Clamp(Tensor input, double? min = null, double? max = null) => input.Clamp(min, max);
+
+    /// <summary><see cref="Tensor.Clamp(long?, long?)"/> as a function, like <c>torch.clamp(input, min, max)</c> with integer bounds.</summary>
+    public static Tensor Clamp(Tensor input, long? min = null, long? max = null) => input.Clamp(min, max);
 
     /// <summary>The index of the first maximum, like <c>torch.argmax</c> (int64).</summary>
     public static Tensor Argmax(Tensor input, int? dim = null, bool keepDim = false) => input.Argmax(dim, keepDim);

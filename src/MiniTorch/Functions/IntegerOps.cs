@@ -22,7 +22,7 @@ internal static class IntegerOps
     /// <summary>a cmp b element-wise as a bool tensor; the operands are first promoted to a common type.</summary>
     public static Tensor Compare(Tensor a, Tensor b, CompareOp op)
     {
-        var dt = DTypes.Promote(a.DType, b.DType);
+        var dt = DTypes.ResultType(a, b);
         if (dt == DType.Bool) dt = DType.Int64; // false < true, as 0 < 1
         a = a.Detach().To(dt);
         b = b.Detach().To(dt);

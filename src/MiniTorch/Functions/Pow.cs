@@ -19,7 +19,10 @@ internal sealed class PowBackward0 : Function
 }
 
 /// <summary>a^b for tensors, with broadcasting.</summary>
-/// <remarks>∂/∂a = g · b · a^(b−1); ∂/∂b = g · a^b · ln a.</remarks>
+/// <remarks>
+/// ∂/∂a = g · b · a^(b−1), 0 where b = 0; ∂/∂b = g · a^b · ln a, 0 where a = 0 and b ≥ 0 (PyTorch's
+/// pow_backward_self and pow_backward_exponent, which keep 0^0 and 0^b from giving NaN or −∞).
+/// </remarks>
 internal sealed class PowBackward1 : Function
 {
     private Tensor _a = null!, _b = null!, _out = null!;
@@ -32,7 +35,10 @@ internal sealed class PowBackward1 : Function
         return fn.Record(fn._out, a, b);
     }
 
-    protected internal override Tensor?[] Backward(Tensor g) =>
-        [NeedsGrad(0) ? (g * _b * _a.Pow(_b - 1)).SumTo(_a.ShapeRef) : null,
-         NeedsGrad(1) ? (g * _out * _a.Log()).SumTo(_b.ShapeRef) : null];
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var zero = Torch.Zeros([], g.DType);
+        return [NeedsGrad(0) ? Torch.Where(_b.Eq(0), zero, g * (_b * _a.Pow(_b - 1))).SumTo(_a.ShapeRef) : null,
+                NeedsGrad(1) ? (g * Torch.Where(_a.Eq(0).LogicalAnd(_b.Ge(0)), zero, _out * _a.Log())).SumTo(_b.ShapeRef) : null];
+    }
 }

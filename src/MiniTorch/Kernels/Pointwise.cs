@@ -117,8 +117,8 @@ internal static class Pointwise
                     d[i] = t + x[i] * s * (one - t * t);
                 }
                 break;
-            case Activation1.Softsign:
-                for (int i = 0; i < d.Length; i++) { T u = one + T.Abs(x[i]); d[i] = one / (u * u); }
+            case Activation1.Softsign: // PyTorch's composite x/(1 + |x|) differentiated: 1/u − |x|/u² (NaN at ±∞, as PyTorch)
+                for (int i = 0; i < d.Length; i++) { T u = one + T.Abs(x[i]); d[i] = one / u - T.Abs(x[i]) / (u * u); }
                 break;
             case Activation1.Hardtanh: // 0 at and beyond the bounds
                 for (int i = 0; i < d.Length; i++) d[i] = x[i] <= A || x[i] >= B ? zero : one;

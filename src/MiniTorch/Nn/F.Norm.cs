@@ -39,6 +39,8 @@ public static partial class F
         Shape.CheckGroupNorm(input.ShapeRef, numGroups, weight?.ShapeRef, bias?.ShapeRef);
         input.RequireFloat("GroupNormKernelImpl");
         int n = input.ShapeRef[0], c = input.ShapeRef[1];
+        // PyTorch's F.group_norm refuses one value per group and sample, as batch norm in training.
+        Shape.CheckBatchNormTraining([n * c / numGroups, numGroups, .. input.ShapeRef[2..]]);
         var grouped = input.Reshape(n, numGroups, -1);
         var y = Normalize(grouped, [2], eps).Reshape(input.ShapeRef);
         var channel = Enumerable.Repeat(1, input.Dim).ToArray();

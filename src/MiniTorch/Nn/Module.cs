@@ -197,20 +197,25 @@ public abstract class Module
         return this;
     }
 
-    /// <summary>Converts every parameter and buffer to <paramref name="dtype"/>.</summary>
+    /// <summary>
+    /// Converts every floating-point parameter and buffer to the floating-point <paramref name="dtype"/>,
+    /// like <c>module.to(dtype)</c>: integer buffers (BatchNorm's <c>num_batches_tracked</c>) keep their type.
+    /// </summary>
     public Module To(DType dtype)
     {
+        if (!dtype.IsFloatingPoint())
+            throw new ArgumentException($"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}");
         foreach (var (_, m) in NamedModules())
         {
             for (int i = 0; i < m._parameters.Count; i++)
-                if (m._parameters[i].Value is { } p && p.DType != dtype)
+                if (m._parameters[i].Value is { } p && p.DType != dtype && p.DType.IsFloatingPoint())
                 {
                     Tensor converted;
                     using (Torch.NoGrad()) converted = p.To(dtype);
                     m._parameters[i] = (m._parameters[i].Name, converted.RequiresGrad_(p.RequiresGrad));
                 }
             for (int i = 0; i < m._buffers.Count; i++)
-                if (m._buffers[i].Value is { } b && b.DType != dtype)
+                if (m._buffers[i].Value is { } b && b.DType != dtype && b.DType.IsFloatingPoint())
                     using (Torch.NoGrad()) m._buffers[i] = (m._buffers[i].Name, b.To(dtype));
         }
         return this;
