@@ -3,6 +3,7 @@
 #
 #   fuzz/run.sh TARGET [SECONDS]     fuzz one target (png, pgm, image, npy, safetensors, idx, idx-gz, idx-labels, txt)
 #   fuzz/run.sh all [SECONDS]        every target in turn (default 300 s each)
+#   fuzz/run.sh selftest 60          a planted bug AFL++ must find: checks the harness reports crashes
 #
 # Needs: afl++ (apt-get install -y afl++) and the SharpFuzz tool
 # (dotnet tool install --global SharpFuzz.CommandLine --version 2.3.0). Runs under nice; never in CI.
@@ -41,6 +42,7 @@ case $target in
   safetensors) patterns=("$golden/IO/*.safetensors" "$golden/Hostile/safetensors/*") ;;
   idx|idx-gz|idx-labels) patterns=("$golden/Hostile/idx/*" "seeds/$target/*") ;;
   txt) patterns=("$golden/Hostile/txt/*" "seeds/txt/*") ;;
+  selftest) patterns=("$golden/IO/py_gray.png") ;;
   *) echo "unknown target $target; one of ${targets[*]}"; exit 2 ;;
 esac
 for p in "corpus/$target/*" "${patterns[@]}"; do
@@ -54,14 +56,15 @@ export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE
 # -t: 10 s per input (the .NET start-up is paid once per process, not per input); -m none: .NET reserves more address space than AFL's default.
 nice -n 10 afl-fuzz -i "$seeds" -o "$findings" -t 10000 -m none -V "$seconds" -- "$dotnet_bin" "$out/MiniTorch.Fuzz.dll" "$target" || true
 
-# Minimize the queue (inputs that each add coverage) into the committed corpus.
-mkdir -p "corpus/$target"
+# Minimize the queue (inputs that each add coverage) into the committed corpus (not for the self-test).
+[ "$target" = selftest ] && mkdir -p "$work" && touch "$work/skip"
+[ -f "$work/skip" ] || mkdir -p "corpus/$target"
 merged=$work/merged
-cp "$findings"/default/queue/id:* "$merged/" 2>/dev/null || true
+[ -f "$work/skip" ] || cp "$findings"/default/queue/id:* "$merged/" 2>/dev/null || true
 cp "corpus/$target"/* "$merged/" 2>/dev/null || true
 minimized=$work/minimized
 AFL_SKIP_BIN_CHECK=1 nice -n 10 afl-cmin -i "$merged" -o "$minimized" -t 10000 -m none -- "$dotnet_bin" "$out/MiniTorch.Fuzz.dll" "$target" >/dev/null || true
-if [ -d "$minimized" ] && [ -n "$(ls -A "$minimized")" ]; then
+if [ ! -f "$work/skip" ] && [ -d "$minimized" ] && [ -n "$(ls -A "$minimized")" ]; then
   rm -f "corpus/$target"/*
   n=0
   for f in "$minimized"/*; do cp "$f" "corpus/$target/$(sha1sum "$f" | cut -c1-16)"; n=$((n + 1)); done

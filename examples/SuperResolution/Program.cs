@@ -24,6 +24,7 @@ public static class Program
         var m = new Option<int>("--m") { Description = "FSRCNN m (mapping layers)", DefaultValueFactory = _ => 4 };
 
         var data = new Option<string>("--data") { Description = "Training data: " + PatchSource.Help, DefaultValueFactory = _ => "procedural" };
+        var images = new Option<int>("--images") { Description = "How many procedural images to draw (one in eight is held out)", DefaultValueFactory = _ => 48 };
         var steps = new Option<int>("--steps") { Description = "Optimisation steps", DefaultValueFactory = _ => 2000 };
         var batch = new Option<int>("--batch-size") { Description = "Patches per step", DefaultValueFactory = _ => 16 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate (the deconvolution gets 0.1×)", DefaultValueFactory = _ => 1e-3 };
@@ -34,7 +35,7 @@ public static class Program
         var every = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 500 };
         var train = new Command("train", "Train FSRCNN on 32×32 luma patches (MSE, Adam) and report held-out PSNR against bicubic")
         {
-            scale, d, s, m, data, steps, batch, lr, init, seed, output, every,
+            scale, d, s, m, data, images, steps, batch, lr, init, seed, output, every,
         };
         train.SetAction(p => Guard(() =>
         {
@@ -44,7 +45,8 @@ public static class Program
                 BatchSize = p.GetValue(batch), Lr = p.GetValue(lr), Seed = p.GetValue(seed), BicubicInit = p.GetValue(init) == "bicubic",
                 CheckpointDir = p.GetValue(output), CheckpointEvery = Math.Max(1, p.GetValue(every)),
             };
-            var source = PatchSource.Open(p.GetValue(data)!, 32 / o.Scale * o.Scale, seed: o.Seed);
+            if (p.GetValue(images) < 8) throw new ArgumentException($"--images: need at least 8 (one in eight is held out), got {p.GetValue(images)}");
+            var source = PatchSource.Open(p.GetValue(data)!, 32 / o.Scale * o.Scale, p.GetValue(images), o.Seed);
             var model = new FSRCNN(o.Scale, o.D, o.S, o.M, new Generator(o.Seed));
             if (o.BicubicInit) model.InitializeAsBicubic();
             Console.WriteLine($"{model}: {source.TrainCount} training and {source.HeldOutCount} held-out images");
@@ -54,7 +56,7 @@ public static class Program
             return 0;
         }));
 
-        var weights = new Option<string>("--weights") { Description = "FSRCNN weights (.safetensors from train or PyTorch, or a folder of .npy files)", Required = true };
+        var weights = new Option<string?>("--weights") { Description = "FSRCNN weights (.safetensors from train or PyTorch, or a folder of .npy files; default: the shipped ×2 weights)" };
         var input = new Option<string>("--in") { Description = "Input image (JPEG, PNG, BMP, GIF, TIFF, WebP, TGA, PGM/PPM; alpha is dropped)", Required = true };
         var outImage = new Option<string>("--out") { Description = "Output image: .png, .jpg or .jpeg (quality 95)", Required = true };
         var tile = new Option<int>("--tile") { Description = "Input rows per band (0: whole image in one pass)", DefaultValueFactory = _ => Upscaler.DefaultBand };
@@ -62,7 +64,7 @@ public static class Program
         var upscale = new Command("upscale", "Upscale a whole image (luma by FSRCNN, chroma bicubic)") { weights, input, outImage, tile, profile, scale, d, s, m };
         upscale.SetAction(p => Guard(() =>
         {
-            var model = LoadModel(p.GetValue(weights)!, p.GetValue(scale), p.GetValue(d), p.GetValue(s), p.GetValue(m));
+            var model = LoadModel(WeightsOrShipped(p.GetValue(weights), p.GetValue(scale)), p.GetValue(scale), p.GetValue(d), p.GetValue(s), p.GetValue(m));
             var read = Stopwatch.StartNew();
             var image = LoadImage(p.GetValue(input)!);
             read.Stop();
@@ -97,7 +99,37 @@ public static class Program
             return 0;
         }));
 
-        return new RootCommand("FSRCNN super-resolution with MiniTorch") { train, upscale, export };
+        var evalWeights = new Option<string?>("--weights") { Description = "FSRCNN weights (default: the shipped ×2 weights)" };
+        var evalData = new Option<string>("--data") { Description = "Images: " + PatchSource.Help + "; the held-out eighth is evaluated", DefaultValueFactory = _ => "procedural" };
+        var evalImages = new Option<int>("--images") { Description = "How many procedural images to draw (one in eight is held out)", DefaultValueFactory = _ => 400 };
+        var evalSeed = new Option<int>("--seed") { Description = "Seed of the procedural images", DefaultValueFactory = _ => 0 };
+        var evaluate = new Command("evaluate", "Mean PSNR of FSRCNN and of bicubic upscaling on held-out images (borders of scale pixels shaved)")
+        {
+            evalWeights, evalData, evalImages, evalSeed, scale, d, s, m,
+        };
+        evaluate.SetAction(p => Guard(() =>
+        {
+            var model = LoadModel(WeightsOrShipped(p.GetValue(evalWeights), p.GetValue(scale)), p.GetValue(scale), p.GetValue(d), p.GetValue(s), p.GetValue(m));
+            if (p.GetValue(evalImages) < 8) throw new ArgumentException($"--images: need at least 8 (one in eight is held out), got {p.GetValue(evalImages)}");
+            var source = PatchSource.Open(p.GetValue(evalData)!, 32 / model.Scale * model.Scale, p.GetValue(evalImages), p.GetValue(evalSeed));
+            Console.WriteLine($"{model} on {source.HeldOutCount} held-out images: {Trainer.Evaluate(model, source, model.Scale)}");
+            return 0;
+        }));
+
+        return new RootCommand("FSRCNN super-resolution with MiniTorch") { train, upscale, export, evaluate };
+    }
+
+    /// <summary>The ×2 weights shipped with the example (weights/fsrcnn_x2.safetensors, copied beside the program).</summary>
+    public static string ShippedWeights => Path.Combine(AppContext.BaseDirectory, "weights", "fsrcnn_x2.safetensors");
+
+    /// <summary><paramref name="weights"/>, or the shipped ×2 weights when none are given (for scale 2 only).</summary>
+    public static string WeightsOrShipped(string? weights, int scale)
+    {
+        if (weights is not null) return weights;
+        if (scale != 2)
+            throw new ArgumentException($"--weights: the shipped weights are for --scale 2, got --scale {scale}; train some first (train --scale {scale} --init bicubic) and pass them");
+        if (!File.Exists(ShippedWeights)) throw new ArgumentException($"--weights: the shipped weights are missing ({ShippedWeights})");
+        return ShippedWeights;
     }
 
     /// <summary>JPEG quality of <c>upscale --out *.jpg</c>: high, so the upscaled detail is not lost again to compression.</summary>
@@ -131,8 +163,16 @@ public static class Program
             return fromNpy;
         }
         var file = Safetensors.LoadFile(path);
-        int Get(string key, int fallback) => file.Metadata is { } md && md.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var model = new FSRCNN(Get("scale", scale), Get("d", d), Get("s", s), Get("m", m));
+        // The settings in the metadata size the network before its tensors are checked: a damaged or
+        // hostile file must not be able to ask for a gigantic one.
+        int Get(string key, int fallback, int max)
+        {
+            if (!file.Metadata.TryGetValue(key, out var v)) return fallback;
+            if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < (key == "m" ? 0 : 1) || n > max)
+                throw new InvalidDataException($"'{path}': metadata '{key}' is '{(v.Length <= 20 ? v : v[..20] + "…")}', expected an integer from {(key == "m" ? 0 : 1)} to {max}");
+            return n;
+        }
+        var model = new FSRCNN(Get("scale", scale, 16), Get("d", d, 1024), Get("s", s, 1024), Get("m", m, 64));
         model.LoadStateDict(file.Tensors);
         return model;
     }

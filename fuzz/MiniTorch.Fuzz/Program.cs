@@ -23,7 +23,10 @@ public static class Program
 
     private static readonly Dictionary<string, Action<Stream>> Targets = new()
     {
-        ["png"] = s => Png.Decode(All(s), Limits),
+        // Random mutations almost never keep a chunk's CRC valid, so the target repairs every CRC it can
+        // find before decoding: the fuzzer then reaches the decoder behind the check (the CRC check
+        // itself is covered by the hostile corpus).
+        ["png"] = s => Png.Decode(FixCrcs(All(s)), Limits),
         ["pgm"] = s => Pgm.Decode(All(s), Limits),
         ["image"] = s => ImageIO.Decode(All(s), Limits), // every format ImageIO reads: the signature picks the decoder
         ["npy"] = s => Npy.Load(Seekable(s), Limits),
@@ -32,7 +35,16 @@ public static class Program
         ["idx-gz"] = s => OnFile(s, "images.gz", path => MnistIdx.ReadImages(path, limits: Limits)),
         ["idx-labels"] = s => OnFile(s, "labels", path => MnistIdx.ReadLabels(path, 3, Limits)),
         ["txt"] = s => OnFile(s, "k0_0.txt", path => new Kernel().LoadTxtKernels("w", Path.GetDirectoryName(path)!, "k{0}_{1}.txt")),
+        // Proves the harness: a planted bug (an index error on inputs whose first byte is 'X') that AFL++
+        // must report as a crash within a minute (`fuzz/run.sh selftest 60`).
+        ["selftest"] = s => SelfTest(All(s)),
     };
+
+    private static void SelfTest(byte[] data)
+    {
+        if (data.Length > 0 && data[0] == 'X') _ = data[data.Length];
+        Png.Decode(data, Limits); // instrumented code, so AFL sees coverage and keeps going
+    }
 
     public static int Main(string[] args)
     {
@@ -68,6 +80,19 @@ public static class Program
     }
 
     private static MemoryStream Seekable(Stream s) => new(All(s));
+
+    private static byte[] FixCrcs(byte[] png)
+    {
+        for (long pos = 8; pos + 12 <= png.Length;)
+        {
+            long length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan((int)pos));
+            if (length > png.Length - pos - 12) break;
+            var typeAndData = png.AsSpan((int)pos + 4, 4 + (int)length);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan((int)(pos + 8 + length)), System.IO.Hashing.Crc32.HashToUInt32(typeAndData));
+            pos += 12 + length;
+        }
+        return png;
+    }
 
     // The IDX and text readers take paths: the input goes to a file of the right name in a private folder.
     private static readonly string Scratch = Directory.CreateTempSubdirectory("minitorch-fuzz-").FullName;

@@ -21,27 +21,39 @@ public enum DType
 public static class DTypes
 {
     /// <summary>Whether the type is float32 or float64 (the types that can require gradients).</summary>
-    public static bool IsFloatingPoint(this DType dtype) => dtype is DType.Float32 or DType.Float64;
+    public static bool IsFloatingPoint(this DType dtype)
+    {
+        Argument.Defined(dtype);
+        return dtype is DType.Float32 or DType.Float64;
+    }
 
     /// <summary>PyTorch's name of the type, such as <c>torch.int64</c>.</summary>
-    public static string PyTorchName(this DType dtype) => dtype switch
+    public static string PyTorchName(this DType dtype)
     {
-        DType.Float32 => "torch.float32",
-        DType.Float64 => "torch.float64",
-        DType.Int64 => "torch.int64",
-        DType.Bool => "torch.bool",
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
-    };
+        Argument.Defined(dtype);
+        return dtype switch
+        {
+            DType.Float32 => "torch.float32",
+            DType.Float64 => "torch.float64",
+            DType.Int64 => "torch.int64",
+            DType.Bool => "torch.bool",
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
+        };
+    }
 
     /// <summary>The name PyTorch's kernel errors use, such as <c>Long</c> in <c>"…" not implemented for 'Long'</c>.</summary>
-    public static string ScalarTypeName(this DType dtype) => dtype switch
+    public static string ScalarTypeName(this DType dtype)
     {
-        DType.Float32 => "Float",
-        DType.Float64 => "Double",
-        DType.Int64 => "Long",
-        DType.Bool => "Bool",
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
-    };
+        Argument.Defined(dtype);
+        return dtype switch
+        {
+            DType.Float32 => "Float",
+            DType.Float64 => "Double",
+            DType.Int64 => "Long",
+            DType.Bool => "Bool",
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
+        };
+    }
 
     // bool < integer < floating point, as PyTorch's type promotion categories.
     private static int Category(DType d) => d switch { DType.Bool => 0, DType.Int64 => 1, _ => 2 };
@@ -53,6 +65,8 @@ public static class DTypes
     /// </summary>
     public static DType Promote(DType a, DType b)
     {
+        Argument.Defined(a);
+        Argument.Defined(b);
         if (a == b) return a;
         int ca = Category(a), cb = Category(b);
         if (ca != cb) return ca > cb ? a : b;
@@ -65,7 +79,12 @@ public static class DTypes
     /// counts only by its category, as a number would (float32 [3] with a 0-d float64 is float32; int64
     /// [3] with a 0-d float64 is float64).
     /// </summary>
-    public static DType ResultType(Tensor a, Tensor b) => ResultType([a, b]);
+    public static DType ResultType(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return ResultType([a, b]);
+    }
 
     /// <summary><see cref="ResultType(Tensor, Tensor)"/> over any number of tensors (null entries are skipped).</summary>
     public static DType ResultType(params Tensor?[] tensors)
@@ -89,6 +108,7 @@ public static class DTypes
     /// </summary>
     public static DType PromoteWithScalar(DType tensor, bool scalarIsIntegral, bool scalarIsBool = false)
     {
+        Argument.Defined(tensor);
         int scalar = scalarIsBool ? 0 : scalarIsIntegral ? 1 : 2;
         if (scalar <= Category(tensor)) return tensor;
         return scalar == 2 ? DType.Float32 : DType.Int64;

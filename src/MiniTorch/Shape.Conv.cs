@@ -30,12 +30,19 @@ public static partial class Shape
         ConvOutputSize(size, kernel, stride, padding, padding, dilation);
 
     private static int ConvOutputSize(int size, int kernel, int stride, int padBefore, int padAfter, int dilation) =>
+        CheckedSize(ConvOutputSizeLong(size, kernel, stride, padBefore, padAfter, dilation), "the convolution's output size");
+
+    // In 64 bits: padding and dilation near 2³¹ must not wrap.
+    private static long ConvOutputSizeLong(long size, long kernel, long stride, long padBefore, long padAfter, long dilation) =>
         FloorDiv(size + padBefore + padAfter - dilation * (kernel - 1) - 1, stride) + 1;
 
     /// <summary>ConvTranspose's output length along one dimension: (size − 1)s − 2p + d(k−1) + outputPadding + 1.</summary>
     /// <remarks>The inverse of <see cref="ConvOutputSize(int, int, int, int, int)"/>: convolution maps every length in
     /// [result − outputPadding, result − outputPadding + s − 1] back to <paramref name="size"/>.</remarks>
     public static int ConvTransposeOutputSize(int size, int kernel, int stride, int padding, int outputPadding, int dilation) =>
+        CheckedSize(ConvTransposeOutputSizeLong(size, kernel, stride, padding, outputPadding, dilation), "the transposed convolution's output size");
+
+    private static long ConvTransposeOutputSizeLong(long size, long kernel, long stride, long padding, long outputPadding, long dilation) =>
         (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1;
 
     /// <summary>
@@ -43,13 +50,13 @@ public static partial class Shape
     /// <paramref name="size"/>: a = (size + 2p − d(k−1) − 1) mod s (the remainder the convolution's floor drops).
     /// </summary>
     public static int ConvAdjointOutputPadding(int size, int kernel, int stride, int padding, int dilation) =>
-        (size + 2 * padding - dilation * (kernel - 1) - 1) % stride;
+        (int)(((long)size + 2L * padding - (long)dilation * (kernel - 1) - 1) % stride);
 
     /// <summary>PyTorch's <c>padding='same'</c> split: total d(k−1), total/2 before, the rest after.</summary>
     public static (int Before, int After) SamePadding(int kernel, int dilation)
     {
-        int total = dilation * (kernel - 1);
-        return (total / 2, total - total / 2);
+        long total = (long)dilation * (kernel - 1);
+        return (CheckedSize(total / 2, "'same' padding"), CheckedSize(total - total / 2, "'same' padding"));
     }
 
     /// <summary>
@@ -59,13 +66,16 @@ public static partial class Shape
     /// </summary>
     public static (int Before, int After) KerasTransposeSameCrop(int kernel, int stride, int dilation)
     {
-        int total = dilation * (kernel - 1) + 1 - stride;
-        int before = Math.Max(FloorDiv(total, 2), 0);
-        return (before, total - before);
+        long total = (long)dilation * (kernel - 1) + 1 - stride;
+        long before = Math.Max(FloorDiv(total, 2L), 0);
+        return (CheckedSize(before, "Keras 'same' crop"), CheckedSize(total - before, "Keras 'same' crop"));
     }
 
     /// <summary>⌊a/b⌋ for b &gt; 0 (C#'s division truncates toward zero).</summary>
     internal static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+
+    /// <summary>⌊a/b⌋ for b &gt; 0, in 64 bits.</summary>
+    internal static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
     /// <summary>⌈a/b⌉ for b &gt; 0.</summary>
     internal static int CeilDiv(int a, int b) => -FloorDiv(-a, b);
@@ -103,9 +113,10 @@ public static partial class Shape
         var output = new int[rank];
         for (int d = 0; d < rank; d++)
         {
-            int keff = dilation[d] * (kernel[d] - 1) + 1;
+            long keff = (long)dilation[d] * (kernel[d] - 1) + 1;
             before[d] = same ? KerasTransposeSameCrop(kernel[d], stride[d], dilation[d]).Before : 0;
-            output[d] = same ? size[d] * stride[d] : (size[d] - 1) * stride[d] + Math.Max(keff, stride[d]);
+            output[d] = CheckedSize(same ? (long)size[d] * stride[d] : (long)(size[d] - 1) * stride[d] + Math.Max(keff, stride[d]),
+                                    "the transposed convolution's output size");
         }
         return (before, output);
     }
@@ -118,7 +129,9 @@ public static partial class Shape
         return input.Length == spatialRank + 1;
     }
 
-    private static string PerChannel(IEnumerable<int> sizes) => "(" + string.Join(" x ", sizes) + ")";
+    private static string PerChannel(IEnumerable<long> sizes) => "(" + string.Join(" x ", sizes) + ")";
+
+    private static string PerChannel(IEnumerable<int> sizes) => PerChannel(sizes.Select(s => (long)s));
 
     /// <summary>PyTorch names transposed dims as 2-d ones for a 1-d op (it runs 1-d as 2-d with height 1).</summary>
     private static string[] DimNames(int rank) => rank == 3 ? ["depth", "height", "width"] : ["height", "width"];
@@ -163,24 +176,26 @@ public static partial class Shape
         var explicitPad = padding.ExplicitOr0(Math.Max(rank, 0));
         CheckCommon(input, weight, stride, explicitPad, dilation, groups, transposed: false);
         CheckArity("stride", stride, rank); CheckArity("padding", explicitPad, rank); CheckArity("dilation", dilation, rank);
-        if (input[1] != weight[1] * groups)
-            throw new ArgumentException($"Given groups={groups}, weight of size {Format(weight)}, expected input{Format(input)} to have {weight[1] * groups} channels, but got {input[1]} channels instead");
+        if (input[1] != (long)weight[1] * groups)
+            throw new ArgumentException($"Given groups={groups}, weight of size {Format(weight)}, expected input{Format(input)} to have {(long)weight[1] * groups} channels, but got {input[1]} channels instead");
         if (bias is not null && (bias.Length != 1 || bias[0] != weight[0]))
             throw new ArgumentException($"Given weight of size {Format(weight)}, expected bias to be 1-dimensional with {weight[0]} elements, but got bias of size {Format(bias)} instead");
         int[] kernel = weight[2..], size = input[2..];
         var (before, after) = ConvPaddings(padding, kernel, stride, dilation);
-        var padded = new int[rank];
-        var keff = new int[rank];
+        // In 64 bits, so that padding or dilation near 2³¹ is reported, not wrapped.
+        var padded = new long[rank];
+        var keff = new long[rank];
         var output = new int[rank];
         for (int d = 0; d < rank; d++)
         {
-            keff[d] = dilation[d] * (kernel[d] - 1) + 1;
-            padded[d] = size[d] + before[d] + after[d];
-            output[d] = ConvOutputSize(size[d], kernel[d], stride[d], before[d], after[d], dilation[d]);
+            keff[d] = (long)dilation[d] * (kernel[d] - 1) + 1;
+            padded[d] = (long)size[d] + before[d] + after[d];
         }
         for (int d = 0; d < rank; d++)
             if (padded[d] < keff[d])
                 throw new ArgumentException($"Calculated padded input size per channel: {PerChannel(padded)}. Kernel size: {PerChannel(keff)}. Kernel size can't be greater than actual input size");
+        for (int d = 0; d < rank; d++)
+            output[d] = ConvOutputSize(size[d], kernel[d], stride[d], before[d], after[d], dilation[d]);
         return Make(rank, input[0], groups, input[1], size, weight[0], output, kernel, stride, before, dilation);
     }
 
@@ -200,8 +215,9 @@ public static partial class Shape
         if (outputPadding.Any(a => a < 0)) throw new ArgumentException("negative output_padding is not supported");
         if (input[1] != weight[0])
             throw new ArgumentException($"Given transposed=1, weight of size {Format(weight)}, expected input{Format(input)} to have {weight[0]} channels, but got {input[1]} channels instead");
-        if (bias is not null && (bias.Length != 1 || bias[0] != weight[1] * groups))
-            throw new ArgumentException($"Given transposed=1, weight of size {Format(weight)}, expected bias to be 1-dimensional with {weight[1] * groups} elements, but got bias of size {Format(bias)} instead");
+        long outChannels = (long)weight[1] * groups;
+        if (bias is not null && (bias.Length != 1 || bias[0] != outChannels))
+            throw new ArgumentException($"Given transposed=1, weight of size {Format(weight)}, expected bias to be 1-dimensional with {outChannels} elements, but got bias of size {Format(bias)} instead");
         for (int d = 0; d < rank; d++)
             if (!(outputPadding[d] < stride[d] || outputPadding[d] < dilation[d]))
             {
@@ -220,13 +236,16 @@ public static partial class Shape
         else
         {
             before = explicitPad;
-            output = new int[rank];
+            var full = new long[rank];
             for (int d = 0; d < rank; d++)
-                output[d] = ConvTransposeOutputSize(size[d], kernel[d], stride[d], explicitPad[d], outputPadding[d], dilation[d]);
+                full[d] = ConvTransposeOutputSizeLong(size[d], kernel[d], stride[d], explicitPad[d], outputPadding[d], dilation[d]);
+            if (full.Any(o => o <= 0))
+                throw new ArgumentException($"Given input size per channel: {PerChannel(AsTransposedMessage(size, 1))}. Calculated output size per channel: {PerChannel(full.Length == 1 ? [1, full[0]] : full)}. Output size is too small");
+            output = [.. full.Select(o => CheckedSize(o, "the transposed convolution's output size"))];
         }
         if (output.Any(o => o <= 0))
             throw new ArgumentException($"Given input size per channel: {PerChannel(AsTransposedMessage(size, 1))}. Calculated output size per channel: {PerChannel(AsTransposedMessage(output, 1))}. Output size is too small");
-        return Make(rank, input[0], groups, weight[1] * groups, output, input[1], size, kernel, stride, before, dilation);
+        return Make(rank, input[0], groups, CheckedSize(outChannels, "the transposed convolution's output channels"), output, input[1], size, kernel, stride, before, dilation);
     }
 
     /// <summary>Builds the geometry from per-dimension arrays of the op's rank (missing leading dims are 1, padding 0).</summary>
@@ -262,16 +281,16 @@ public static partial class Shape
         if (size.Length == spatialStart + rank) size = size[spatialStart..];
         if (size.Length != rank)
             throw new ArgumentException($"ConvTranspose{rank}D: for {input.Length}D input, output_size must have {rank} or {spatialStart + rank} elements (got {outputSize.Length})");
-        var min = new int[rank];
-        var max = new int[rank];
+        var min = new long[rank];
+        var max = new long[rank];
         for (int d = 0; d < rank; d++)
         {
-            min[d] = ConvTransposeOutputSize(input[spatialStart + d], kernel[d], stride[d], padding[d], 0, dilation[d]);
+            min[d] = ConvTransposeOutputSizeLong(input[spatialStart + d], kernel[d], stride[d], padding[d], 0, dilation[d]);
             max[d] = min[d] + stride[d] - 1;
         }
         for (int d = 0; d < rank; d++)
             if (size[d] < min[d] || size[d] > max[d])
-                throw new ArgumentException($"requested an output size of {Format(size)}, but valid sizes range from {Format(min)} to {Format(max)} (for an input of torch.Size({Format(input[spatialStart..])}))");
-        return [.. size.Select((s, d) => s - min[d])];
+                throw new ArgumentException($"requested an output size of {Format(size)}, but valid sizes range from [{string.Join(", ", min)}] to [{string.Join(", ", max)}] (for an input of torch.Size({Format(input[spatialStart..])}))");
+        return [.. size.Select((s, d) => (int)(s - min[d]))];
     }
 }

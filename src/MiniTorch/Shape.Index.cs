@@ -5,6 +5,7 @@ public static partial class Shape
     /// <summary>Checks the operands of <c>gather</c>/<c>scatter_add</c>: same rank, and the index no larger than the input except along <paramref name="dim"/>.</summary>
     public static void CheckGather(string op, ReadOnlySpan<int> input, ReadOnlySpan<int> index, int dim)
     {
+        ArgumentNullException.ThrowIfNull(op);
         if (Math.Max(input.Length, 1) != Math.Max(index.Length, 1))
             throw new ArgumentException("Index tensor must have the same number of dimensions as input tensor");
         for (int d = 0; d < index.Length && input.Length > 0; d++)
@@ -16,6 +17,7 @@ public static partial class Shape
     /// <summary>Checks that every index lies in [0, <paramref name="size"/>), with PyTorch's message.</summary>
     public static void CheckIndices(ReadOnlySpan<long> index, int size, int dim, string op = "")
     {
+        ArgumentNullException.ThrowIfNull(op);
         foreach (var i in index)
             if (i < 0 || i >= size)
                 throw new IndexOutOfRangeException($"{(op.Length > 0 ? op + "(): " : "")}index {i} is out of bounds for dimension {dim} with size {size}");

@@ -24,6 +24,7 @@ public static partial class Shape
     /// </summary>
     public static void CheckInterpolateRank(ReadOnlySpan<int> input, string mode)
     {
+        ArgumentNullException.ThrowIfNull(mode);
         int d = input.Length;
         if (d == 4) return;
         if (mode == "bilinear" && (d is 3 or 5))

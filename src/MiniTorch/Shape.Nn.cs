@@ -13,6 +13,7 @@ public static partial class Shape
     /// <summary>Checks that every statistic/affine vector of a batch norm has C = size(1) elements.</summary>
     public static void CheckBatchNormVector(string name, ReadOnlySpan<int> vector, int channels)
     {
+        ArgumentNullException.ThrowIfNull(name);
         if (vector.Length != 1 || vector[0] != channels)
             throw new ArgumentException($"batch_norm: expected {name} of shape [{channels}] (one value per channel), got {Format(vector)}");
     }
@@ -121,6 +122,7 @@ public static partial class Shape
     /// <summary>Checks a batch norm input of rank <paramref name="low"/>–<paramref name="high"/> with C = numFeatures in dimension 1.</summary>
     public static void CheckBatchNorm(ReadOnlySpan<int> input, int numFeatures, int low, int high, string layout)
     {
+        ArgumentNullException.ThrowIfNull(layout);
         CheckNormRank(input, low, high);
         if (input[1] != numFeatures)
             throw new ArgumentException($"expected input of shape {layout} with C = {numFeatures}, got {Format(input)}");
@@ -137,17 +139,18 @@ public static partial class Shape
         if (r <= 0) throw new ArgumentException($"{op} expects a positive {(unshuffle ? "downscale" : "upscale")}_factor, but got {r}");
         var s = input.ToArray();
         int c = input[^3], h = input[^2], w = input[^1];
+        long r2 = (long)r * r;   // 64 bits: the square of a factor past 46340 does not fit an int
         if (!unshuffle)
         {
-            if (c % (r * r) != 0)
-                throw new ArgumentException($"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}");
-            (s[^3], s[^2], s[^1]) = (c / (r * r), h * r, w * r);
+            if (c % r2 != 0)
+                throw new ArgumentException($"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)={c} is not divisible by {r2}");
+            (s[^3], s[^2], s[^1]) = ((int)(c / r2), CheckedSize((long)h * r, "pixel_shuffle's output height"), CheckedSize((long)w * r, "pixel_shuffle's output width"));
         }
         else
         {
             if (h % r != 0) throw new ArgumentException($"pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)={h} is not divisible by {r}");
             if (w % r != 0) throw new ArgumentException($"pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)={w} is not divisible by {r}");
-            (s[^3], s[^2], s[^1]) = (c * r * r, h / r, w / r);
+            (s[^3], s[^2], s[^1]) = (CheckedSize(c * r2, "pixel_unshuffle's output channels"), h / r, w / r);
         }
         Numel(s);
         return s;

@@ -19,6 +19,17 @@ public static partial class Shape
         if (k > rank) throw new ArgumentException("Padding length too large");
         if (mode != PadKind.Constant && (k == 0 || k > 3 || (rank != k + 1 && rank != k + 2)))
             throw new ArgumentException("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
+        // The padded sizes first, in 64 bits: a size or a tensor too large is refused before any map is built.
+        var padded = (int[])shape.Clone();
+        for (int j = 0; j < k; j++)
+        {
+            int d = rank - 1 - j;
+            long size = (long)shape[d] + pad[2 * j] + pad[2 * j + 1];
+            if (size > int.MaxValue)
+                throw new ArgumentException($"pad: padding ({pad[2 * j]}, {pad[2 * j + 1]}) makes dimension {d} of size {shape[d]} {size} long, beyond the {int.MaxValue} that MiniTorch's 32-bit sizes hold");
+            padded[d] = (int)Math.Max(size, 0);
+        }
+        Numel(padded);
         var maps = new int[k][];
         for (int j = 0; j < k; j++)
         {
@@ -29,24 +40,25 @@ public static partial class Shape
                 throw new ArgumentException("Padding value causes wrapping around more than once.");
             if (mode == PadKind.Replicate && n == 0)
                 throw new ArgumentException($"Expected input with non-zero dimensions for replicate padding, but got: {Format(shape)}");
-            int size = n + before + after;
+            long size = (long)n + before + after;
             if (size < 0 || (size == 0 && mode != PadKind.Constant))
                 throw new ArgumentException(mode == PadKind.Circular
                     ? "Negative padding value is resulting in an empty dimension"
                     : $"The input size {n}, plus negative padding {before} and {after} resulted in a negative output size, which is invalid. Check dimension {d} of your input.");
-            if (mode == PadKind.Circular && n + Math.Min(before, 0) + Math.Min(after, 0) <= 0)
+            if (mode == PadKind.Circular && (long)n + Math.Min(before, 0) + Math.Min(after, 0) <= 0)
                 throw new ArgumentException("Negative padding value is resulting in an empty dimension");
             var map = new int[size];
             // Circular padding wraps around what is left after negative pads crop (as PyTorch does).
-            int cropBefore = Math.Max(-before, 0), kept = n - cropBefore - Math.Max(-after, 0);
+            // Positions in 64 bits: a pad of ±2³¹ must not wrap.
+            long cropBefore = Math.Max(-(long)before, 0), kept = n - cropBefore - Math.Max(-(long)after, 0);
             for (int o = 0; o < size; o++)
             {
-                int i = o - before;
-                if (mode == PadKind.Circular) { map[o] = cropBefore + ((o - Math.Max(before, 0)) % kept + kept) % kept; continue; }
-                map[o] = i >= 0 && i < n ? i : mode switch
+                long i = (long)o - before;
+                if (mode == PadKind.Circular) { map[o] = (int)(cropBefore + ((o - Math.Max(before, 0)) % kept + kept) % kept); continue; }
+                map[o] = i >= 0 && i < n ? (int)i : mode switch
                 {
-                    PadKind.Reflect => i < 0 ? -i : 2 * (n - 1) - i,
-                    PadKind.Replicate => Math.Clamp(i, 0, n - 1),
+                    PadKind.Reflect => (int)(i < 0 ? -i : 2L * (n - 1) - i),
+                    PadKind.Replicate => (int)Math.Clamp(i, 0, n - 1),
                     _ => -1,
                 };
             }

@@ -9,9 +9,10 @@ public static partial class Shape
     /// </summary>
     public static int PoolOutputSize(int size, int kernel, int stride, int padding, int dilation, bool ceilMode)
     {
-        int n = FloorDiv(size + 2 * padding - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0), stride) + 1;
-        if (ceilMode && (n - 1) * stride >= size + padding) n--;
-        return n;
+        // In 64 bits: a dilation or stride near 2³¹ must not wrap.
+        long n = FloorDiv((long)size + 2L * padding - (long)dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1L : 0), stride) + 1;
+        if (ceilMode && (n - 1) * stride >= (long)size + padding) n--;
+        return CheckedSize(n, "the pooling's output size");
     }
 
     /// <summary>
@@ -80,16 +81,20 @@ public static partial class Shape
     /// <summary>max_unpool's spatial output size: (in − 1)·s − 2p + k, or a requested size within ±(s − 1) of it (PyTorch's <c>_unpool_output_size</c>).</summary>
     public static int[] UnpoolOutputSize(ReadOnlySpan<int> input, int[] kernel, int[] stride, int[] padding, int[]? requested)
     {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(stride);
+        ArgumentNullException.ThrowIfNull(padding);
         int rank = kernel.Length;
         var size = new int[rank];
-        for (int d = 0; d < rank; d++) size[d] = (input[d] - 1) * stride[d] + kernel[d] - 2 * padding[d];
+        for (int d = 0; d < rank; d++)
+            size[d] = CheckedSize((long)(input[d] - 1) * stride[d] + kernel[d] - 2L * padding[d], "max_unpool's output size");
         if (requested is null) return size;
         var r = requested.Length == rank + 2 ? requested[2..] : requested;
         if (r.Length != rank)
             throw new ArgumentException($"output_size should be a sequence containing {rank} or {rank + 2} elements, but it has a length of '{requested.Length}'");
         for (int d = 0; d < rank; d++)
         {
-            int min = size[d] - stride[d], max = size[d] + stride[d];
+            long min = (long)size[d] - stride[d], max = (long)size[d] + stride[d];
             if (!(min < r[d] && r[d] < max))
                 throw new ArgumentException($"invalid output_size \"{Format(requested)}\" (dim {d} must be between {min} and {max})");
         }

@@ -8,6 +8,8 @@ public static partial class Shape
     /// </summary>
     public static void CheckPrelu(int[] input, int[] weight)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         int parameters = Numel(weight);
         int channels = input.Length >= 2 ? input[1] : 1;
         if (parameters != 1 && parameters != channels)
@@ -17,6 +19,7 @@ public static partial class Shape
     /// <summary>The number of elements that share one PReLU slope: the product of the dimensions after 1.</summary>
     public static int PreluInner(int[] input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         int inner = 1;
         for (int d = 2; d < input.Length; d++) inner *= input[d];
         return inner;

@@ -5,6 +5,8 @@ public static partial class Shape
     /// <summary>Checks that a tensor loaded from per-channel text files is [A, B, kH, kW] or [A].</summary>
     public static void CheckTxtKernelTarget(string name, int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(shape);
         if (shape.Length != 4 && shape.Length != 1)
             throw new ArgumentException($"LoadTxtKernels: expected '{name}' of shape [A, B, kH, kW] or [A], got {Format(shape)}");
     }
@@ -12,6 +14,8 @@ public static partial class Shape
     /// <summary>Checks the number of values in one text kernel file against the tensor it fills.</summary>
     public static void CheckTxtKernelFile(string file, int count, int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(shape);
         int expected = shape.Length == 4 ? shape[2] * shape[3] : 1;
         if (count != expected)
             throw new InvalidDataException(shape.Length == 4

@@ -10,21 +10,52 @@ public static partial class Shape
     /// <summary>Formats a shape as PyTorch prints it in messages, e.g. <c>[2, 3, 4]</c>.</summary>
     public static string Format(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
 
-    /// <summary>The number of elements of a shape (1 for a scalar).</summary>
+    /// <summary>The number of elements of a shape (1 for a scalar); more than 2³¹ − 1 raises <see cref="ArgumentException"/>.</summary>
+    /// <remarks>
+    /// MiniTorch indexes elements with 32-bit integers, so a tensor holds at most
+    /// <see cref="int.MaxValue"/> elements. The product is formed in 64 bits and stops as soon as it
+    /// passes the limit, so no size is ever reported wrapped.
+    /// </remarks>
     public static int Numel(ReadOnlySpan<int> shape)
     {
+        foreach (var s in shape) if (s == 0) return 0;
         long n = 1;
-        foreach (var s in shape) n *= s;
-        if (n > int.MaxValue) throw new ArgumentException($"a tensor of shape {Format(shape)} has more than {int.MaxValue} elements");
+        foreach (var s in shape)
+        {
+            n *= s;
+            if (n > int.MaxValue || n < int.MinValue) throw new ArgumentException($"a tensor of shape {Format(shape)} has more than {int.MaxValue} elements");
+        }
         return (int)n;
     }
 
-    /// <summary>Row-major (C order) strides of a shape.</summary>
+    /// <summary>
+    /// A size computed in 64 bits, returned as an int; one that does not fit MiniTorch's 32-bit sizes
+    /// raises <see cref="ArgumentException"/> naming it with its true value (never a wrapped one).
+    /// </summary>
+    internal static int CheckedSize(long size, string what) =>
+        size is > int.MaxValue or < int.MinValue
+            ? throw new ArgumentException($"{what} is {size}, beyond the {int.MaxValue} that MiniTorch's 32-bit sizes hold")
+            : (int)size;
+
+    /// <summary>a·b, saturating at ±<see cref="long.MaxValue"/> instead of wrapping.</summary>
+    internal static long SaturatingMultiply(long a, long b)
+    {
+        long r;
+        try { r = checked(a * b); }
+        catch (OverflowException) { r = (a < 0) ^ (b < 0) ? long.MinValue : long.MaxValue; }
+        return r;
+    }
+
+    /// <summary>Row-major (C order) strides of a shape (saturating at int.MaxValue past an empty dimension).</summary>
     public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
     {
         var strides = new int[shape.Length];
-        int s = 1;
-        for (int i = shape.Length - 1; i >= 0; i--) { strides[i] = s; s *= Math.Max(shape[i], 1); }
+        long s = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            strides[i] = (int)Math.Min(s, int.MaxValue);
+            s = Math.Min(SaturatingMultiply(s, Math.Max(shape[i], 1)), int.MaxValue);
+        }
         return strides;
     }
 
@@ -59,7 +90,7 @@ public static partial class Shape
                 infer = i;
             }
             else if (shape[i] < 0) throw new ArgumentException($"invalid shape dimension {shape[i]}");
-            else known *= shape[i];
+            else known = SaturatingMultiply(known, shape[i]);
         }
         if (infer >= 0)
         {

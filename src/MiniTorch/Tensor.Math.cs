@@ -41,52 +41,140 @@ public sealed partial class Tensor
     private Tensor Scalar(double value, bool integral = false) => Torch.Scalar(value, DTypes.PromoteWithScalar(DType, integral));
 
     /// <summary>Element-wise sum with broadcasting.</summary>
-    public static Tensor operator +(Tensor a, Tensor b) => Arithmetic(a, b, Arith.Add);
-    /// <summary>Adds a number.</summary>
-    public static Tensor operator +(Tensor a, double b) => Arithmetic(a, a.Scalar(b), Arith.Add);
-    /// <summary>Adds a number.</summary>
-    public static Tensor operator +(double a, Tensor b) => Arithmetic(b.Scalar(a), b, Arith.Add);
-    /// <summary>Adds an integer (an int64 tensor stays int64).</summary>
-    public static Tensor operator +(Tensor a, long b) => Arithmetic(a, a.Scalar(b, true), Arith.Add);
-    /// <summary>Adds an integer (an int64 tensor stays int64).</summary>
-    public static Tensor operator +(long a, Tensor b) => Arithmetic(b.Scalar(a, true), b, Arith.Add);
-    /// <summary>Element-wise difference with broadcasting.</summary>
-    public static Tensor operator -(Tensor a, Tensor b) => Arithmetic(a, b, Arith.Sub);
-    /// <summary>Subtracts a number.</summary>
-    public static Tensor operator -(Tensor a, double b) => Arithmetic(a, a.Scalar(b), Arith.Sub);
-    /// <summary>A number minus a tensor.</summary>
-    public static Tensor operator -(double a, Tensor b) => Arithmetic(b.Scalar(a), b, Arith.Sub);
-    /// <summary>Subtracts an integer.</summary>
-    public static Tensor operator -(Tensor a, long b) => Arithmetic(a, a.Scalar(b, true), Arith.Sub);
-    /// <summary>An integer minus a tensor.</summary>
-    public static Tensor operator -(long a, Tensor b) => Arithmetic(b.Scalar(a, true), b, Arith.Sub);
-    /// <summary>Element-wise product with broadcasting.</summary>
-    public static Tensor operator *(Tensor a, Tensor b) => Arithmetic(a, b, Arith.Mul);
-    /// <summary>Multiplies by a number.</summary>
-    public static Tensor operator *(Tensor a, double b) => Arithmetic(a, a.Scalar(b), Arith.Mul);
-    /// <summary>Multiplies by a number.</summary>
-    public static Tensor operator *(double a, Tensor b) => Arithmetic(b.Scalar(a), b, Arith.Mul);
-    /// <summary>Multiplies by an integer.</summary>
-    public static Tensor operator *(Tensor a, long b) => Arithmetic(a, a.Scalar(b, true), Arith.Mul);
-    /// <summary>Multiplies by an integer.</summary>
-    public static Tensor operator *(long a, Tensor b) => Arithmetic(b.Scalar(a, true), b, Arith.Mul);
-    /// <summary>Element-wise true quotient with broadcasting (integers divide to float32, as in PyTorch).</summary>
-    public static Tensor operator /(Tensor a, Tensor b) => Arithmetic(a, b, Arith.Div);
-    /// <summary>Divides by a number.</summary>
-    public static Tensor operator /(Tensor a, double b) => Arithmetic(a, a.Scalar(b), Arith.Div);
-    /// <summary>A number divided by a tensor.</summary>
-    public static Tensor operator /(double a, Tensor b) => Arithmetic(b.Scalar(a), b, Arith.Div);
-    /// <summary>Divides by an integer.</summary>
-    public static Tensor operator /(Tensor a, long b) => Arithmetic(a, a.Scalar(b, true), Arith.Div);
-    /// <summary>An integer divided by a tensor.</summary>
-    public static Tensor operator /(long a, Tensor b) => Arithmetic(b.Scalar(a, true), b, Arith.Div);
-    /// <summary>Negation.</summary>
-    public static Tensor operator -(Tensor a) => a.DType switch
+    public static Tensor operator +(Tensor a, Tensor b)
     {
-        DType.Bool => throw new ArgumentException("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."),
-        DType.Int64 => IntegerOps.Unary(a, abs: false),
-        _ => NegBackward0.Apply(a),
-    };
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(a, b, Arith.Add);
+    }
+    /// <summary>Adds a number.</summary>
+    public static Tensor operator +(Tensor a, double b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return Arithmetic(a, a.Scalar(b), Arith.Add);
+    }
+    /// <summary>Adds a number.</summary>
+    public static Tensor operator +(double a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(b.Scalar(a), b, Arith.Add);
+    }
+    /// <summary>Adds an integer (an int64 tensor stays int64).</summary>
+    public static Tensor operator +(Tensor a, long b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return Arithmetic(a, a.Scalar(b, true), Arith.Add);
+    }
+    /// <summary>Adds an integer (an int64 tensor stays int64).</summary>
+    public static Tensor operator +(long a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(b.Scalar(a, true), b, Arith.Add);
+    }
+    /// <summary>Element-wise difference with broadcasting.</summary>
+    public static Tensor operator -(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(a, b, Arith.Sub);
+    }
+    /// <summary>Subtracts a number.</summary>
+    public static Tensor operator -(Tensor a, double b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return Arithmetic(a, a.Scalar(b), Arith.Sub);
+    }
+    /// <summary>A number minus a tensor.</summary>
+    public static Tensor operator -(double a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(b.Scalar(a), b, Arith.Sub);
+    }
+    /// <summary>Subtracts an integer.</summary>
+    public static Tensor operator -(Tensor a, long b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return Arithmetic(a, a.Scalar(b, true), Arith.Sub);
+    }
+    /// <summary>An integer minus a tensor.</summary>
+    public static Tensor operator -(long a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(b.Scalar(a, true), b, Arith.Sub);
+    }
+    /// <summary>Element-wise product with broadcasting.</summary>
+    public static Tensor operator *(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(a, b, Arith.Mul);
+    }
+    /// <summary>Multiplies by a number.</summary>
+    public static Tensor operator *(Tensor a, double b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return Arithmetic(a, a.Scalar(b), Arith.Mul);
+    }
+    /// <summary>Multiplies by a number.</summary>
+    public static Tensor operator *(double a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(b.Scalar(a), b, Arith.Mul);
+    }
+    /// <summary>Multiplies by an integer.</summary>
+    public static Tensor operator *(Tensor a, long b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return Arithmetic(a, a.Scalar(b, true), Arith.Mul);
+    }
+    /// <summary>Multiplies by an integer.</summary>
+    public static Tensor operator *(long a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(b.Scalar(a, true), b, Arith.Mul);
+    }
+    /// <summary>Element-wise true quotient with broadcasting (integers divide to float32, as in PyTorch).</summary>
+    public static Tensor operator /(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(a, b, Arith.Div);
+    }
+    /// <summary>Divides by a number.</summary>
+    public static Tensor operator /(Tensor a, double b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return Arithmetic(a, a.Scalar(b), Arith.Div);
+    }
+    /// <summary>A number divided by a tensor.</summary>
+    public static Tensor operator /(double a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(b.Scalar(a), b, Arith.Div);
+    }
+    /// <summary>Divides by an integer.</summary>
+    public static Tensor operator /(Tensor a, long b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return Arithmetic(a, a.Scalar(b, true), Arith.Div);
+    }
+    /// <summary>An integer divided by a tensor.</summary>
+    public static Tensor operator /(long a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Arithmetic(b.Scalar(a, true), b, Arith.Div);
+    }
+    /// <summary>Negation.</summary>
+    public static Tensor operator -(Tensor a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return a.DType switch
+        {
+            DType.Bool => throw new ArgumentException("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."),
+            DType.Int64 => IntegerOps.Unary(a, abs: false),
+            _ => NegBackward0.Apply(a),
+        };
+    }
 
     /// <summary>
     /// x raised to a floating-point number: an int64 or bool tensor is first converted to float32, as
@@ -100,6 +188,7 @@ public sealed partial class Tensor
     /// <summary>x raised to a tensor power, with broadcasting.</summary>
     public Tensor Pow(Tensor exponent)
     {
+        ArgumentNullException.ThrowIfNull(exponent);
         var dt = DTypes.ResultType(this, exponent);
         if (dt == DType.Bool) throw DTypes.NotImplemented("pow", dt);
         var (a, b) = (To(dt), exponent.To(dt));
@@ -156,22 +245,38 @@ public sealed partial class Tensor
     public Tensor Clamp(Tensor? min, Tensor? max = null) => ClampBackward0.Apply(this, min, max);
 
     /// <summary>The element-wise maximum with broadcasting, like <c>torch.maximum</c> (ties split the gradient evenly).</summary>
-    public Tensor Maximum(Tensor other) => MaximumBackward0.Apply(this, other, max: true);
+    public Tensor Maximum(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return MaximumBackward0.Apply(this, other, max: true);
+    }
 
     /// <summary>The element-wise minimum with broadcasting, like <c>torch.minimum</c> (ties split the gradient evenly).</summary>
-    public Tensor Minimum(Tensor other) => MaximumBackward0.Apply(this, other, max: false);
+    public Tensor Minimum(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return MaximumBackward0.Apply(this, other, max: false);
+    }
 
     /// <summary>The sum of all elements (a 0-dimensional tensor; int64 for integer and bool tensors).</summary>
     public Tensor Sum() => SumOver(null, false);
     /// <summary>The sum over <paramref name="dims"/>.</summary>
-    public Tensor Sum(int[] dims, bool keepDim = false) => SumOver(dims, keepDim);
+    public Tensor Sum(int[] dims, bool keepDim = false)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        return SumOver(dims, keepDim);
+    }
     /// <summary>The sum over one dimension.</summary>
     public Tensor Sum(int dim, bool keepDim = false) => SumOver([dim], keepDim);
     private Tensor SumOver(int[]? dims, bool keepDim) => DType.IsFloatingPoint() ? SumBackward.Apply(this, dims, keepDim) : IntegerOps.Sum(this, dims, keepDim);
     /// <summary>The mean of all elements.</summary>
     public Tensor Mean() => MeanBackward.Apply(MeanInput(), null, false);
     /// <summary>The mean over <paramref name="dims"/>.</summary>
-    public Tensor Mean(int[] dims, bool keepDim = false) => MeanBackward.Apply(MeanInput(), dims, keepDim);
+    public Tensor Mean(int[] dims, bool keepDim = false)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        return MeanBackward.Apply(MeanInput(), dims, keepDim);
+    }
     /// <summary>The mean over one dimension.</summary>
     public Tensor Mean(int dim, bool keepDim = false) => MeanBackward.Apply(MeanInput(), [dim], keepDim);
     private Tensor MeanInput() => DType.IsFloatingPoint() ? this
@@ -184,6 +289,7 @@ public sealed partial class Tensor
     /// <summary>Matrix product (2-D, or batched with broadcasting; 1-D operands are treated as vectors).</summary>
     public Tensor MatMul(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         var dt = DTypes.Promote(DType, other.DType);
         return MatMulBackward.Apply(To(dt).RequireFloat("addmm_impl_cpu_"), other.To(dt));
     }
@@ -213,7 +319,12 @@ public sealed partial class Tensor
 public static partial class Torch
 {
     /// <summary>x·ln y, and 0 where x = 0, like <c>torch.xlogy</c> (broadcast; integers compute in float32).</summary>
-    public static Tensor Xlogy(Tensor input, Tensor other) => Functions.XlogyBackward0.Apply(input, other);
+    public static Tensor Xlogy(Tensor input, Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(other);
+        return Functions.XlogyBackward0.Apply(input, other);
+    }
 }
 
 public sealed partial class Tensor

@@ -5,18 +5,27 @@ namespace MiniTorch;
 public sealed partial class Tensor
 {
     /// <summary>A view with a new shape (one size may be -1); the tensor must be contiguous.</summary>
-    public Tensor View(params int[] shape) => ViewBackward.Apply(this, MiniTorch.Shape.InferReshape(shape, Numel));
+    public Tensor View(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return ViewBackward.Apply(this, MiniTorch.Shape.InferReshape(shape, Numel));
+    }
 
     /// <summary>A tensor with a new shape: a view when possible, otherwise a copy.</summary>
     public Tensor Reshape(params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         var s = MiniTorch.Shape.InferReshape(shape, Numel);
         // PyTorch 1.13 names the aliasing reshape _reshape_alias, the copying one _unsafe_view.
         return ViewBackward.Apply(IsContiguous ? this : Contiguous(), s, IsContiguous ? "ReshapeAliasBackward0" : "UnsafeViewBackward0");
     }
 
     /// <summary>A view with the dimensions reordered.</summary>
-    public Tensor Permute(params int[] dims) => PermuteBackward.Apply(this, dims);
+    public Tensor Permute(params int[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        return PermuteBackward.Apply(this, dims);
+    }
 
     /// <summary>A view with two dimensions swapped.</summary>
     public Tensor Transpose(int dim0, int dim1)
@@ -53,7 +62,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>A view in which size-1 dimensions are repeated (stride 0) to reach <paramref name="shape"/>; -1 keeps a size.</summary>
-    public Tensor Expand(params int[] shape) => ExpandBackward0.Apply(this, ResolveExpand(shape));
+    public Tensor Expand(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return ExpandBackward0.Apply(this, ResolveExpand(shape));
+    }
 
     private int[] ResolveExpand(int[] shape)
     {
@@ -66,6 +79,7 @@ public sealed partial class Tensor
                 s[i] = _shape[i - lead];
             }
         MiniTorch.Shape.CheckExpand(_shape, s);
+        MiniTorch.Shape.Numel(s);
         return s;
     }
 
@@ -80,7 +94,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>A copy with the order of elements reversed along <paramref name="dims"/>.</summary>
-    public Tensor Flip(params int[] dims) => FlipBackward0.Apply(this, dims);
+    public Tensor Flip(params int[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        return FlipBackward0.Apply(this, dims);
+    }
 
     /// <summary>A view of <paramref name="length"/> elements from <paramref name="start"/> along <paramref name="dim"/>.</summary>
     public Tensor Narrow(int dim, int start, int length)
@@ -89,7 +107,7 @@ public sealed partial class Tensor
         int size = _shape[d];
         if (start < -size || start > size) throw new ArgumentOutOfRangeException(nameof(start), $"start out of range (expected to be in range of [{-size}, {size}], but got {start})");
         if (start < 0) start += size;
-        if (length < 0 || start + length > size)
+        if (length < 0 || (long)start + length > size)
             throw new ArgumentOutOfRangeException(nameof(length), $"start ({start}) + length ({length}) exceeds dimension size ({size}).");
         return SliceBackward0.Apply(this, d, start, length);
     }
@@ -102,7 +120,7 @@ public sealed partial class Tensor
         int size = _shape[d];
         int s = Math.Clamp(start is { } a ? (a < 0 ? a + size : a) : 0, 0, size);
         int e = Math.Clamp(end is { } b ? (b < 0 ? b + size : b) : size, s, size);
-        return SliceBackward0.Apply(this, d, s, (e - s + step - 1) / step, step);
+        return SliceBackward0.Apply(this, d, s, (int)(((long)e - s + step - 1) / step), step);
     }
 
     /// <summary>The sub-tensor at <paramref name="index"/> of the first dimension, like <c>x[i]</c> (a view).</summary>
@@ -125,5 +143,9 @@ public sealed partial class Tensor
     public Tensor Clone() => CloneBackward0.Apply(this);
 
     /// <summary>This tensor converted to <paramref name="dtype"/> (the same tensor if it already is).</summary>
-    public Tensor To(DType dtype) => dtype == DType ? this : ToCopyBackward0.Apply(this, dtype);
+    public Tensor To(DType dtype)
+    {
+        Argument.Defined(dtype);
+        return dtype == DType ? this : ToCopyBackward0.Apply(this, dtype);
+    }
 }

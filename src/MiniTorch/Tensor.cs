@@ -17,7 +17,16 @@ public sealed partial class Tensor
 {
     private readonly int[] _shape;
     private readonly int[] _strides;
+    private Function? _gradFn;
     private bool _requiresGrad;
+    private Tensor? _grad;
+
+    // A view made by a view op (View, Reshape, Permute, Expand, Narrow, Slice, Select, …) knows the
+    // tensor it views (the first non-view one, as PyTorch's _base), the storage version its history
+    // was made at, and whether grad mode was off when it was made.
+    private Tensor? _base;
+    private int _viewVersion;
+    private bool _viewMadeWithoutGrad;
 
     internal Tensor(TensorStorage storage, int[] shape, int[] strides, int offset)
     {
@@ -74,14 +83,43 @@ public sealed partial class Tensor
         }
     }
 
+    /// <summary>
+    /// How many in-place writes this tensor's storage has received (PyTorch's <c>tensor._version</c>),
+    /// shared with every view of the same storage.
+    /// </summary>
+    public int Version => Storage.Version;
+
     /// <summary>The operation that produced this tensor, or null for a leaf.</summary>
-    public Function? GradFn { get; internal set; }
+    /// <remarks>
+    /// For a view whose storage was written in place since it was made, this is regenerated (as
+    /// PyTorch does) as <c>AsStridedBackward0</c> of the tensor it views, so its gradient follows
+    /// that tensor's new history.
+    /// </remarks>
+    public Function? GradFn
+    {
+        get
+        {
+            RefreshView();
+            return _gradFn;
+        }
+    }
 
     /// <summary>True for tensors created by the user rather than by a recorded operation.</summary>
     public bool IsLeaf => GradFn is null;
 
     /// <summary>The accumulated gradient of a leaf after <see cref="Backward"/>.</summary>
-    public Tensor? Grad { get; set; }
+    /// <remarks>A gradient held here outlives the <see cref="Storage.MemoryScope"/> it was made in; once replaced or cleared inside a scope, it goes back with that scope.</remarks>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set
+        {
+            var old = _grad;
+            value?.Storage.Pin();
+            _grad = value;
+            old?.Storage.Unpin();
+        }
+    }
 
     /// <summary>
     /// Whether operations on this tensor are recorded for differentiation. Only leaves may have
@@ -89,7 +127,11 @@ public sealed partial class Tensor
     /// </summary>
     public bool RequiresGrad
     {
-        get => _requiresGrad;
+        get
+        {
+            RefreshView();
+            return _requiresGrad;
+        }
         set
         {
             if (!IsLeaf)
@@ -101,7 +143,34 @@ public sealed partial class Tensor
         }
     }
 
-    internal void MarkRequiresGrad(Function fn) { GradFn = fn; _requiresGrad = true; }
+    /// <summary>Makes <paramref name="fn"/> this tensor's history (it then requires grad).</summary>
+    internal void SetHistory(Function fn) { _gradFn = fn; _requiresGrad = true; }
+
+    /// <summary>The tensor this one is a view of (the first non-view one), or null.</summary>
+    internal Tensor? ViewBase => _base;
+
+    /// <summary>
+    /// A view of this tensor's memory, tracked as PyTorch tracks views: writes into it are seen by
+    /// autograd as writes into the tensor it views. View ops make their outputs with this.
+    /// </summary>
+    internal Tensor AsView(int[] shape, int[] strides, int offset) =>
+        new(Storage, shape, strides, offset)
+        {
+            _base = _base ?? this,
+            _viewVersion = Storage.Version,
+            _viewMadeWithoutGrad = !GradMode.IsEnabled,
+        };
+
+    // After an in-place write to the storage, a view made with grad on takes the history
+    // "elements of the base", the base's history being the one that now holds.
+    private void RefreshView()
+    {
+        if (_base is null || _viewMadeWithoutGrad) return;
+        int version = Storage.Version;
+        if (version == _viewVersion) return;
+        _viewVersion = version;
+        if (_base.RequiresGrad) Functions.AsStridedBackward0.Regenerate(this, _base);
+    }
 
     /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor, like <c>requires_grad_()</c>.</summary>
     public Tensor RequiresGrad_(bool requiresGrad = true) { RequiresGrad = requiresGrad; return this; }
@@ -201,19 +270,4 @@ public sealed partial class Tensor
     /// <param name="createGraph">Record the backward pass so gradients can be differentiated.</param>
     public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false)
         => Engine.Run([this], gradient is null ? null : [gradient], null, retainGraph || createGraph, createGraph, accumulate: true);
-}
-
-public sealed partial class Tensor
-{
-    /// <summary>
-    /// Overwrites this tensor's elements with <paramref name="source"/>'s (same shape, converted to
-    /// this dtype), in place and outside the graph, like <c>with torch.no_grad(): t.copy_(src)</c>.
-    /// </summary>
-    public void CopyFrom(Tensor source)
-    {
-        if (!MiniTorch.Shape.Equal(source.ShapeRef, _shape))
-            throw new ArgumentException($"copy: expected a tensor of shape {MiniTorch.Shape.Format(_shape)}, got {MiniTorch.Shape.Format(source.ShapeRef)}");
-        var src = source.Detach().To(DType).Contiguous();
-        Functions.Map.Scatter(src, this, Offset, _shape, _strides);
-    }
 }

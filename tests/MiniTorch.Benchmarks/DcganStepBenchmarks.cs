@@ -8,7 +8,7 @@ namespace MiniTorch.Benchmarks;
 /// <summary>
 /// One DCGAN training step of examples/Dcgan's generator and discriminator (PyTorch's DCGAN scaled to
 /// 32×32) at the paper's sizes (nz 100, ngf = ndf = 64, 3 channels), batch 64: D on real and fake,
-/// BCE with logits, Adam; then G through D, BCE, Adam. "Allocated" is the garbage one step produces.
+/// BCE with logits, Adam; then G through D, BCE, Adam, in a memory scope. "Allocated" is the garbage one step produces.
 /// </summary>
 [MemoryDiagnoser]
 public class DcganStepBenchmarks
@@ -48,9 +48,14 @@ public class DcganStepBenchmarks
         _real = Torch.Randn([Batch, 3, 32, 32], _rng).Tanh();
     }
 
+    /// <summary>Run the step in a memory scope (the default; <c>quick-dcgan … noscope</c> turns it off to show the garbage it saves).</summary>
+    public bool InScope { get; set; } = true;
+
     [Benchmark(Description = "DCGAN training step, batch 64, 3x32x32, float32"), Flops(nameof(Flops))]
     public double Step()
     {
+        // The step's tensors go back to the caching allocator at its end (parameters, optimizer state and gradients stay).
+        using var scope = InScope ? Torch.MemoryScope() : null;
         var noise = Torch.Randn([Batch, Nz, 1, 1], _rng);
         var fake = _g.Forward(noise);
         _optD.ZeroGrad();

@@ -7,6 +7,7 @@ using MiniTorch.Benchmarks;
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- --filter '*Gemm*' --job short
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick [size]   (stopwatch check)
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-dcgan [seconds]   (the DCGAN step back to back, for perf)
+//   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-infer [rounds]    (generator inference vs ONNX Runtime, interleaved)
 // The FMA-peak probe is always added to the filter and all classes are joined into one summary,
 // so every GFLOP/s figure is also shown as a fraction of a peak measured in the same run.
 if (args.Length > 0 && args[0] == "quick")
@@ -20,13 +21,8 @@ if (args.Length > 0 && args[0] == "quick-conv")
     QuickConv.Run(args.Length > 1 ? args[1] : "all");
     return;
 }
-if (args.Length > 0 && args[0] == "quick-dcgan") { QuickDcgan.Run(args.Length > 1 ? double.Parse(args[1]) : 10); return; } // the DCGAN step back to back
-if (args.Length > 1 && args[0] == "export-onnx")
-{
-    // export-onnx DIR: the speed issue's layers as ONNX files, for compare_onnxruntime.mjs.
-    OnnxRuntimeComparison.Export(args[1]);
-    return;
-}
+if (args.Length > 0 && args[0] == "quick-dcgan") { QuickDcgan.Run(args.Length > 1 ? double.Parse(args[1]) : 10, !args.Contains("noscope")); return; } // the DCGAN step back to back
+if (args.Length > 0 && args[0] == "quick-infer") { DcganInferenceBenchmarks.Quick(args.Length > 1 ? int.Parse(args[1]) : 20); return; } // G inference vs ONNX Runtime, interleaved
 if (args.Length > 0 && args[0] == "repeat")
 {
     // repeat <float|double> <size> <count> [parallel]: GEMMs only, for `perf stat` / `perf record`.
@@ -40,6 +36,8 @@ if (filter >= 0) argList.Insert(filter + 1, "*FmaPeak*");
 if (!argList.Contains("--join")) argList.Add("--join");
 
 var config = ManualConfig.Create(DefaultConfig.Instance)
+    // The generated project copies ONNX Runtime's native libraries for every platform: more than the default 2 minutes on a busy machine.
+    .WithBuildTimeout(TimeSpan.FromMinutes(10))
     .AddColumn(FlopColumn.Gflops, FlopColumn.PercentOfPeak)
     .AddDiagnoser(MemoryDiagnoser.Default);
 BenchmarkSwitcher.FromAssembly(typeof(FmaPeak).Assembly).Run([.. argList], config);

@@ -27,14 +27,21 @@ internal static class QuickConv
             Report("ConvT 4x4 s2 64->32 float32 weight grad", t.WeightGradient, t.Flops, peak);
         }
         if (which is "all" or "fsrcnn") Fsrcnn(peak);
-        if (which is "all" or "nd")
+        if (which is "all" || which.StartsWith("nd"))
         {
-            foreach (var (name, c, transposed) in new[] { ("Conv3d 3x3x3 32->32 4x32x32^3", ConvShapes.Conv3d<float>(), false),
-                                                         ("ConvT3d 4x4x4 s2 64->32 4x64x8^3", ConvShapes.ConvTranspose3d<float>(), true),
-                                                         ("Conv1d k9 64->64 16x64x4096", ConvShapes.Conv1d<float>(), false) })
+            // nd: all three shapes; nd-conv3d, nd-tconv3d or nd-conv1d: one of them; a suffix :forward, :input or :weight: one pass.
+            string shape = which.Split(':')[0], only = which.Contains(':') ? which.Split(':')[1] : "";
+            foreach (var (key, name, make, transposed) in new (string, string, Func<ConvCase<float>>, bool)[]
+                     {
+                         ("conv3d", "Conv3d 3x3x3 32->32 4x32x32^3", ConvShapes.Conv3d<float>, false),
+                         ("tconv3d", "ConvT3d 4x4x4 s2 64->32 4x64x8^3", ConvShapes.ConvTranspose3d<float>, true),
+                         ("conv1d", "Conv1d k9 64->64 16x64x4096", ConvShapes.Conv1d<float>, false),
+                     })
             {
+                if (shape.StartsWith("nd-") && shape != "nd-" + key) continue;
+                var c = make();
                 var passes = transposed ? new[] { ConvPass.InputGrad, ConvPass.Forward, ConvPass.WeightGrad } : new[] { ConvPass.Forward, ConvPass.InputGrad, ConvPass.WeightGrad };
-                foreach (var (pass, label) in passes.Zip(new[] { "forward", "input grad", "weight grad" }))
+                foreach (var (pass, label) in passes.Zip(new[] { "forward", "input grad", "weight grad" }).Where(p => p.Second.StartsWith(only)))
                 {
                     Console.WriteLine("  " + c.Describe(pass));
                     Report($"{name} {label}", pass switch { ConvPass.Forward => c.Convolve, ConvPass.InputGrad => c.ConvolveTransposed, _ => c.WeightGradient }, c.Flops, peak);

@@ -71,4 +71,23 @@ public class ImageFilesTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Theory]
+    [InlineData("d", "1000000000")]
+    [InlineData("scale", "two")]
+    [InlineData("m", "-1")]
+    public void LoadModel_HostileMetadata_IsInvalidData_BeforeTheNetworkIsBuilt(string key, string value)
+    {
+        string dir = Directory.CreateTempSubdirectory("srmeta").FullName;
+        try
+        {
+            string weights = Path.Combine(dir, "w.safetensors");
+            var meta = new Dictionary<string, string> { ["scale"] = "2", ["d"] = "8", ["s"] = "4", ["m"] = "1" };
+            meta[key] = value;
+            new FSRCNN(2, 8, 4, 1).SaveSafetensors(weights, meta);
+            var e = Assert.Throws<InvalidDataException>(() => Program.LoadModel(weights, 2, 56, 12, 4));
+            Assert.Contains($"'{weights}': metadata '{key}' is '{value}'", e.Message);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

@@ -148,9 +148,15 @@ public sealed partial class GanTrainer
                     SaveSamples(Path.Combine(RunDir, "samples_final.png"));
                     return TrainOutcome.BudgetSpent;
                 }
-                var real = Data.Batch(order.AsSpan(StepInEpoch * b, b));
-                GlobalStep++;
-                var stats = Config.Recipe == Recipe.Modern ? ModernStep(real) : Config.Loss == LossMode.Bce ? BceStep(real) : WganGpStep(real);
+                StepStats stats;
+                // The step's tensors go back to MiniTorch's caching allocator when it ends (docs/memory.md):
+                // the next step reuses their arrays instead of leaving garbage for the collector.
+                using (Torch.MemoryScope())
+                {
+                    var real = Data.Batch(order.AsSpan(StepInEpoch * b, b));
+                    GlobalStep++;
+                    stats = Config.Recipe == Recipe.Modern ? ModernStep(real) : Config.Loss == LossMode.Bce ? BceStep(real) : WganGpStep(real);
+                }
                 History.Add(stats);
                 _progress.Step(stats);
                 StepCompleted?.Invoke(this);

@@ -1,3 +1,5 @@
+using MiniTorch.Storage;
+
 namespace MiniTorch.Autograd;
 
 /// <summary>The reverse-mode engine: topological sort, reverse walk, sum gradients.</summary>
@@ -8,34 +10,52 @@ internal static class Engine
     /// gradient in <see cref="Tensor.Grad"/> when <paramref name="accumulate"/> is set; the
     /// gradients of <paramref name="capture"/> (leaves or not) are returned.
     /// </summary>
+    /// <remarks>
+    /// Unless the pass records a graph (<paramref name="createGraph"/>), it runs in a memory scope of
+    /// its own: the gradients flowing between nodes and the temporaries of each backward go back to
+    /// the caching allocator when it returns. Only the leaves' gradients (held by <see cref="Tensor.Grad"/>)
+    /// and the returned gradients leave it.
+    /// </remarks>
     public static Tensor?[] Run(Tensor[] roots, Tensor?[]? grads, Tensor[]? capture,
                                 bool retainGraph, bool createGraph, bool accumulate)
     {
+        if (createGraph) return RunPass(roots, grads, capture, retainGraph, createGraph, accumulate);
+        using var scope = MemoryScope.OpenInternal();
+        var results = RunPass(roots, grads, capture, retainGraph, createGraph, accumulate);
+        foreach (var r in results) r?.Storage.Escape(scope);
+        return results;
+    }
+
+    private static Tensor?[] RunPass(Tensor[] roots, Tensor?[]? grads, Tensor[]? capture,
+                                     bool retainGraph, bool createGraph, bool accumulate)
+    {
         var seeds = Seeds(roots, grads);
         var order = TopologicalOrder(roots);
-        var needed = capture is null ? null : Needed(order, capture);
+        var targets = capture is null ? null : new Targets(capture);
+        var needed = targets is null ? null : Needed(order, targets);
         var pending = new Dictionary<Function, Tensor>(ReferenceEqualityComparer.Instance);
-        var captured = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
 
         using var mode = GradMode.Set(createGraph);
-        for (int i = 0; i < roots.Length; i++) Deliver(roots[i], seeds[i]);
+        for (int i = 0; i < roots.Length; i++) Deliver(roots[i].GradFn, roots[i], seeds[i]);
         for (int n = order.Count - 1; n >= 0; n--)
         {
             var fn = order[n];
-            if (!pending.Remove(fn, out var g) || (needed is not null && !needed.Contains(fn))) continue;
-            if (fn.Released) throw new InvalidOperationException(FreedMessage);
+            if (!pending.Remove(fn, out var g)) continue;
+            targets?.Arrived(fn, g);
+            if (needed is not null && !needed.Contains(fn)) continue;
+            fn.CheckSaved();
             var inputGrads = fn.Backward(g);
-            if (!retainGraph) fn.Released = true;
+            if (!retainGraph) fn.Release();
             for (int i = 0; i < inputGrads.Length; i++)
-                if (inputGrads[i] is { } gi && fn.Inputs[i].RequiresGrad) Deliver(fn.Inputs[i], Checked(fn, i, gi));
+                if (inputGrads[i] is { } gi && fn.NeedsGradAt(i)) Deliver(fn.Next(i), fn.Inputs[i], Checked(fn, i, gi));
         }
-        return capture is null ? [] : Array.ConvertAll(capture, t => captured.GetValueOrDefault(t));
+        return targets is null ? [] : targets.Results();
 
-        void Deliver(Tensor t, Tensor g)
+        // A gradient for the tensor t, which flows into the node `to` (null: t is a leaf).
+        void Deliver(Function? to, Tensor t, Tensor g)
         {
-            if (capture is not null && Array.IndexOf(capture, t) >= 0)
-                captured[t] = captured.TryGetValue(t, out var c) ? c + g : g;
-            if (t.GradFn is { } fn) pending[fn] = pending.TryGetValue(fn, out var p) ? p + g : g;
+            if (to is not null) pending[to] = pending.TryGetValue(to, out var p) ? p + g : g;
+            else if (targets is not null) targets.Arrived(t, g);
             else if (accumulate) t.Grad = t.Grad is null ? (createGraph ? g : g.Detach()) : t.Grad + g;
         }
     }
@@ -52,7 +72,7 @@ internal static class Engine
         var seeds = new Tensor[roots.Length];
         for (int i = 0; i < roots.Length; i++)
         {
-            var r = roots[i];
+            var r = roots[i] ?? throw new ArgumentNullException(nameof(roots), $"element {i} of tensors is null");
             if (!r.RequiresGrad)
                 throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
             var g = grads?[i];
@@ -79,7 +99,7 @@ internal static class Engine
         return g;
     }
 
-    /// <summary>Post-order DFS over grad_fn nodes: every node comes after the nodes of its inputs.</summary>
+    /// <summary>Post-order DFS over the recorded nodes: every node comes after the nodes of its inputs.</summary>
     private static List<Function> TopologicalOrder(Tensor[] roots)
     {
         var order = new List<Function>();
@@ -95,7 +115,7 @@ internal static class Engine
                 if (next < fn.Inputs.Count)
                 {
                     stack.Push((fn, next + 1));
-                    if (fn.Inputs[next].GradFn is { } child && seen.Add(child)) stack.Push((child, 0));
+                    if (fn.Next(next) is { } child && seen.Add(child)) stack.Push((child, 0));
                 }
                 else order.Add(fn);
             }
@@ -104,13 +124,47 @@ internal static class Engine
     }
 
     /// <summary>Nodes from which some captured tensor can be reached (only these run in Torch.Grad).</summary>
-    private static HashSet<Function> Needed(List<Function> order, Tensor[] capture)
+    private static HashSet<Function> Needed(List<Function> order, Targets targets)
     {
         var needed = new HashSet<Function>(ReferenceEqualityComparer.Instance);
-        var leaves = new HashSet<Tensor>(capture, ReferenceEqualityComparer.Instance);
         foreach (var fn in order)
-            foreach (var t in fn.Inputs)
-                if (leaves.Contains(t) || (t.GradFn is { } c && needed.Contains(c))) { needed.Add(fn); break; }
+            for (int i = 0; i < fn.Inputs.Count; i++)
+            {
+                var next = fn.Next(i);
+                bool reaches = next is null ? fn.NeedsGradAt(i) && targets.IsLeaf(fn.Inputs[i]) : targets.IsNode(next) || needed.Contains(next);
+                if (reaches) { needed.Add(fn); break; }
+            }
         return needed;
+    }
+
+    /// <summary>
+    /// The tensors <c>Torch.Grad</c> differentiates with respect to: a leaf is reached by its gradient
+    /// arriving for the tensor itself, a non-leaf by the total arriving at its node (its grad_fn).
+    /// </summary>
+    private sealed class Targets(Tensor[] capture)
+    {
+        private readonly Function?[] _nodes = Array.ConvertAll(capture, t => t.GradFn);
+        private readonly Dictionary<object, Tensor> _grads = new(ReferenceEqualityComparer.Instance);
+
+        public bool IsLeaf(Tensor t) => Array.FindIndex(capture, c => ReferenceEquals(c, t) && c.GradFn is null) >= 0;
+        public bool IsNode(Function fn) => Array.IndexOf(_nodes, fn) >= 0;
+
+        public void Arrived(Function fn, Tensor g)
+        {
+            if (IsNode(fn)) _grads[fn] = g;
+        }
+
+        public void Arrived(Tensor leaf, Tensor g)
+        {
+            if (IsLeaf(leaf)) _grads[leaf] = _grads.TryGetValue(leaf, out var c) ? c + g : g;
+        }
+
+        public Tensor?[] Results()
+        {
+            var result = new Tensor?[capture.Length];
+            for (int i = 0; i < capture.Length; i++)
+                result[i] = _grads.GetValueOrDefault(_nodes[i] ?? (object)capture[i]);
+            return result;
+        }
     }
 }

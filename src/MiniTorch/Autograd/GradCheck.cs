@@ -14,6 +14,9 @@ public static class GradCheck
     /// </summary>
     public static bool Check(Func<Tensor[], Tensor> f, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3)
     {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(inputs);
+        Argument.NoNullElements(inputs);
         foreach (var x in inputs)
             if (x.RequiresGrad && x.DType != DType.Float64)
                 throw new ArgumentException("gradcheck expects float64 inputs that require grad (float32 is too imprecise for central differences)");
@@ -79,6 +82,8 @@ public static class GradCheck
     public static bool GradGradCheck(Func<Tensor[], Tensor> f, Tensor[] inputs, Generator? generator = null,
                                      double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3)
     {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(inputs);
         var output = f(inputs);
         var v = Torch.Randn(output.ShapeRef, generator ?? new Generator(1234), DType.Float64).RequiresGrad_();
         var diff = Array.FindAll(inputs, x => x.RequiresGrad);
@@ -99,4 +104,4 @@ public static class GradCheck
 }
 
 /// <summary>Thrown when an analytic gradient disagrees with its numerical estimate.</summary>
-public sealed class GradCheckException(string message) : Exception(message);
+public sealed class GradCheckException(string? message) : Exception(message);

@@ -14,7 +14,7 @@ namespace MiniTorch.Functions;
 /// </remarks>
 internal sealed class ActivationBackward : Function
 {
-    private Tensor _x = null!;
+    private SavedTensor _x = null!;
     private Activation1 _kind;
     private double _a, _b;
     public override string Name => _kind switch
@@ -39,10 +39,16 @@ internal sealed class ActivationBackward : Function
         var y = Map.Output(src.ShapeRef, x.DType);
         if (x.DType == DType.Float32) Pointwise.Forward(kind, a, b, src.Span<float>(), y.Span<float>());
         else Pointwise.Forward(kind, a, b, src.Span<double>(), y.Span<double>());
-        return new ActivationBackward { _x = x, _kind = kind, _a = a, _b = b }.Record(y, x);
+        var fn = new ActivationBackward { _kind = kind, _a = a, _b = b };
+        fn._x = fn.Save(x);
+        return fn.Record(y, x);
     }
 
-    protected internal override Tensor?[] Backward(Tensor g) => [g * (GradMode.IsEnabled ? Differentiable(_x) : Kernel(_x))];
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var x = _x.Value;
+        return [g * (GradMode.IsEnabled ? Differentiable(x) : Kernel(x))];
+    }
 
     private Tensor Kernel(Tensor x)
     {
@@ -97,7 +103,7 @@ internal sealed class ActivationBackward : Function
 /// <remarks>∂/∂x = g·2/√π·e^(−x²).</remarks>
 internal sealed class ErfBackward0 : Function
 {
-    private Tensor _x = null!;
+    private SavedTensor _x = null!;
     public override string Name => "ErfBackward0";
 
     public static Tensor Apply(Tensor x)
@@ -106,8 +112,14 @@ internal sealed class ErfBackward0 : Function
         var y = Map.Output(src.ShapeRef, x.DType);
         if (x.DType == DType.Float32) { var s = src.Span<float>(); var d = y.Span<float>(); for (int i = 0; i < d.Length; i++) d[i] = (float)Pointwise.Erf(s[i]); }
         else { var s = src.Span<double>(); var d = y.Span<double>(); for (int i = 0; i < d.Length; i++) d[i] = Pointwise.Erf(s[i]); }
-        return new ErfBackward0 { _x = x }.Record(y, x);
+        var fn = new ErfBackward0();
+        fn._x = fn.Save(x);
+        return fn.Record(y, x);
     }
 
-    protected internal override Tensor?[] Backward(Tensor g) => [g * (_x * _x * -1).Exp() * (2 / Math.Sqrt(Math.PI))];
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var x = _x.Value;
+        return [g * (x * x * -1).Exp() * (2 / Math.Sqrt(Math.PI))];
+    }
 }

@@ -14,17 +14,31 @@ namespace MiniTorch.Functions;
 /// When the backward is itself recorded (create_graph) it is written in differentiable tensor
 /// operations — the composite <see cref="Nn.F.BatchNormComposite"/> formulas — so gradients of
 /// gradients work; otherwise it runs as two kernel passes.
+/// <para>
+/// An activation that follows (ReLU, or leaky ReLU with a slope ≥ 0; see <see cref="BatchNormActivation"/>)
+/// can run inside the same op: z = act(y) is computed while each row of y is in cache, and the
+/// backward makes act's gradient row by row from z. The result is bitwise that of the two separate
+/// ops; the node then shows the activation's grad_fn name, as the output of PyTorch's two ops would.
+/// </para>
 /// </remarks>
 internal sealed class NativeBatchNormBackward0 : Function
 {
-    private Tensor _x = null!;
-    private Tensor? _w;
+    private SavedTensor _x = null!;
+    private SavedTensor? _w;
     private bool _hasWeight, _hasBias, _batchStats;
     private double _eps;
     private double[] _mean = [], _invstd = [];
-    public override string Name => "NativeBatchNormBackward0";
+    private BatchNormActivation _activation;
+    private SavedTensor? _z;
+    public override string Name => _activation.Kind switch
+    {
+        BatchNormActivationKind.Relu => "ReluBackward0",
+        BatchNormActivationKind.LeakyRelu => "LeakyReluBackward0",
+        _ => "NativeBatchNormBackward0",
+    };
 
-    public static Tensor Apply(Tensor x, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool training, double momentum, double eps)
+    public static Tensor Apply(Tensor x, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool training, double momentum, double eps,
+                               BatchNormActivation activation = default)
     {
         var shape = x.ShapeRef;
         int n = shape[0], c = shape[1], inner = Shape.Numel(shape[2..]);
@@ -68,17 +82,23 @@ internal sealed class NativeBatchNormBackward0 : Function
             alpha[i] = invstd[i] * (w?[i] ?? 1);
             beta[i] = (b?[i] ?? 0) - mean[i] * alpha[i];
         }
-        var y = Torch.Zeros(shape, x.DType);
+        var y = Map.Output(shape, x.DType);
         if (x.DType == DType.Float32)
-            BatchNormKernels.Affine(xd.Span<float>(), n, c, inner, Array.ConvertAll(alpha, v => (float)v), Array.ConvertAll(beta, v => (float)v), y.Span<float>());
+            BatchNormKernels.Affine(xd.Span<float>(), n, c, inner, Array.ConvertAll(alpha, v => (float)v), Array.ConvertAll(beta, v => (float)v), y.Span<float>(),
+                                    activation.For<float>());
         else
-            BatchNormKernels.Affine(xd.Span<double>(), n, c, inner, alpha, beta, y.Span<double>());
+            BatchNormKernels.Affine(xd.Span<double>(), n, c, inner, alpha, beta, y.Span<double>(), activation.For<double>());
 
         var fn = new NativeBatchNormBackward0
         {
-            _x = x, _w = weight, _hasWeight = weight is not null, _hasBias = bias is not null,
+            _hasWeight = weight is not null, _hasBias = bias is not null,
             _batchStats = training, _eps = eps, _mean = mean, _invstd = invstd,
+            _activation = activation,
         };
+        // The fused activation's output is this op's own output: saved, so a write to it is caught.
+        if (activation.Kind != BatchNormActivationKind.None) fn._z = fn.SaveOutput(y);
+        fn._x = fn.Save(x);
+        if (weight is not null) fn._w = fn.Save(weight);
         var inputs = new List<Tensor> { x };
         if (weight is not null) inputs.Add(weight);
         if (bias is not null) inputs.Add(bias);
@@ -89,7 +109,7 @@ internal sealed class NativeBatchNormBackward0 : Function
     {
         var (gx, gw, gb) = GradMode.IsEnabled ? Differentiable(g) : Fast(g);
         var result = new List<Tensor?> { NeedsGrad(0) ? gx : null };
-        if (_hasWeight) result.Add(NeedsGrad(1) ? gw.To(_w!.DType) : null);
+        if (_hasWeight) result.Add(NeedsGrad(1) ? gw.To(_w!.Value.DType) : null);
         if (_hasBias) result.Add(NeedsGrad(result.Count) ? gb.To(Inputs[result.Count].DType) : null);
         return [.. result];
     }
@@ -97,17 +117,18 @@ internal sealed class NativeBatchNormBackward0 : Function
     /// <summary>The backward as two kernel passes over constants (no graph is being recorded).</summary>
     private (Tensor, Tensor, Tensor) Fast(Tensor g)
     {
-        var shape = _x.ShapeRef;
+        var x = _x.Value;
+        var shape = x.ShapeRef;
         int n = shape[0], c = shape[1], inner = Shape.Numel(shape[2..]);
-        var xd = _x.Detach().Contiguous();
+        var xd = x.Detach().Contiguous();
         var gd = g.Detach().Contiguous();
         var sumG = new double[c];
         var dot = new double[c];
-        if (xd.DType == DType.Float32) BatchNormKernels.BackwardSums(xd.Span<float>(), gd.Span<float>(), n, c, inner, _mean, sumG, dot);
-        else BatchNormKernels.BackwardSums(xd.Span<double>(), gd.Span<double>(), n, c, inner, _mean, sumG, dot);
+        if (xd.DType == DType.Float32) BatchNormKernels.BackwardSums(xd.Span<float>(), gd.Span<float>(), n, c, inner, _mean, sumG, dot, _activation.For<float>(), Z<float>());
+        else BatchNormKernels.BackwardSums(xd.Span<double>(), gd.Span<double>(), n, c, inner, _mean, sumG, dot, _activation.For<double>(), Z<double>());
 
         double count = (double)n * inner;
-        var w = _w?.ToDoubleArray();
+        var w = _w?.Value.ToDoubleArray();
         var a = new double[c];
         var gradMean = new double[c];
         var k = new double[c];
@@ -119,24 +140,33 @@ internal sealed class NativeBatchNormBackward0 : Function
             k[i] = dot[i] * _invstd[i] * _invstd[i] / count;
             gwv[i] = dot[i] * _invstd[i];
         }
-        var gx = Torch.Zeros(shape, _x.DType);
-        if (xd.DType == DType.Float32) BatchNormKernels.InputGrad(xd.Span<float>(), gd.Span<float>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<float>());
-        else BatchNormKernels.InputGrad(xd.Span<double>(), gd.Span<double>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<double>());
-        return (gx, Torch.FromDoubles(gwv, [c], _x.DType), Torch.FromDoubles(sumG, [c], _x.DType));
+        var gx = Map.Output(shape, x.DType);
+        if (xd.DType == DType.Float32)
+            BatchNormKernels.InputGrad(xd.Span<float>(), gd.Span<float>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<float>(), _activation.For<float>(), Z<float>());
+        else
+            BatchNormKernels.InputGrad(xd.Span<double>(), gd.Span<double>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<double>(), _activation.For<double>(), Z<double>());
+        return (gx, Torch.FromDoubles(gwv, [c], x.DType), Torch.FromDoubles(sumG, [c], x.DType));
     }
+
+    /// <summary>The fused activation's output (the op's own output, contiguous), or empty.</summary>
+    private ReadOnlySpan<T> Z<T>() where T : unmanaged => _z is null ? default : _z.Value.Span<T>();
 
     /// <summary>The same gradients in differentiable tensor operations, for create_graph.</summary>
     private (Tensor, Tensor, Tensor) Differentiable(Tensor g)
     {
-        int c = _x.ShapeRef[1];
-        var bshape = Enumerable.Repeat(1, _x.Dim).ToArray();
+        // The fused activation's own backward first, as the separate op records it.
+        if (_activation.Kind == BatchNormActivationKind.Relu) g = LeakyReluGrad.Apply(g, _z!.Value, 0, "ThresholdBackwardBackward0");
+        else if (_activation.Kind == BatchNormActivationKind.LeakyRelu) g = LeakyReluGrad.Apply(g, _z!.Value, _activation.Slope, "LeakyReluBackwardBackward0");
+        var x = _x.Value;
+        int c = x.ShapeRef[1];
+        var bshape = Enumerable.Repeat(1, x.Dim).ToArray();
         bshape[1] = c;
-        var dims = Enumerable.Range(0, _x.Dim).Where(d => d != 1).ToArray();
-        var gHat = _w is null ? g : g * _w.Reshape(bshape);
+        var dims = Enumerable.Range(0, x.Dim).Where(d => d != 1).ToArray();
+        var gHat = _w is null ? g : g * _w.Value.Reshape(bshape);
         Tensor xHat, gx;
         if (_batchStats)
         {
-            var centered = _x - _x.Mean(dims, keepDim: true);
+            var centered = x - x.Mean(dims, keepDim: true);
             var invstd = 1 / ((centered * centered).Mean(dims, keepDim: true) + _eps).Sqrt();
             xHat = centered * invstd;
             gx = invstd * (gHat - gHat.Mean(dims, keepDim: true) - xHat * (gHat * xHat).Mean(dims, keepDim: true));
@@ -144,11 +174,26 @@ internal sealed class NativeBatchNormBackward0 : Function
         else
         {
             // Running statistics are constants of the graph.
-            var mean = Torch.FromDoubles(_mean, bshape, _x.DType);
-            var invstd = Torch.FromDoubles(_invstd, bshape, _x.DType);
-            xHat = (_x - mean) * invstd;
+            var mean = Torch.FromDoubles(_mean, bshape, x.DType);
+            var invstd = Torch.FromDoubles(_invstd, bshape, x.DType);
+            xHat = (x - mean) * invstd;
             gx = gHat * invstd;
         }
         return (gx, (g * xHat).Sum(dims), g.Sum(dims));
     }
+}
+
+/// <summary>Which activation <see cref="NativeBatchNormBackward0"/> fuses after the batch norm.</summary>
+internal enum BatchNormActivationKind { None, Relu, LeakyRelu }
+
+/// <summary>The activation fused into a batch norm: ReLU, or leaky ReLU with <paramref name="Slope"/> ≥ 0.</summary>
+internal readonly record struct BatchNormActivation(BatchNormActivationKind Kind, double Slope)
+{
+    /// <summary>The kernels' form, the slope rounded to the element type as the separate op does.</summary>
+    public RowActivation<T> For<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => Kind switch
+    {
+        BatchNormActivationKind.Relu => RowActivation<T>.Relu,
+        BatchNormActivationKind.LeakyRelu => RowActivation<T>.LeakyRelu(T.CreateChecked(Slope)),
+        _ => default,
+    };
 }

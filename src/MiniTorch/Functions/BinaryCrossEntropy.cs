@@ -16,8 +16,8 @@ internal sealed class BinaryCrossEntropyBackward0 : Function
     private const double LogClamp = -100;
     // ATen's EPSILON is a float constant (1e-12f), so its value in double is 9.9999998e-13.
     private const double Epsilon = 1e-12f;
-    private Tensor _x = null!, _y = null!;
-    private Tensor? _w;
+    private SavedTensor _x = null!, _y = null!;
+    private SavedTensor? _w;
     public override string Name => "BinaryCrossEntropyBackward0";
 
     public static Tensor Apply(Tensor x, Tensor y, Tensor? weight)
@@ -37,7 +37,10 @@ internal sealed class BinaryCrossEntropyBackward0 : Function
             loss = (y - 1) * ClampedLog(1 - x) - y * ClampedLog(x);
             if (w is not null) loss = loss * w;
         }
-        return new BinaryCrossEntropyBackward0 { _x = x, _y = y, _w = w }.Record(loss, x, y);
+        var fn = new BinaryCrossEntropyBackward0();
+        (fn._x, fn._y) = (fn.Save(x), fn.Save(y));
+        if (w is not null) fn._w = fn.Save(w);
+        return fn.Record(loss, x, y);
     }
 
     private static Tensor ClampedLog(Tensor t) => Map.Binary(Map.Unary(t, new Elementwise.Log()), Torch.Scalar(LogClamp, t.DType), new Elementwise.Maximum());
@@ -45,16 +48,17 @@ internal sealed class BinaryCrossEntropyBackward0 : Function
     protected internal override Tensor?[] Backward(Tensor g)
     {
         Tensor? gx = null, gy = null;
+        var (x, y, w) = (_x.Value, _y.Value, _w?.Value);
         if (NeedsGrad(0))
         {
-            gx = g * (_x - _y) / (_x * (1 - _x)).Clamp(min: Epsilon);
-            if (_w is not null) gx = gx * _w;
+            gx = g * (x - y) / (x * (1 - x)).Clamp(min: Epsilon);
+            if (w is not null) gx = gx * w;
         }
         if (NeedsGrad(1))
         {
             // PyTorch's binary_cross_entropy_target_backward: −logit(x), not clamped (±∞ at x = 0 or 1).
-            gy = g * -(_x / (1 - _x)).Log();
-            if (_w is not null) gy = gy * _w;
+            gy = g * -(x / (1 - x)).Log();
+            if (w is not null) gy = gy * w;
         }
         return [gx, gy];
     }

@@ -16,7 +16,7 @@ internal sealed class CatBackward0 : Function
         var first = xs[0];
         int d = Shape.WrapDim(dim, first.Dim);
         var shape = first.Shape;
-        shape[d] = 0;
+        long total = 0;
         for (int i = 0; i < xs.Length; i++)
         {
             var x = xs[i];
@@ -27,8 +27,9 @@ internal sealed class CatBackward0 : Function
             for (int k = 0; k < x.Dim; k++)
                 if (k != d && x.ShapeRef[k] != first.ShapeRef[k])
                     throw new ArgumentException($"Sizes of tensors must match except in dimension {d}. Expected size {first.ShapeRef[k]} but got size {x.ShapeRef[k]} for tensor number {i} in the list.");
-            shape[d] += x.ShapeRef[d];
+            total += x.ShapeRef[d];
         }
+        shape[d] = Shape.CheckedSize(total, $"torch.cat(): the size of dimension {d} of the result");
         var y = Torch.Zeros(shape, first.DType);
         int at = 0;
         foreach (var x in xs)

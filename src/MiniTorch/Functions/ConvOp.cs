@@ -15,7 +15,7 @@ namespace MiniTorch.Functions;
 internal sealed class ConvOp : Function
 {
     private ConvGeometry _g;
-    private Tensor _x = null!, _w = null!;
+    private SavedTensor _x = null!, _w = null!;
     private bool _hasBias;
     public override string Name => "ConvolutionBackward0";
 
@@ -23,15 +23,16 @@ internal sealed class ConvOp : Function
     {
         var y = Torch.Zeros(g.SmallShape, x.DType);
         ConvCall.Run(ConvPass.Forward, g, x, w, b, y);
-        var fn = new ConvOp { _g = g, _x = x, _w = w, _hasBias = b is not null };
+        var fn = new ConvOp { _g = g, _hasBias = b is not null };
+        (fn._x, fn._w) = (fn.Save(x), fn.Save(w));
         return b is null ? fn.Record(y, x, w) : fn.Record(y, x, w, b);
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var grads = new Tensor?[_hasBias ? 3 : 2];
-        if (NeedsGrad(0)) grads[0] = ConvTransposeOp.Apply(g, _w, null, _g);
-        if (NeedsGrad(1)) grads[1] = ConvWeightGradOp.Apply(_x, g, _g);
+        if (NeedsGrad(0)) grads[0] = ConvTransposeOp.Apply(g, _w.Value, null, _g);
+        if (NeedsGrad(1)) grads[1] = ConvWeightGradOp.Apply(_x.Value, g, _g);
         if (_hasBias && NeedsGrad(2)) grads[2] = g.Sum(SpatialAndBatch(g.Dim));
         return grads;
     }

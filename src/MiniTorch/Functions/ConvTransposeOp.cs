@@ -14,7 +14,7 @@ namespace MiniTorch.Functions;
 internal sealed class ConvTransposeOp : Function
 {
     private ConvGeometry _g;
-    private Tensor _z = null!, _w = null!;
+    private SavedTensor _z = null!, _w = null!;
     private bool _hasBias;
     public override string Name => "ConvolutionBackward0";
 
@@ -22,15 +22,16 @@ internal sealed class ConvTransposeOp : Function
     {
         var y = Torch.Zeros(g.BigShape, z.DType);
         ConvCall.Run(ConvPass.InputGrad, g, z, w, b, y);
-        var fn = new ConvTransposeOp { _g = g, _z = z, _w = w, _hasBias = b is not null };
+        var fn = new ConvTransposeOp { _g = g, _hasBias = b is not null };
+        (fn._z, fn._w) = (fn.Save(z), fn.Save(w));
         return b is null ? fn.Record(y, z, w) : fn.Record(y, z, w, b);
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var grads = new Tensor?[_hasBias ? 3 : 2];
-        if (NeedsGrad(0)) grads[0] = ConvOp.Apply(g, _w, null, _g);
-        if (NeedsGrad(1)) grads[1] = ConvWeightGradOp.Apply(g, _z, _g);
+        if (NeedsGrad(0)) grads[0] = ConvOp.Apply(g, _w.Value, null, _g);
+        if (NeedsGrad(1)) grads[1] = ConvWeightGradOp.Apply(g, _z.Value, _g);
         if (_hasBias && NeedsGrad(2)) grads[2] = g.Sum(ConvOp.SpatialAndBatch(g.Dim));
         return grads;
     }

@@ -16,17 +16,19 @@ namespace MiniTorch.Functions;
 internal sealed class ConvWeightGradOp : Function
 {
     private ConvGeometry _g;
-    private Tensor _x = null!, _gy = null!;
+    private SavedTensor _x = null!, _gy = null!;
     public override string Name => "ConvolutionBackwardBackward0";
 
     public static Tensor Apply(Tensor x, Tensor gy, ConvGeometry g)
     {
         var gw = Torch.Zeros(g.WeightShape, x.DType);
         ConvCall.Run(ConvPass.WeightGrad, g, x, gy, null, gw);
-        return new ConvWeightGradOp { _g = g, _x = x, _gy = gy }.Record(gw, x, gy);
+        var fn = new ConvWeightGradOp { _g = g };
+        (fn._x, fn._gy) = (fn.Save(x), fn.Save(gy));
+        return fn.Record(gw, x, gy);
     }
 
     protected internal override Tensor?[] Backward(Tensor g) =>
-        [NeedsGrad(0) ? ConvTransposeOp.Apply(_gy, g, null, _g) : null,
-         NeedsGrad(1) ? ConvOp.Apply(_x, g, null, _g) : null];
+        [NeedsGrad(0) ? ConvTransposeOp.Apply(_gy.Value, g, null, _g) : null,
+         NeedsGrad(1) ? ConvOp.Apply(_x.Value, g, null, _g) : null];
 }

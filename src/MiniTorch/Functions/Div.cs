@@ -7,13 +7,24 @@ namespace MiniTorch.Functions;
 /// <remarks>∂/∂a = g/b, ∂/∂b = −g·a/b².</remarks>
 internal sealed class DivBackward0 : Function
 {
-    private Tensor _a = null!, _b = null!;
+    private SavedTensor? _a;
+    private SavedTensor _b = null!;
+    private int[] _aShape = [], _bShape = [];
     public override string Name => "DivBackward0";
 
-    public static Tensor Apply(Tensor a, Tensor b) =>
-        new DivBackward0 { _a = a, _b = b }.Record(Map.Binary(a, b, new Elementwise.Div()), a, b);
+    // As PyTorch: b is saved always, a only when b needs a gradient.
+    public static Tensor Apply(Tensor a, Tensor b)
+    {
+        var fn = new DivBackward0 { _aShape = a.ShapeRef, _bShape = b.ShapeRef };
+        fn._b = fn.Save(b);
+        if (b.RequiresGrad) fn._a = fn.Save(a);
+        return fn.Record(Map.Binary(a, b, new Elementwise.Div()), a, b);
+    }
 
-    protected internal override Tensor?[] Backward(Tensor g) =>
-        [NeedsGrad(0) ? (g / _b).SumTo(_a.ShapeRef) : null,
-         NeedsGrad(1) ? (-g * _a / (_b * _b)).SumTo(_b.ShapeRef) : null];
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var b = _b.Value;
+        return [NeedsGrad(0) ? (g / b).SumTo(_aShape) : null,
+                NeedsGrad(1) ? (-g * _a!.Value / (b * b)).SumTo(_bShape) : null];
+    }
 }

@@ -11,7 +11,7 @@ namespace MiniTorch.Functions;
 internal sealed class EmbeddingBackward0 : Function
 {
     private int[] _weight = [];
-    private Tensor _ids = null!;
+    private SavedTensor _ids = null!;
     private Tensor? _rowScale;
     public override string Name => "EmbeddingBackward0";
 
@@ -24,7 +24,8 @@ internal sealed class EmbeddingBackward0 : Function
         Tensor looked;
         using (Torch.NoGrad()) looked = IndexSelectBackward0.Apply(weight.Detach(), 0, flat);
         var y = looked.Reshape([.. ids.ShapeRef, weight.ShapeRef[1]]);
-        var fn = new EmbeddingBackward0 { _weight = weight.ShapeRef, _ids = flat };
+        var fn = new EmbeddingBackward0 { _weight = weight.ShapeRef };
+        fn._ids = fn.Save(flat);
         if (paddingIdx is not null || scaleGradByFreq) fn._rowScale = RowScale(flat.Span<long>(), rows, paddingIdx, scaleGradByFreq, weight.DType);
         return fn.Record(y, weight);
     }
@@ -42,8 +43,9 @@ internal sealed class EmbeddingBackward0 : Function
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
-        var rows = g.Reshape(_ids.Numel, _weight[1]);
+        var ids = _ids.Value;
+        var rows = g.Reshape(ids.Numel, _weight[1]);
         if (_rowScale is not null) rows = rows * _rowScale;
-        return [IndexAddBackward0.Apply(Torch.Zeros(_weight, g.DType), 0, _ids, rows, 1)];
+        return [IndexAddBackward0.Apply(Torch.Zeros(_weight, g.DType), 0, ids, rows, 1)];
     }
 }

@@ -8,7 +8,7 @@ internal sealed class GatherBackward0 : Function
 {
     private int[] _input = [];
     private int _dim;
-    private Tensor _index = null!;
+    private SavedTensor _index = null!;
     public override string Name => "GatherBackward0";
 
     public static Tensor Apply(Tensor x, int dim, Tensor index)
@@ -25,7 +25,9 @@ internal sealed class GatherBackward0 : Function
             case DType.Int64: Kernels.Index.Gather<long>(src.Span<long>(), src.ShapeRef, i, index.ShapeRef, d, y.Span<long>()); break;
             default: Kernels.Index.Gather<bool>(src.Span<bool>(), src.ShapeRef, i, index.ShapeRef, d, y.Span<bool>()); break;
         }
-        return new GatherBackward0 { _input = x.ShapeRef, _dim = d, _index = idx }.Record(y, x);
+        var fn = new GatherBackward0 { _input = x.ShapeRef, _dim = d };
+        fn._index = fn.Save(idx);
+        return fn.Record(y, x);
     }
 
     /// <summary>Validates a gather/scatter index (int64, same rank, within bounds) and returns it dense.</summary>
@@ -38,7 +40,7 @@ internal sealed class GatherBackward0 : Function
         return idx;
     }
 
-    protected internal override Tensor?[] Backward(Tensor g) => [ScatterAddBackward0.Apply(Torch.Zeros(_input, g.DType), _dim, _index, g)];
+    protected internal override Tensor?[] Backward(Tensor g) => [ScatterAddBackward0.Apply(Torch.Zeros(_input, g.DType), _dim, _index.Value, g)];
 }
 
 /// <summary>x with src added at the positions an index names along one dimension, like <c>torch.scatter_add</c>.</summary>
@@ -46,7 +48,7 @@ internal sealed class GatherBackward0 : Function
 internal sealed class ScatterAddBackward0 : Function
 {
     private int _dim;
-    private Tensor _index = null!;
+    private SavedTensor _index = null!;
     private int[] _src = [];
     public override string Name => "ScatterAddBackward0";
 
@@ -69,7 +71,9 @@ internal sealed class ScatterAddBackward0 : Function
             case DType.Int64: Kernels.Index.ScatterAdd<long>(part.Span<long>(), i, index.ShapeRef, d, y.Span<long>(), y.ShapeRef); break;
             default: throw DTypes.NotImplemented("scatter_add", x.DType);
         }
-        return new ScatterAddBackward0 { _dim = d, _index = idx, _src = src.ShapeRef }.Record(y, x, src);
+        var fn = new ScatterAddBackward0 { _dim = d, _src = src.ShapeRef };
+        fn._index = fn.Save(idx);
+        return fn.Record(y, x, src);
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
@@ -77,7 +81,7 @@ internal sealed class ScatterAddBackward0 : Function
         Tensor? gs = null;
         if (NeedsGrad(1))
         {
-            gs = GatherBackward0.Apply(g, _dim, _index);
+            gs = GatherBackward0.Apply(g, _dim, _index.Value);
             // src may be larger than the index: the rest of it got no use and gets no gradient.
             if (!Shape.Equal(gs.ShapeRef, _src))
             {

@@ -8,7 +8,7 @@ internal sealed class IndexSelectBackward0 : Function
 {
     private int[] _input = [];
     private int _dim;
-    private Tensor _index = null!;
+    private SavedTensor _index = null!;
     public override string Name => "IndexSelectBackward0";
 
     public static Tensor Apply(Tensor x, int dim, Tensor index)
@@ -31,7 +31,9 @@ internal sealed class IndexSelectBackward0 : Function
             case DType.Int64: Kernels.Index.Select<long>(src.Span<long>(), outer, size, inner, i, y.Span<long>()); break;
             default: Kernels.Index.Select<bool>(src.Span<bool>(), outer, size, inner, i, y.Span<bool>()); break;
         }
-        return new IndexSelectBackward0 { _input = x.ShapeRef, _dim = d, _index = idx }.Record(y, x);
+        var fn = new IndexSelectBackward0 { _input = x.ShapeRef, _dim = d };
+        fn._index = fn.Save(idx);
+        return fn.Record(y, x);
     }
 
     /// <summary>Validates an index_select/index_add index (int64, a vector or a scalar, within bounds) and returns it dense and 1-D.</summary>
@@ -47,7 +49,7 @@ internal sealed class IndexSelectBackward0 : Function
         return idx;
     }
 
-    protected internal override Tensor?[] Backward(Tensor g) => [IndexAddBackward0.Apply(Torch.Zeros(_input, g.DType), _dim, _index, g, 1)];
+    protected internal override Tensor?[] Backward(Tensor g) => [IndexAddBackward0.Apply(Torch.Zeros(_input, g.DType), _dim, _index.Value, g, 1)];
 }
 
 /// <summary>x with alpha·source added to the slices at the given indices along one dimension, like <c>torch.index_add</c>.</summary>
@@ -55,7 +57,7 @@ internal sealed class IndexSelectBackward0 : Function
 internal sealed class IndexAddBackward0 : Function
 {
     private int _dim;
-    private Tensor _index = null!;
+    private SavedTensor _index = null!;
     private double _alpha;
     public override string Name => "IndexAddBackward0";
 
@@ -79,7 +81,9 @@ internal sealed class IndexAddBackward0 : Function
             case DType.Int64: Kernels.Index.Add<long>(src.Span<long>(), outer, size, inner, i, (long)alpha, y.Span<long>()); break;
             default: throw DTypes.NotImplemented("index_add", x.DType);
         }
-        return new IndexAddBackward0 { _dim = d, _index = idx, _alpha = alpha }.Record(y, x, source);
+        var fn = new IndexAddBackward0 { _dim = d, _alpha = alpha };
+        fn._index = fn.Save(idx);
+        return fn.Record(y, x, source);
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
@@ -87,7 +91,7 @@ internal sealed class IndexAddBackward0 : Function
         Tensor? gs = null;
         if (NeedsGrad(1))
         {
-            gs = IndexSelectBackward0.Apply(g, _dim, _index);
+            gs = IndexSelectBackward0.Apply(g, _dim, _index.Value);
             if (_alpha != 1) gs = gs * _alpha;
         }
         return [NeedsGrad(0) ? g : null, gs];

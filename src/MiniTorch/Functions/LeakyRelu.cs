@@ -12,14 +12,18 @@ namespace MiniTorch.Functions;
 /// </remarks>
 internal sealed class LeakyReluBackward0 : Function
 {
-    private Tensor _x = null!;
+    private SavedTensor _x = null!;
     private double _slope;
     public override string Name => "LeakyReluBackward0";
 
-    public static Tensor Apply(Tensor x, double negativeSlope) =>
-        new LeakyReluBackward0 { _x = x, _slope = negativeSlope }.Record(Map.Unary(x, new Kernel(negativeSlope, keepValue: true)), x);
+    public static Tensor Apply(Tensor x, double negativeSlope)
+    {
+        var fn = new LeakyReluBackward0 { _slope = negativeSlope };
+        fn._x = fn.Save(x);
+        return fn.Record(Map.Unary(x, new Kernel(negativeSlope, keepValue: true)), x);
+    }
 
-    protected internal override Tensor?[] Backward(Tensor g) => [LeakyReluGrad.Apply(g, _x, _slope, "LeakyReluBackwardBackward0")];
+    protected internal override Tensor?[] Backward(Tensor g) => [LeakyReluGrad.Apply(g, _x.Value, _slope, "LeakyReluBackwardBackward0")];
 
     private readonly struct Kernel(double slope, bool keepValue) : IUnaryKernel
     {

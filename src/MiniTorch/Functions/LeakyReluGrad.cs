@@ -15,7 +15,7 @@ namespace MiniTorch.Functions;
 /// </remarks>
 internal sealed class LeakyReluGrad : Function
 {
-    private Tensor _x = null!;
+    private SavedTensor _x = null!;
     private double _slope;
     private string _name = "";
     public override string Name => _name;
@@ -32,11 +32,13 @@ internal sealed class LeakyReluGrad : Function
         var y = Map.Output(xc.ShapeRef, x.DType);
         if (x.DType == DType.Float32) Run<float>(xc, gc, slope, y);
         else Run<double>(xc, gc, slope, y);
-        return new LeakyReluGrad { _x = x, _slope = slope, _name = name }.Record(y, g);
+        var fn = new LeakyReluGrad { _slope = slope, _name = name };
+        fn._x = fn.Save(x);
+        return fn.Record(y, g);
     }
 
     private static void Run<T>(Tensor x, Tensor g, double slope, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> =>
         Activation.LeakyReluBackward(x.Span<T>(), g.Span<T>(), T.CreateChecked(slope), y.Span<T>());
 
-    protected internal override Tensor?[] Backward(Tensor g) => [Apply(g, _x, _slope, _name)];
+    protected internal override Tensor?[] Backward(Tensor g) => [Apply(g, _x.Value, _slope, _name)];
 }

@@ -7,7 +7,8 @@ namespace MiniTorch.Functions;
 /// <remarks>C = A·B; ∂/∂A = g·Bᵀ and ∂/∂B = Aᵀ·g, summed over broadcast batch dimensions.</remarks>
 internal sealed class MatMulBackward : Function
 {
-    private Tensor _a = null!, _b = null!;
+    private SavedTensor? _a, _b;
+    private int[] _aShape = [], _bShape = [];
     private bool _batched;
     public override string Name => _batched ? "BmmBackward0" : "MmBackward0";
 
@@ -30,10 +31,14 @@ internal sealed class MatMulBackward : Function
         int count = Shape.Numel(batch);
         if (a.DType == DType.Float32) Batched.MatMul<float>(count, m, n, k, ac.Span<float>(), bc.Span<float>(), y.Span<float>());
         else Batched.MatMul<double>(count, m, n, k, ac.Span<double>(), bc.Span<double>(), y.Span<double>());
-        return new MatMulBackward { _a = a, _b = b, _batched = batch.Length > 0 }.Record(y, a, b);
+        // As PyTorch's mm/bmm: b is saved only when a needs a gradient, a only when b does.
+        var fn = new MatMulBackward { _aShape = a.ShapeRef, _bShape = b.ShapeRef, _batched = batch.Length > 0 };
+        if (a.RequiresGrad) fn._b = fn.Save(b);
+        if (b.RequiresGrad) fn._a = fn.Save(a);
+        return fn.Record(y, a, b);
     }
 
     protected internal override Tensor?[] Backward(Tensor g) =>
-        [NeedsGrad(0) ? g.MatMul(_b.Transpose(-1, -2)).SumTo(_a.ShapeRef) : null,
-         NeedsGrad(1) ? _a.Transpose(-1, -2).MatMul(g).SumTo(_b.ShapeRef) : null];
+        [NeedsGrad(0) ? g.MatMul(_b!.Value.Transpose(-1, -2)).SumTo(_aShape) : null,
+         NeedsGrad(1) ? _a!.Value.Transpose(-1, -2).MatMul(g).SumTo(_bShape) : null];
 }

@@ -7,20 +7,21 @@ namespace MiniTorch.Functions;
 /// <remarks>As in PyTorch, the gradient is shared evenly among elements that tie for the maximum.</remarks>
 internal sealed class MaxBackward1 : Function
 {
-    private Tensor _x = null!, _out = null!;
+    private SavedTensor _x = null!, _out = null!;
     public override string Name => "MaxBackward1";
 
     public static Tensor Apply(Tensor x)
     {
         if (x.Numel == 0) throw new ArgumentException("max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
         var (values, _) = MaxDim.Compute(x.Reshape(-1).Detach(), 0, false);
-        var fn = new MaxBackward1 { _x = x, _out = values };
+        var fn = new MaxBackward1();
+        (fn._x, fn._out) = (fn.Save(x), fn.SaveOutput(values));
         return fn.Record(values, x);
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
-        var mask = Map.Binary(_x, _out, new Elementwise.EqualTo());
+        var mask = Map.Binary(_x.Value, _out.Value, new Elementwise.EqualTo());
         return [g * mask / mask.Sum().Item()];
     }
 }

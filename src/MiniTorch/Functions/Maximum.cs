@@ -11,7 +11,7 @@ namespace MiniTorch.Functions;
 /// </remarks>
 internal sealed class MaximumBackward0 : Function
 {
-    private Tensor _a = null!, _b = null!;
+    private SavedTensor _a = null!, _b = null!;
     private bool _max;
     public override string Name => _max ? "MaximumBackward0" : "MinimumBackward0";
 
@@ -21,20 +21,22 @@ internal sealed class MaximumBackward0 : Function
         (a, b) = (a.To(dt), b.To(dt));
         if (!dt.IsFloatingPoint()) return IntegerOps.Binary(a, b, max ? IntegerOp.Maximum : IntegerOp.Minimum);
         var y = max ? Map.Binary(a, b, new Elementwise.Maximum()) : Map.Binary(a, b, new Elementwise.Minimum());
-        return new MaximumBackward0 { _a = a, _b = b, _max = max }.Record(y, a, b);
+        var fn = new MaximumBackward0 { _max = max };
+        (fn._a, fn._b) = (fn.Save(a), fn.Save(b));
+        return fn.Record(y, a, b);
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
-        var a = _a.Detach();
-        var b = _b.Detach();
+        var a = _a.Value.Detach();
+        var b = _b.Value.Detach();
         var zero = Torch.Scalar(0, g.DType);
         var split = Torch.Where(a.Eq(b), g / 2, g);
         // For maximum, a loses where a < b; for minimum, where a > b (and b symmetrically).
         var aLoses = _max ? a.Lt(b) : a.Gt(b);
         var bLoses = _max ? a.Gt(b) : a.Lt(b);
-        return [NeedsGrad(0) ? Torch.Where(aLoses, zero, split).SumTo(_a.ShapeRef) : null,
-                NeedsGrad(1) ? Torch.Where(bLoses, zero, split).SumTo(_b.ShapeRef) : null];
+        return [NeedsGrad(0) ? Torch.Where(aLoses, zero, split).SumTo(a.ShapeRef) : null,
+                NeedsGrad(1) ? Torch.Where(bLoses, zero, split).SumTo(b.ShapeRef) : null];
     }
 }
 
@@ -46,8 +48,8 @@ internal sealed class MaximumBackward0 : Function
 /// </remarks>
 internal sealed class ClampBackward0 : Function
 {
-    private Tensor _x = null!;
-    private Tensor? _lo, _hi;
+    private SavedTensor _x = null!;
+    private SavedTensor? _lo, _hi;
     public override string Name => "ClampBackward0";
 
     public static Tensor Apply(Tensor x, Tensor? min, Tensor? max)
@@ -63,7 +65,10 @@ internal sealed class ClampBackward0 : Function
         if (min is not null) y = MaximumBackward0.Apply(y, min.Detach(), true);
         if (max is not null) y = MaximumBackward0.Apply(y, max.Detach(), false);
         if (!dt.IsFloatingPoint()) return y;
-        var fn = new ClampBackward0 { _x = x, _lo = min, _hi = max };
+        var fn = new ClampBackward0();
+        fn._x = fn.Save(x);
+        if (min is not null) fn._lo = fn.Save(min);
+        if (max is not null) fn._hi = fn.Save(max);
         var inputs = new List<Tensor> { x };
         if (min is not null) inputs.Add(min);
         if (max is not null) inputs.Add(max);
@@ -72,22 +77,22 @@ internal sealed class ClampBackward0 : Function
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
-        var x = _x.Detach();
+        var x = _x.Value.Detach();
         var zero = Torch.Scalar(0, g.DType);
-        Tensor? lo = _lo?.Detach(), hi = _hi?.Detach();
+        Tensor? lo = _lo?.Value.Detach(), hi = _hi?.Value.Detach();
         Tensor keep = lo is not null && hi is not null ? x.Ge(lo) & x.Le(hi) : lo is not null ? x.Ge(lo) : x.Le(hi!);
-        var grads = new List<Tensor?> { NeedsGrad(0) ? Torch.Where(keep, g, zero).SumTo(_x.ShapeRef) : null };
+        var grads = new List<Tensor?> { NeedsGrad(0) ? Torch.Where(keep, g, zero).SumTo(x.ShapeRef) : null };
         int i = 1;
         if (lo is not null)
         {
             var mask = hi is not null ? x.Lt(lo) & lo.Lt(hi) : x.Lt(lo);
-            grads.Add(NeedsGrad(i) ? Torch.Where(mask, g, zero).SumTo(_lo!.ShapeRef) : null);
+            grads.Add(NeedsGrad(i) ? Torch.Where(mask, g, zero).SumTo(lo.ShapeRef) : null);
             i++;
         }
         if (hi is not null)
         {
             var mask = lo is not null ? x.Gt(hi) | hi.Lt(lo) : x.Gt(hi);
-            grads.Add(NeedsGrad(i) ? Torch.Where(mask, g, zero).SumTo(_hi!.ShapeRef) : null);
+            grads.Add(NeedsGrad(i) ? Torch.Where(mask, g, zero).SumTo(hi.ShapeRef) : null);
         }
         return [.. grads];
     }

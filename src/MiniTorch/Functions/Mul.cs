@@ -7,12 +7,19 @@ namespace MiniTorch.Functions;
 /// <remarks>∂/∂a = g·b, ∂/∂b = g·a.</remarks>
 internal sealed class MulBackward0 : Function
 {
-    private Tensor _a = null!, _b = null!;
+    private SavedTensor? _a, _b;
+    private int[] _aShape = [], _bShape = [];
     public override string Name => "MulBackward0";
 
-    public static Tensor Apply(Tensor a, Tensor b) =>
-        new MulBackward0 { _a = a, _b = b }.Record(Map.Binary(a, b, new Elementwise.Mul()), a, b);
+    // As PyTorch: b is saved only when a needs a gradient, a only when b does.
+    public static Tensor Apply(Tensor a, Tensor b)
+    {
+        var fn = new MulBackward0 { _aShape = a.ShapeRef, _bShape = b.ShapeRef };
+        if (a.RequiresGrad) fn._b = fn.Save(b);
+        if (b.RequiresGrad) fn._a = fn.Save(a);
+        return fn.Record(Map.Binary(a, b, new Elementwise.Mul()), a, b);
+    }
 
     protected internal override Tensor?[] Backward(Tensor g) =>
-        [NeedsGrad(0) ? (g * _b).SumTo(_a.ShapeRef) : null, NeedsGrad(1) ? (g * _a).SumTo(_b.ShapeRef) : null];
+        [NeedsGrad(0) ? (g * _b!.Value).SumTo(_aShape) : null, NeedsGrad(1) ? (g * _a!.Value).SumTo(_bShape) : null];
 }

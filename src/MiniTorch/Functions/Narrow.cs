@@ -17,7 +17,7 @@ internal sealed class SliceBackward0 : Function
         var strides = x.Strides;
         shape[dim] = length;
         strides[dim] *= step;
-        var y = new Tensor(x.Storage, shape, strides, x.Offset + (length > 0 ? start * x.StridesRef[dim] : 0));
+        var y = x.AsView(shape, strides, x.Offset + (length > 0 ? start * x.StridesRef[dim] : 0));
         return new SliceBackward0 { _input = x.ShapeRef, _dim = dim, _start = start, _step = step }.Record(y, x);
     }
 

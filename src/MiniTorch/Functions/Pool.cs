@@ -24,7 +24,7 @@ internal static class PoolShapes
 internal sealed class MaxPoolBackward : Function
 {
     private int[] _input = [];
-    private Tensor _indices = null!;
+    private SavedTensor _indices = null!;
     private int _planes, _inPlane;
     private string _name = "";
     public override string Name => _name;
@@ -39,7 +39,8 @@ internal sealed class MaxPoolBackward : Function
         var idx = Map.Output(shape, DType.Int64);
         if (x.DType == DType.Float32) Pool.Max(Dense<float>(src), planes, win, Dense<float>(y), Dense<long>(idx));
         else Pool.Max(Dense<double>(src), planes, win, Dense<double>(y), Dense<long>(idx));
-        var fn = new MaxPoolBackward { _input = x.ShapeRef, _indices = idx, _planes = planes, _inPlane = win.InPlane, _name = name };
+        var fn = new MaxPoolBackward { _input = x.ShapeRef, _planes = planes, _inPlane = win.InPlane, _name = name };
+        fn._indices = fn.SaveOutput(idx, 1);   // returned to the caller by the WithIndices forms: a write to it is caught
         return (fn.Record(y, x), idx);
     }
 
@@ -49,7 +50,7 @@ internal sealed class MaxPoolBackward : Function
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var zeros = Torch.Zeros([_planes, _inPlane], g.DType);
-        return [ScatterAddBackward0.Apply(zeros, 1, _indices.Reshape(_planes, -1), g.Reshape(_planes, -1)).Reshape(_input)];
+        return [ScatterAddBackward0.Apply(zeros, 1, _indices.Value.Reshape(_planes, -1), g.Reshape(_planes, -1)).Reshape(_input)];
     }
 }
 
@@ -110,7 +111,7 @@ internal sealed class AvgPoolAdjoint : Function
 internal sealed class MaxUnpoolBackward : Function
 {
     private int[] _input = [];
-    private Tensor _indices = null!;
+    private SavedTensor _indices = null!;
     private int _planes;
     private string _name = "";
     public override string Name => _name;
@@ -136,9 +137,11 @@ internal sealed class MaxUnpoolBackward : Function
             if (x.DType == DType.Float32) Pool.Unpool(MaxPoolBackward.Dense<float>(src), id, planes, inPlane, outPlane, y.Data<float>());
             else Pool.Unpool(MaxPoolBackward.Dense<double>(src), id, planes, inPlane, outPlane, y.Data<double>());
         }
-        return new MaxUnpoolBackward { _input = x.ShapeRef, _indices = idx, _planes = planes, _name = name }.Record(y, x);
+        var fn = new MaxUnpoolBackward { _input = x.ShapeRef, _planes = planes, _name = name };
+        fn._indices = fn.Save(idx);
+        return fn.Record(y, x);
     }
 
     protected internal override Tensor?[] Backward(Tensor g) =>
-        [g.Numel == 0 ? Torch.Zeros(_input, g.DType) : GatherBackward0.Apply(g.Reshape(_planes, -1), 1, _indices.Reshape(_planes, -1)).Reshape(_input)];
+        [g.Numel == 0 ? Torch.Zeros(_input, g.DType) : GatherBackward0.Apply(g.Reshape(_planes, -1), 1, _indices.Value.Reshape(_planes, -1)).Reshape(_input)];
 }

@@ -7,15 +7,22 @@ namespace MiniTorch.Functions;
 /// <remarks>∂/∂x = g · p · x^(p−1) (zero when p = 0).</remarks>
 internal sealed class PowBackward0 : Function
 {
-    private Tensor _x = null!;
+    private SavedTensor _x = null!;
     private double _p;
     public override string Name => "PowBackward0";
 
-    public static Tensor Apply(Tensor x, double p) =>
-        new PowBackward0 { _x = x, _p = p }.Record(Map.Binary(x, Torch.Scalar(p, x.DType), new Elementwise.Pow()), x);
+    public static Tensor Apply(Tensor x, double p)
+    {
+        var fn = new PowBackward0 { _p = p };
+        fn._x = fn.Save(x);
+        return fn.Record(Map.Binary(x, Torch.Scalar(p, x.DType), new Elementwise.Pow()), x);
+    }
 
-    protected internal override Tensor?[] Backward(Tensor g) =>
-        [_p == 0 ? Torch.ZerosLike(_x) : g * (_x.Pow(_p - 1) * _p)];
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var x = _x.Value;
+        return [_p == 0 ? Torch.ZerosLike(x) : g * (x.Pow(_p - 1) * _p)];
+    }
 }
 
 /// <summary>a^b for tensors, with broadcasting.</summary>
@@ -25,20 +32,22 @@ internal sealed class PowBackward0 : Function
 /// </remarks>
 internal sealed class PowBackward1 : Function
 {
-    private Tensor _a = null!, _b = null!, _out = null!;
+    private SavedTensor _a = null!, _b = null!, _out = null!;
     public override string Name => "PowBackward1";
 
     public static Tensor Apply(Tensor a, Tensor b)
     {
-        var fn = new PowBackward1 { _a = a, _b = b };
-        fn._out = Map.Binary(a, b, new Elementwise.Pow());
-        return fn.Record(fn._out, a, b);
+        var fn = new PowBackward1();
+        var y = Map.Binary(a, b, new Elementwise.Pow());
+        (fn._a, fn._b, fn._out) = (fn.Save(a), fn.Save(b), fn.SaveOutput(y));
+        return fn.Record(y, a, b);
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
+        var (a, b, o) = (_a.Value, _b.Value, _out.Value);
         var zero = Torch.Zeros([], g.DType);
-        return [NeedsGrad(0) ? Torch.Where(_b.Eq(0), zero, g * (_b * _a.Pow(_b - 1))).SumTo(_a.ShapeRef) : null,
-                NeedsGrad(1) ? (g * Torch.Where(_a.Eq(0).LogicalAnd(_b.Ge(0)), zero, _out * _a.Log())).SumTo(_b.ShapeRef) : null];
+        return [NeedsGrad(0) ? Torch.Where(b.Eq(0), zero, g * (b * a.Pow(b - 1))).SumTo(a.ShapeRef) : null,
+                NeedsGrad(1) ? (g * Torch.Where(a.Eq(0).LogicalAnd(b.Ge(0)), zero, o * a.Log())).SumTo(b.ShapeRef) : null];
     }
 }

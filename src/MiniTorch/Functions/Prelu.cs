@@ -12,7 +12,7 @@ namespace MiniTorch.Functions;
 /// </remarks>
 internal sealed class PreluBackward0 : Function
 {
-    private Tensor _x = null!, _w = null!;
+    private SavedTensor _x = null!, _w = null!;
     public override string Name => "PreluBackward0";
 
     public static Tensor Apply(Tensor x, Tensor weight)
@@ -23,24 +23,27 @@ internal sealed class PreluBackward0 : Function
         var xc = x.Contiguous();
         var y = Torch.Zeros(xc.ShapeRef, xc.DType);
         Run(xc, weight, y);
-        return new PreluBackward0 { _x = x, _w = weight }.Record(y, x, weight);
+        var fn = new PreluBackward0();
+        (fn._x, fn._w) = (fn.Save(x), fn.Save(weight));
+        return fn.Record(y, x, weight);
     }
 
     /// <summary>
-    /// PReLU written over <paramref name="x"/> itself, for inference: nothing is recorded, so it
-    /// refuses inputs that autograd would need (grad mode on and x or the weight requiring grad).
+    /// PReLU written over <paramref name="x"/> itself, through the in-place path every <c>*_</c> op
+    /// takes (version count, autograd checks, recorded when something requires grad). With nothing
+    /// to record, a contiguous x is rewritten by the kernel directly, without an intermediate tensor.
     /// </summary>
     public static Tensor ApplyInPlace(Tensor x, Tensor weight)
     {
         Shape.CheckPrelu(x.ShapeRef, weight.ShapeRef);
         if (x.DType != weight.DType)
             throw new ArgumentException($"expected both operands to have the same dtype, got {x.DType} and {weight.DType}");
-        if (GradMode.IsEnabled && (x.RequiresGrad || weight.RequiresGrad))
-            throw new InvalidOperationException("Prelu_: an in-place PReLU cannot be recorded for autograd; the input or the weight requires grad (use F.Prelu, or run under Torch.NoGrad())");
-        if (!x.IsContiguous)
-            throw new ArgumentException("Prelu_: the input must be contiguous (in-place PReLU writes its elements in memory order)");
-        Run(x, weight, x);
-        return x;
+        return x.InPlace((old, w) => Apply(old, w[0]), [weight], direct: (self, w) =>
+        {
+            if (!self.IsContiguous) return false;
+            Run(self, w[0], self);
+            return true;
+        });
     }
 
     // y = PReLU(x) over contiguous x and y (which may be the same tensor).
@@ -61,14 +64,15 @@ internal sealed class PreluBackward0 : Function
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
-        var positive = Map.Unary(_x, new PositiveMask());
-        var w = Broadcastable(_w, _x.Dim);
+        var (x, weight) = (_x.Value, _w.Value);
+        var positive = Map.Unary(x, new PositiveMask());
+        var w = Broadcastable(weight, x.Dim);
         var dx = NeedsGrad(0) ? g * (positive + (1.0 - positive) * w) : null;
         Tensor? dw = null;
         if (NeedsGrad(1))
         {
-            var perPosition = g * _x * (1.0 - positive);
-            dw = _w.Numel == 1 ? perPosition.Sum().Reshape(_w.Shape) : perPosition.SumTo(w.ShapeRef).Reshape(_w.Shape);
+            var perPosition = g * x * (1.0 - positive);
+            dw = weight.Numel == 1 ? perPosition.Sum().Reshape(weight.Shape) : perPosition.SumTo(w.ShapeRef).Reshape(weight.Shape);
         }
         return [dx, dw];
     }

@@ -14,7 +14,7 @@ internal sealed class SelectBackward0 : Function
     {
         var shape = x.Shape.Where((_, i) => i != dim).ToArray();
         var strides = x.Strides.Where((_, i) => i != dim).ToArray();
-        var y = new Tensor(x.Storage, shape, strides, x.Offset + index * x.StridesRef[dim]);
+        var y = x.AsView(shape, strides, x.Offset + index * x.StridesRef[dim]);
         return new SelectBackward0 { _input = x.ShapeRef, _dim = dim, _index = index }.Record(y, x);
     }
 

@@ -13,7 +13,7 @@ namespace MiniTorch.Functions;
 /// </remarks>
 internal sealed class SmoothL1LossBackward0 : Function
 {
-    private Tensor _x = null!, _y = null!;
+    private SavedTensor _x = null!, _y = null!;
     private double _param;
     private bool _huber;
     public override string Name => _huber ? "HuberLossBackward0" : "SmoothL1LossBackward0";
@@ -31,14 +31,19 @@ internal sealed class SmoothL1LossBackward0 : Function
                 ? Torch.Where(z < param, d * d * 0.5, (z - 0.5 * param) * param)
                 : param == 0 ? z : Torch.Where(z < param, d * d * (0.5 / param), z - 0.5 * param);
         }
-        return new SmoothL1LossBackward0 { _x = x, _y = y, _param = param, _huber = huber }.Record(loss, x, y);
+        var fn = new SmoothL1LossBackward0 { _param = param, _huber = huber };
+        (fn._x, fn._y) = (fn.Save(x), fn.Save(y));
+        return fn.Record(loss, x, y);
     }
 
     // PyTorch differentiates the target by the same formula with the operands swapped, which is
     // the negated input gradient everywhere except d = 0 with β = 0 (both get −g there).
-    protected internal override Tensor?[] Backward(Tensor g) =>
-        [NeedsGrad(0) ? (g * Slope(_x - _y)).SumTo(_x.ShapeRef) : null,
-         NeedsGrad(1) ? (g * Slope(_y - _x)).SumTo(_y.ShapeRef) : null];
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var (x, y) = (_x.Value, _y.Value);
+        return [NeedsGrad(0) ? (g * Slope(x - y)).SumTo(x.ShapeRef) : null,
+                NeedsGrad(1) ? (g * Slope(y - x)).SumTo(y.ShapeRef) : null];
+    }
 
     private Tensor Slope(Tensor d)
     {

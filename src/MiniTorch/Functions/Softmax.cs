@@ -11,7 +11,7 @@ namespace MiniTorch.Functions;
 /// </remarks>
 internal sealed class SoftmaxBackward0 : Function
 {
-    private Tensor _out = null!;
+    private SavedTensor _out = null!;
     private int _dim;
     private bool _log;
     public override string Name => _log ? "LogSoftmaxBackward0" : "SoftmaxBackward0";
@@ -26,20 +26,22 @@ internal sealed class SoftmaxBackward0 : Function
         if (x.DType == DType.Float32) Kernels.Softmax.Forward(src.Span<float>(), outer, size, inner, log, y.Span<float>());
         else Kernels.Softmax.Forward(src.Span<double>(), outer, size, inner, log, y.Span<double>());
         var fn = new SoftmaxBackward0 { _dim = d, _log = log };
-        fn._out = fn.Record(y, x);
-        return fn._out;
+        fn._out = fn.SaveOutput(y);
+        return fn.Record(y, x);
     }
 
-    protected internal override Tensor?[] Backward(Tensor g) => _log
-        ? [g - _out.Exp() * g.Sum(_dim, keepDim: true)]
-        : [_out * (g - (g * _out).Sum(_dim, keepDim: true))];
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var y = _out.Value;
+        return _log ? [g - y.Exp() * g.Sum(_dim, keepDim: true)] : [y * (g - (g * y).Sum(_dim, keepDim: true))];
+    }
 }
 
 /// <summary>xlogy(x, y) = x·ln y, and 0 where x = 0 (even for y = 0), like <c>torch.xlogy</c>.</summary>
 /// <remarks>As PyTorch's derivatives: ∂/∂x = g·xlogy(x ≠ 0, y); ∂/∂y = g·x/y.</remarks>
 internal sealed class XlogyBackward0 : Function
 {
-    private Tensor _x = null!, _y = null!;
+    private SavedTensor _x = null!, _y = null!;
     public override string Name => "XlogyBackward0";
 
     public static Tensor Apply(Tensor x, Tensor y)
@@ -55,10 +57,15 @@ internal sealed class XlogyBackward0 : Function
             // NaN in y propagates even where x = 0, as PyTorch's xlogy.
             result = Torch.Where(xd.Eq(0).LogicalAnd(~yd.Ne(yd)), 0.0, xd * yd.Log());
         }
-        return new XlogyBackward0 { _x = x, _y = y }.Record(result, x, y);
+        var fn = new XlogyBackward0();
+        (fn._x, fn._y) = (fn.Save(x), fn.Save(y));
+        return fn.Record(result, x, y);
     }
 
-    protected internal override Tensor?[] Backward(Tensor g) =>
-        [NeedsGrad(0) ? (g * Apply(_x.Ne(0).To(g.DType), _y)).SumTo(_x.ShapeRef) : null,
-         NeedsGrad(1) ? (g * _x / _y).SumTo(_y.ShapeRef) : null];
+    protected internal override Tensor?[] Backward(Tensor g)
+    {
+        var (x, y) = (_x.Value, _y.Value);
+        return [NeedsGrad(0) ? (g * Apply(x.Ne(0).To(g.DType), y)).SumTo(x.ShapeRef) : null,
+                NeedsGrad(1) ? (g * x / y).SumTo(y.ShapeRef) : null];
+    }
 }

@@ -8,7 +8,7 @@ namespace MiniTorch.Functions;
 /// <remarks>∂/∂x = g·σ(βx) (g where βx &gt; threshold), computed by <see cref="SoftplusGrad"/>.</remarks>
 internal sealed class SoftplusBackward0 : Function
 {
-    private Tensor _x = null!;
+    private SavedTensor _x = null!;
     private double _beta, _threshold;
     public override string Name => "SoftplusBackward0";
 
@@ -17,14 +17,16 @@ internal sealed class SoftplusBackward0 : Function
         var c = x.Contiguous();
         var y = Map.Output(c.ShapeRef, c.DType);
         if (c.DType == DType.Float32) Run<float>(c, beta, threshold, y); else Run<double>(c, beta, threshold, y);
-        return new SoftplusBackward0 { _x = x, _beta = beta, _threshold = threshold }.Record(y, x);
+        var fn = new SoftplusBackward0 { _beta = beta, _threshold = threshold };
+        fn._x = fn.Save(x);
+        return fn.Record(y, x);
     }
 
     // β and the threshold are rounded to the element type first, as PyTorch's beta_.to<scalar_t>().
     private static void Run<T>(Tensor x, double beta, double threshold, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> =>
         Kernels.Softplus.Forward(x.Span<T>(), T.CreateChecked(beta), T.CreateChecked(threshold), y.Span<T>());
 
-    protected internal override Tensor?[] Backward(Tensor g) => [SoftplusGrad.Apply(g, _x, _beta, _threshold)];
+    protected internal override Tensor?[] Backward(Tensor g) => [SoftplusGrad.Apply(g, _x.Value, _beta, _threshold)];
 }
 
 /// <summary>
@@ -38,7 +40,7 @@ internal sealed class SoftplusBackward0 : Function
 /// </remarks>
 internal sealed class SoftplusGrad : Function
 {
-    private Tensor _g = null!, _x = null!;
+    private SavedTensor _g = null!, _x = null!;
     private double _beta, _threshold;
     public override string Name => "SoftplusBackwardBackward0";
 
@@ -49,7 +51,9 @@ internal sealed class SoftplusGrad : Function
         var (gc, xc) = (g.Contiguous(), x.Contiguous());
         var y = Map.Output(xc.ShapeRef, x.DType);
         if (x.DType == DType.Float32) Run<float>(xc, gc, beta, threshold, y); else Run<double>(xc, gc, beta, threshold, y);
-        return new SoftplusGrad { _g = g, _x = x, _beta = beta, _threshold = threshold }.Record(y, g, x);
+        var fn = new SoftplusGrad { _beta = beta, _threshold = threshold };
+        (fn._g, fn._x) = (fn.Save(g), fn.Save(x));
+        return fn.Record(y, g, x);
     }
 
     private static void Run<T>(Tensor x, Tensor g, double beta, double threshold, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -58,14 +62,15 @@ internal sealed class SoftplusGrad : Function
     protected internal override Tensor?[] Backward(Tensor gg)
     {
         Tensor? dx = null;
+        var x = _x.Value;
         if (NeedsGrad(1))
         {
-            var bx = _x * _beta;
+            var bx = x * _beta;
             var s = bx.Sigmoid();
-            var below = Map.Binary(Torch.Scalar(_threshold, _x.DType), bx.Detach(), new Elementwise.Greater());
+            var below = Map.Binary(Torch.Scalar(_threshold, x.DType), bx.Detach(), new Elementwise.Greater());
             // In PyTorch's order: sigmoid_backward(gg·g, s) = (gg·g)·(1 − s)·s, then the mask, then β.
-            dx = gg * _g * (1 - s) * s * below * _beta;
+            dx = gg * _g.Value * (1 - s) * s * below * _beta;
         }
-        return [NeedsGrad(0) ? Apply(gg, _x, _beta, _threshold) : null, dx];
+        return [NeedsGrad(0) ? Apply(gg, x, _beta, _threshold) : null, dx];
     }
 }

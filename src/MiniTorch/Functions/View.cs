@@ -18,7 +18,7 @@ internal sealed class ViewBackward : Function
     {
         if (strides is null && !x.IsContiguous)
             throw new InvalidOperationException("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
-        var y = new Tensor(x.Storage, shape, strides ?? Shape.ContiguousStrides(shape), x.Offset);
+        var y = x.AsView(shape, strides ?? Shape.ContiguousStrides(shape), x.Offset);
         return new ViewBackward { _input = x.ShapeRef, _name = name }.Record(y, x);
     }
 
@@ -48,7 +48,7 @@ internal sealed class PermuteBackward : Function
         var shape = new int[perm.Length];
         var strides = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++) { shape[i] = x.ShapeRef[perm[i]]; strides[i] = x.StridesRef[perm[i]]; }
-        return new PermuteBackward { _perm = perm, _name = name }.Record(new Tensor(x.Storage, shape, strides, x.Offset), x);
+        return new PermuteBackward { _perm = perm, _name = name }.Record(x.AsView(shape, strides, x.Offset), x);
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
@@ -68,7 +68,8 @@ internal sealed class ExpandBackward0 : Function
 
     public static Tensor Apply(Tensor x, int[] shape)
     {
-        return new ExpandBackward0 { _input = x.ShapeRef }.Record(x.ExpandView(shape), x);
+        var e = x.ExpandView(shape);
+        return new ExpandBackward0 { _input = x.ShapeRef }.Record(x.AsView(e.ShapeRef, e.StridesRef, e.Offset), x);
     }
 
     protected internal override Tensor?[] Backward(Tensor g) => [g.SumTo(_input)];

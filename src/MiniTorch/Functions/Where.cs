@@ -6,7 +6,7 @@ namespace MiniTorch.Functions;
 /// <remarks>∂/∂a = where(condition, g, 0) and ∂/∂b = where(condition, 0, g), each summed back to its operand's shape.</remarks>
 internal sealed class WhereBackward0 : Function
 {
-    private Tensor _condition = null!;
+    private SavedTensor _condition = null!;
     private int[] _a = [], _b = [];
     public override string Name => "WhereBackward0";
 
@@ -17,13 +17,16 @@ internal sealed class WhereBackward0 : Function
         var dt = DTypes.ResultType(a, b);
         (a, b) = (a.To(dt), b.To(dt));
         var y = IntegerOps.Select(condition, a, b);
-        return new WhereBackward0 { _condition = condition, _a = a.ShapeRef, _b = b.ShapeRef }.Record(y, a, b);
+        var fn = new WhereBackward0 { _a = a.ShapeRef, _b = b.ShapeRef };
+        fn._condition = fn.Save(condition);
+        return fn.Record(y, a, b);
     }
 
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var zero = Torch.Scalar(0, g.DType);
-        return [NeedsGrad(0) ? Apply(_condition, g, zero).SumTo(_a) : null,
-                NeedsGrad(1) ? Apply(_condition, zero, g).SumTo(_b) : null];
+        var condition = _condition.Value;
+        return [NeedsGrad(0) ? Apply(condition, g, zero).SumTo(_a) : null,
+                NeedsGrad(1) ? Apply(condition, zero, g).SumTo(_b) : null];
     }
 }

@@ -78,6 +78,7 @@ public static class ImageIO
     public static void SaveImageGrid(Tensor tensor, string path, int nrow = 8, int padding = 2, bool normalize = false,
                                      (double Low, double High)? valueRange = null, double padValue = 0)
     {
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensor);
         Shape.ImageBatch(tensor.ShapeRef, grayOrRgb: true);
         var format = FormatOf(path);
@@ -97,6 +98,7 @@ public static class ImageIO
     /// <exception cref="ArgumentException">The extension is none of these, or the shape is not an image.</exception>
     public static void Save(Tensor image, string path, int quality = JpegQuality)
     {
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(image);
         if (quality is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(quality), $"JPEG quality must be in 1 to 100, got {quality}");
         Save(image, path, FormatOf(path), quality);
@@ -132,6 +134,8 @@ public static class ImageIO
     /// <summary>Saves an image [C, H, W] (C = 1 or 3) or [H, W] with values in [0, 1] as an 8-bit PNG, atomically.</summary>
     public static void SavePng(Tensor image, string path)
     {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(path);
         var bytes = EncodePng(image);
         AtomicFile.WriteAllBytes(path, bytes);
     }
@@ -139,6 +143,7 @@ public static class ImageIO
     /// <summary>Encodes an image [C, H, W] (C = 1 or 3) or [H, W] with values in [0, 1] as 8-bit PNG bytes.</summary>
     public static byte[] EncodePng(Tensor image)
     {
+        ArgumentNullException.ThrowIfNull(image);
         var (pixels, c, h, w) = Pixels(image);
         using var stream = new MemoryStream();
         Png.Encode(stream, pixels, w, h, c);
@@ -151,6 +156,7 @@ public static class ImageIO
     /// </summary>
     public static byte[] EncodeJpeg(Tensor image, int quality = JpegQuality)
     {
+        ArgumentNullException.ThrowIfNull(image);
         if (quality is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(quality), $"JPEG quality must be in 1 to 100, got {quality}");
         var (pixels, c, h, w) = Pixels(image);
         using var stream = new MemoryStream();
@@ -178,8 +184,9 @@ public static class ImageIO
     /// <exception cref="InvalidDataException">The file is not an image MiniTorch reads, is malformed, is over budget or is not a regular file; the message names the file and the problem.</exception>
     public static Tensor Load(string path, ReadLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         limits ??= ReadLimits.Default;
-        var data = RegularFile.ReadAllBytes(path, limits.MaxBytes, "image file");
+        var data = RegularFile.ReadImageFile(path, limits);
         return RegularFile.Named(path, () => Decode(data, limits));
     }
 
@@ -202,8 +209,11 @@ public static class ImageIO
     public static IReadOnlyList<string> ImageExtensions { get; } = [".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp"];
 
     /// <summary>Whether <paramref name="path"/> has one of the <see cref="ImageExtensions"/>.</summary>
-    public static bool HasImageExtension(string path) =>
-        ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+    public static bool HasImageExtension(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+    }
 
     /// <summary>
     /// Loads every image of a folder (the files with one of the <see cref="ImageExtensions"/>, not
@@ -215,6 +225,7 @@ public static class ImageIO
     /// <param name="limits">The budgets for each file (default <see cref="ReadLimits.Default"/>).</param>
     public static IEnumerable<(string Path, Tensor Image)> LoadFolder(string directory, ReadLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(directory);
         var files = Directory.EnumerateFiles(directory).Where(HasImageExtension).Order(StringComparer.Ordinal).ToList();
         foreach (var f in files) yield return (f, Load(f, limits));
     }

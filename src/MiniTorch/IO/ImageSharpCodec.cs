@@ -54,8 +54,8 @@ internal static class ImageSharpCodec
     public static Tensor Decode(byte[] data, ReadLimits limits)
     {
         if (data.Length == 0) throw new InvalidDataException("the file is empty, not an image");
-        CheckBmp(data, limits);
-        var (info, format) = Identify(data, limits);
+        CheckBmp(data, data.Length, limits);
+        var (info, format) = Identify(new MemoryStream(data, writable: false), Math.Min(limits.MaxBytes, FixedAllowance + 2L * data.Length));
         limits.CheckPixels(format.Name, info.Width, info.Height);
         int channels = Channels(format, info.Metadata);
         long pixels = (long)info.Width * info.Height;
@@ -77,13 +77,29 @@ internal static class ImageSharpCodec
         image.Save(stream, encoder);
     }
 
+    /// <summary>
+    /// The most bytes a file of an ImageSharp format can plausibly hold given its header: 16 bytes per
+    /// declared pixel (more than any of these formats needs uncompressed) plus 16 MiB of metadata,
+    /// after checking the size against the pixel budget. Reads only the header from <paramref name="stream"/>.
+    /// </summary>
+    public static long MaxFileLength(Stream stream, long fileLength, ReadLimits limits)
+    {
+        Span<byte> head = stackalloc byte[34];
+        int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        CheckBmp(head[..n], fileLength, limits);
+        stream.Position = 0;
+        var (info, format) = Identify(stream, Math.Min(limits.MaxBytes, FixedAllowance));
+        limits.CheckPixels(format.Name, info.Width, info.Height);
+        return 16L * info.Width * info.Height + FixedAllowance;
+    }
+
     /// <summary>The header's size and format (reading no pixel data), within a small allocation budget.</summary>
-    private static (IImageInfo Info, IImageFormat Format) Identify(byte[] data, ReadLimits limits)
+    private static (IImageInfo Info, IImageFormat Format) Identify(Stream stream, long allocationBudget)
     {
         var config = Base.Clone();
-        config.MemoryAllocator = new BudgetAllocator(Math.Min(limits.MaxBytes, FixedAllowance + 2L * data.Length), "image header");
+        config.MemoryAllocator = new BudgetAllocator(allocationBudget, "image header");
         IImageFormat? format = null;
-        var info = Run(null, () => Image.Identify(config, data, out format));
+        var info = Run(null, () => Image.Identify(config, stream, out format));
         if (info is null || format is null) throw new InvalidDataException($"not an image in a format MiniTorch reads ({Formats}): the signature is unknown");
         return (info, format);
     }
@@ -108,7 +124,7 @@ internal static class ImageSharpCodec
     /// uncompressed raster fits in the file (ImageSharp 2.1 fills a truncated BMP with zeros instead of
     /// failing; Pillow reports "image file is truncated").
     /// </summary>
-    private static void CheckBmp(ReadOnlySpan<byte> b, ReadLimits limits)
+    private static void CheckBmp(ReadOnlySpan<byte> b, long fileLength, ReadLimits limits)
     {
         if (b.Length < 26 || b[0] != 'B' || b[1] != 'M') return;
         uint offset = BinaryPrimitives.ReadUInt32LittleEndian(b[10..]), dib = BinaryPrimitives.ReadUInt32LittleEndian(b[14..]);
@@ -130,8 +146,8 @@ internal static class ImageSharpCodec
         if (compression is 0 or 3 or 6 && bpp is 1 or 2 or 4 or 8 or 16 or 24 or 32)
         {
             long need = (width * bpp + 31) / 32 * 4 * height;
-            if (offset > b.Length || need > b.Length - offset)
-                throw new InvalidDataException($"BMP pixel data is truncated: {width}x{height} at {bpp} bits needs {need} bytes from offset {offset}, the file has {b.Length}");
+            if (offset > fileLength || need > fileLength - offset)
+                throw new InvalidDataException($"BMP pixel data is truncated: {width}x{height} at {bpp} bits needs {need} bytes from offset {offset}, the file has {fileLength}");
         }
     }
 

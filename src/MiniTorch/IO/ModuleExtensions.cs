@@ -8,6 +8,7 @@ public static class ModuleExtensions
     /// <summary>Saves <see cref="Module.StateDict"/> (parameters and buffers) to a safetensors file, atomically.</summary>
     public static void SaveSafetensors(this Module module, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(module);
         Safetensors.Save(module.StateDict(), path, metadata);
     }
@@ -18,6 +19,7 @@ public static class ModuleExtensions
     /// </summary>
     public static void LoadSafetensors(this Module module, string path, bool strict = true)
     {
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(module);
         module.LoadStateDict(Safetensors.Load(path), strict);
     }

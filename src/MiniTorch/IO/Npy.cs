@@ -29,6 +29,7 @@ public static class Npy
     /// <summary>Saves <paramref name="tensor"/> to <paramref name="path"/> as a C-order .npy file, atomically.</summary>
     public static void Save(Tensor tensor, string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensor);
         AtomicFile.Write(path, s => Save(tensor, s));
     }
@@ -36,6 +37,7 @@ public static class Npy
     /// <summary>Writes <paramref name="tensor"/> in .npy format to <paramref name="stream"/>.</summary>
     public static void Save(Tensor tensor, Stream stream)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(tensor);
         var descr = tensor.DType switch
         {
@@ -74,6 +76,7 @@ public static class Npy
     /// <param name="limits">The byte budget (default <see cref="ReadLimits.Default"/>).</param>
     public static Tensor Load(string path, ReadLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         using var stream = RegularFile.Open(path);
         return RegularFile.Named(path, () => Load(stream, limits));
     }

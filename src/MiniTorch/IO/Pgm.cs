@@ -35,8 +35,10 @@ public static class Pgm
     /// <exception cref="InvalidDataException">The file is malformed, over budget or not a regular file; the message names the file and the field.</exception>
     public static Tensor Load(string path, ReadLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         limits ??= ReadLimits.Default;
-        var data = RegularFile.ReadAllBytes(path, limits.MaxBytes, "PGM file");
+        // A file of another format gets the decoder's own "magic number" error from its first bytes.
+        var data = RegularFile.ReadImageFile(path, limits, prefix => HasSignature(prefix) || Decode(prefix, limits) is null);
         return RegularFile.Named(path, () => Decode(data, limits));
     }
 
@@ -48,6 +50,27 @@ public static class Pgm
         if (data.Length < 2 || data[0] != 'P' || data[1] is not ((byte)'2' or (byte)'5'))
             throw new InvalidDataException("not a PGM file: expected the magic number P2 or P5");
         return DecodeNetpbm(data, limits ?? ReadLimits.Default);
+    }
+
+    /// <summary>
+    /// The most bytes a Netpbm file whose header starts <paramref name="prefix"/> can hold (the raster
+    /// its width × height × channels needs, 8 bytes per ASCII sample, plus slack for the header), after
+    /// checking the size against the pixel budget; null when the prefix does not hold the whole header.
+    /// </summary>
+    internal static long? MaxFileLength(ReadOnlySpan<byte> prefix, ReadLimits limits)
+    {
+        bool binary = prefix[1] is (byte)'5' or (byte)'6';
+        int channels = prefix[1] is (byte)'3' or (byte)'6' ? 3 : 1, pos = 2;
+        string format = channels == 1 ? "PGM" : "PPM";
+        try
+        {
+            long width = ReadNumber(prefix, ref pos, "width", format), height = ReadNumber(prefix, ref pos, "height", format);
+            ReadNumber(prefix, ref pos, "maxval", format);
+            if (pos >= prefix.Length) return null;
+            limits.CheckPixels(format, width, height);
+            return pos + width * height * channels * (binary ? 2 : 8) + (1 << 20);
+        }
+        catch (InvalidDataException) when (pos >= prefix.Length) { return null; } // the header goes on past the prefix
     }
 
     /// <summary>Decodes a graymap (P2, P5: [1, H, W]) or a pixmap (P3, P6: [3, H, W]).</summary>
@@ -124,6 +147,8 @@ public static class Pgm
     /// </summary>
     public static void Save(Tensor image, string path, bool binary = true, int maxval = 255)
     {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(path);
         var bytes = Encode(image, binary, maxval);
         AtomicFile.WriteAllBytes(path, bytes);
     }

@@ -39,6 +39,7 @@ public static class Png
     /// </summary>
     public static void Encode(Stream stream, ReadOnlySpan<byte> pixels, int width, int height, int channels)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         if (channels is not (1 or 3)) throw new ArgumentException($"PNG writer supports 1 (grayscale) or 3 (RGB) channels, got {channels}");
         if (width <= 0 || height <= 0) throw new ArgumentException($"PNG images need positive width and height, got {width}x{height}");
         if ((long)width * height * channels != pixels.Length) throw new ArgumentException($"expected {(long)width * height * channels} pixel bytes for {width}x{height}x{channels}, got {pixels.Length}");
@@ -113,8 +114,10 @@ public static class Png
     /// <exception cref="InvalidDataException">The file is malformed, over budget or not a regular file; the message names the file and the field.</exception>
     public static Tensor Load(string path, ReadLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         limits ??= ReadLimits.Default;
-        var data = RegularFile.ReadAllBytes(path, limits.MaxBytes, "PNG file");
+        // A file of another format gets the decoder's own "bad signature" error from its first bytes.
+        var data = RegularFile.ReadImageFile(path, limits, prefix => HasSignature(prefix) || PngDecoder.Decode(prefix, limits) is null);
         return RegularFile.Named(path, () => Decode(data, limits));
     }
 

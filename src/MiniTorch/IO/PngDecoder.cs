@@ -18,6 +18,21 @@ internal static class PngDecoder
         [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
     private static readonly (int X, int Y, int Dx, int Dy)[] Progressive = [(0, 0, 1, 1)];
 
+    /// <summary>
+    /// The most bytes a PNG whose IHDR is in <paramref name="prefix"/> can hold: its scanlines at 64 bits
+    /// per pixel, stored uncompressed (deflate's stored blocks add 5 bytes per 65535), plus 16 MiB for
+    /// ancillary chunks; checks the size against the pixel budget first. Null when the prefix holds no IHDR.
+    /// </summary>
+    public static long? MaxFileLength(ReadOnlySpan<byte> prefix, ReadLimits limits)
+    {
+        if (prefix.Length < 33 || !prefix.StartsWith(Signature) || !prefix.Slice(12, 4).SequenceEqual("IHDR"u8)) return null;
+        long w = BinaryPrimitives.ReadUInt32BigEndian(prefix[16..]), h = BinaryPrimitives.ReadUInt32BigEndian(prefix[20..]);
+        if (w == 0 || h == 0 || w > int.MaxValue || h > int.MaxValue) return null; // the decoder names the field
+        limits.CheckPixels("PNG", w, h);
+        long raw = h * (8 * w + 1);
+        return raw + raw / 8192 + (16 << 20);
+    }
+
     public static Tensor Decode(ReadOnlySpan<byte> data, ReadLimits limits)
     {
         if (!data.StartsWith(Signature)) throw new InvalidDataException(data.IsEmpty ? "not a PNG file: bad signature (the file is empty)" : "not a PNG file: bad signature");
@@ -63,7 +78,7 @@ internal static class PngDecoder
         var h = header!;
         if (idat.Length == 0) throw new InvalidDataException("PNG has no IDAT chunk (no image data)");
         if (h.ColorType == 3 && palette is null) throw new InvalidDataException("PNG palette image has no PLTE chunk");
-        if (paletteAlpha is not null && palette is not null && paletteAlpha.Length > palette.Length / 3)
+        if (h.ColorType == 3 && paletteAlpha is not null && paletteAlpha.Length > palette!.Length / 3)
             throw new InvalidDataException($"PNG tRNS has {paletteAlpha.Length} entries but the palette only {palette.Length / 3}");
         var raw = Inflate(idat, h.RawLength);
         return h.ToTensor(raw, palette, paletteAlpha);
@@ -162,7 +177,9 @@ internal static class PngDecoder
         {
             int channels = OutputChannels(paletteAlpha is not null), bpp = Math.Max(1, Samples * BitDepth / 8);
             var output = new Output(new float[channels * (long)Width * Height], Width, (long)Width * Height, channels);
-            var colours = palette is null ? null : PaletteTable(palette, paletteAlpha, channels);
+            // Only palette images use the palette: in RGB(A) images a PLTE chunk is a suggested
+            // quantisation, and in gray ones it is ignored (as libpng does).
+            var colours = ColorType == 3 ? PaletteTable(palette!, paletteAlpha, channels) : null;
             var zero = new byte[RowBytes(Width)];
             int pos = 0;
             foreach (var (x0, y0, dx, dy) in Passes)

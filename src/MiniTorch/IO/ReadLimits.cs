@@ -55,6 +55,7 @@ public sealed record ReadLimits
     /// <param name="height">The height the header declares.</param>
     public void CheckPixels(string format, long width, long height)
     {
+        ArgumentNullException.ThrowIfNull(format);
         if (width <= 0 || height <= 0) throw new InvalidDataException($"{format} has invalid dimensions {width}x{height}");
         if (width > MaxPixels / height)
             throw new InvalidDataException($"{format} image {width}x{height} has {(Int128)width * height} pixels, more than the limit of {MaxPixels} (ReadLimits.MaxPixels; Pillow's default); a decompression bomb is refused before it is decoded");
@@ -65,6 +66,7 @@ public sealed record ReadLimits
     /// <param name="bytes">How many bytes.</param>
     public void CheckBytes(string what, long bytes)
     {
+        ArgumentNullException.ThrowIfNull(what);
         if (bytes < 0 || bytes > MaxBytes)
             throw new InvalidDataException($"{what} needs {bytes} bytes, more than the limit of {MaxBytes} (ReadLimits.MaxBytes)");
     }

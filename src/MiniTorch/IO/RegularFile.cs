@@ -16,6 +16,7 @@ public static partial class RegularFile
     /// <param name="path">The path.</param>
     public static void Check(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path)) throw new InvalidDataException($"'{path}' is a directory, not a file");
         int? type = UnixFileType(path);
@@ -33,6 +34,7 @@ public static partial class RegularFile
     /// <param name="path">The path.</param>
     public static FileStream Open(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         Check(path);
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
     }
@@ -46,6 +48,8 @@ public static partial class RegularFile
     /// <param name="what">What the file is, for the message ("PNG file").</param>
     public static byte[] ReadAllBytes(string path, long maxBytes, string what = "file")
     {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(what);
         using var stream = Open(path);
         long length = stream.Length;
         if (length > maxBytes) throw new InvalidDataException($"'{path}': {what} of {length} bytes is larger than the limit of {maxBytes} (ReadLimits.MaxBytes)");
@@ -54,6 +58,44 @@ public static partial class RegularFile
         try { stream.ReadExactly(bytes); }
         catch (EndOfStreamException) { throw new InvalidDataException($"'{path}' shrank while it was being read"); }
         return bytes;
+    }
+
+    /// <summary>
+    /// An image file's bytes, read only after its header has been checked: the first 64 KiB are read, the
+    /// format recognised from them and the size its header declares checked against the pixel budget,
+    /// and a file longer than that size can need is refused before the rest is read (a sparse
+    /// multi-gigabyte file behind a small valid header costs nothing). Unknown signatures are refused
+    /// after the prefix.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="limits">The budgets.</param>
+    /// <param name="only">Called on the prefix when set and the file is not of that reader's format, so its own "bad signature" error is raised.</param>
+    internal static byte[] ReadImageFile(string path, ReadLimits limits, Func<byte[], bool>? only = null)
+    {
+        using var stream = Open(path);
+        long length = stream.Length;
+        var bytes = GC.AllocateUninitializedArray<byte>((int)Math.Min(length, 1 << 16));
+        stream.ReadExactly(bytes);
+        long? bound = Named(path, () =>
+        {
+            if (only is not null && !only(bytes)) return null;
+            if (Png.HasSignature(bytes)) return PngDecoder.MaxFileLength(bytes, limits);
+            if (Pgm.HasSignature(bytes) || Pgm.HasPixmapSignature(bytes)) return Pgm.MaxFileLength(bytes, limits);
+            if (bytes.Length == 0) return null;
+            stream.Position = 0;
+            return ImageSharpCodec.MaxFileLength(stream, length, limits);
+        });
+        if (bound is { } b && length > b)
+            throw new InvalidDataException($"'{path}': image file of {length} bytes is larger than the {b} bytes the image size in its header can need");
+        if (length > limits.MaxBytes) throw new InvalidDataException($"'{path}': image file of {length} bytes is larger than the limit of {limits.MaxBytes} (ReadLimits.MaxBytes)");
+        if (length > Array.MaxLength) throw new InvalidDataException($"'{path}': image file of {length} bytes is too large to read into memory");
+        if (length == bytes.Length) return bytes;
+        var all = GC.AllocateUninitializedArray<byte>((int)length);
+        bytes.CopyTo(all, 0);
+        stream.Position = bytes.Length;
+        try { stream.ReadExactly(all.AsSpan(bytes.Length)); }
+        catch (EndOfStreamException) { throw new InvalidDataException($"'{path}' shrank while it was being read"); }
+        return all;
     }
 
     /// <summary>Runs a decoder on a named file, prefixing its <see cref="InvalidDataException"/>s with the file name.</summary>

@@ -8,7 +8,13 @@ namespace MiniTorch.IO;
 /// <summary>The contents of a safetensors file: tensors in file (data offset) order and the optional <c>__metadata__</c>.</summary>
 /// <param name="Tensors">The tensors by name, in the order of their data in the file.</param>
 /// <param name="Metadata">The string-to-string <c>__metadata__</c> map (empty when the file has none).</param>
-public sealed record SafetensorsFile(OrderedDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata);
+public sealed record SafetensorsFile(OrderedDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>The tensors by name, in the order of their data in the file.</summary>
+    public OrderedDictionary<string, Tensor> Tensors { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Tensors);
+    /// <summary>The string-to-string <c>__metadata__</c> map (empty when the file has none).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Metadata);
+}
 
 /// <summary>
 /// Reads and writes the safetensors format of Hugging Face (the format PyTorch models are shared
@@ -47,6 +53,8 @@ public static class Safetensors
     /// <summary>Saves <paramref name="tensors"/> (and optional string metadata) to <paramref name="path"/>, atomically.</summary>
     public static void Save(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(path);
         var (header, ordered) = Prepare(tensors, metadata);
         AtomicFile.Write(path, s => WriteBody(s, header, ordered));
     }
@@ -54,6 +62,8 @@ public static class Safetensors
     /// <summary>Writes <paramref name="tensors"/> in safetensors format to <paramref name="stream"/>.</summary>
     public static void Save(IReadOnlyDictionary<string, Tensor> tensors, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(stream);
         var (header, ordered) = Prepare(tensors, metadata);
         WriteBody(stream, header, ordered);
     }
@@ -61,7 +71,11 @@ public static class Safetensors
     /// <summary>Loads the tensors of a safetensors file, in file order.</summary>
     /// <param name="path">The file (a regular file; symbolic links are followed).</param>
     /// <param name="limits">The byte budget (default <see cref="ReadLimits.Default"/>).</param>
-    public static OrderedDictionary<string, Tensor> Load(string path, ReadLimits? limits = null) => LoadFile(path, limits).Tensors;
+    public static OrderedDictionary<string, Tensor> Load(string path, ReadLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return LoadFile(path, limits).Tensors;
+    }
 
     /// <summary>Loads the tensors of a safetensors file and its <c>__metadata__</c>.</summary>
     /// <param name="path">The file (a regular file; symbolic links are followed).</param>
@@ -69,6 +83,7 @@ public static class Safetensors
     /// <exception cref="InvalidDataException">The file is malformed, over budget or not a regular file; the message names the file and the field.</exception>
     public static SafetensorsFile LoadFile(string path, ReadLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         using var stream = RegularFile.Open(path);
         return RegularFile.Named(path, () => LoadFile(stream, limits));
     }
@@ -76,7 +91,11 @@ public static class Safetensors
     /// <summary>Reads the tensors of a safetensors file from a seekable stream, in file order.</summary>
     /// <param name="stream">The stream.</param>
     /// <param name="limits">The byte budget (default <see cref="ReadLimits.Default"/>).</param>
-    public static OrderedDictionary<string, Tensor> Load(Stream stream, ReadLimits? limits = null) => LoadFile(stream, limits).Tensors;
+    public static OrderedDictionary<string, Tensor> Load(Stream stream, ReadLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return LoadFile(stream, limits).Tensors;
+    }
 
     /// <summary>Reads a safetensors file (tensors and metadata) from a seekable stream, from its current position to its end.</summary>
     /// <param name="stream">The stream.</param>

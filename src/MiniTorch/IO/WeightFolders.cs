@@ -23,6 +23,7 @@ public static class WeightFolders
     /// <param name="limits">The byte budget for all the files together (default <see cref="ReadLimits.Default"/>).</param>
     public static void LoadNpyFolder(this Module module, string dir, bool strict = true, ReadLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(dir);
         ArgumentNullException.ThrowIfNull(module);
         limits ??= ReadLimits.Default;
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"LoadNpyFolder: no such directory '{dir}'");
@@ -48,6 +49,9 @@ public static class WeightFolders
     /// <remarks>The tensor is changed only after every file has been read and checked.</remarks>
     public static void LoadTxtKernels(this Module module, string name, string dir, string pattern)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(dir);
+        ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(module);
         var state = module.StateDict();
         if (!state.TryGetValue(name, out var target))

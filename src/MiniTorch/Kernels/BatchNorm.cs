@@ -13,6 +13,13 @@ namespace MiniTorch.Kernels;
 /// <remarks>
 /// Work items are channels, run on all cores: each channel's sums are accumulated by one thread in
 /// batch order, so the results are bitwise the same for any thread count.
+/// <para>
+/// An activation that follows the batch norm (<see cref="RowActivation{T}"/>) can be fused in:
+/// the forward applies it to each row while the row is in cache, and the backward turns each row of
+/// the incoming gradient into the activation's gradient in a row buffer just before using it, so
+/// neither the normalised values nor the activation's gradient ever make a pass over memory. Each
+/// row goes through the same kernels as the separate ops, so the results are bitwise theirs.
+/// </para>
 /// </remarks>
 internal static unsafe class BatchNormKernels
 {
@@ -49,8 +56,9 @@ internal static unsafe class BatchNormKernels
         sqs.CopyTo(sqSum);
     }
 
-    /// <summary>y = x·α[c] + β[c] for every row of channel c.</summary>
-    public static void Affine<T>(ReadOnlySpan<T> x, int n, int c, int inner, ReadOnlySpan<T> alpha, ReadOnlySpan<T> beta, Span<T> y)
+    /// <summary>y = x·α[c] + β[c] for every row of channel c, then the activation, if any.</summary>
+    public static void Affine<T>(ReadOnlySpan<T> x, int n, int c, int inner, ReadOnlySpan<T> alpha, ReadOnlySpan<T> beta, Span<T> y,
+                                 RowActivation<T> activation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (al, be) = (alpha[..c].ToArray(), beta[..c].ToArray());
@@ -66,36 +74,44 @@ internal static unsafe class BatchNormKernels
                     var dst = ys.Slice((b * c + ch) * inner, inner);
                     TensorPrimitives.Multiply(xs.Slice((b * c + ch) * inner, inner), al[ch], dst);
                     TensorPrimitives.Add(dst, be[ch], dst);
+                    activation.Forward(dst);
                 }
             });
         }
     }
 
-    /// <summary>Per channel: Σg and Σ(x − mean)·g, the two reductions of the backward pass.</summary>
+    /// <summary>
+    /// Per channel: Σg and Σ(x − mean)·g, the two reductions of the backward pass. With a fused
+    /// activation, g is the activation's gradient, made row by row from the incoming
+    /// <paramref name="g"/> and the activation's output <paramref name="z"/>.
+    /// </summary>
     public static void BackwardSums<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, int n, int c, int inner, ReadOnlySpan<double> mean,
-                                       Span<double> sumG, Span<double> dot)
+                                       Span<double> sumG, Span<double> dot, RowActivation<T> activation = default, ReadOnlySpan<T> z = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var means = mean[..c].ToArray();
         var sums = new double[c];
         var dots = new double[c];
-        fixed (T* px = x, pg = g)
+        fixed (T* px = x, pg = g, pz = z)
         {
-            var (xp, gp, length) = ((nint)px, (nint)pg, x.Length);
+            var (xp, gp, zp, length) = ((nint)px, (nint)pg, (nint)pz, x.Length);
             Threading.For(c, 3L * x.Length, ch =>
             {
                 var xs = new ReadOnlySpan<T>((T*)xp, length);
                 var gs = new ReadOnlySpan<T>((T*)gp, length);
-                var buf = ArrayPool<T>.Shared.Rent(inner);
+                var zs = new ReadOnlySpan<T>((T*)zp, activation.IsNone ? 0 : length);
+                var buf = ArrayPool<T>.Shared.Rent(2 * inner);
                 var tmp = buf.AsSpan(0, inner);
+                var rowGrad = buf.AsSpan(inner, inner);
                 double s = 0, d = 0;
                 var m = T.CreateChecked(means[ch]);
                 for (int b = 0; b < n; b++)
                 {
                     int at = (b * c + ch) * inner;
-                    s += double.CreateChecked(TensorPrimitives.Sum(gs.Slice(at, inner)));
+                    var gRow = activation.Backward(zs, gs, at, inner, rowGrad);
+                    s += double.CreateChecked(TensorPrimitives.Sum(gRow));
                     TensorPrimitives.Subtract(xs.Slice(at, inner), m, tmp);
-                    d += double.CreateChecked(TensorPrimitives.Dot<T>(tmp, gs.Slice(at, inner)));
+                    d += double.CreateChecked(TensorPrimitives.Dot<T>(tmp, gRow));
                 }
                 sums[ch] = s;
                 dots[ch] = d;
@@ -109,36 +125,82 @@ internal static unsafe class BatchNormKernels
     /// <summary>
     /// The input gradient. With batch statistics: dx = (g − ḡ − (x − mean)·k)·a with
     /// k = Σ(x − mean)g·invstd²/count; without (running statistics are constants): dx = g·a.
-    /// Here a = invstd·weight.
+    /// Here a = invstd·weight. With a fused activation, g is made row by row as in <see cref="BackwardSums{T}"/>.
     /// </summary>
     public static void InputGrad<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, int n, int c, int inner, bool batchStats,
-                                    ReadOnlySpan<double> mean, ReadOnlySpan<double> gradMean, ReadOnlySpan<double> k, ReadOnlySpan<double> a, Span<T> dx)
+                                    ReadOnlySpan<double> mean, ReadOnlySpan<double> gradMean, ReadOnlySpan<double> k, ReadOnlySpan<double> a, Span<T> dx,
+                                    RowActivation<T> activation = default, ReadOnlySpan<T> z = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (means, gradMeans, ks, As) = (mean[..c].ToArray(), gradMean[..c].ToArray(), k[..c].ToArray(), a[..c].ToArray());
-        fixed (T* px = x, pg = g, pd = dx)
+        fixed (T* px = x, pg = g, pd = dx, pz = z)
         {
-            var (xp, gp, dp, length) = ((nint)px, (nint)pg, (nint)pd, x.Length);
+            var (xp, gp, dp, zp, length) = ((nint)px, (nint)pg, (nint)pd, (nint)pz, x.Length);
             Threading.For(c, 5L * x.Length, ch =>
             {
                 var xs = new ReadOnlySpan<T>((T*)xp, length);
                 var gs = new ReadOnlySpan<T>((T*)gp, length);
                 var ds = new Span<T>((T*)dp, length);
+                var zs = new ReadOnlySpan<T>((T*)zp, activation.IsNone ? 0 : length);
+                var buf = activation.IsNone ? null : ArrayPool<T>.Shared.Rent(inner);
                 for (int b = 0; b < n; b++)
                 {
                     int at = (b * c + ch) * inner;
                     var dst = ds.Slice(at, inner);
+                    var gRow = activation.Backward(zs, gs, at, inner, buf);
                     if (batchStats)
                     {
                         TensorPrimitives.Subtract(xs.Slice(at, inner), T.CreateChecked(means[ch]), dst);
                         TensorPrimitives.Multiply(dst, T.CreateChecked(ks[ch]), dst);
-                        TensorPrimitives.Subtract(gs.Slice(at, inner), dst, dst);
+                        TensorPrimitives.Subtract(gRow, dst, dst);
                         TensorPrimitives.Subtract(dst, T.CreateChecked(gradMeans[ch]), dst);
                         TensorPrimitives.Multiply(dst, T.CreateChecked(As[ch]), dst);
                     }
-                    else TensorPrimitives.Multiply(gs.Slice(at, inner), T.CreateChecked(As[ch]), dst);
+                    else TensorPrimitives.Multiply(gRow, T.CreateChecked(As[ch]), dst);
                 }
+                if (buf is not null) ArrayPool<T>.Shared.Return(buf);
             });
         }
+    }
+}
+
+/// <summary>
+/// The activation fused after a batch norm: none, ReLU, or leaky ReLU with a slope ≥ 0 (whose gradient
+/// mask can be read from its output: z &gt; 0 exactly where its input is &gt; 0).
+/// </summary>
+internal readonly struct RowActivation<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly byte _kind; // 0 none, 1 ReLU, 2 leaky ReLU
+    private readonly T _slope;
+
+    private RowActivation(byte kind, T slope) => (_kind, _slope) = (kind, slope);
+
+    /// <summary>ReLU: max(y, 0), as <c>F.Relu</c>.</summary>
+    public static RowActivation<T> Relu => new(1, T.Zero);
+
+    /// <summary>Leaky ReLU with the slope rounded to <typeparamref name="T"/> as <c>F.LeakyRelu</c> does; it must be ≥ 0.</summary>
+    public static RowActivation<T> LeakyRelu(T slope) =>
+        slope >= T.Zero ? new(2, slope) : throw new ArgumentOutOfRangeException(nameof(slope), "a fused leaky ReLU needs a slope >= 0");
+
+    public bool IsNone => _kind == 0;
+
+    /// <summary>Applies the activation to a row in place, with the separate op's kernel.</summary>
+    public void Forward(Span<T> row)
+    {
+        if (_kind == 1) TensorPrimitives.Max(row, T.Zero, row);
+        else if (_kind == 2) Activation.LeakyRelu(row, _slope, row);
+    }
+
+    /// <summary>
+    /// The row [at, at + length) of the gradient entering the batch norm: <paramref name="g"/>'s own row
+    /// without an activation, else the activation's backward (z &gt; 0 ? g : g·slope, slope 0 for ReLU)
+    /// written into <paramref name="buffer"/>.
+    /// </summary>
+    public ReadOnlySpan<T> Backward(ReadOnlySpan<T> z, ReadOnlySpan<T> g, int at, int length, Span<T> buffer)
+    {
+        if (_kind == 0) return g.Slice(at, length);
+        var row = buffer[..length];
+        Activation.LeakyReluBackward(z.Slice(at, length), g.Slice(at, length), _slope, row);
+        return row;
     }
 }

@@ -13,7 +13,11 @@ public sealed class ELU(double alpha = 1.0, bool inplace = false) : Module
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Elu(input, Alpha);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Elu(input, Alpha);
+    }
     /// <inheritdoc />
     public override string ToString() => $"ELU(alpha={Str(Alpha)}{(Inplace ? ", inplace=True" : "")})";
 }
@@ -24,7 +28,11 @@ public sealed class SELU(bool inplace = false) : Module
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Selu(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Selu(input);
+    }
     /// <inheritdoc />
     public override string ToString() => Inplace ? "SELU(inplace=True)" : "SELU()";
 }
@@ -37,7 +45,11 @@ public sealed class CELU(double alpha = 1.0, bool inplace = false) : Module
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Celu(input, Alpha);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Celu(input, Alpha);
+    }
     /// <inheritdoc />
     public override string ToString() => $"CELU(alpha={Str(Alpha)}{(Inplace ? ", inplace=True" : "")})";
 }
@@ -46,13 +58,25 @@ public sealed class CELU(double alpha = 1.0, bool inplace = false) : Module
 public sealed class GELU : Module
 {
     /// <summary>Creates the layer.</summary>
-    public GELU(GeluApproximate approximate = GeluApproximate.None) => Approximate = approximate;
+    public GELU(GeluApproximate approximate = GeluApproximate.None)
+    {
+        Argument.Defined(approximate);
+        Approximate = approximate;
+    }
     /// <summary>Creates the layer from PyTorch's string (<c>"none"</c> or <c>"tanh"</c>).</summary>
-    public GELU(string approximate) => Approximate = F.ParseGelu(approximate);
+    public GELU(string approximate)
+    {
+        ArgumentNullException.ThrowIfNull(approximate);
+        Approximate = F.ParseGelu(approximate);
+    }
     /// <summary>Exact or tanh approximation.</summary>
     public GeluApproximate Approximate { get; }
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Gelu(input, Approximate);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Gelu(input, Approximate);
+    }
     /// <inheritdoc />
     public override string ToString() => $"GELU(approximate='{(Approximate == GeluApproximate.Tanh ? "tanh" : "none")}')";
 }
@@ -63,7 +87,11 @@ public sealed class SiLU(bool inplace = false) : Module
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Silu(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Silu(input);
+    }
     /// <inheritdoc />
     public override string ToString() => Inplace ? "SiLU(inplace=True)" : "SiLU()";
 }
@@ -74,7 +102,11 @@ public sealed class Mish(bool inplace = false) : Module
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Mish(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Mish(input);
+    }
     /// <inheritdoc />
     public override string ToString() => Inplace ? "Mish(inplace=True)" : "Mish()";
 }
@@ -83,7 +115,11 @@ public sealed class Mish(bool inplace = false) : Module
 public sealed class Softsign : Module
 {
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Softsign(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Softsign(input);
+    }
     /// <inheritdoc />
     public override string ToString() => "Softsign()";
 }
@@ -104,7 +140,11 @@ public sealed class Hardtanh : Module
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; }
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Hardtanh(input, MinVal, MaxVal);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Hardtanh(input, MinVal, MaxVal);
+    }
     /// <inheritdoc />
     public override string ToString() => $"Hardtanh(min_val={Str(MinVal)}, max_val={Str(MaxVal)}{(Inplace ? ", inplace=True" : "")})";
 }
@@ -115,7 +155,11 @@ public sealed class ReLU6(bool inplace = false) : Module
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Relu6(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Relu6(input);
+    }
     /// <inheritdoc />
     public override string ToString() => Inplace ? "ReLU6(inplace=True)" : "ReLU6()";
 }
@@ -126,7 +170,11 @@ public sealed class Hardsigmoid(bool inplace = false) : Module
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Hardsigmoid(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Hardsigmoid(input);
+    }
     /// <inheritdoc />
     public override string ToString() => "Hardsigmoid()";
 }
@@ -137,7 +185,11 @@ public sealed class Hardswish(bool inplace = false) : Module
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Hardswish(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Hardswish(input);
+    }
     /// <inheritdoc />
     public override string ToString() => "Hardswish()";
 }
@@ -152,7 +204,11 @@ public sealed class Threshold(double threshold, double value, bool inplace = fal
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Threshold(input, ThresholdValue, Value);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Threshold(input, ThresholdValue, Value);
+    }
     /// <inheritdoc />
     public override string ToString() => $"Threshold(threshold={Str(ThresholdValue)}, value={Str(Value)}{(Inplace ? ", inplace=True" : "")})";
 }
@@ -161,7 +217,11 @@ public sealed class Threshold(double threshold, double value, bool inplace = fal
 public sealed class LogSigmoid : Module
 {
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.LogSigmoid(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.LogSigmoid(input);
+    }
     /// <inheritdoc />
     public override string ToString() => "LogSigmoid()";
 }
@@ -172,7 +232,11 @@ public sealed class GLU(int dim = -1) : Module
     /// <summary>The dimension split in halves.</summary>
     public int Dim { get; } = dim;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Glu(input, Dim);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Glu(input, Dim);
+    }
     /// <inheritdoc />
     public override string ToString() => $"GLU(dim={Dim})";
 }

@@ -8,7 +8,11 @@ public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
     public double NegativeSlope { get; } = negativeSlope;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.LeakyRelu(input, NegativeSlope);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.LeakyRelu(input, NegativeSlope);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"LeakyReLU(negative_slope={NegativeSlope})";
@@ -18,7 +22,11 @@ public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
 public sealed class ReLU : Module
 {
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Relu(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Relu(input);
+    }
 
     /// <inheritdoc />
     public override string ToString() => "ReLU()";
@@ -28,7 +36,11 @@ public sealed class ReLU : Module
 public sealed class Tanh : Module
 {
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Tanh(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Tanh(input);
+    }
 
     /// <inheritdoc />
     public override string ToString() => "Tanh()";
@@ -38,7 +50,11 @@ public sealed class Tanh : Module
 public sealed class Sigmoid : Module
 {
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Sigmoid(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Sigmoid(input);
+    }
 
     /// <inheritdoc />
     public override string ToString() => "Sigmoid()";

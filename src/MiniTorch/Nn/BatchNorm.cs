@@ -22,6 +22,7 @@ public abstract class BatchNormBase : Module
     /// <param name="dtype">The element type of the parameters and statistics.</param>
     protected BatchNormBase(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType dtype)
     {
+        Argument.Defined(dtype);
         if (numFeatures <= 0) throw new ArgumentException($"{GetType().Name}: num_features must be positive, got {numFeatures}");
         NumFeatures = numFeatures;
         Eps = eps;
@@ -73,6 +74,14 @@ public abstract class BatchNormBase : Module
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        return Forward(input, default);
+    }
+
+    /// <summary>The forward followed by a fused activation (<see cref="Sequential"/> fuses BatchNorm → ReLU/LeakyReLU).</summary>
+    internal Tensor Forward(Tensor input, Functions.BatchNormActivation activation)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         CheckInput(input.ShapeRef);
         input.RequireFloat("batch_norm");
         // The same decisions as PyTorch's _BatchNorm.forward.
@@ -87,7 +96,7 @@ public abstract class BatchNormBase : Module
         }
         bool useBatchStats = Training || RunningMean is null;
         bool passStats = !Training || TrackRunningStats;
-        return F.BatchNorm(input, passStats ? RunningMean : null, passStats ? RunningVar : null, Weight, Bias, useBatchStats, factor, Eps);
+        return F.BatchNormFused(input, passStats ? RunningMean : null, passStats ? RunningVar : null, Weight, Bias, useBatchStats, factor, Eps, activation);
     }
 
     /// <inheritdoc />

@@ -37,5 +37,9 @@ public sealed class Conv1d : ConvModule
     public int Dilation { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => ConvForward(input, "conv1d");
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return ConvForward(input, "conv1d");
+    }
 }

@@ -37,5 +37,9 @@ public sealed class Conv2d : ConvModule
     public Size2 Dilation { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => ConvForward(input, "conv2d");
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return ConvForward(input, "conv2d");
+    }
 }

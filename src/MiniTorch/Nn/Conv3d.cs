@@ -37,5 +37,9 @@ public sealed class Conv3d : ConvModule
     public Size3 Dilation { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => ConvForward(input, "conv3d");
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return ConvForward(input, "conv3d");
+    }
 }

@@ -18,11 +18,11 @@ public abstract class ConvModule : Module
     private protected ConvModule(int inChannels, int outChannels, int[] kernelSize, int[] stride, ConvPadding padding, int[] dilation,
                                  int groups, bool bias, bool transposed, PaddingMode paddingMode, Generator? generator)
     {
+        if (!Enum.IsDefined(paddingMode))
+            throw new ArgumentOutOfRangeException(nameof(paddingMode), $"padding_mode must be one of {{'circular', 'replicate', 'reflect', 'zeros'}}, but got padding_mode='{paddingMode}'");
         if (groups <= 0) throw new ArgumentException("groups must be a positive integer");
         if (inChannels % groups != 0) throw new ArgumentException("in_channels must be divisible by groups");
         if (outChannels % groups != 0) throw new ArgumentException("out_channels must be divisible by groups");
-        if (!Enum.IsDefined(paddingMode))
-            throw new ArgumentException($"padding_mode must be one of {{'circular', 'replicate', 'reflect', 'zeros'}}, but got padding_mode='{paddingMode}'");
         if (transposed && paddingMode != PaddingMode.Zeros)
             throw new ArgumentException($"Only \"zeros\" padding mode is supported for {GetType().Name}");
         if (!transposed && padding.IsSame && stride.Any(s => s != 1))

@@ -40,12 +40,20 @@ public sealed class ConvTranspose3d : ConvModule
     public Size3 Dilation { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => Forward(input, null);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Forward(input, null);
+    }
 
     /// <summary>
     /// Computes the output; <paramref name="outputSize"/> (spatial sizes, or the full shape) picks one of the
     /// sizes in [min, min + stride − 1] that the convolution maps back to the input size, like PyTorch's
     /// <c>output_size</c> argument.
     /// </summary>
-    public Tensor Forward(Tensor input, int[]? outputSize) => TransposedForward(input, outputSize, (OutputPadding).ToArray(), "conv_transpose3d");
+    public Tensor Forward(Tensor input, int[]? outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return TransposedForward(input, outputSize, (OutputPadding).ToArray(), "conv_transpose3d");
+    }
 }

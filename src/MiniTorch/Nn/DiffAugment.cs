@@ -62,6 +62,7 @@ public static class DiffAugment
     public static Tensor Apply(Tensor input, DiffAugmentPolicy policy = DiffAugmentPolicy.All, Generator? generator = null,
                                double translationRatio = 0.125, double cutoutRatio = 0.5)
     {
+        Argument.Defined(policy);
         ArgumentNullException.ThrowIfNull(input);
         return Apply(input, Sample(input.Shape, policy, generator, translationRatio, cutoutRatio));
     }
@@ -73,6 +74,7 @@ public static class DiffAugment
     public static DiffAugmentParams Sample(int[] shape, DiffAugmentPolicy policy = DiffAugmentPolicy.All, Generator? generator = null,
                                            double translationRatio = 0.125, double cutoutRatio = 0.5)
     {
+        Argument.Defined(policy);
         ArgumentNullException.ThrowIfNull(shape);
         Shape.CheckDiffAugment(shape, policy, translationRatio, cutoutRatio);
         var g = generator ?? Torch.DefaultGenerator;
@@ -113,11 +115,18 @@ public static class DiffAugment
     /// <summary>Random brightness: x + (r − ½) per image.</summary>
     /// <param name="input">Images [N, C, H, W].</param>
     /// <param name="draws">N uniform draws r.</param>
-    public static Tensor Brightness(Tensor input, double[] draws) => input + (PerImage(input, draws, "brightness") - 0.5);
+    public static Tensor Brightness(Tensor input, double[] draws)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(draws);
+        return input + (PerImage(input, draws, "brightness") - 0.5);
+    }
 
     /// <summary>Random saturation: (x − x̄_c)·2r + x̄_c per image, x̄_c the mean over channels at each pixel.</summary>
     public static Tensor Saturation(Tensor input, double[] draws)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(draws);
         var r = PerImage(input, draws, "saturation");
         var mean = input.Mean(1, keepDim: true);
         return (input - mean) * (r * 2) + mean;
@@ -126,6 +135,8 @@ public static class DiffAugment
     /// <summary>Random contrast: (x − x̄)·(r + ½) + x̄ per image, x̄ the mean over the image.</summary>
     public static Tensor Contrast(Tensor input, double[] draws)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(draws);
         var r = PerImage(input, draws, "contrast");
         var mean = input.Mean([1, 2, 3], keepDim: true);
         return (input - mean) * (r + 0.5) + mean;
@@ -134,6 +145,8 @@ public static class DiffAugment
     /// <summary>Moves image n so that output pixel (i, j) is input pixel (i + shiftH[n], j + shiftW[n]), zero outside.</summary>
     public static Tensor Translate(Tensor input, int[] shiftH, int[] shiftW)
     {
+        ArgumentNullException.ThrowIfNull(shiftH);
+        ArgumentNullException.ThrowIfNull(shiftW);
         ArgumentNullException.ThrowIfNull(input);
         Shape.CheckDiffAugmentPerImage(input.ShapeRef, "translation", shiftH?.Length, shiftW?.Length);
         return TranslateBackward.Apply(input.RequireFloat("translate"), (int[])shiftH!.Clone(), (int[])shiftW!.Clone());
@@ -142,6 +155,8 @@ public static class DiffAugment
     /// <summary>Zeroes, in image n, the sizeH × sizeW rectangle whose rows start at centerH[n] − sizeH/2 and columns at centerW[n] − sizeW/2 (clipped).</summary>
     public static Tensor Cutout(Tensor input, int[] centerH, int[] centerW, int sizeH, int sizeW)
     {
+        ArgumentNullException.ThrowIfNull(centerH);
+        ArgumentNullException.ThrowIfNull(centerW);
         ArgumentNullException.ThrowIfNull(input);
         Shape.CheckDiffAugmentPerImage(input.ShapeRef, "cutout", centerH?.Length, centerW?.Length);
         if (sizeH < 0 || sizeW < 0) throw new ArgumentException($"diff_augment: cutout size must be non-negative, got ({sizeH}, {sizeW})");

@@ -20,6 +20,7 @@ public sealed class Embedding : Module
     public Embedding(int numEmbeddings, int embeddingDim, int? paddingIdx = null, double? maxNorm = null, double normType = 2.0,
                      bool scaleGradByFreq = false, bool sparse = false, Tensor? weight = null, Generator? generator = null, DType dtype = DType.Float32)
     {
+        Argument.Defined(dtype);
         if (numEmbeddings < 0 || embeddingDim < 0) throw new ArgumentException($"Embedding: sizes must be non-negative, got num_embeddings={numEmbeddings}, embedding_dim={embeddingDim}");
         if (sparse) throw new NotSupportedException("Embedding: sparse gradients are not supported (MiniTorch has no sparse tensors)");
         if (paddingIdx is { } pad)
@@ -55,6 +56,7 @@ public sealed class Embedding : Module
     public static Embedding FromPretrained(Tensor embeddings, bool freeze = true, int? paddingIdx = null, double? maxNorm = null,
                                            double normType = 2.0, bool scaleGradByFreq = false)
     {
+        ArgumentNullException.ThrowIfNull(embeddings);
         if (embeddings.Dim != 2) throw new ArgumentException("Embeddings parameter is expected to be 2-dimensional");
         var e = new Embedding(embeddings.ShapeRef[0], embeddings.ShapeRef[1], paddingIdx, maxNorm, normType, scaleGradByFreq,
                               weight: embeddings, dtype: embeddings.DType);
@@ -79,7 +81,11 @@ public sealed class Embedding : Module
     public Tensor Weight => GetParameter("weight")!;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Embedding(input, Weight, PaddingIdx, MaxNorm, NormType, ScaleGradByFreq);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Embedding(input, Weight, PaddingIdx, MaxNorm, NormType, ScaleGradByFreq);
+    }
 
     /// <inheritdoc />
     public override string ToString()

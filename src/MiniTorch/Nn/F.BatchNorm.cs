@@ -25,6 +25,15 @@ public static partial class F
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
                                    bool training = false, double momentum = 0.1, double eps = 1e-5)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        return BatchNormFused(input, runningMean, runningVar, weight, bias, training, momentum, eps, default);
+    }
+
+    /// <summary><see cref="BatchNorm(Tensor, Tensor?, Tensor?, Tensor?, Tensor?, bool, double, double)"/> followed by a fused activation (for <see cref="Sequential"/>).</summary>
+    internal static Tensor BatchNormFused(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
+                                          bool training, double momentum, double eps, Functions.BatchNormActivation activation)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         if (input.Dim < 2) throw new ArgumentException($"batch_norm: expected an input of shape [N, C, *] with at least 2 dimensions, got {Shape.Format(input.ShapeRef)}");
         int c = input.ShapeRef[1];
         foreach (var (name, t) in new[] { ("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias) })
@@ -33,7 +42,7 @@ public static partial class F
             throw new ArgumentException("running_mean and running_var must be defined in evaluation mode");
         if (training) Shape.CheckBatchNormTraining(input.ShapeRef);
 
-        return Functions.NativeBatchNormBackward0.Apply(input, runningMean, runningVar, weight, bias, training, momentum, eps);
+        return Functions.NativeBatchNormBackward0.Apply(input, runningMean, runningVar, weight, bias, training, momentum, eps, activation);
     }
 
     /// <summary>

@@ -21,8 +21,12 @@ public static partial class F
     /// <param name="dilation">Spacing between kernel taps (default 1).</param>
     /// <param name="groups">Number of blocked connections from input to output channels.</param>
     public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, Padding1d? padding = null,
-                                int dilation = 1, int groups = 1) =>
-        Convolution("conv1d", input, weight, bias, [stride], (padding ?? 0).ToConv(), [dilation], groups);
+                                int dilation = 1, int groups = 1)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        return Convolution("conv1d", input, weight, bias, [stride], (padding ?? 0).ToConv(), [dilation], groups);
+    }
 
     /// <summary>
     /// 1-D transposed convolution over [N, C_in, L] (or unbatched [C_in, L]) with a weight of
@@ -46,8 +50,12 @@ public static partial class F
     /// <param name="groups">Number of blocked connections from input to output channels.</param>
     /// <param name="dilation">Spacing between kernel taps (default 1).</param>
     public static Tensor ConvTranspose1d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, Padding1d? padding = null,
-                                         int outputPadding = 0, int groups = 1, int dilation = 1) =>
-        TransposedConvolution("conv_transpose1d", input, weight, bias, [stride], (padding ?? 0).ToConv(), [outputPadding], groups, [dilation]);
+                                         int outputPadding = 0, int groups = 1, int dilation = 1)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        return TransposedConvolution("conv_transpose1d", input, weight, bias, [stride], (padding ?? 0).ToConv(), [outputPadding], groups, [dilation]);
+    }
 
     /// <summary>
     /// 2-D convolution over [N, C_in, H, W] (or unbatched [C_in, H, W]) with a weight of shape
@@ -66,8 +74,12 @@ public static partial class F
     /// <param name="dilation">Spacing between kernel taps (default 1).</param>
     /// <param name="groups">Number of blocked connections from input to output channels.</param>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, Size2? stride = null, Padding2d? padding = null,
-                                Size2? dilation = null, int groups = 1) =>
-        Convolution("conv2d", input, weight, bias, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (dilation ?? 1).ToArray(), groups);
+                                Size2? dilation = null, int groups = 1)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        return Convolution("conv2d", input, weight, bias, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (dilation ?? 1).ToArray(), groups);
+    }
 
     /// <summary>
     /// 2-D transposed convolution over [N, C_in, H, W] (or unbatched [C_in, H, W]) with a weight of
@@ -91,8 +103,12 @@ public static partial class F
     /// <param name="groups">Number of blocked connections from input to output channels.</param>
     /// <param name="dilation">Spacing between kernel taps (default 1).</param>
     public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null, Size2? stride = null, Padding2d? padding = null,
-                                         Size2? outputPadding = null, int groups = 1, Size2? dilation = null) =>
-        TransposedConvolution("conv_transpose2d", input, weight, bias, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (outputPadding ?? 0).ToArray(), groups, (dilation ?? 1).ToArray());
+                                         Size2? outputPadding = null, int groups = 1, Size2? dilation = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        return TransposedConvolution("conv_transpose2d", input, weight, bias, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (outputPadding ?? 0).ToArray(), groups, (dilation ?? 1).ToArray());
+    }
 
     /// <summary>
     /// 3-D convolution over [N, C_in, D, H, W] (or unbatched [C_in, D, H, W]) with a weight of shape
@@ -111,8 +127,12 @@ public static partial class F
     /// <param name="dilation">Spacing between kernel taps (default 1).</param>
     /// <param name="groups">Number of blocked connections from input to output channels.</param>
     public static Tensor Conv3d(Tensor input, Tensor weight, Tensor? bias = null, Size3? stride = null, Padding3d? padding = null,
-                                Size3? dilation = null, int groups = 1) =>
-        Convolution("conv3d", input, weight, bias, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (dilation ?? 1).ToArray(), groups);
+                                Size3? dilation = null, int groups = 1)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        return Convolution("conv3d", input, weight, bias, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (dilation ?? 1).ToArray(), groups);
+    }
 
     /// <summary>
     /// 3-D transposed convolution over [N, C_in, D, H, W] (or unbatched [C_in, D, H, W]) with a weight of
@@ -136,8 +156,12 @@ public static partial class F
     /// <param name="groups">Number of blocked connections from input to output channels.</param>
     /// <param name="dilation">Spacing between kernel taps (default 1).</param>
     public static Tensor ConvTranspose3d(Tensor input, Tensor weight, Tensor? bias = null, Size3? stride = null, Padding3d? padding = null,
-                                         Size3? outputPadding = null, int groups = 1, Size3? dilation = null) =>
-        TransposedConvolution("conv_transpose3d", input, weight, bias, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (outputPadding ?? 0).ToArray(), groups, (dilation ?? 1).ToArray());
+                                         Size3? outputPadding = null, int groups = 1, Size3? dilation = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        return TransposedConvolution("conv_transpose3d", input, weight, bias, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (outputPadding ?? 0).ToArray(), groups, (dilation ?? 1).ToArray());
+    }
 
     /// <summary>Every rank's convolution: PyTorch's checks (<c>Shape.Conv</c>), unbatched inputs, then <see cref="ConvOp"/>.</summary>
     internal static Tensor Convolution(string op, Tensor input, Tensor weight, Tensor? bias, int[] stride, ConvPadding padding, int[] dilation, int groups)

@@ -27,6 +27,9 @@ public static partial class F
     public static Tensor Conv2dInto(Tensor input, Tensor weight, Tensor? bias, Tensor output, Size2? stride = null, Padding2d? padding = null,
                                     Size2? dilation = null, int groups = 1)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(output);
         if (Shape.CheckConvInputRank(input.ShapeRef, 2, "conv2d")) throw new ArgumentException("Conv2dInto: expected a batched input [N, C, H, W]");
         var g = Shape.Conv(input.ShapeRef, weight.ShapeRef, bias?.ShapeRef, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (dilation ?? 1).ToArray(), groups);
         CheckDTypes(input, weight, bias);
@@ -51,6 +54,9 @@ public static partial class F
     public static Tensor ConvTranspose2dInto(Tensor input, Tensor weight, Tensor? bias, Tensor output, Size2? stride = null, Padding2d? padding = null,
                                              Size2? outputPadding = null, int groups = 1, Size2? dilation = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(output);
         if (Shape.CheckConvInputRank(input.ShapeRef, 2, "conv_transpose2d")) throw new ArgumentException("ConvTranspose2dInto: expected a batched input [N, C, H, W]");
         var g = Shape.ConvTranspose(input.ShapeRef, weight.ShapeRef, bias?.ShapeRef, (stride ?? 1).ToArray(), (padding ?? 0).ToConv(),
                                     (outputPadding ?? 0).ToArray(), groups, (dilation ?? 1).ToArray());
@@ -66,6 +72,7 @@ public static partial class F
         if (output.DType == DType.Float32) ConvCall.Mem<float>(output).Span.Clear();
         else ConvCall.Mem<double>(output).Span.Clear();
         ConvCall.Run(pass, g, input, weight, bias, output);
+        output.Storage.BumpVersion();   // an in-place write: a backward that saved out must refuse it
         return output;
     }
 

@@ -25,6 +25,9 @@ public static partial class F
     public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, int ignoreIndex = -100,
                                       Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
             throw new ArgumentException($"label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
         CheckReduction(reduction);
@@ -58,8 +61,13 @@ public static partial class F
 
     /// <summary>Cross-entropy of integer class labels given as an array, a convenience for <see cref="CrossEntropy(Tensor, Tensor, Tensor?, int, Reduction, double)"/>.</summary>
     public static Tensor CrossEntropy(Tensor input, int[] target, Tensor? weight = null, int ignoreIndex = -100,
-                                      Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0) =>
-        CrossEntropy(input, Torch.FromArray(target, target.Length), weight, ignoreIndex, reduction, labelSmoothing);
+                                      Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
+        return CrossEntropy(input, Torch.FromArray(target, target.Length), weight, ignoreIndex, reduction, labelSmoothing);
+    }
 
     private static Tensor ProbabilityCrossEntropy(Tensor logp, Tensor target, Tensor? weight, Reduction reduction, double smoothing, int classDim, int classes)
     {
@@ -90,6 +98,9 @@ public static partial class F
     /// <param name="reduction">None, Mean or Sum.</param>
     public static Tensor NllLoss(Tensor input, Tensor target, Tensor? weight = null, int ignoreIndex = -100, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
         CheckReduction(reduction);
         if (target.DType != DType.Int64)
             throw new ArgumentException($"expected scalar type Long but found {target.DType.ScalarTypeName()}");
@@ -153,6 +164,9 @@ public static partial class F
     /// <param name="logTarget">Whether the target holds log-probabilities.</param>
     public static Tensor KlDiv(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, bool logTarget = false)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
         var loss = logTarget ? target.Exp() * (target - input) : Torch.Xlogy(target, target) - target * input;
         return reduction switch
         {
@@ -171,6 +185,9 @@ public static partial class F
     /// <param name="beta">The threshold between the quadratic and the linear part (≥ 0).</param>
     public static Tensor SmoothL1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double beta = 1.0)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
         if (beta < 0) throw new ArgumentException("smooth_l1_loss does not support negative values for beta.");
         CheckReduction(reduction);
         return Reduce(Functions.SmoothL1LossBackward0.Apply(input, target, beta, huber: false), reduction);
@@ -186,6 +203,9 @@ public static partial class F
     /// <param name="delta">The threshold between the quadratic and the linear part (&gt; 0).</param>
     public static Tensor HuberLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double delta = 1.0)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
         if (!(delta > 0)) throw new ArgumentException("huber_loss does not support non-positive values for delta.");
         CheckReduction(reduction);
         var loss = Functions.SmoothL1LossBackward0.Apply(input, target, delta, huber: true);

@@ -23,6 +23,8 @@ public static partial class F
     public static Tensor Embedding(Tensor input, Tensor weight, int? paddingIdx = null, double? maxNorm = null, double normType = 2.0,
                                    bool scaleGradByFreq = false, bool sparse = false)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         if (sparse) throw new NotSupportedException("embedding: sparse gradients are not supported (MiniTorch has no sparse tensors); use sparse: false");
         if (input.DType != DType.Int64)
             throw new ArgumentException($"Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got {input.DType} instead (while checking arguments for embedding)");

@@ -15,15 +15,24 @@ public static partial class F
     /// <param name="realScores">D's logits for real images.</param>
     /// <param name="fakeScores">D's logits for generated images (detach them when only D is trained).</param>
     /// <param name="reduction">Mean (per half, then added), Sum or None.</param>
-    public static Tensor HingeLossD(Tensor realScores, Tensor fakeScores, Reduction reduction = Reduction.Mean) =>
-        GanPair("hinge_loss_d", realScores, fakeScores, reduction, r => (1 - r).Relu(), f => (1 + f).Relu());
+    public static Tensor HingeLossD(Tensor realScores, Tensor fakeScores, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(realScores);
+        ArgumentNullException.ThrowIfNull(fakeScores);
+        Argument.Defined(reduction);
+        return GanPair("hinge_loss_d", realScores, fakeScores, reduction, r => (1 - r).Relu(), f => (1 + f).Relu());
+    }
 
     /// <summary>The hinge loss of the generator: the negated score of its images.</summary>
     /// <remarks>L_G = −E[D(G(z))] (the same as <see cref="WassersteinLossG"/>).</remarks>
     /// <param name="fakeScores">D's logits for generated images.</param>
     /// <param name="reduction">Mean, Sum or None.</param>
-    public static Tensor HingeLossG(Tensor fakeScores, Reduction reduction = Reduction.Mean) =>
-        GanSingle("hinge_loss_g", fakeScores, reduction, f => -f);
+    public static Tensor HingeLossG(Tensor fakeScores, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(fakeScores);
+        Argument.Defined(reduction);
+        return GanSingle("hinge_loss_g", fakeScores, reduction, f => -f);
+    }
 
     /// <summary>The logistic loss of the discriminator in softplus form (Goodfellow et al. 2014; StyleGAN's <c>logistic</c>).</summary>
     /// <remarks>
@@ -33,8 +42,13 @@ public static partial class F
     /// <param name="realScores">D's logits for real images.</param>
     /// <param name="fakeScores">D's logits for generated images.</param>
     /// <param name="reduction">Mean (per half, then added), Sum or None.</param>
-    public static Tensor NonSaturatingLossD(Tensor realScores, Tensor fakeScores, Reduction reduction = Reduction.Mean) =>
-        GanPair("non_saturating_loss_d", realScores, fakeScores, reduction, r => Softplus(-r), f => Softplus(f));
+    public static Tensor NonSaturatingLossD(Tensor realScores, Tensor fakeScores, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(realScores);
+        ArgumentNullException.ThrowIfNull(fakeScores);
+        Argument.Defined(reduction);
+        return GanPair("non_saturating_loss_d", realScores, fakeScores, reduction, r => Softplus(-r), f => Softplus(f));
+    }
 
     /// <summary>The non-saturating loss of the generator in softplus form (Goodfellow et al. 2014).</summary>
     /// <remarks>
@@ -43,23 +57,36 @@ public static partial class F
     /// </remarks>
     /// <param name="fakeScores">D's logits for generated images.</param>
     /// <param name="reduction">Mean, Sum or None.</param>
-    public static Tensor NonSaturatingLossG(Tensor fakeScores, Reduction reduction = Reduction.Mean) =>
-        GanSingle("non_saturating_loss_g", fakeScores, reduction, f => Softplus(-f));
+    public static Tensor NonSaturatingLossG(Tensor fakeScores, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(fakeScores);
+        Argument.Defined(reduction);
+        return GanSingle("non_saturating_loss_g", fakeScores, reduction, f => Softplus(-f));
+    }
 
     /// <summary>The Wasserstein loss of the critic (Arjovsky et al. 2017); pair it with a Lipschitz constraint such as <see cref="GradientPenalty.Wgan(Func{Tensor, Tensor}, Tensor, Tensor, Generator?, double, Reduction)"/>.</summary>
     /// <remarks>L_D = E[D(G(z))] − E[D(x)], the negated estimate of the Wasserstein-1 distance.</remarks>
     /// <param name="realScores">The critic's scores for real images.</param>
     /// <param name="fakeScores">The critic's scores for generated images.</param>
     /// <param name="reduction">Mean (per half, then added), Sum or None.</param>
-    public static Tensor WassersteinLossD(Tensor realScores, Tensor fakeScores, Reduction reduction = Reduction.Mean) =>
-        GanPair("wasserstein_loss_d", realScores, fakeScores, reduction, r => -r, f => f);
+    public static Tensor WassersteinLossD(Tensor realScores, Tensor fakeScores, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(realScores);
+        ArgumentNullException.ThrowIfNull(fakeScores);
+        Argument.Defined(reduction);
+        return GanPair("wasserstein_loss_d", realScores, fakeScores, reduction, r => -r, f => f);
+    }
 
     /// <summary>The Wasserstein loss of the generator: the negated score of its images.</summary>
     /// <remarks>L_G = −E[D(G(z))].</remarks>
     /// <param name="fakeScores">The critic's scores for generated images.</param>
     /// <param name="reduction">Mean, Sum or None.</param>
-    public static Tensor WassersteinLossG(Tensor fakeScores, Reduction reduction = Reduction.Mean) =>
-        GanSingle("wasserstein_loss_g", fakeScores, reduction, f => -f);
+    public static Tensor WassersteinLossG(Tensor fakeScores, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(fakeScores);
+        Argument.Defined(reduction);
+        return GanSingle("wasserstein_loss_g", fakeScores, reduction, f => -f);
+    }
 
     private static Tensor GanPair(string name, Tensor real, Tensor fake, Reduction reduction, Func<Tensor, Tensor> onReal, Func<Tensor, Tensor> onFake)
     {

@@ -27,6 +27,7 @@ public static partial class F
                                      InterpolationMode mode = InterpolationMode.Nearest, bool? alignCorners = null,
                                      bool? recomputeScaleFactor = null)
     {
+        Argument.Defined(mode);
         ArgumentNullException.ThrowIfNull(input);
         string modeName = mode.PyTorchName();
         bool interpolating = mode is InterpolationMode.Bilinear or InterpolationMode.Bicubic;

@@ -6,6 +6,8 @@ public static partial class F
     /// <remarks>y = x·Wᵀ + b, with W of shape [out, in] and x of shape [*, in].</remarks>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         var y = input.MatMul(weight.T);
         return bias is null ? y : y + bias;
     }
@@ -17,6 +19,7 @@ public static partial class F
     /// <remarks>Effectively computes x · m / (1 − p) with m ~ Bernoulli(1 − p) drawn from <paramref name="generator"/>.</remarks>
     public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (!(p >= 0 && p <= 1)) throw new ArgumentException($"dropout probability has to be between 0 and 1, but got {p}");
         if (!training || p == 0) return input;
         if (p == 1) return input * Torch.ZerosLike(input);
@@ -27,5 +30,9 @@ public static partial class F
     }
 
     /// <summary>Merges dimensions <paramref name="startDim"/>..<paramref name="endDim"/> into one, like <c>torch.flatten</c>.</summary>
-    public static Tensor Flatten(Tensor input, int startDim = 0, int endDim = -1) => input.Reshape(Shape.Flatten(input.ShapeRef, startDim, endDim));
+    public static Tensor Flatten(Tensor input, int startDim = 0, int endDim = -1)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Reshape(Shape.Flatten(input.ShapeRef, startDim, endDim));
+    }
 }

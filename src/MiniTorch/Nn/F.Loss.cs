@@ -20,6 +20,9 @@ public static partial class F
     /// <param name="reduction">None, Mean or Sum.</param>
     public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
         Shape.CheckBceTarget(input.ShapeRef, target.ShapeRef);
         if (weight is not null) Shape.Broadcast(weight.ShapeRef, input.ShapeRef);
         return Reduce(BinaryCrossEntropyBackward0.Apply(input, target, weight), reduction);
@@ -33,6 +36,9 @@ public static partial class F
     /// With m = max(−x, 0) and l = (posWeight − 1)·y + 1 (or 1 without posWeight):
     /// ℓ = w·((1 − y)·x + l·(m + ln(e^(−m) + e^(−x−m)))) — PyTorch's formula, finite for any logit,
     /// effectively computing −w·(posWeight·y·ln σ(x) + (1 − y)·ln(1 − σ(x))).
+    /// It runs as one fused primitive (<c>BinaryCrossEntropyWithLogitsBackward0</c>, PyTorch's order of
+    /// operations and PyTorch's gradient formulas); weights that require a gradient, which PyTorch
+    /// refuses, take the differentiable composite instead.
     /// </remarks>
     /// <param name="input">Logits.</param>
     /// <param name="target">Targets of the input's shape.</param>
@@ -41,9 +47,25 @@ public static partial class F
     /// <param name="posWeight">Weight of positive examples, broadcast along the last dimension; or null.</param>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean, Tensor? posWeight = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        Argument.Defined(reduction);
         Shape.CheckBceWithLogitsTarget(input.ShapeRef, target.ShapeRef);
         if (weight is not null) Shape.Broadcast(weight.ShapeRef, input.ShapeRef);
         if (posWeight is not null) Shape.Broadcast(posWeight.ShapeRef, input.ShapeRef);
+        if (reduction is not (Reduction.None or Reduction.Mean or Reduction.Sum))
+            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"{reduction} is not a valid value for reduction");
+        if (Functions.BinaryCrossEntropyWithLogitsBackward0.Takes(input, target, weight, posWeight))
+            return Functions.BinaryCrossEntropyWithLogitsBackward0.Apply(input, target, weight, posWeight, reduction);
+        return BinaryCrossEntropyWithLogitsComposite(input, target, weight, reduction, posWeight);
+    }
+
+    /// <summary>
+    /// <see cref="BinaryCrossEntropyWithLogits"/> as differentiable tensor operations: the reference the
+    /// fused primitive is tested against, and the path for weights that require a gradient. Callers check the arguments.
+    /// </summary>
+    internal static Tensor BinaryCrossEntropyWithLogitsComposite(Tensor input, Tensor target, Tensor? weight, Reduction reduction, Tensor? posWeight)
+    {
         var maxVal = (-input).Clamp(min: 0);
         var softplus = maxVal + ((-maxVal).Exp() + (-input - maxVal).Exp()).Log();
         var loss = (1 - target) * input + (posWeight is null ? softplus : ((posWeight - 1) * target + 1) * softplus);
@@ -55,6 +77,7 @@ public static partial class F
     /// <remarks>ℓ = (x − y)², then reduced.</remarks>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
+        Argument.Defined(reduction);
         (input, target) = Broadcastable(input, target);
         var d = input - target;
         return Reduce(d * d, reduction);
@@ -64,6 +87,7 @@ public static partial class F
     /// <remarks>ℓ = |x − y|, then reduced.</remarks>
     public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
+        Argument.Defined(reduction);
         (input, target) = Broadcastable(input, target);
         return Reduce((input - target).Abs(), reduction);
     }

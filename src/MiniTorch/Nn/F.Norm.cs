@@ -15,6 +15,8 @@ public static partial class F
     /// <param name="eps">Added to the variance.</param>
     public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(normalizedShape);
         Shape.CheckLayerNorm(input.ShapeRef, normalizedShape, weight?.ShapeRef, bias?.ShapeRef);
         input.RequireFloat("LayerNormKernelImpl");
         var dims = Enumerable.Range(input.Dim - normalizedShape.Length, normalizedShape.Length).ToArray();
@@ -36,6 +38,7 @@ public static partial class F
     /// <param name="eps">Added to the variance.</param>
     public static Tensor GroupNorm(Tensor input, int numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
+        ArgumentNullException.ThrowIfNull(input);
         Shape.CheckGroupNorm(input.ShapeRef, numGroups, weight?.ShapeRef, bias?.ShapeRef);
         input.RequireFloat("GroupNormKernelImpl");
         int n = input.ShapeRef[0], c = input.ShapeRef[1];
@@ -70,6 +73,7 @@ public static partial class F
     public static Tensor InstanceNorm(Tensor input, Tensor? runningMean = null, Tensor? runningVar = null, Tensor? weight = null, Tensor? bias = null,
                                       bool useInputStats = true, double momentum = 0.1, double eps = 1e-5)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (input.Dim < 3) throw new ArgumentException($"instance_norm: expected an input of shape [N, C, *] with at least one spatial dimension, got {Shape.Format(input.ShapeRef)}");
         input.RequireFloat("instance_norm");
         int c = input.ShapeRef[1];

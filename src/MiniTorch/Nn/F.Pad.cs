@@ -20,6 +20,9 @@ public static partial class F
     /// <param name="value">The fill value of constant padding.</param>
     public static Tensor Pad(Tensor input, int[] pad, PadMode mode = PadMode.Constant, double value = 0)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(pad);
+        Argument.Defined(mode);
         var maps = Shape.PadMaps(input.ShapeRef, pad, (PadKind)mode);
         if (maps.Length == 0) return input.Clone();
         string name = mode switch

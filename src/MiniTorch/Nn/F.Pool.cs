@@ -12,12 +12,18 @@ public static partial class F
     /// windows of kernelSize taps dilation apart, stride apart (default: kernelSize), over an input
     /// padded with −∞; ties go to the first tap, a NaN is always taken.
     /// </summary>
-    public static Tensor MaxPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false) =>
-        MaxPool1dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    public static Tensor MaxPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return MaxPool1dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    }
 
     /// <summary><see cref="MaxPool1d"/> with the int64 index (within each plane) of every maximum, like <c>max_pool1d(…, return_indices=True)</c>.</summary>
-    public static (Tensor Output, Tensor Indices) MaxPool1dWithIndices(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false) =>
-        MaxPool("max_pool1d", input, 1, [kernelSize], [stride ?? kernelSize], [padding], [dilation], ceilMode);
+    public static (Tensor Output, Tensor Indices) MaxPool1dWithIndices(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return MaxPool("max_pool1d", input, 1, [kernelSize], [stride ?? kernelSize], [padding], [dilation], ceilMode);
+    }
 
     /// <summary>
     /// Max pooling over [N, C, H, W] (or [C, H, W]), like <c>torch.nn.functional.max_pool2d</c>:
@@ -25,20 +31,32 @@ public static partial class F
     /// dilation, ceilMode (a last, partial window if it starts inside the input or its left padding).
     /// </summary>
     /// <remarks>Ties go to the first tap in row-major order; the gradient flows to each window's maximum (grad_fn <c>MaxPool2DWithIndicesBackward0</c>).</remarks>
-    public static Tensor MaxPool2d(Tensor input, Size2 kernelSize, Size2? stride = null, Size2? padding = null, Size2? dilation = null, bool ceilMode = false) =>
-        MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    public static Tensor MaxPool2d(Tensor input, Size2 kernelSize, Size2? stride = null, Size2? padding = null, Size2? dilation = null, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    }
 
     /// <summary><see cref="MaxPool2d"/> with the int64 index (h·W + w within each plane) of every maximum, like <c>F.max_pool2d_with_indices</c>.</summary>
-    public static (Tensor Output, Tensor Indices) MaxPool2dWithIndices(Tensor input, Size2 kernelSize, Size2? stride = null, Size2? padding = null, Size2? dilation = null, bool ceilMode = false) =>
-        MaxPool("max_pool2d", input, 2, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), (dilation ?? 1).ToArray(), ceilMode);
+    public static (Tensor Output, Tensor Indices) MaxPool2dWithIndices(Tensor input, Size2 kernelSize, Size2? stride = null, Size2? padding = null, Size2? dilation = null, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return MaxPool("max_pool2d", input, 2, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), (dilation ?? 1).ToArray(), ceilMode);
+    }
 
     /// <summary>Max pooling over [N, C, D, H, W] (or [C, D, H, W]), like <c>torch.nn.functional.max_pool3d</c>.</summary>
-    public static Tensor MaxPool3d(Tensor input, Size3 kernelSize, Size3? stride = null, Size3? padding = null, Size3? dilation = null, bool ceilMode = false) =>
-        MaxPool3dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    public static Tensor MaxPool3d(Tensor input, Size3 kernelSize, Size3? stride = null, Size3? padding = null, Size3? dilation = null, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return MaxPool3dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    }
 
     /// <summary><see cref="MaxPool3d"/> with the int64 index ((d·H + h)·W + w within each plane) of every maximum.</summary>
-    public static (Tensor Output, Tensor Indices) MaxPool3dWithIndices(Tensor input, Size3 kernelSize, Size3? stride = null, Size3? padding = null, Size3? dilation = null, bool ceilMode = false) =>
-        MaxPool("max_pool3d", input, 3, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), (dilation ?? 1).ToArray(), ceilMode);
+    public static (Tensor Output, Tensor Indices) MaxPool3dWithIndices(Tensor input, Size3 kernelSize, Size3? stride = null, Size3? padding = null, Size3? dilation = null, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return MaxPool("max_pool3d", input, 3, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), (dilation ?? 1).ToArray(), ceilMode);
+    }
 
     private static (Tensor, Tensor) MaxPool(string op, Tensor input, int rank, int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceilMode)
     {
@@ -59,8 +77,11 @@ public static partial class F
     /// <c>torch.nn.functional.avg_pool1d</c>: with countIncludePad the zero padding counts in the
     /// divisor (but not the part of a ceilMode window beyond it).
     /// </summary>
-    public static Tensor AvgPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false, bool countIncludePad = true) =>
-        AvgPool("avg_pool1d", input, 1, [kernelSize], [stride ?? kernelSize], [padding], ceilMode, countIncludePad, null);
+    public static Tensor AvgPool1d(Tensor input, int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false, bool countIncludePad = true)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AvgPool("avg_pool1d", input, 1, [kernelSize], [stride ?? kernelSize], [padding], ceilMode, countIncludePad, null);
+    }
 
     /// <summary>
     /// Average pooling over [N, C, H, W] (or [C, H, W]), like <c>torch.nn.functional.avg_pool2d</c>:
@@ -68,12 +89,18 @@ public static partial class F
     /// padding with countIncludePad, but never a ceilMode window's part beyond the padding).
     /// </summary>
     /// <remarks>The gradient spreads g/divisor over each window; that adjoint is itself differentiable (its adjoint is this pooling).</remarks>
-    public static Tensor AvgPool2d(Tensor input, Size2 kernelSize, Size2? stride = null, Size2? padding = null, bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null) =>
-        AvgPool("avg_pool2d", input, 2, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), ceilMode, countIncludePad, divisorOverride);
+    public static Tensor AvgPool2d(Tensor input, Size2 kernelSize, Size2? stride = null, Size2? padding = null, bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AvgPool("avg_pool2d", input, 2, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), ceilMode, countIncludePad, divisorOverride);
+    }
 
     /// <summary>Average pooling over [N, C, D, H, W] (or [C, D, H, W]), like <c>torch.nn.functional.avg_pool3d</c>.</summary>
-    public static Tensor AvgPool3d(Tensor input, Size3 kernelSize, Size3? stride = null, Size3? padding = null, bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null) =>
-        AvgPool("avg_pool3d", input, 3, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), ceilMode, countIncludePad, divisorOverride);
+    public static Tensor AvgPool3d(Tensor input, Size3 kernelSize, Size3? stride = null, Size3? padding = null, bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AvgPool("avg_pool3d", input, 3, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), ceilMode, countIncludePad, divisorOverride);
+    }
 
     private static Tensor AvgPool(string op, Tensor input, int rank, int[] kernel, int[] stride, int[] padding, bool ceilMode, bool countIncludePad, int? divisorOverride)
     {
@@ -89,53 +116,109 @@ public static partial class F
     /// Adaptive average pooling of [N, C, L] (or [C, L]) to outputSize, like
     /// <c>torch.nn.functional.adaptive_avg_pool1d</c>: output o averages input [⌊o·L/out⌋, ⌈(o+1)·L/out⌉).
     /// </summary>
-    public static Tensor AdaptiveAvgPool1d(Tensor input, int outputSize) => AdaptiveAvg("adaptive_avg_pool1d", input, 1, [outputSize]);
+    public static Tensor AdaptiveAvgPool1d(Tensor input, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveAvg("adaptive_avg_pool1d", input, 1, [outputSize]);
+    }
 
     /// <summary>Adaptive average pooling of [N, C, H, W] (or [C, H, W]) to outputSize, like <c>torch.nn.functional.adaptive_avg_pool2d</c>.</summary>
-    public static Tensor AdaptiveAvgPool2d(Tensor input, Size2 outputSize) => AdaptiveAvg("adaptive_avg_pool2d", input, 2, outputSize.ToArray());
+    public static Tensor AdaptiveAvgPool2d(Tensor input, Size2 outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveAvg("adaptive_avg_pool2d", input, 2, outputSize.ToArray());
+    }
 
     /// <summary>Adaptive average pooling with PyTorch's <c>None</c> entries: a null size keeps the input's.</summary>
-    public static Tensor AdaptiveAvgPool2d(Tensor input, int? outputH, int? outputW) =>
-        AdaptiveAvg("adaptive_avg_pool2d", input, 2, Resolve(input, [outputH, outputW]));
+    public static Tensor AdaptiveAvgPool2d(Tensor input, int? outputH, int? outputW)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveAvg("adaptive_avg_pool2d", input, 2, Resolve(input, [outputH, outputW]));
+    }
 
     /// <summary>Adaptive average pooling of [N, C, D, H, W] (or [C, D, H, W]) to outputSize, like <c>torch.nn.functional.adaptive_avg_pool3d</c>.</summary>
-    public static Tensor AdaptiveAvgPool3d(Tensor input, Size3 outputSize) => AdaptiveAvg("adaptive_avg_pool3d", input, 3, outputSize.ToArray());
+    public static Tensor AdaptiveAvgPool3d(Tensor input, Size3 outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveAvg("adaptive_avg_pool3d", input, 3, outputSize.ToArray());
+    }
 
     /// <summary>Adaptive max pooling of [N, C, L] (or [C, L]), like <c>torch.nn.functional.adaptive_max_pool1d</c>.</summary>
-    public static Tensor AdaptiveMaxPool1d(Tensor input, int outputSize) => AdaptiveMaxPool1dWithIndices(input, outputSize).Output;
+    public static Tensor AdaptiveMaxPool1d(Tensor input, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMaxPool1dWithIndices(input, outputSize).Output;
+    }
 
     /// <summary><see cref="AdaptiveMaxPool1d"/> with the int64 index of every maximum.</summary>
-    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool1dWithIndices(Tensor input, int outputSize) => AdaptiveMax("adaptive_max_pool1d", input, 1, [outputSize]);
+    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool1dWithIndices(Tensor input, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMax("adaptive_max_pool1d", input, 1, [outputSize]);
+    }
 
     /// <summary>Adaptive max pooling of [N, C, H, W] (or [C, H, W]), like <c>torch.nn.functional.adaptive_max_pool2d</c>.</summary>
-    public static Tensor AdaptiveMaxPool2d(Tensor input, Size2 outputSize) => AdaptiveMaxPool2dWithIndices(input, outputSize).Output;
+    public static Tensor AdaptiveMaxPool2d(Tensor input, Size2 outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMaxPool2dWithIndices(input, outputSize).Output;
+    }
 
     /// <summary><see cref="AdaptiveMaxPool2d(Tensor, Size2)"/> with the int64 index (h·W + w) of every maximum.</summary>
-    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, Size2 outputSize) => AdaptiveMax("adaptive_max_pool2d", input, 2, outputSize.ToArray());
+    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, Size2 outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMax("adaptive_max_pool2d", input, 2, outputSize.ToArray());
+    }
 
     /// <summary>Adaptive max pooling with PyTorch's <c>None</c> entries: a null size keeps the input's.</summary>
-    public static Tensor AdaptiveMaxPool2d(Tensor input, int? outputH, int? outputW) => AdaptiveMaxPool2dWithIndices(input, outputH, outputW).Output;
+    public static Tensor AdaptiveMaxPool2d(Tensor input, int? outputH, int? outputW)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMaxPool2dWithIndices(input, outputH, outputW).Output;
+    }
 
     /// <summary><see cref="AdaptiveMaxPool2d(Tensor, int?, int?)"/> with the int64 index of every maximum.</summary>
-    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, int? outputH, int? outputW) =>
-        AdaptiveMax("adaptive_max_pool2d", input, 2, Resolve(input, [outputH, outputW]));
+    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, int? outputH, int? outputW)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMax("adaptive_max_pool2d", input, 2, Resolve(input, [outputH, outputW]));
+    }
 
     /// <summary>Adaptive average pooling with PyTorch's <c>None</c> entries: a null size keeps the input's.</summary>
-    public static Tensor AdaptiveAvgPool3d(Tensor input, int? outputD, int? outputH, int? outputW) =>
-        AdaptiveAvg("adaptive_avg_pool3d", input, 3, Resolve(input, [outputD, outputH, outputW]));
+    public static Tensor AdaptiveAvgPool3d(Tensor input, int? outputD, int? outputH, int? outputW)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveAvg("adaptive_avg_pool3d", input, 3, Resolve(input, [outputD, outputH, outputW]));
+    }
 
     /// <summary>Adaptive max pooling with PyTorch's <c>None</c> entries: a null size keeps the input's.</summary>
-    public static Tensor AdaptiveMaxPool3d(Tensor input, int? outputD, int? outputH, int? outputW) => AdaptiveMaxPool3dWithIndices(input, outputD, outputH, outputW).Output;
+    public static Tensor AdaptiveMaxPool3d(Tensor input, int? outputD, int? outputH, int? outputW)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMaxPool3dWithIndices(input, outputD, outputH, outputW).Output;
+    }
 
     /// <summary><see cref="AdaptiveMaxPool3d(Tensor, int?, int?, int?)"/> with the int64 index of every maximum.</summary>
-    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool3dWithIndices(Tensor input, int? outputD, int? outputH, int? outputW) =>
-        AdaptiveMax("adaptive_max_pool3d", input, 3, Resolve(input, [outputD, outputH, outputW]));
+    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool3dWithIndices(Tensor input, int? outputD, int? outputH, int? outputW)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMax("adaptive_max_pool3d", input, 3, Resolve(input, [outputD, outputH, outputW]));
+    }
 
     /// <summary>Adaptive max pooling of [N, C, D, H, W] (or [C, D, H, W]), like <c>torch.nn.functional.adaptive_max_pool3d</c>.</summary>
-    public static Tensor AdaptiveMaxPool3d(Tensor input, Size3 outputSize) => AdaptiveMaxPool3dWithIndices(input, outputSize).Output;
+    public static Tensor AdaptiveMaxPool3d(Tensor input, Size3 outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMaxPool3dWithIndices(input, outputSize).Output;
+    }
 
     /// <summary><see cref="AdaptiveMaxPool3d(Tensor, Size3)"/> with the int64 index (d·H·W + h·W + w) of every maximum.</summary>
-    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool3dWithIndices(Tensor input, Size3 outputSize) => AdaptiveMax("adaptive_max_pool3d", input, 3, outputSize.ToArray());
+    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool3dWithIndices(Tensor input, Size3 outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMax("adaptive_max_pool3d", input, 3, outputSize.ToArray());
+    }
 
     private static int[] Resolve(Tensor input, int?[] sizes) =>
         sizes.Select((s, i) => s ?? (input.Dim >= sizes.Length ? input.ShapeRef[input.Dim - sizes.Length + i] : 1)).ToArray();
@@ -167,8 +250,12 @@ public static partial class F
     /// each value placed at its index in a zero tensor of length (L − 1)·stride − 2·padding + kernelSize
     /// (or <paramref name="outputSize"/>).
     /// </summary>
-    public static Tensor MaxUnpool1d(Tensor input, Tensor indices, int kernelSize, int? stride = null, int padding = 0, int[]? outputSize = null) =>
-        MaxUnpool("max_unpool1d", input, indices, 1, [kernelSize], [stride ?? kernelSize], [padding], outputSize);
+    public static Tensor MaxUnpool1d(Tensor input, Tensor indices, int kernelSize, int? stride = null, int padding = 0, int[]? outputSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        return MaxUnpool("max_unpool1d", input, indices, 1, [kernelSize], [stride ?? kernelSize], [padding], outputSize);
+    }
 
     /// <summary>
     /// The partial inverse of <see cref="MaxPool2dWithIndices"/>, like <c>torch.nn.functional.max_unpool2d</c>:
@@ -177,12 +264,20 @@ public static partial class F
     /// stride − 1 larger or smaller.
     /// </summary>
     /// <remarks>The gradient gathers g at the indices (grad_fn <c>MaxUnpool2DBackward0</c>).</remarks>
-    public static Tensor MaxUnpool2d(Tensor input, Tensor indices, Size2 kernelSize, Size2? stride = null, Size2? padding = null, int[]? outputSize = null) =>
-        MaxUnpool("max_unpool2d", input, indices, 2, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), outputSize);
+    public static Tensor MaxUnpool2d(Tensor input, Tensor indices, Size2 kernelSize, Size2? stride = null, Size2? padding = null, int[]? outputSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        return MaxUnpool("max_unpool2d", input, indices, 2, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), outputSize);
+    }
 
     /// <summary>The partial inverse of <see cref="MaxPool3dWithIndices"/>, like <c>torch.nn.functional.max_unpool3d</c>.</summary>
-    public static Tensor MaxUnpool3d(Tensor input, Tensor indices, Size3 kernelSize, Size3? stride = null, Size3? padding = null, int[]? outputSize = null) =>
-        MaxUnpool("max_unpool3d", input, indices, 3, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), outputSize);
+    public static Tensor MaxUnpool3d(Tensor input, Tensor indices, Size3 kernelSize, Size3? stride = null, Size3? padding = null, int[]? outputSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        return MaxUnpool("max_unpool3d", input, indices, 3, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), outputSize);
+    }
 
     private static Tensor MaxUnpool(string op, Tensor input, Tensor indices, int rank, int[] kernel, int[] stride, int[] padding, int[]? outputSize)
     {

@@ -9,6 +9,7 @@ public static partial class F
     /// <remarks>y[…, c, h·r + i, w·r + j] = x[…, c·r² + i·r + j, h, w]: a reshape, a permutation and a reshape, so the gradient is the inverse rearrangement.</remarks>
     public static Tensor PixelShuffle(Tensor input, int upscaleFactor)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var s = Shape.PixelShuffle(input.ShapeRef, upscaleFactor, unshuffle: false);
         int r = upscaleFactor, lead = input.Dim - 3;
         var batch = input.ShapeRef[..lead];
@@ -23,6 +24,7 @@ public static partial class F
     /// </summary>
     public static Tensor PixelUnshuffle(Tensor input, int downscaleFactor)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var s = Shape.PixelShuffle(input.ShapeRef, downscaleFactor, unshuffle: true);
         int r = downscaleFactor, lead = input.Dim - 3;
         var batch = input.ShapeRef[..lead];
@@ -40,12 +42,16 @@ public static partial class F
     /// As PyTorch 1.13, a 3-D input is taken as batched (N, C, L), not as an unbatched (C, H, W).
     /// Masks are drawn from <paramref name="generator"/> (MiniTorch's stream, not PyTorch's).
     /// </remarks>
-    public static Tensor Dropout2d(Tensor input, double p = 0.5, bool training = true, Generator? generator = null) =>
-        FeatureDropout(input, p, training, generator);
+    public static Tensor Dropout2d(Tensor input, double p = 0.5, bool training = true, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return FeatureDropout(input, p, training, generator);
+    }
 
     /// <summary>Channel dropout of [N, C, L] (or unbatched [C, L]) inputs, like <c>torch.nn.functional.dropout1d</c>.</summary>
     public static Tensor Dropout1d(Tensor input, double p = 0.5, bool training = true, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
         Shape.CheckNormRank(input.ShapeRef, 2, 3);
         return input.Dim == 2 ? FeatureDropout(input.Unsqueeze(0), p, training, generator).Squeeze(0) : FeatureDropout(input, p, training, generator);
     }
@@ -53,6 +59,7 @@ public static partial class F
     /// <summary>Channel dropout of [N, C, D, H, W] (or unbatched [C, D, H, W]) inputs, like <c>torch.nn.functional.dropout3d</c>.</summary>
     public static Tensor Dropout3d(Tensor input, double p = 0.5, bool training = true, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
         Shape.CheckNormRank(input.ShapeRef, 4, 5);
         return input.Dim == 4 ? FeatureDropout(input.Unsqueeze(0), p, training, generator).Squeeze(0) : FeatureDropout(input, p, training, generator);
     }

@@ -24,8 +24,13 @@ public static class GradientPenalty
     /// <param name="scores">The discriminator's output, computed from <paramref name="inputs"/>.</param>
     /// <param name="inputs">A batch [N, …] that requires grad.</param>
     /// <param name="reduction">Mean over the batch (default), Sum, or None for the [N] per-sample values.</param>
-    public static Tensor SquaredGradientNorm(Tensor scores, Tensor inputs, Reduction reduction = Reduction.Mean) =>
-        Reduce(PerSampleSquaredNorm(InputGradient("squared_gradient_norm", scores, inputs)), reduction, "squared_gradient_norm");
+    public static Tensor SquaredGradientNorm(Tensor scores, Tensor inputs, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(inputs);
+        Argument.Defined(reduction);
+        return Reduce(PerSampleSquaredNorm(InputGradient("squared_gradient_norm", scores, inputs)), reduction, "squared_gradient_norm");
+    }
 
     /// <summary>The R1 penalty on real images: γ/2 · E‖∇ₓ D(x)‖², with scores already computed from <paramref name="realInputs"/>.</summary>
     /// <remarks>
@@ -37,8 +42,13 @@ public static class GradientPenalty
     /// <param name="realInputs">The real batch [N, …], requiring grad.</param>
     /// <param name="gamma">The weight γ (γ ≥ 0).</param>
     /// <param name="reduction">Mean over the batch (default), Sum, or None for [N] values.</param>
-    public static Tensor R1(Tensor realScores, Tensor realInputs, double gamma, Reduction reduction = Reduction.Mean) =>
-        Weighted("r1", realScores, realInputs, gamma, reduction);
+    public static Tensor R1(Tensor realScores, Tensor realInputs, double gamma, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(realScores);
+        ArgumentNullException.ThrowIfNull(realInputs);
+        Argument.Defined(reduction);
+        return Weighted("r1", realScores, realInputs, gamma, reduction);
+    }
 
     /// <summary>The R1 penalty on real images, running <paramref name="discriminator"/> on a grad-requiring copy of <paramref name="real"/>.</summary>
     /// <remarks>R1 = γ/2 · E_x~data[‖∇ₓ D(x)‖²].</remarks>
@@ -48,6 +58,9 @@ public static class GradientPenalty
     /// <param name="reduction">Mean over the batch (default), Sum, or None for [N] values.</param>
     public static Tensor R1(Func<Tensor, Tensor> discriminator, Tensor real, double gamma, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(discriminator);
+        ArgumentNullException.ThrowIfNull(real);
+        Argument.Defined(reduction);
         var x = Leaf("r1", discriminator, real);
         using var grad = Torch.EnableGrad();
         return Weighted("r1", discriminator(x), x, gamma, reduction);
@@ -59,8 +72,13 @@ public static class GradientPenalty
     /// <param name="fakeInputs">The generated batch [N, …], requiring grad.</param>
     /// <param name="gamma">The weight γ (γ ≥ 0).</param>
     /// <param name="reduction">Mean over the batch (default), Sum, or None for [N] values.</param>
-    public static Tensor R2(Tensor fakeScores, Tensor fakeInputs, double gamma, Reduction reduction = Reduction.Mean) =>
-        Weighted("r2", fakeScores, fakeInputs, gamma, reduction);
+    public static Tensor R2(Tensor fakeScores, Tensor fakeInputs, double gamma, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(fakeScores);
+        ArgumentNullException.ThrowIfNull(fakeInputs);
+        Argument.Defined(reduction);
+        return Weighted("r2", fakeScores, fakeInputs, gamma, reduction);
+    }
 
     /// <summary>The R2 penalty on generated images, running <paramref name="discriminator"/> on a grad-requiring, detached copy of <paramref name="fake"/>.</summary>
     /// <remarks>R2 = γ/2 · E_x~G[‖∇ₓ D(x)‖²].</remarks>
@@ -70,6 +88,9 @@ public static class GradientPenalty
     /// <param name="reduction">Mean over the batch (default), Sum, or None for [N] values.</param>
     public static Tensor R2(Func<Tensor, Tensor> discriminator, Tensor fake, double gamma, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(discriminator);
+        ArgumentNullException.ThrowIfNull(fake);
+        Argument.Defined(reduction);
         var x = Leaf("r2", discriminator, fake);
         using var grad = Torch.EnableGrad();
         return Weighted("r2", discriminator(x), x, gamma, reduction);
@@ -88,6 +109,9 @@ public static class GradientPenalty
     /// <param name="reduction">Mean over the batch (default), Sum, or None for [N] values.</param>
     public static Tensor Wgan(Func<Tensor, Tensor> critic, Tensor real, Tensor fake, Generator? generator = null, double lambda = 10, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(critic);
+        ArgumentNullException.ThrowIfNull(fake);
+        Argument.Defined(reduction);
         ArgumentNullException.ThrowIfNull(real);
         CheckWgan(critic, real, fake, lambda, reduction);
         var shape = new int[real.Dim];
@@ -111,6 +135,9 @@ public static class GradientPenalty
     /// <param name="reduction">Mean over the batch (default), Sum, or None for [N] values.</param>
     public static Tensor Wgan(Func<Tensor, Tensor> critic, Tensor real, Tensor fake, Tensor alpha, double lambda = 10, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(critic);
+        ArgumentNullException.ThrowIfNull(fake);
+        Argument.Defined(reduction);
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(alpha);
         CheckWgan(critic, real, fake, lambda, reduction);

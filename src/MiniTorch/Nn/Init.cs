@@ -39,22 +39,31 @@ public static class Init
     /// <summary>The recommended gain for a nonlinearity, as PyTorch's <c>calculate_gain</c>.</summary>
     /// <param name="nonlinearity">The nonlinearity.</param>
     /// <param name="param">The negative slope for <see cref="Nonlinearity.LeakyRelu"/> (0.01 when null).</param>
-    public static double CalculateGain(Nonlinearity nonlinearity, double? param = null) => nonlinearity switch
+    public static double CalculateGain(Nonlinearity nonlinearity, double? param = null)
     {
-        Nonlinearity.Linear or Nonlinearity.Conv2d or Nonlinearity.ConvTranspose2d or Nonlinearity.Sigmoid => 1,
-        Nonlinearity.Tanh => 5.0 / 3,
-        Nonlinearity.Relu => Math.Sqrt(2.0),
-        Nonlinearity.LeakyRelu => Math.Sqrt(2.0 / (1 + Math.Pow(param ?? 0.01, 2))),
-        Nonlinearity.Selu => 3.0 / 4,
-        _ => throw new ArgumentException($"Unsupported nonlinearity {nonlinearity}"),
-    };
+        Argument.Defined(nonlinearity);
+        return nonlinearity switch
+        {
+            Nonlinearity.Linear or Nonlinearity.Conv2d or Nonlinearity.ConvTranspose2d or Nonlinearity.Sigmoid => 1,
+            Nonlinearity.Tanh => 5.0 / 3,
+            Nonlinearity.Relu => Math.Sqrt(2.0),
+            Nonlinearity.LeakyRelu => Math.Sqrt(2.0 / (1 + Math.Pow(param ?? 0.01, 2))),
+            Nonlinearity.Selu => 3.0 / 4,
+            _ => throw new ArgumentException($"Unsupported nonlinearity {nonlinearity}"),
+        };
+    }
 
     /// <summary>fan_in and fan_out of a weight, as PyTorch's <c>_calculate_fan_in_and_fan_out</c>.</summary>
-    public static (int FanIn, int FanOut) CalculateFanInAndFanOut(Tensor tensor) => Shape.Fans(tensor.ShapeRef);
+    public static (int FanIn, int FanOut) CalculateFanInAndFanOut(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return Shape.Fans(tensor.ShapeRef);
+    }
 
     /// <summary>Fills with samples of U(a, b).</summary>
     public static Tensor Uniform(Tensor tensor, double a = 0, double b = 1, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
         tensor.CopyFrom(Torch.Uniform(tensor.ShapeRef, a, b, generator, tensor.DType));
         return tensor;
     }
@@ -62,6 +71,7 @@ public static class Init
     /// <summary>Fills with samples of N(mean, std²).</summary>
     public static Tensor Normal(Tensor tensor, double mean = 0, double std = 1, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
         tensor.CopyFrom(Torch.Normal(tensor.ShapeRef, mean, std, generator, tensor.DType));
         return tensor;
     }
@@ -69,15 +79,24 @@ public static class Init
     /// <summary>Fills with <paramref name="value"/>.</summary>
     public static Tensor Constant(Tensor tensor, double value)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
         tensor.CopyFrom(Torch.Full(tensor.ShapeRef, value, tensor.DType));
         return tensor;
     }
 
     /// <summary>Fills with 0.</summary>
-    public static Tensor Zeros(Tensor tensor) => Constant(tensor, 0);
+    public static Tensor Zeros(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return Constant(tensor, 0);
+    }
 
     /// <summary>Fills with 1.</summary>
-    public static Tensor Ones(Tensor tensor) => Constant(tensor, 1);
+    public static Tensor Ones(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return Constant(tensor, 1);
+    }
 
     /// <summary>
     /// Kaiming (He) uniform initialisation, like <c>kaiming_uniform_</c>: U(−bound, bound) with
@@ -91,6 +110,9 @@ public static class Init
     public static Tensor KaimingUniform(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn,
                                         Nonlinearity nonlinearity = Nonlinearity.LeakyRelu, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        Argument.Defined(mode);
+        Argument.Defined(nonlinearity);
         // PyTorch warns and returns for zero-element tensors (there is no fan to divide by).
         if (tensor.Numel == 0) return tensor;
         double std = KaimingStd(tensor, a, mode, nonlinearity);
@@ -107,6 +129,9 @@ public static class Init
     public static Tensor KaimingNormal(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn,
                                        Nonlinearity nonlinearity = Nonlinearity.LeakyRelu, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        Argument.Defined(mode);
+        Argument.Defined(nonlinearity);
         if (tensor.Numel == 0) return tensor;
         return Normal(tensor, 0, KaimingStd(tensor, a, mode, nonlinearity), generator);
     }
@@ -124,6 +149,7 @@ public static class Init
     /// </summary>
     public static Tensor XavierUniform(Tensor tensor, double gain = 1, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
         var (fanIn, fanOut) = Shape.Fans(tensor.ShapeRef);
         double std = gain * Math.Sqrt(2.0 / (fanIn + fanOut));
         double bound = Math.Sqrt(3.0) * std;
@@ -133,6 +159,7 @@ public static class Init
     /// <summary>Xavier (Glorot) normal initialisation, like <c>xavier_normal_</c>: N(0, std²) with std = gain·√(2/(fan_in + fan_out)).</summary>
     public static Tensor XavierNormal(Tensor tensor, double gain = 1, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
         var (fanIn, fanOut) = Shape.Fans(tensor.ShapeRef);
         return Normal(tensor, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), generator);
     }

@@ -26,6 +26,7 @@ public abstract class InstanceNormBase : Module
     /// <param name="dtype">The element type of the parameters and statistics.</param>
     private protected InstanceNormBase(int spatial, int numFeatures, double eps, double momentum, bool affine, bool trackRunningStats, DType dtype)
     {
+        Argument.Defined(dtype);
         if (numFeatures <= 0) throw new ArgumentException($"{GetType().Name}: num_features must be positive, got {numFeatures}");
         _spatial = spatial;
         NumFeatures = numFeatures;
@@ -62,6 +63,7 @@ public abstract class InstanceNormBase : Module
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         Shape.CheckNormRank(input.ShapeRef, _spatial + 1, _spatial + 2);
         int featureDim = input.Dim - _spatial - 1;
         if (input.ShapeRef[featureDim] != NumFeatures && Affine)

@@ -8,10 +8,18 @@ namespace MiniTorch.Nn;
 public static class KerasInterop
 {
     /// <summary>A Keras Conv2D kernel (kh, kw, in, out) as a Conv2d weight [out, in, kh, kw].</summary>
-    public static Tensor Conv2dKernel(Tensor kerasKernel) => Move(kerasKernel, "Conv2D", "(kh, kw, in, out)");
+    public static Tensor Conv2dKernel(Tensor kerasKernel)
+    {
+        ArgumentNullException.ThrowIfNull(kerasKernel);
+        return Move(kerasKernel, "Conv2D", "(kh, kw, in, out)");
+    }
 
     /// <summary>A Keras Conv2DTranspose kernel (kh, kw, out, in) as a ConvTranspose2d weight [in, out, kh, kw].</summary>
-    public static Tensor ConvTransposeKernel(Tensor kerasKernel) => Move(kerasKernel, "Conv2DTranspose", "(kh, kw, out, in)");
+    public static Tensor ConvTransposeKernel(Tensor kerasKernel)
+    {
+        ArgumentNullException.ThrowIfNull(kerasKernel);
+        return Move(kerasKernel, "Conv2DTranspose", "(kh, kw, out, in)");
+    }
 
     private static Tensor Move(Tensor kernel, string layer, string layout)
     {

@@ -13,6 +13,7 @@ public sealed class LayerNorm : Module
     /// <param name="dtype">The element type of the parameters.</param>
     public LayerNorm(int[] normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, DType dtype = DType.Float32)
     {
+        Argument.Defined(dtype);
         ArgumentNullException.ThrowIfNull(normalizedShape);
         Shape.Validate(normalizedShape);
         NormalizedShape = (int[])normalizedShape.Clone();
@@ -38,7 +39,11 @@ public sealed class LayerNorm : Module
     public Tensor? Bias => GetParameter("bias");
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"LayerNorm({Py.Tuple(NormalizedShape)}, eps={Py.Str(Eps)}, elementwise_affine={Py.Str(ElementwiseAffine)})";
@@ -55,6 +60,7 @@ public sealed class GroupNorm : Module
     /// <param name="dtype">The element type of the parameters.</param>
     public GroupNorm(int numGroups, int numChannels, double eps = 1e-5, bool affine = true, DType dtype = DType.Float32)
     {
+        Argument.Defined(dtype);
         if (numGroups <= 0 || numChannels % numGroups != 0) throw new ArgumentException("num_channels must be divisible by num_groups");
         NumGroups = numGroups;
         NumChannels = numChannels;
@@ -78,7 +84,11 @@ public sealed class GroupNorm : Module
     public Tensor? Bias => GetParameter("bias");
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.GroupNorm(input, NumGroups, Weight, Bias, Eps);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.GroupNorm(input, NumGroups, Weight, Bias, Eps);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"GroupNorm({NumGroups}, {NumChannels}, eps={Py.Str(Eps)}, affine={Py.Str(Affine)})";

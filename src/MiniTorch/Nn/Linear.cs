@@ -10,6 +10,7 @@ public sealed class Linear : Module
     /// <summary>Creates the layer; parameters are drawn from <paramref name="generator"/> (the default generator if null).</summary>
     public Linear(int inFeatures, int outFeatures, bool bias = true, Generator? generator = null, DType dtype = DType.Float32)
     {
+        Argument.Defined(dtype);
         if (inFeatures < 0 || outFeatures < 0)
             throw new ArgumentException($"Linear: in_features and out_features must be non-negative, got {inFeatures} and {outFeatures}");
         InFeatures = inFeatures;
@@ -40,7 +41,11 @@ public sealed class Linear : Module
     public Tensor? Bias => GetParameter("bias");
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Linear(input, Weight, Bias);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Linear(input, Weight, Bias);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"Linear(in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is null ? "False" : "True")})";
@@ -56,7 +61,11 @@ public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
     public int EndDim { get; } = endDim;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Flatten(input, StartDim, EndDim);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Flatten(input, StartDim, EndDim);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"Flatten(start_dim={StartDim}, end_dim={EndDim})";
@@ -82,7 +91,11 @@ public sealed class Dropout : Module
     public double P { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Dropout(input, P, Training, _generator);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Dropout(input, P, Training, _generator);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"Dropout(p={P})";

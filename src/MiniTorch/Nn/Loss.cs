@@ -7,16 +7,25 @@ namespace MiniTorch.Nn;
 public abstract class Loss(Reduction reduction) : Module
 {
     /// <summary>How element-wise losses are reduced.</summary>
-    public Reduction Reduction { get; } = reduction;
+    public Reduction Reduction { get; } = Argument.Checked(reduction);
 
     /// <summary>The loss of <paramref name="input"/> against <paramref name="target"/>.</summary>
     public abstract Tensor Forward(Tensor input, Tensor target);
 
     /// <summary>Calls <see cref="Forward(Tensor, Tensor)"/>, like calling a PyTorch loss module.</summary>
-    public Tensor Call(Tensor input, Tensor target) => Forward(input, target);
+    public Tensor Call(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        return Forward(input, target);
+    }
 
     /// <summary>Not supported: a loss needs a target.</summary>
-    public override Tensor Forward(Tensor input) => throw new NotSupportedException($"{GetType().Name} takes an input and a target: call Forward(input, target)");
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        throw new NotSupportedException($"{GetType().Name} takes an input and a target: call Forward(input, target)");
+    }
 }
 
 /// <summary>Binary cross-entropy of probabilities, like <c>torch.nn.BCELoss</c>.</summary>
@@ -29,7 +38,12 @@ public sealed class BCELoss : Loss
     public Tensor? Weight => GetBuffer("weight");
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input, Tensor target) => F.BinaryCrossEntropy(input, target, Weight, Reduction);
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        return F.BinaryCrossEntropy(input, target, Weight, Reduction);
+    }
 }
 
 /// <summary>Sigmoid plus binary cross-entropy, numerically stable, like <c>torch.nn.BCEWithLogitsLoss</c>.</summary>
@@ -49,19 +63,34 @@ public sealed class BCEWithLogitsLoss : Loss
     public Tensor? PosWeight => GetBuffer("pos_weight");
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input, Tensor target) => F.BinaryCrossEntropyWithLogits(input, target, Weight, Reduction, PosWeight);
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        return F.BinaryCrossEntropyWithLogits(input, target, Weight, Reduction, PosWeight);
+    }
 }
 
 /// <summary>Mean squared error, like <c>torch.nn.MSELoss</c>.</summary>
 public sealed class MSELoss(Reduction reduction = Reduction.Mean) : Loss(reduction)
 {
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input, Tensor target) => F.MseLoss(input, target, Reduction);
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        return F.MseLoss(input, target, Reduction);
+    }
 }
 
 /// <summary>Mean absolute error, like <c>torch.nn.L1Loss</c>.</summary>
 public sealed class L1Loss(Reduction reduction = Reduction.Mean) : Loss(reduction)
 {
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input, Tensor target) => F.L1Loss(input, target, Reduction);
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        return F.L1Loss(input, target, Reduction);
+    }
 }

@@ -25,7 +25,12 @@ public sealed class CrossEntropyLoss : Loss
     public double LabelSmoothing { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input, Tensor target) => F.CrossEntropy(input, target, Weight, IgnoreIndex, Reduction, LabelSmoothing);
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        return F.CrossEntropy(input, target, Weight, IgnoreIndex, Reduction, LabelSmoothing);
+    }
 
     /// <inheritdoc />
     public override string ToString() => "CrossEntropyLoss()";
@@ -50,7 +55,12 @@ public sealed class NLLLoss : Loss
     public int IgnoreIndex { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input, Tensor target) => F.NllLoss(input, target, Weight, IgnoreIndex, Reduction);
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        return F.NllLoss(input, target, Weight, IgnoreIndex, Reduction);
+    }
 
     /// <inheritdoc />
     public override string ToString() => "NLLLoss()";
@@ -65,7 +75,12 @@ public sealed class KLDivLoss(Reduction reduction = Reduction.Mean, bool logTarg
     public bool LogTarget { get; } = logTarget;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input, Tensor target) => F.KlDiv(input, target, Reduction, LogTarget);
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        return F.KlDiv(input, target, Reduction, LogTarget);
+    }
 
     /// <inheritdoc />
     public override string ToString() => "KLDivLoss()";
@@ -87,7 +102,12 @@ public sealed class SmoothL1Loss : Loss
     public double Beta { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input, Tensor target) => F.SmoothL1Loss(input, target, Reduction, Beta);
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        return F.SmoothL1Loss(input, target, Reduction, Beta);
+    }
 
     /// <inheritdoc />
     public override string ToString() => "SmoothL1Loss()";
@@ -109,7 +129,12 @@ public sealed class HuberLoss : Loss
     public double Delta { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input, Tensor target) => F.HuberLoss(input, target, Reduction, Delta);
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        return F.HuberLoss(input, target, Reduction, Delta);
+    }
 
     /// <inheritdoc />
     public override string ToString() => "HuberLoss()";

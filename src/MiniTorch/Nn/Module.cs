@@ -20,7 +20,11 @@ public abstract class Module
     public abstract Tensor Forward(Tensor input);
 
     /// <summary>Calls <see cref="Forward"/>, like calling a PyTorch module.</summary>
-    public Tensor Call(Tensor input) => Forward(input);
+    public Tensor Call(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Forward(input);
+    }
 
     /// <summary>Registers (or replaces) a parameter; null registers an absent one, like <c>bias=None</c>.</summary>
     protected Tensor? RegisterParameter(string name, Tensor? value)
@@ -130,6 +134,8 @@ public abstract class Module
     {
         if (string.IsNullOrEmpty(name) || name.Contains('.')) throw new ArgumentException($"invalid name '{name}': must be non-empty and contain no '.'");
         int i = list.FindIndex(p => p.Name == name);
+        // A module's state outlives any memory scope it was created in.
+        value?.Keep();
         if (i >= 0) list[i] = (name, value); else list.Add((name, value));
     }
 
@@ -139,6 +145,7 @@ public abstract class Module
     /// <summary>This module and all descendants, with dotted names ("" for this one).</summary>
     public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
     {
+        ArgumentNullException.ThrowIfNull(prefix);
         yield return (prefix, this);
         foreach (var (name, child) in _children)
             foreach (var m in child.NamedModules(prefix.Length == 0 ? name : prefix + "." + name)) yield return m;
@@ -192,6 +199,7 @@ public abstract class Module
     /// <summary>Calls <paramref name="fn"/> on every descendant, then on this module (PyTorch's order).</summary>
     public Module Apply(Action<Module> fn)
     {
+        ArgumentNullException.ThrowIfNull(fn);
         foreach (var (_, child) in _children) child.Apply(fn);
         fn(this);
         return this;
@@ -203,6 +211,7 @@ public abstract class Module
     /// </summary>
     public Module To(DType dtype)
     {
+        Argument.Defined(dtype);
         if (!dtype.IsFloatingPoint())
             throw new ArgumentException($"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}");
         foreach (var (_, m) in NamedModules())
@@ -212,11 +221,11 @@ public abstract class Module
                 {
                     Tensor converted;
                     using (Torch.NoGrad()) converted = p.To(dtype);
-                    m._parameters[i] = (m._parameters[i].Name, converted.RequiresGrad_(p.RequiresGrad));
+                    m._parameters[i] = (m._parameters[i].Name, converted.RequiresGrad_(p.RequiresGrad).Keep());
                 }
             for (int i = 0; i < m._buffers.Count; i++)
                 if (m._buffers[i].Value is { } b && b.DType != dtype && b.DType.IsFloatingPoint())
-                    using (Torch.NoGrad()) m._buffers[i] = (m._buffers[i].Name, b.To(dtype));
+                    using (Torch.NoGrad()) m._buffers[i] = (m._buffers[i].Name, b.To(dtype).Keep());
         }
         return this;
     }
@@ -240,6 +249,7 @@ public abstract class Module
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
     {
+        ArgumentNullException.ThrowIfNull(stateDict);
         var own = StateDict();
         var missing = own.Keys.Where(k => !stateDict.ContainsKey(k)).ToList();
         var unexpected = stateDict.Keys.Where(k => !own.ContainsKey(k)).ToList();

@@ -10,6 +10,7 @@ public sealed class PReLU : Module
     /// <param name="dtype">The parameter's element type.</param>
     public PReLU(int numParameters = 1, double init = 0.25, DType dtype = DType.Float32)
     {
+        Argument.Defined(dtype);
         if (numParameters <= 0) throw new ArgumentException($"PReLU: num_parameters must be positive, got {numParameters}");
         NumParameters = numParameters;
         RegisterParameter("weight", Torch.Full([numParameters], init, dtype));
@@ -22,7 +23,11 @@ public sealed class PReLU : Module
     public Tensor Weight => GetParameter("weight")!;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Prelu(input, Weight);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Prelu(input, Weight);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"PReLU(num_parameters={NumParameters})";

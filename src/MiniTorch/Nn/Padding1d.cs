@@ -37,7 +37,11 @@ public readonly record struct Padding1d
     public static implicit operator Padding1d(int value) => new(value);
 
     /// <summary>PyTorch's string form: <c>"same"</c> or <c>"valid"</c> (anything else throws, with PyTorch's message).</summary>
-    public static implicit operator Padding1d(string mode) => new(PaddingModes.Parse(mode));
+    public static implicit operator Padding1d(string mode)
+    {
+        ArgumentNullException.ThrowIfNull(mode);
+        return new(PaddingModes.Parse(mode));
+    }
 
     /// <summary>Formats as PyTorch prints the argument: <c>(1,)</c>, <c>'same'</c> or <c>'valid'</c>.</summary>
     public override string ToString() => ToConv().ToString();

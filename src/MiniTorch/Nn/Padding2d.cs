@@ -51,7 +51,11 @@ public readonly record struct Padding2d
     public static implicit operator Padding2d(Size2 value) => new(value.H, value.W);
 
     /// <summary>PyTorch's string form: <c>"same"</c> or <c>"valid"</c> (anything else throws, with PyTorch's message).</summary>
-    public static implicit operator Padding2d(string mode) => new(PaddingModes.Parse(mode));
+    public static implicit operator Padding2d(string mode)
+    {
+        ArgumentNullException.ThrowIfNull(mode);
+        return new(PaddingModes.Parse(mode));
+    }
 
     /// <summary>Formats as PyTorch prints the argument: <c>(1, 2)</c>, <c>'same'</c> or <c>'valid'</c>.</summary>
     public override string ToString() => ToConv().ToString();

@@ -49,7 +49,11 @@ public readonly record struct Padding3d
     public static implicit operator Padding3d(Size3 value) => new(value.D, value.H, value.W);
 
     /// <summary>PyTorch's string form: <c>"same"</c> or <c>"valid"</c> (anything else throws, with PyTorch's message).</summary>
-    public static implicit operator Padding3d(string mode) => new(PaddingModes.Parse(mode));
+    public static implicit operator Padding3d(string mode)
+    {
+        ArgumentNullException.ThrowIfNull(mode);
+        return new(PaddingModes.Parse(mode));
+    }
 
     /// <summary>Formats as PyTorch prints the argument: <c>(1, 2, 2)</c>, <c>'same'</c> or <c>'valid'</c>.</summary>
     public override string ToString() => ToConv().ToString();

@@ -25,9 +25,17 @@ public sealed class MaxPool1d(int kernelSize, int? stride = null, int padding = 
     /// <summary>Whether a last partial window is kept.</summary>
     public bool CeilMode { get; } = ceilMode;
     /// <summary>The pooled output (PyTorch returns (output, indices) with return_indices; see <see cref="ForwardWithIndices"/>).</summary>
-    public override Tensor Forward(Tensor input) => ForwardWithIndices(input).Output;
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return ForwardWithIndices(input).Output;
+    }
     /// <summary>The pooled output and the int64 index of every maximum.</summary>
-    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) => F.MaxPool1dWithIndices(input, KernelSize, Stride, Padding, Dilation, CeilMode);
+    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.MaxPool1dWithIndices(input, KernelSize, Stride, Padding, Dilation, CeilMode);
+    }
     /// <inheritdoc />
     public override string ToString() => $"MaxPool1d(kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation={Dilation}, ceil_mode={Str(CeilMode)})";
 }
@@ -48,9 +56,17 @@ public sealed class MaxPool2d(Size2 kernelSize, Size2? stride = null, Size2? pad
     /// <summary>Whether a last partial window is kept.</summary>
     public bool CeilMode { get; } = ceilMode;
     /// <summary>The pooled output (PyTorch returns (output, indices) with return_indices; see <see cref="ForwardWithIndices"/>).</summary>
-    public override Tensor Forward(Tensor input) => ForwardWithIndices(input).Output;
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return ForwardWithIndices(input).Output;
+    }
     /// <summary>The pooled output and the int64 index (h·W + w) of every maximum.</summary>
-    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) => F.MaxPool2dWithIndices(input, KernelSize, Stride, Padding, Dilation, CeilMode);
+    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.MaxPool2dWithIndices(input, KernelSize, Stride, Padding, Dilation, CeilMode);
+    }
     /// <inheritdoc />
     public override string ToString() =>
         $"MaxPool2d(kernel_size={PoolRepr.Of(KernelSize)}, stride={PoolRepr.Of(Stride)}, padding={PoolRepr.Of(Padding)}, dilation={PoolRepr.Of(Dilation)}, ceil_mode={Str(CeilMode)})";
@@ -72,9 +88,17 @@ public sealed class MaxPool3d(Size3 kernelSize, Size3? stride = null, Size3? pad
     /// <summary>Whether a last partial window is kept.</summary>
     public bool CeilMode { get; } = ceilMode;
     /// <summary>The pooled output (see <see cref="ForwardWithIndices"/> for the indices).</summary>
-    public override Tensor Forward(Tensor input) => ForwardWithIndices(input).Output;
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return ForwardWithIndices(input).Output;
+    }
     /// <summary>The pooled output and the int64 index of every maximum.</summary>
-    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) => F.MaxPool3dWithIndices(input, KernelSize, Stride, Padding, Dilation, CeilMode);
+    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.MaxPool3dWithIndices(input, KernelSize, Stride, Padding, Dilation, CeilMode);
+    }
     /// <inheritdoc />
     public override string ToString() =>
         $"MaxPool3d(kernel_size={PoolRepr.Of(KernelSize)}, stride={PoolRepr.Of(Stride)}, padding={PoolRepr.Of(Padding)}, dilation={PoolRepr.Of(Dilation)}, ceil_mode={Str(CeilMode)})";
@@ -94,7 +118,11 @@ public sealed class AvgPool1d(int kernelSize, int? stride = null, int padding = 
     /// <summary>Whether the zero padding counts in the divisor.</summary>
     public bool CountIncludePad { get; } = countIncludePad;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.AvgPool1d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AvgPool1d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad);
+    }
     /// <inheritdoc />
     public override string ToString() => $"AvgPool1d(kernel_size=({KernelSize},), stride=({Stride},), padding=({Padding},))";
 }
@@ -115,7 +143,11 @@ public sealed class AvgPool2d(Size2 kernelSize, Size2? stride = null, Size2? pad
     /// <summary>A fixed divisor instead of the window size, or null.</summary>
     public int? DivisorOverride { get; } = divisorOverride;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.AvgPool2d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad, DivisorOverride);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AvgPool2d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad, DivisorOverride);
+    }
     /// <inheritdoc />
     public override string ToString() => $"AvgPool2d(kernel_size={PoolRepr.Of(KernelSize)}, stride={PoolRepr.Of(Stride)}, padding={PoolRepr.Of(Padding)})";
 }
@@ -136,7 +168,11 @@ public sealed class AvgPool3d(Size3 kernelSize, Size3? stride = null, Size3? pad
     /// <summary>A fixed divisor instead of the window size, or null.</summary>
     public int? DivisorOverride { get; } = divisorOverride;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.AvgPool3d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad, DivisorOverride);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AvgPool3d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad, DivisorOverride);
+    }
     /// <inheritdoc />
     public override string ToString() => $"AvgPool3d(kernel_size={PoolRepr.Of(KernelSize)}, stride={PoolRepr.Of(Stride)}, padding={PoolRepr.Of(Padding)})";
 }
@@ -147,7 +183,11 @@ public sealed class AdaptiveAvgPool1d(int outputSize) : Module
     /// <summary>The output length.</summary>
     public int OutputSize { get; } = outputSize;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.AdaptiveAvgPool1d(input, OutputSize);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveAvgPool1d(input, OutputSize);
+    }
     /// <inheritdoc />
     public override string ToString() => $"AdaptiveAvgPool1d(output_size={OutputSize})";
 }
@@ -161,7 +201,11 @@ public sealed class AdaptiveAvgPool2d : Module
     /// <summary>Creates the layer; a null size keeps the input's.</summary>
     public AdaptiveAvgPool2d(int? outputH, int? outputW) => (_h, _w) = (outputH, outputW);
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.AdaptiveAvgPool2d(input, _h, _w);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveAvgPool2d(input, _h, _w);
+    }
     /// <inheritdoc />
     public override string ToString() => $"AdaptiveAvgPool2d(output_size=({Str(_h)}, {Str(_w)}))";
 }
@@ -175,7 +219,11 @@ public sealed class AdaptiveAvgPool3d : Module
     /// <summary>Creates the layer; a null size keeps the input's.</summary>
     public AdaptiveAvgPool3d(int? outputD, int? outputH, int? outputW) => (_d, _h, _w) = (outputD, outputH, outputW);
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.AdaptiveAvgPool3d(input, _d, _h, _w);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveAvgPool3d(input, _d, _h, _w);
+    }
     /// <inheritdoc />
     public override string ToString() => _d == _h && _h == _w && _d is { } v ? $"AdaptiveAvgPool3d(output_size={v})" : $"AdaptiveAvgPool3d(output_size=({Str(_d)}, {Str(_h)}, {Str(_w)}))";
 }
@@ -188,9 +236,17 @@ public sealed class AdaptiveMaxPool1d(int outputSize, bool returnIndices = false
     /// <summary>Whether the indices are wanted (use <see cref="ForwardWithIndices"/>).</summary>
     public bool ReturnIndices { get; } = returnIndices;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.AdaptiveMaxPool1d(input, OutputSize);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveMaxPool1d(input, OutputSize);
+    }
     /// <summary>The pooled output and the int64 index of every maximum.</summary>
-    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) => F.AdaptiveMaxPool1dWithIndices(input, OutputSize);
+    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveMaxPool1dWithIndices(input, OutputSize);
+    }
     /// <inheritdoc />
     public override string ToString() => $"AdaptiveMaxPool1d(output_size={OutputSize})";
 }
@@ -206,9 +262,17 @@ public sealed class AdaptiveMaxPool2d : Module
     /// <summary>Whether the indices are wanted (use <see cref="ForwardWithIndices"/>).</summary>
     public bool ReturnIndices { get; }
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.AdaptiveMaxPool2d(input, _h, _w);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveMaxPool2d(input, _h, _w);
+    }
     /// <summary>The pooled output and the int64 index (h·W + w) of every maximum.</summary>
-    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) => F.AdaptiveMaxPool2dWithIndices(input, _h, _w);
+    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveMaxPool2dWithIndices(input, _h, _w);
+    }
     /// <inheritdoc />
     public override string ToString() => _h == _w && _h is { } v ? $"AdaptiveMaxPool2d(output_size={v})" : $"AdaptiveMaxPool2d(output_size=({Str(_h)}, {Str(_w)}))";
 }
@@ -224,9 +288,17 @@ public sealed class AdaptiveMaxPool3d : Module
     /// <summary>Whether the indices are wanted (use <see cref="ForwardWithIndices"/>).</summary>
     public bool ReturnIndices { get; }
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.AdaptiveMaxPool3d(input, _d, _h, _w);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveMaxPool3d(input, _d, _h, _w);
+    }
     /// <summary>The pooled output and the int64 index (d·H·W + h·W + w) of every maximum.</summary>
-    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) => F.AdaptiveMaxPool3dWithIndices(input, _d, _h, _w);
+    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveMaxPool3dWithIndices(input, _d, _h, _w);
+    }
     /// <inheritdoc />
     public override string ToString() => _d == _h && _h == _w && _d is { } v ? $"AdaptiveMaxPool3d(output_size={v})" : $"AdaptiveMaxPool3d(output_size=({Str(_d)}, {Str(_h)}, {Str(_w)}))";
 }
@@ -241,9 +313,18 @@ public sealed class MaxUnpool1d(int kernelSize, int? stride = null, int padding 
     /// <summary>The pooling's padding.</summary>
     public int Padding { get; } = padding;
     /// <summary>Places each value at its index in a zero tensor of the default size or <paramref name="outputSize"/>.</summary>
-    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null) => F.MaxUnpool1d(input, indices, KernelSize, Stride, Padding, outputSize);
+    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        return F.MaxUnpool1d(input, indices, KernelSize, Stride, Padding, outputSize);
+    }
     /// <summary>Not supported: unpooling needs the indices.</summary>
-    public override Tensor Forward(Tensor input) => throw new NotSupportedException("MaxUnpool1d takes the pooled input and its indices: call Forward(input, indices)");
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        throw new NotSupportedException("MaxUnpool1d takes the pooled input and its indices: call Forward(input, indices)");
+    }
     /// <inheritdoc />
     public override string ToString() => $"MaxUnpool1d(kernel_size=({KernelSize},), stride=({Stride},), padding=({Padding},))";
 }
@@ -258,9 +339,18 @@ public sealed class MaxUnpool3d(Size3 kernelSize, Size3? stride = null, Size3? p
     /// <summary>The pooling's padding.</summary>
     public Size3 Padding { get; } = padding ?? 0;
     /// <summary>Places each value at its index in a zero tensor of the default size or <paramref name="outputSize"/>.</summary>
-    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null) => F.MaxUnpool3d(input, indices, KernelSize, Stride, Padding, outputSize);
+    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        return F.MaxUnpool3d(input, indices, KernelSize, Stride, Padding, outputSize);
+    }
     /// <summary>Not supported: unpooling needs the indices.</summary>
-    public override Tensor Forward(Tensor input) => throw new NotSupportedException("MaxUnpool3d takes the pooled input and its indices: call Forward(input, indices)");
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        throw new NotSupportedException("MaxUnpool3d takes the pooled input and its indices: call Forward(input, indices)");
+    }
     /// <inheritdoc />
     public override string ToString() => $"MaxUnpool3d(kernel_size={KernelSize}, stride={Stride}, padding={Padding})";
 }
@@ -275,9 +365,18 @@ public sealed class MaxUnpool2d(Size2 kernelSize, Size2? stride = null, Size2? p
     /// <summary>The pooling's padding.</summary>
     public Size2 Padding { get; } = padding ?? 0;
     /// <summary>Places each value at its index in a zero tensor of the default size or <paramref name="outputSize"/>.</summary>
-    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null) => F.MaxUnpool2d(input, indices, KernelSize, Stride, Padding, outputSize);
+    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        return F.MaxUnpool2d(input, indices, KernelSize, Stride, Padding, outputSize);
+    }
     /// <summary>Not supported: unpooling needs the indices.</summary>
-    public override Tensor Forward(Tensor input) => throw new NotSupportedException("MaxUnpool2d takes the pooled input and its indices: call Forward(input, indices)");
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        throw new NotSupportedException("MaxUnpool2d takes the pooled input and its indices: call Forward(input, indices)");
+    }
     /// <inheritdoc />
     public override string ToString() => $"MaxUnpool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding})";
 }

@@ -12,7 +12,11 @@ public sealed class PixelShuffle : Module
     /// <summary>r.</summary>
     public int UpscaleFactor { get; }
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.PixelShuffle(input, UpscaleFactor);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.PixelShuffle(input, UpscaleFactor);
+    }
     /// <inheritdoc />
     public override string ToString() => $"PixelShuffle(upscale_factor={UpscaleFactor})";
 }
@@ -29,7 +33,11 @@ public sealed class PixelUnshuffle : Module
     /// <summary>r.</summary>
     public int DownscaleFactor { get; }
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.PixelUnshuffle(input, DownscaleFactor);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.PixelUnshuffle(input, DownscaleFactor);
+    }
     /// <inheritdoc />
     public override string ToString() => $"PixelUnshuffle(downscale_factor={DownscaleFactor})";
 }
@@ -38,7 +46,11 @@ public sealed class PixelUnshuffle : Module
 public sealed class Identity : Module
 {
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => input;
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input;
+    }
     /// <inheritdoc />
     public override string ToString() => "Identity()";
 }
@@ -51,7 +63,11 @@ public sealed class Unflatten(int dim, int[] unflattenedSize) : Module
     /// <summary>The sizes it is split into (one may be -1).</summary>
     public int[] UnflattenedSize { get; } = (int[])(unflattenedSize ?? throw new ArgumentNullException(nameof(unflattenedSize))).Clone();
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => input.Unflatten(Dim, UnflattenedSize);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Unflatten(Dim, UnflattenedSize);
+    }
     /// <inheritdoc />
     public override string ToString() => $"Unflatten(dim={Dim}, unflattened_size={Py.Tuple(UnflattenedSize)})";
 }
@@ -64,7 +80,11 @@ public sealed class Dropout1d(double p = 0.5, bool inplace = false, Generator? g
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Dropout1d(input, P, Training, generator);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Dropout1d(input, P, Training, generator);
+    }
     /// <inheritdoc />
     public override string ToString() => $"Dropout1d(p={Py.Str(P)}, inplace={Py.Str(Inplace)})";
 }
@@ -77,7 +97,11 @@ public sealed class Dropout2d(double p = 0.5, bool inplace = false, Generator? g
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Dropout2d(input, P, Training, generator);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Dropout2d(input, P, Training, generator);
+    }
     /// <inheritdoc />
     public override string ToString() => $"Dropout2d(p={Py.Str(P)}, inplace={Py.Str(Inplace)})";
 }
@@ -90,7 +114,11 @@ public sealed class Dropout3d(double p = 0.5, bool inplace = false, Generator? g
     /// <summary>Accepted for PyTorch compatibility; the result is always a new tensor.</summary>
     public bool Inplace { get; } = inplace;
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Dropout3d(input, P, Training, generator);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Dropout3d(input, P, Training, generator);
+    }
     /// <inheritdoc />
     public override string ToString() => $"Dropout3d(p={Py.Str(P)}, inplace={Py.Str(Inplace)})";
 }

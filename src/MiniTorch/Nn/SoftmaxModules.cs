@@ -8,7 +8,11 @@ public sealed class Softmax(int? dim = null) : Module
     public int? Dim { get; } = dim;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Softmax(input, Dim);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Softmax(input, Dim);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"Softmax(dim={Py.Str(Dim)})";
@@ -22,7 +26,11 @@ public sealed class LogSoftmax(int? dim = null) : Module
     public int? Dim { get; } = dim;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.LogSoftmax(input, Dim);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.LogSoftmax(input, Dim);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"LogSoftmax(dim={Py.Str(Dim)})";
@@ -36,7 +44,11 @@ public sealed class Softmin(int? dim = null) : Module
     public int? Dim { get; } = dim;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Softmin(input, Dim);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Softmin(input, Dim);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"Softmin(dim={Py.Str(Dim)})";

@@ -21,7 +21,11 @@ public sealed class Softplus : Module
     public double Threshold { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Softplus(input, Beta, Threshold);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Softplus(input, Beta, Threshold);
+    }
 
     /// <inheritdoc />
     public override string ToString() =>

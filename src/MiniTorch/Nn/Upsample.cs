@@ -23,7 +23,7 @@ public sealed class Upsample(Size2? size = null, double? scaleFactor = null, Int
     public double? ScaleFactor { get; } = scaleFactor;
 
     /// <summary>The algorithm.</summary>
-    public InterpolationMode Mode { get; } = mode;
+    public InterpolationMode Mode { get; } = Argument.Checked(mode);
 
     /// <summary>Corner alignment for bilinear and bicubic (null: PyTorch's default, false).</summary>
     public bool? AlignCorners { get; } = alignCorners;
@@ -32,8 +32,11 @@ public sealed class Upsample(Size2? size = null, double? scaleFactor = null, Int
     public bool? RecomputeScaleFactor { get; } = recomputeScaleFactor;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) =>
-        F.Interpolate(input, Size, ScaleFactor is { } s ? s : null, Mode, AlignCorners, RecomputeScaleFactor);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Interpolate(input, Size, ScaleFactor is { } s ? s : null, Mode, AlignCorners, RecomputeScaleFactor);
+    }
 
     /// <summary>PyTorch's repr, e.g. <c>Upsample(scale_factor=2.0, mode=nearest)</c>.</summary>
     public override string ToString()

@@ -13,5 +13,9 @@ public sealed class ZeroPad2d : Module
     public (int Left, int Right, int Top, int Bottom) Padding { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => F.Pad(input, [Padding.Left, Padding.Right, Padding.Top, Padding.Bottom]);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.Pad(input, [Padding.Left, Padding.Right, Padding.Top, Padding.Bottom]);
+    }
 }

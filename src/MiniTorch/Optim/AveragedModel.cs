@@ -65,7 +65,11 @@ public sealed class AveragedModel : Module
     public long NAveraged => (long)GetBuffer("n_averaged")!.Item();
 
     /// <summary>Runs the averaged model.</summary>
-    public override Tensor Forward(Tensor input) => Module.Forward(input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Module.Forward(input);
+    }
 
     /// <summary>
     /// Folds the current weights of <paramref name="model"/> into the average (a copy on the first call).

@@ -44,21 +44,39 @@ public abstract class Optimizer
     public abstract double Lr { get; set; }
 
     /// <summary>Updates every parameter that has a gradient, in place and outside the graph.</summary>
+    /// <remarks>Every gradient's shape is checked before any parameter changes.</remarks>
     public void Step()
     {
         using var _ = Torch.NoGrad();
+        var steps = new List<ParameterStep>(_params.Length);
         for (int i = 0; i < _params.Length; i++)
         {
             var p = _params[i];
             if (p.Grad is not { } grad) continue;
             if (!Shape.Equal(grad.ShapeRef, p.ShapeRef))
                 throw new InvalidOperationException($"parameter {i} has shape {Shape.Format(p.ShapeRef)} but its gradient has shape {Shape.Format(grad.ShapeRef)}");
-            StepParameter(p, grad.Detach().To(p.DType).Contiguous(), _state[i]);
+            steps.Add(new ParameterStep(p, grad.Detach().To(p.DType).Contiguous(), _state[i]));
+        }
+        StepParameters(steps);
+        // The update wrote the parameters and their state in place: count it, as PyTorch's add_ does.
+        foreach (var s in steps)
+        {
+            s.Param.Storage.BumpVersion();
+            foreach (var t in s.State.Values) t.Storage.BumpVersion();
         }
     }
 
     /// <summary>Updates one parameter given its (dense, same-dtype) gradient and its state.</summary>
     protected abstract void StepParameter(Tensor param, Tensor grad, Dictionary<string, Tensor> state);
+
+    /// <summary>Updates the parameters that have gradients: one by one, unless the optimizer updates them all in one pass.</summary>
+    private protected virtual void StepParameters(IReadOnlyList<ParameterStep> steps)
+    {
+        foreach (var s in steps) StepParameter(s.Param, s.Grad, s.State);
+    }
+
+    /// <summary>A parameter to update, its dense gradient of the parameter's dtype, and its state.</summary>
+    private protected readonly record struct ParameterStep(Tensor Param, Tensor Grad, Dictionary<string, Tensor> State);
 
     /// <summary>Clears the gradients of the parameters: to null (the default, as PyTorch 2) or to zeros.</summary>
     public void ZeroGrad(bool setToNone = true)
@@ -161,7 +179,7 @@ public abstract class Optimizer
         {
             _state[i].Clear();
             foreach (var (name, t) in state[i])
-                _state[i][name] = Copy(name == "step" ? t.To(DType.Float64) : t.To(_params[i].DType));
+                _state[i][name] = Copy(name == "step" ? t.To(DType.Float64) : t.To(_params[i].DType)).Keep();
         }
     }
 

@@ -52,7 +52,7 @@ public sealed class SGD : Optimizer
         Tensor? buf = null;
         if (_momentum != 0 && !state.TryGetValue("momentum_buffer", out buf))
         {
-            buf = Torch.ZerosLike(param);
+            buf = Torch.ZerosLike(param).Keep();
             state["momentum_buffer"] = buf;
             init = true;
         }

@@ -12,11 +12,26 @@ namespace MiniTorch.Teaching;
 /// <param name="OutputShape">Conv2d's output per sample [K, OH, OW] (ConvTranspose2d's input).</param>
 public sealed record ConvMatrix(Matrix<double> C, int[] InputShape, int[] OutputShape)
 {
+    /// <summary>[K·OH·OW, C·H·W]; row (k, oh, ow), column (c, h, w), both row-major.</summary>
+    public Matrix<double> C { get; init => field = Argument.NotNull(value); } = Argument.NotNull(C);
+    /// <summary>Conv2d's input per sample [C, H, W] (ConvTranspose2d's output).</summary>
+    public int[] InputShape { get; init => field = Argument.NotNull(value); } = Argument.NotNull(InputShape);
+    /// <summary>Conv2d's output per sample [K, OH, OW] (ConvTranspose2d's input).</summary>
+    public int[] OutputShape { get; init => field = Argument.NotNull(value); } = Argument.NotNull(OutputShape);
+
     /// <summary>Conv2d as a matrix product: [N, C, H, W] → [N, K, OH, OW], row n = C·vec(x[n]).</summary>
-    public Tensor Apply(Tensor x) => Multiply(x, C, InputShape, OutputShape, "input");
+    public Tensor Apply(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return Multiply(x, C, InputShape, OutputShape, "input");
+    }
 
     /// <summary>ConvTranspose2d (and Conv2d's input gradient) as a matrix product: [N, K, OH, OW] → [N, C, H, W], row n = Cᵀ·vec(y[n]).</summary>
-    public Tensor ApplyTransposed(Tensor y) => Multiply(y, C.Transpose(), OutputShape, InputShape, "output");
+    public Tensor ApplyTransposed(Tensor y)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        return Multiply(y, C.Transpose(), OutputShape, InputShape, "output");
+    }
 
     /// <summary>C as a float64 tensor [rows, columns], for printing.</summary>
     public Tensor ToTensor() => Torch.FromArray(C.ToRowMajorArray(), C.RowCount, C.ColumnCount);
@@ -54,8 +69,11 @@ public static partial class TransposedConv
     /// <param name="dilation">Dilation (default 1).</param>
     /// <param name="groups">Channel groups (default 1).</param>
     public static ConvMatrix AsMatrix(Tensor weight, Size2 inputSize, Size2? stride = null, Size2? padding = null,
-                                      Size2? dilation = null, int groups = 1) =>
-        Build(weight, inputSize, stride, padding, dilation, groups, null);
+                                      Size2? dilation = null, int groups = 1)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        return Build(weight, inputSize, stride, padding, dilation, groups, null);
+    }
 
     private static ConvMatrix Build(Tensor weight, Size2 inputSize, Size2? stride, Size2? padding, Size2? dilation, int groups, Size2? rowLimit)
     {
@@ -101,6 +119,8 @@ public static partial class TransposedConv
     public static ConvMatrix AsMatrixFor(Tensor input, Tensor weight, Size2? stride = null, Size2? padding = null,
                                          Size2? outputPadding = null, Size2? dilation = null, int groups = 1)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         var g = Validate(nameof(AsMatrixFor), input, weight, stride, padding, outputPadding, dilation, groups, out _);
         return Build(weight, new Size2(g.BigH, g.BigW), stride, padding, dilation, groups, new Size2(g.SmallH, g.SmallW));
     }

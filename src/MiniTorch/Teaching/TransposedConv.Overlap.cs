@@ -6,6 +6,9 @@ namespace MiniTorch.Teaching;
 /// <param name="Counts">Counts [height, width]; the outer product of the two 1-D maps.</param>
 public sealed record OverlapMap(int[,] Counts)
 {
+    /// <summary>Counts [height, width]; the outer product of the two 1-D maps.</summary>
+    public int[,] Counts { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Counts);
+
     /// <summary>Rows.</summary>
     public int Height => Counts.GetLength(0);
     /// <summary>Columns.</summary>
@@ -18,6 +21,7 @@ public sealed record OverlapMap(int[,] Counts)
     /// <summary>The counts as a tensor [height, width] in <paramref name="dtype"/>.</summary>
     public Tensor ToTensor(DType dtype = DType.Float32)
     {
+        Argument.Defined(dtype);
         var values = new double[Height * Width];
         for (int r = 0; r < Height; r++)
             for (int q = 0; q < Width; q++) values[r * Width + q] = Counts[r, q];

@@ -11,14 +11,26 @@ namespace MiniTorch.Teaching;
 /// <param name="Top">Row of the copy's top-left tap on the uncropped canvas: Row·stride.</param>
 /// <param name="Left">Column of the copy's top-left tap on the uncropped canvas: Col·stride.</param>
 /// <param name="Canvas">The copy on the uncropped canvas [C_out, fullH, fullW], zeros elsewhere (and in other groups' channels).</param>
-public sealed record KernelCopy(int Batch, int Channel, int Row, int Col, double Value, int Top, int Left, Tensor Canvas);
+public sealed record KernelCopy(int Batch, int Channel, int Row, int Col, double Value, int Top, int Left, Tensor Canvas)
+{
+    /// <summary>The copy on the uncropped canvas [C_out, fullH, fullW], zeros elsewhere (and in other groups' channels).</summary>
+    public Tensor Canvas { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Canvas);
+}
 
 /// <summary>The scatter view's steps: the uncropped sum of kernel copies, the copies themselves and the cropped output.</summary>
 /// <param name="Output">The transposed convolution [N, C_out, H', W'], equal to <see cref="F.ConvTranspose2d"/>.</param>
 /// <param name="Full">The uncropped sum [N, C_out, (H−1)s + d(k−1) + 1 + outputPadding, …].</param>
 /// <param name="Copies">Per-input-element copies (empty when the input has more elements than requested).</param>
 /// <param name="Crop">Rows and columns cropped from each side of <paramref name="Full"/>: the padding p.</param>
-public sealed record ScatterResult(Tensor Output, Tensor Full, IReadOnlyList<KernelCopy> Copies, Size2 Crop);
+public sealed record ScatterResult(Tensor Output, Tensor Full, IReadOnlyList<KernelCopy> Copies, Size2 Crop)
+{
+    /// <summary>The transposed convolution [N, C_out, H', W'], equal to <see cref="F.ConvTranspose2d"/>.</summary>
+    public Tensor Output { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Output);
+    /// <summary>The uncropped sum [N, C_out, (H−1)s + d(k−1) + 1 + outputPadding, …].</summary>
+    public Tensor Full { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Full);
+    /// <summary>Per-input-element copies (empty when the input has more elements than requested).</summary>
+    public IReadOnlyList<KernelCopy> Copies { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Copies);
+}
 
 public static partial class TransposedConv
 {
@@ -41,6 +53,8 @@ public static partial class TransposedConv
     public static ScatterResult Scatter(Tensor input, Tensor weight, Size2? stride = null, Size2? padding = null,
                                         Size2? outputPadding = null, Size2? dilation = null, int groups = 1, int maxCopies = 64)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         var g = Validate(nameof(Scatter), input, weight, stride, padding, outputPadding, dilation, groups, out var op);
         double[] x = Values(input), w = Values(weight);
         var (fh, fw) = FullSize(g, op);

@@ -14,7 +14,17 @@ public readonly record struct SidePadding(int Before, int After);
 /// <param name="Padded">The stretched input after padding (or cropping).</param>
 /// <param name="FlippedKernel">The weight flipped in both spatial axes with in/out channels swapped per group: [C_out, C_in/groups, kH, kW].</param>
 /// <param name="Output">The ordinary stride-1 convolution (dilation d) of <paramref name="Padded"/> with <paramref name="FlippedKernel"/>.</param>
-public sealed record ZeroInsertionResult(Tensor Stretched, SidePadding PadH, SidePadding PadW, Tensor Padded, Tensor FlippedKernel, Tensor Output);
+public sealed record ZeroInsertionResult(Tensor Stretched, SidePadding PadH, SidePadding PadW, Tensor Padded, Tensor FlippedKernel, Tensor Output)
+{
+    /// <summary>The input with s − 1 zeros between elements: [N, C_in, (H−1)s + 1, (W−1)s + 1].</summary>
+    public Tensor Stretched { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Stretched);
+    /// <summary>The stretched input after padding (or cropping).</summary>
+    public Tensor Padded { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Padded);
+    /// <summary>The weight flipped in both spatial axes with in/out channels swapped per group: [C_out, C_in/groups, kH, kW].</summary>
+    public Tensor FlippedKernel { get; init => field = Argument.NotNull(value); } = Argument.NotNull(FlippedKernel);
+    /// <summary>The ordinary stride-1 convolution (dilation d) of <see cref="Padded"/> with <see cref="FlippedKernel"/>.</summary>
+    public Tensor Output { get; init => field = Argument.NotNull(value); } = Argument.NotNull(Output);
+}
 
 public static partial class TransposedConv
 {
@@ -38,6 +48,8 @@ public static partial class TransposedConv
     public static ZeroInsertionResult ZeroInsertion(Tensor input, Tensor weight, Size2? stride = null, Size2? padding = null,
                                                     Size2? outputPadding = null, Size2? dilation = null, int groups = 1)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         var g = Validate(nameof(ZeroInsertion), input, weight, stride, padding, outputPadding, dilation, groups, out var op);
         double[] x = Values(input), w = Values(weight);
 

@@ -101,6 +101,21 @@ public class PngTests
         Assert.Equal(new[] { 0f, 1, 0, 0, 1, 0, 1, 128 / 255f }, t.ToArray()); // blue opaque, red half transparent
     }
 
+    /// <summary>
+    /// PLTE is optional in RGB and RGBA images (a suggested quantisation) and ignored in gray ones, as
+    /// libpng does: the pixels are the samples. (Found by the fuzzer: it once sent these through the
+    /// palette path, reading the wrong values or past the table; fuzz/crashes/png.)
+    /// </summary>
+    [Fact]
+    public void Decode_PlteInNonPaletteImages_IsIgnored()
+    {
+        var plte = ("PLTE", new byte[] { 9, 9, 9, 8, 8, 8 });
+        Assert.Equal(new[] { 10 / 255f, 40 / 255f, 20 / 255f, 50 / 255f, 30 / 255f, 60 / 255f },
+            Png.Decode(Make(2, 1, 8, 2, 0, [0, 10, 20, 30, 40, 50, 60], plte)).ToArray());
+        Assert.Equal(new[] { 4, 1, 1 }, Png.Decode(Make(1, 1, 8, 6, 0, [0, 1, 2, 3, 4], plte, ("tRNS", [7]))).Shape);
+        Assert.Equal(new[] { 5 / 255f }, Png.Decode(Make(1, 1, 8, 0, 0, [0, 5], plte)).ToArray());
+    }
+
     [Fact]
     public void Decode_CorruptOrUnsupported_ThrowsNamingTheProblem()
     {

@@ -97,7 +97,7 @@ public class ReaderFuzzTests
     }
 
     /// <summary>Recomputes every chunk CRC it can find, so half the mutations reach the decoder behind the CRC check.</summary>
-    private static byte[] FixCrcs(byte[] png)
+    internal static byte[] FixCrcs(byte[] png)
     {
         int pos = 8;
         while (pos + 12 <= png.Length)

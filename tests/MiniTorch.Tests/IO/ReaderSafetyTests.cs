@@ -205,4 +205,32 @@ public class ReaderSafetyTests
         Assert.Equal(new float[16], Png.Decode(png).ToArray());
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 4L * png.Length + (1 << 20));
     }
+
+    [Theory]
+    [InlineData("png")]
+    [InlineData("pgm")]
+    [InlineData("jpg")]
+    [InlineData("zeros")]
+    public void HugeSparseFile_BehindASmallHeader_IsRefusedBeforeItIsRead(string kind)
+    {
+        using var files = new SpecialFiles();
+        string path = files.Path($"big.{kind}");
+        byte[] header = kind switch
+        {
+            "png" => ImageIO.EncodePng(Torch.Zeros(1, 8, 8)),
+            "pgm" => "P5\n8 8\n255\n"u8.ToArray(),
+            "jpg" => ImageIO.EncodeJpeg(Torch.Zeros(3, 8, 8)),
+            _ => [],
+        };
+        using (var f = File.Create(path))
+        {
+            f.Write(header);
+            f.SetLength(3L << 30); // 3 GiB, sparse: no disk used, but a naive reader would allocate it all
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => ImageIO.Load(path));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "the refusal read the file");
+        Assert.StartsWith($"'{path}'", e.Message);
+        Assert.Contains(kind == "zeros" ? "not an image in a format MiniTorch reads" : "is larger than the", e.Message);
+    }
 }

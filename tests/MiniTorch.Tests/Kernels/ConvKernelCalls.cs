@@ -16,12 +16,9 @@ internal static class ConvKernelCalls
     public static ConvGeometry ConvTranspose2d(int[] input, int[] weight, int[]? bias, Size2 stride, Padding2d padding, Size2 outputPadding, int groups, Size2 dilation) =>
         Shape.ConvTranspose(input, weight, bias, stride.ToArray(), padding.ToConv(), outputPadding.ToArray(), groups, dilation.ToArray());
 
-    private static ConvRoute Route(in ConvGeometry g, ConvPass pass, bool allowDirect)
-    {
-        var isa = ConvPlanner.Isa;
-        if (!allowDirect && isa == ConvIsa.Vector512) isa = ConvIsa.Vector256;
-        return ConvPlanner.Choose(g, pass, isa);
-    }
+    /// <summary>The route that runs here (a forced one where it applies, as <c>ConvPlanner.Resolve</c>), or without the direct kernels the planner's Vector256 choice.</summary>
+    private static ConvRoute Route(in ConvGeometry g, ConvPass pass, bool allowDirect) =>
+        allowDirect || ConvPlanner.Isa != ConvIsa.Vector512 ? ConvPlanner.Resolve(g, pass) : ConvPlanner.Choose(g, pass, ConvIsa.Vector256);
 
     /// <summary>The convolution (big → small) with bias.</summary>
     public static void Forward<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y, bool allowDirect = true)
@@ -33,8 +30,8 @@ internal static class ConvKernelCalls
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         ConvKernels.Run(ConvPass.InputGrad, Route(g, ConvPass.InputGrad, allowDirect), g, z, w, bias, y);
 
-    /// <summary>The weight gradient, by the planner's route.</summary>
+    /// <summary>The weight gradient, by the planner's route (or a forced one).</summary>
     public static void WeightGrad<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-        ConvKernels.Run(ConvPass.WeightGrad, ConvPlanner.Choose(g, ConvPass.WeightGrad, ConvPlanner.Isa), g, x, gy, ReadOnlyMemory<T>.Empty, gw);
+        ConvKernels.Run(ConvPass.WeightGrad, ConvPlanner.Resolve(g, ConvPass.WeightGrad), g, x, gy, ReadOnlyMemory<T>.Empty, gw);
 }

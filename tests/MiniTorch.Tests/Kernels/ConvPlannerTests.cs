@@ -96,7 +96,8 @@ public class ConvPlannerTests
         Assert.False(conv3d.IsPlanar);
         Assert.Equal(Direct, ConvPlanner.Choose(conv3d, ConvPass.Forward, ConvIsa.Vector512));
         Assert.Equal(ConvRoute.Im2colTiles, ConvPlanner.Choose(conv3d, ConvPass.Forward, ConvIsa.Vector256));
-        Assert.Equal(ConvRoute.Col2volGemm, ConvPlanner.Choose(conv3d, ConvPass.InputGrad, ConvIsa.Vector512));
-        Assert.Equal(ConvRoute.WeightGradIm2col, ConvPlanner.Choose(conv3d, ConvPass.WeightGrad, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.DirectPhasePlanes, ConvPlanner.Choose(conv3d, ConvPass.InputGrad, ConvIsa.Vector512));
+        Assert.Equal(ConvRoute.Col2volGemm, ConvPlanner.Choose(conv3d, ConvPass.InputGrad, ConvIsa.Vector256));
+        Assert.Equal(ConvRoute.WeightGradChannelsLast, ConvPlanner.Choose(conv3d, ConvPass.WeightGrad, ConvIsa.Vector512));
     }
 }

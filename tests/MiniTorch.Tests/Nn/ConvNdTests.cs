@@ -174,7 +174,9 @@ public class ConvNdTests
                () => F.ConvTranspose3d(Randn(g, 4), Randn(g, 4, 6, 3, 3, 3)));
         Throws("Only \"zeros\" padding mode is supported for ConvTranspose1d", () => new ConvTranspose1d(4, 6, 3, paddingMode: PaddingMode.Reflect));
         Throws("padding='same' is not supported for strided convolutions", () => new Conv1d(4, 6, 3, stride: 2, padding: "same"));
-        Throws("padding_mode must be one of {'circular', 'replicate', 'reflect', 'zeros'}, but got padding_mode='7'", () => new Conv3d(4, 6, 3, paddingMode: (PaddingMode)7));
+        // An undefined enum value is out of range (PyTorch's message, then the parameter's name).
+        Assert.StartsWith("padding_mode must be one of {'circular', 'replicate', 'reflect', 'zeros'}, but got padding_mode='7'",
+                          Assert.Throws<ArgumentOutOfRangeException>("paddingMode", () => new Conv3d(4, 6, 3, paddingMode: (PaddingMode)7)).Message);
         Throws("Input type (Float32) and weight type (Float64) should be the same", () => F.Conv3d(x3.To(DType.Float32), Randn(g, 6, 4, 1, 1, 1)));
     }
 }

@@ -43,17 +43,33 @@ public class PreluInPlaceTests
     }
 
     [Fact]
-    public void Prelu_InPlace_RefusesWhatAutogradWouldNeed()
+    public void Prelu_InPlace_FollowsTheInPlaceRules()
     {
-        var x = Torch.Randn([2, 3, 4]);
-        var w = Torch.Full([3], 0.25).RequiresGrad_();
-        var e = Assert.Throws<InvalidOperationException>(() => F.Prelu_(x, w));
-        Assert.Contains("requires grad", e.Message);
-        var before = x.ToArray();
-        Assert.Throws<InvalidOperationException>(() => F.Prelu_(x.Clone().RequiresGrad_(), Torch.Full([3], 0.25)));
-        Assert.Equal(before, x.ToArray()); // nothing written
-        using (Torch.NoGrad()) F.Prelu_(x, w); // fine without grad mode
-        Assert.Contains("contiguous", Assert.Throws<ArgumentException>(() => F.Prelu_(Torch.Randn([3, 4, 2]).Transpose(0, 1), Torch.Full([3], 0.1))).Message);
+        // A leaf that requires grad is refused with grad mode on, and left as it was.
+        var leaf = Torch.Randn([2, 3, 4]).RequiresGrad_();
+        var before = leaf.ToArray();
+        var e = Assert.Throws<InvalidOperationException>(() => F.Prelu_(leaf, Torch.Full([3], 0.25)));
+        Assert.Equal("a leaf Variable that requires grad is being used in an in-place operation.", e.Message);
+        Assert.Equal(before, leaf.ToArray());
+
+        // A weight that requires grad: the write is recorded, and the gradients are F.Prelu's.
+        var x = Torch.Randn([2, 3, 4], new Generator(5), DType.Float64);
+        var w = Torch.Full([3], 0.25, DType.Float64).RequiresGrad_();
+        var y = F.Prelu_(x.Clone(), w);
+        Assert.Equal("PreluBackward0", y.GradFn!.Name);
+        var gw = Torch.Grad(y.Sum(), w);
+        Assert.Equal(Torch.Grad(F.Prelu(x, w).Sum(), w).ToDoubleArray(), gw.ToDoubleArray());
+
+        // Under no-grad nothing is recorded; the version counts the write.
+        var target = x.Clone();
+        using (Torch.NoGrad()) F.Prelu_(target, w);
+        Assert.Null(target.GradFn);
+        Assert.Equal(1, target.Version);
+
+        // A non-contiguous input is written through its strides.
+        var t = Torch.Randn([3, 4, 2], new Generator(6)).Transpose(0, 1);
+        var expected = F.Prelu(t, Torch.Full([3], 0.1)).ToArray();
+        Assert.Equal(expected, F.Prelu_(t, Torch.Full([3], 0.1)).ToArray());
         Assert.Contains("Mismatch of parameter numbers", Assert.Throws<ArgumentException>(() => F.Prelu_(Torch.Randn([2, 3, 4]), Torch.Full([2], 0.1))).Message);
     }
 }

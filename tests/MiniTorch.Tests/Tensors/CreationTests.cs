@@ -99,7 +99,7 @@ public class CreationTests
         Assert.InRange(std, 2.9, 3.1);
         Assert.All(Torch.Normal([3], 4, 0, g).ToArray(), v => Assert.Equal(4f, v));
         Assert.Contains("std >= 0.0", Assert.Throws<ArgumentException>(() => Torch.Normal([3], 0, -1, g)).Message);
-        Assert.Contains("low <= high", Assert.Throws<ArgumentException>(() => Torch.Uniform([3], 2, 1, g)).Message);
+        Assert.Contains("[from, to) range, but found from=2 > to=1", Assert.Throws<ArgumentException>(() => Torch.Uniform([3], 2, 1, g)).Message);
     }
 
     [Fact]

@@ -29,8 +29,13 @@ public static class Onnx
     /// the spatial size, the batch, height and width are written as symbolic dimensions (N, H, W).</param>
     /// <param name="path">The .onnx file to write.</param>
     /// <param name="opset">The ONNX opset version, between <see cref="MinOpset"/> and <see cref="MaxOpset"/>.</param>
-    public static void Export(Module model, Tensor exampleInput, string path, int opset = 17) =>
+    public static void Export(Module model, Tensor exampleInput, string path, int opset = 17)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(exampleInput);
+        ArgumentNullException.ThrowIfNull(path);
         AtomicFile.WriteAllBytes(path, ToBytes(model, exampleInput, opset));
+    }
 
     /// <summary>Like <see cref="Export"/>, but returns the serialized ModelProto instead of writing a file.</summary>
     public static byte[] ToBytes(Module model, Tensor exampleInput, int opset = 17)

@@ -32,7 +32,7 @@ internal sealed partial class OnnxTracer(OnnxGraph graph, int opset)
         string name = m switch
         {
             Conv1d or Conv2d or Conv3d => Conv((ConvModule)m, path, x, value),
-            ConvTranspose1d or ConvTranspose2d or ConvTranspose3d => ConvTranspose((ConvModule)m, path, x, OutputPadding(m)),
+            ConvTranspose1d or ConvTranspose2d or ConvTranspose3d => ConvTranspose((ConvModule)m, path, x, OutputPadding(m), value.Dim),
             BatchNormBase bn => BatchNorm(bn, path, x),
             ReLU => Simple("Relu", path, x),
             Tanh => Simple("Tanh", path, x),
@@ -101,10 +101,12 @@ internal sealed partial class OnnxTracer(OnnxGraph graph, int opset)
     /// ConvTranspose in any rank. PyTorch crops p from both sides of the full (H−1)s + d(k−1) + 1 output
     /// and then extends the end by output_padding; ONNX's pads = [begin…, end…] crop begin and end
     /// separately and output_padding extends the end, so PyTorch's (p, op) is pads [p…, p…] with
-    /// output_padding op, and both give (H−1)s − 2p + d(k−1) + op + 1. Keras' 'same'/'valid' map to
-    /// uneven pads, or to output_padding where they extend the output instead of cropping it.
+    /// output_padding op, and both give (H−1)s − 2p + d(k−1) + op + 1. ONNX Runtime rejects
+    /// output_padding ≥ stride, which PyTorch allows when dilation > stride: then the end crop shrinks
+    /// to p − op, or, for op > p, a zero Pad and a bias Add extend the output. Keras' 'same'/'valid' map
+    /// to uneven pads, or to output_padding where they extend the output instead of cropping it.
     /// </summary>
-    private string ConvTranspose(ConvModule deconv, string path, string x, int[] explicitOutputPadding)
+    private string ConvTranspose(ConvModule deconv, string path, string x, int[] explicitOutputPadding, int inputRank)
     {
         int rank = deconv.KernelArray.Length;
         var (k, s, d) = (deconv.KernelArray, deconv.StrideArray, deconv.DilationArray);
@@ -121,17 +123,41 @@ internal sealed partial class OnnxTracer(OnnxGraph graph, int opset)
             else if (deconv.PaddingArg.IsValid)
                 outputPadding[i] = Math.Max(s[i] - (d[i] * (k[i] - 1) + 1), 0);
             else
-                (begin[i], end[i], outputPadding[i]) = (deconv.PaddingArg.Amounts[i], deconv.PaddingArg.Amounts[i], explicitOutputPadding[i]);
+            {
+                int p = deconv.PaddingArg.Amounts[i], op = explicitOutputPadding[i];
+                (begin[i], end[i], outputPadding[i]) = (p, p, op);
+                // PyTorch allows op below stride or dilation, ONNX Runtime only below the stride: crop op less at
+                // the end instead (PyTorch crops p at the start and p − op at the end), as far as p allows.
+                if (op >= s[i]) (end[i], outputPadding[i]) = (Math.Max(p - op, 0), Math.Max(op - p, 0));
+            }
         }
+        // Positions past the full output hold only the bias. Where they still reach the stride (op > p,
+        // dilation > stride), that axis is computed uncropped by a bias-free ConvTranspose, then a Pad crops
+        // p at the start (a negative pad; p may exceed the full output) and adds op − p zeros at the end,
+        // and the bias is added after it.
+        var cropBefore = new int[rank];
+        var extend = new int[rank];
+        for (int i = 0; i < rank; i++)
+            if (outputPadding[i] >= s[i])
+            {
+                (cropBefore[i], extend[i]) = (-(int)begin[i], (int)outputPadding[i]);
+                (begin[i], outputPadding[i]) = (0, 0);
+            }
+        bool extends = extend.Any(e => e > 0);
         var inputs = new List<string> { x, graph.Initializer(Join(path, "weight"), deconv.Weight) };
-        if (deconv.Bias is { } b) inputs.Add(graph.Initializer(Join(path, "bias"), b));
-        return Node("ConvTranspose", path, [.. inputs])
+        if (deconv.Bias is { } b && !extends) inputs.Add(graph.Initializer(Join(path, "bias"), b));
+        string y = Node("ConvTranspose", path, [.. inputs])
             .With("dilations", Longs(d))
             .With("group", (long)deconv.Groups)
             .With("kernel_shape", Longs(k))
             .With("output_padding", outputPadding)
             .With("pads", (long[])[.. begin, .. end])
             .With("strides", Longs(s)).Outputs[0];
+        if (!extends) return y;
+        y = Pad(path + ".output_padding", y, inputRank, cropBefore, extend, "constant");
+        if (deconv.Bias is not { } bias) return y;
+        long[] biasDims = [bias.Numel, .. Enumerable.Repeat(1L, rank)];
+        return Node("Add", path + ".bias", [y, graph.Initializer(Join(path, "bias"), bias, biasDims)]).Outputs[0];
     }
 
     private string BatchNorm(BatchNormBase bn, string path, string x)

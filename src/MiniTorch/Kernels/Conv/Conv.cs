@@ -178,6 +178,16 @@ internal static class Conv
                         }
             return;
         }
+        // The tile's output rows, once: (position in the tile, output depth and row, first column, count).
+        int segCount = 0;
+        for (int pos = 0, pix = p0; pos < len; segCount++) { int cnt = Math.Min(g.SmallW - pix % g.SmallW, len - pos); pos += cnt; pix += cnt; }
+        Span<(int Pos, int Od, int Oh, int Ow0, int Cnt)> segs = segCount <= 256 ? stackalloc (int, int, int, int, int)[segCount] : new (int, int, int, int, int)[segCount];
+        for (int s = 0, pos = 0, pix = p0; pos < len; s++)
+        {
+            int row = pix / g.SmallW, ow0 = pix - row * g.SmallW, cnt = Math.Min(g.SmallW - ow0, len - pos);
+            segs[s] = (pos, row / g.SmallH, row % g.SmallH, ow0, cnt);
+            pos += cnt; pix += cnt;
+        }
         for (int c = c0; c < c0 + cCount; c++)
             for (int a = 0; a < g.KD; a++)
                 for (int i = 0; i < g.KH; i++)
@@ -187,10 +197,8 @@ internal static class Conv
                         int off = j * g.DW - g.PW;
                         // Valid output columns: 0 ≤ ow·SW + off < W.
                         int owLo = Shape.CeilDiv(-off, g.SW), owHi = Shape.FloorDiv(w - 1 - off, g.SW) + 1;
-                        for (int pos = 0, pix = p0; pos < len;)
+                        foreach (var (pos, od, oh, ow0, cnt) in segs)
                         {
-                            int row = pix / g.SmallW, ow0 = pix - row * g.SmallW, cnt = Math.Min(g.SmallW - ow0, len - pos);
-                            int od = row / g.SmallH, oh = row - od * g.SmallH;
                             var seg = dst.Slice(pos, cnt);
                             int id = od * g.SD - g.PD + a * g.DD, ih = oh * g.SH - g.PH + i * g.DH;
                             int lo = Math.Max(ow0, owLo), hi = Math.Min(ow0 + cnt, owHi);
@@ -203,7 +211,6 @@ internal static class Conv
                                 if (g.SW == 1) xRow.Slice(lo + off, hi - lo).CopyTo(seg.Slice(lo - ow0));
                                 else for (int ow = lo; ow < hi; ow++) seg[ow - ow0] = xRow[ow * g.SW + off];
                             }
-                            pos += cnt; pix += cnt;
                         }
                     }
     }

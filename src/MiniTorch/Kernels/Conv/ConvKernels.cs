@@ -33,6 +33,7 @@ internal static class ConvKernels
                 switch (route)
                 {
                     case ConvRoute.DirectPhases: ConvDirect.ConvTransposeForward(g, a, b, output); break;
+                    case ConvRoute.DirectPhasePlanes: ConvDirect.ConvTransposePlanes(g, a, b, output); break;
                     case ConvRoute.PointwiseTransposedGemm: ConvTranspose.PointwiseGemm(g, a, b, output); break;
                     case ConvRoute.OnePixelGemm: ConvTranspose.OnePixelGemm(g, a, b, output); break;
                     case ConvRoute.OneChannelFused: ConvTransposeOneChannel.Fused(g, a, b, output); break;

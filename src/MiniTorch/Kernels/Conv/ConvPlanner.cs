@@ -88,7 +88,8 @@ internal static class ConvPlanner
             return ConvRoute.DirectPhases;
         if (g.IsPointwise) return ConvRoute.PointwiseTransposedGemm;
         if (onePixel) return ConvRoute.OnePixelGemm;
-        if (!g.IsPlanar) return ConvRoute.Col2volGemm;
+        if (!g.IsPlanar)
+            return isa == ConvIsa.Vector512 && g.BigCg >= DirectMinChannels ? ConvRoute.DirectPhasePlanes : ConvRoute.Col2volGemm;
         if (g.BigCg == 1)
             return isa != ConvIsa.Scalar && ConvTransposeOneChannel.FusedApplies(g) ? ConvRoute.OneChannelFused : ConvRoute.OneChannelGeneral;
         return ConvRoute.PhaseGemm;
@@ -97,7 +98,7 @@ internal static class ConvPlanner
     private static ConvRoute ChooseWeightGrad(in ConvGeometry g)
     {
         if (g.IsPointwise) return ConvRoute.WeightGradPointwise;
-        if (g.IsPlanar && g.BigCg >= ChannelsLastMinChannels) return ConvRoute.WeightGradChannelsLast;
+        if (g.BigCg >= ChannelsLastMinChannels) return ConvRoute.WeightGradChannelsLast;
         return ConvRoute.WeightGradIm2col;
     }
 
@@ -115,6 +116,7 @@ internal static class ConvPlanner
         (ConvRoute.Im2colTiles, ConvPass.Forward) => true,
         (ConvRoute.Im2colImages, ConvPass.Forward) => !g.IsPointwise && g.SmallPlane <= Conv.TileCapacity(g.BigCg * g.Taps),
         (ConvRoute.DirectPhases, ConvPass.InputGrad) => isa == ConvIsa.Vector512 && g.IsPlanar,
+        (ConvRoute.DirectPhasePlanes, ConvPass.InputGrad) => isa == ConvIsa.Vector512,
         (ConvRoute.PointwiseTransposedGemm, ConvPass.InputGrad) => g.IsPointwise,
         (ConvRoute.OnePixelGemm, ConvPass.InputGrad) => ConvTranspose.IsOnePixel(g),
         (ConvRoute.OneChannelFused, ConvPass.InputGrad) => isa != ConvIsa.Scalar && g.IsPlanar && g.BigCg == 1 && ConvTransposeOneChannel.FusedApplies(g),
@@ -123,7 +125,7 @@ internal static class ConvPlanner
         (ConvRoute.Col2volGemm, ConvPass.InputGrad) => true,
         (ConvRoute.WeightGradIm2col, ConvPass.WeightGrad) => true,
         (ConvRoute.WeightGradPointwise, ConvPass.WeightGrad) => g.IsPointwise,
-        (ConvRoute.WeightGradChannelsLast, ConvPass.WeightGrad) => g.IsPlanar,
+        (ConvRoute.WeightGradChannelsLast, ConvPass.WeightGrad) => true,
         _ => false,
     };
 

@@ -50,6 +50,11 @@ internal enum ConvRoute
     // Input gradient (small → big)
     /// <summary>Each output phase as a dense direct convolution with its sub-kernel (ConvDirect.Transposed.cs); 2-d, Vector512.</summary>
     DirectPhases,
+    /// <summary>
+    /// Each output phase as a dense direct convolution whose vectors run over whole phase planes (rows
+    /// folded into vectors, read from column-shifted copies of the input) (ConvDirect.PhasePlanes.cs); any rank, Vector512.
+    /// </summary>
+    DirectPhasePlanes,
     /// <summary>1×1, unit stride: wᵀ·z per pixel tile (ConvTranspose.cs).</summary>
     PointwiseTransposedGemm,
     /// <summary>One input pixel whose kernel copy is the whole output: one GEMM (ConvTranspose.cs).</summary>
@@ -68,6 +73,6 @@ internal enum ConvRoute
     WeightGradIm2col,
     /// <summary>1×1, unit stride: output-gradient tiles × the input itself (ConvWeightGrad.cs).</summary>
     WeightGradPointwise,
-    /// <summary>Pixel-major columns from a channels-last copy, so GEMM packs contiguously (ConvWeightGradChannelsLast.cs); 2-d.</summary>
+    /// <summary>Pixel-major columns from a channels-last copy, so GEMM packs contiguously (ConvWeightGradChannelsLast.cs); any rank.</summary>
     WeightGradChannelsLast,
 }

@@ -163,7 +163,7 @@ internal static class ConvTranspose
     }
 
     /// <summary>Taps i with i·d ≡ start + pad (mod s), and the small index of the phase's first output for each.</summary>
-    private static (int[] Taps, int[] Base) Taps(int start, int pad, int stride, int dilation, int kernel)
+    internal static (int[] Taps, int[] Base) Taps(int start, int pad, int stride, int dilation, int kernel)
     {
         var taps = new List<int>();
         var bases = new List<int>();

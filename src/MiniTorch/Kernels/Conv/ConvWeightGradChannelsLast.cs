@@ -6,28 +6,43 @@ using System.Numerics.Tensors;
 namespace MiniTorch.Kernels;
 
 /// <summary>
-/// The weight gradient for layers with many input channels (C/groups ≥ 16, e.g. 3×3 64→64), arranged
-/// so that GEMM packs both operands with its fast, contiguous copies: the pixel sum is the GEMM's k,
-/// gy tiles are A as stored ([K_g, pixels]), and the columns are built pixel-major, colᵀ[q, (i, j, c)],
-/// from a channels-last copy of the input rows the tile reads, so each (pixel, tap) is one run of C_g
-/// contiguous values. (The general kernel's column-major colᵀ has to be transposed element by element
-/// while GEMM packs it, which costs more than the multiply-adds when C_g is large.)
+/// The weight gradient for layers with many input channels (C/groups ≥ 16, e.g. 3×3 64→64), in any
+/// rank, arranged so that GEMM packs the columns with its fast, contiguous copies: the pixel sum is
+/// the GEMM's k, and the columns are built pixel-major, colᵀ[q, (a, i, j, c)], from a channels-last
+/// copy of the input region the tile reads, so each (pixel, tap) is one run of C_g contiguous values.
+/// (The general kernel's column-major colᵀ has to be transposed element by element while GEMM packs
+/// it, which costs more than the multiply-adds when C_g is large.)
 /// </summary>
 /// <remarks>
-/// gwᵀ-ordered partials [K_g, (i, j, c)] are summed in chunk order (fixed chunks, as in
-/// <see cref="ConvWeightGrad"/>), then permuted to gw[k, c, i, j]: bitwise the same for any thread count.
+/// The partials are [K_g, (a, i, j, c)] (gy tiles × colᵀ), or, where GEMM's register tile fills better
+/// with the output channels as its columns (K_g = 32 or 64 against 14-row tiles), pixel-major
+/// [(a, i, j, c), K_g] (colᵀᵀ × gyᵀ: the long (a, i, j, c) side as GEMM's rows); 2-d layers keep the
+/// first orientation, which their measurements and bitwise pins were taken with. Either way each
+/// element is the same sum over the pixels in order, the partials of fixed chunks are summed in chunk
+/// order (as in <see cref="ConvWeightGrad"/>) and permuted to gw[k, c, a, i, j]: bitwise the same for
+/// any thread count.
 /// </remarks>
 internal static class ConvWeightGradChannelsLast
 {
     private const int MaxChunks = 16;
     private const int PartialBudget = 1 << 22;
 
-    /// <summary>Route <see cref="ConvRoute.WeightGradChannelsLast"/> (2-d).</summary>
+    /// <summary>
+    /// Elements of one pixel-major column tile: half of <see cref="Conv.TileBudget"/>, so the tile (512 KB
+    /// in float32) stays in L2 beside the partial while GEMM packs it. Per CPU-second
+    /// (<c>quick-conv nd:weight</c>): Conv3d 3×3×3 32→32 47 → 53 %, Conv1d k9 64→64 56 → 62 %; a quarter was no better.
+    /// </summary>
+    private const int PixelMajorTileBudget = Conv.TileBudget / 2;
+
+    /// <summary>Route <see cref="ConvRoute.WeightGradChannelsLast"/> (any rank).</summary>
     public static void Compute<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int pixels = g.SmallH * g.SmallW, kk = g.KH * g.KW, rows = g.BigCg * kk, plane = g.BigH * g.BigW, size = g.SmallCg * rows;
-        int tile = Conv.TileLength(rows, pixels), tiles = (pixels + tile - 1) / tile;
+        int pixels = g.SmallPlane, kk = g.Taps, rows = g.BigCg * kk, plane = g.BigPlane, size = g.SmallCg * rows, kg = g.SmallCg;
+        int smallHW = g.SmallH * g.SmallW, bigHW = g.BigH * g.BigW;
+        bool pixelMajor = PixelMajor<T>(g);
+        int tile = pixelMajor ? Math.Min(pixels, Math.Max(32, PixelMajorTileBudget / rows / 32 * 32)) : Conv.TileLength(rows, pixels);
+        int tiles = (pixels + tile - 1) / tile;
         // Small images (DCGAN's 4×4 … 16×16 layers): a unit is several whole images, so GEMM's k (the
         // pixel sum) spans them all and the [K_g, rows] accumulator is read and written once per unit
         // instead of once per image (with k = 16 pixels that traffic, not the multiply-adds, dominated).
@@ -39,17 +54,19 @@ internal static class ConvWeightGradChannelsLast
             gw.Span.Clear();
             return;
         }
+        // The input region one tile can read: its output planes' and rows' span plus the kernel's reach
+        // (whole planes when a tile can span several output planes).
+        int maxDepths = Math.Min(g.BigD, (tile / smallHW + 1) * g.SD + (g.KD - 1) * g.DD + 1);
+        int maxRows = g.SmallD > 1 ? g.BigH : Math.Min(g.BigH, ((tile + g.SmallW - 1) / g.SmallW + 1) * g.SH + (g.KH - 1) * g.DH + 1);
         // Not cleared: each chunk's first unit overwrites its partial (GEMM with β = 0).
         var partial = ArrayPool<T>.Shared.Rent(g.Groups * chunks * size);
         Threading.For(g.Groups * chunks, 2L * g.N * g.SmallC * pixels * rows, item =>
         {
             int ch = item % chunks, grp = item / chunks;
             var acc = partial.AsSpan((grp * chunks + ch) * size, size);
-            // Input rows one tile can read: its output rows' span plus the kernel's reach.
-            int maxRows = Math.Min(g.BigH, ((tile + g.SmallW - 1) / g.SmallW + 1) * g.SH + (g.KH - 1) * g.DH + 1);
-            var xT = ArrayPool<T>.Shared.Rent(maxRows * g.BigW * g.BigCg);
+            var xT = ArrayPool<T>.Shared.Rent(perUnit > 0 ? plane * g.BigCg : maxDepths * maxRows * g.BigW * g.BigCg);
             var colT = ArrayPool<T>.Shared.Rent(Math.Max(tile, perUnit * pixels) * rows);
-            var gyT = perUnit > 0 ? ArrayPool<T>.Shared.Rent(g.SmallCg * perUnit * pixels) : null;
+            var gyT = perUnit > 0 ? ArrayPool<T>.Shared.Rent(kg * perUnit * pixels) : null;
             long first = (long)units * ch / chunks;
             for (long u = first; u < (long)units * (ch + 1) / chunks; u++)
             {
@@ -57,53 +74,143 @@ internal static class ConvWeightGradChannelsLast
                 {
                     // Images n0 … n0 + count − 1 side by side: columns (image, pixel), gy gathered to match.
                     int n0 = (int)u * perUnit, count = Math.Min(perUnit, g.N - n0), cols = count * pixels;
-                    int ihLo0 = Math.Max(0, -g.PH), ihHi0 = Math.Min(g.BigH - 1, (g.SmallH - 1) * g.SH - g.PH + (g.KH - 1) * g.DH);
+                    var whole = Region.Whole(g);
                     for (int i = 0; i < count; i++)
                     {
                         var img = x.Span.Slice(((n0 + i) * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane);
-                        if (ihHi0 >= ihLo0) ChannelsLast(img, g.BigCg, plane, ihLo0 * g.BigW, (ihHi0 - ihLo0 + 1) * g.BigW, xT);
-                        BuildColumns(g, xT, ihLo0, ihHi0, 0, pixels, colT.AsSpan(i * pixels * rows, pixels * rows));
-                        for (int k = 0; k < g.SmallCg; k++)
-                            gy.Span.Slice(((n0 + i) * g.SmallC + grp * g.SmallCg + k) * pixels, pixels).CopyTo(gyT.AsSpan(k * cols + i * pixels, pixels));
+                        CopyRegion(g, img, whole, xT);
+                        BuildColumns(g, xT, whole, 0, pixels, colT.AsSpan(i * pixels * rows, pixels * rows));
+                        for (int k = 0; k < kg; k++)
+                            gy.Span.Slice(((n0 + i) * g.SmallC + grp * kg + k) * pixels, pixels).CopyTo(gyT.AsSpan(k * cols + i * pixels, pixels));
                     }
-                    Conv.Multiply(false, g.SmallCg, rows, cols, gyT, cols, colT.AsSpan(0, cols * rows), rows, u != first, acc, rows);
+                    Multiply(pixelMajor, kg, rows, cols, gyT, cols, colT.AsSpan(0, cols * rows), u != first, acc);
                     continue;
                 }
                 int n = (int)(u / tiles), t = (int)(u % tiles);
                 int p0 = t * tile, len = Math.Min(tile, pixels - p0);
                 var xImg = x.Span.Slice((n * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane);
-                int oh0 = p0 / g.SmallW, oh1 = (p0 + len - 1) / g.SmallW;
-                int ihLo = Math.Max(0, oh0 * g.SH - g.PH), ihHi = Math.Min(g.BigH - 1, oh1 * g.SH - g.PH + (g.KH - 1) * g.DH);
-                if (ihHi >= ihLo) ChannelsLast(xImg, g.BigCg, plane, ihLo * g.BigW, (ihHi - ihLo + 1) * g.BigW, xT);
-                BuildColumns(g, xT, ihLo, ihHi, p0, len, colT.AsSpan(0, len * rows));
-                Conv.Multiply(false, g.SmallCg, rows, len, gy.Span.Slice((n * g.SmallC + grp * g.SmallCg) * pixels + p0), pixels,
-                              colT.AsSpan(0, len * rows), rows, u != first, acc, rows);
+                var region = Region.Of(g, p0, len);
+                CopyRegion(g, xImg, region, xT);
+                BuildColumns(g, xT, region, p0, len, colT.AsSpan(0, len * rows));
+                Multiply(pixelMajor, kg, rows, len, gy.Span.Slice((n * g.SmallC + grp * kg) * pixels + p0), pixels,
+                         colT.AsSpan(0, len * rows), u != first, acc);
             }
             ArrayPool<T>.Shared.Return(xT);
             ArrayPool<T>.Shared.Return(colT);
             if (gyT is not null) ArrayPool<T>.Shared.Return(gyT);
         });
-        // Per output channel (group, k), on all cores: its row of the partials summed in chunk order,
-        // then permuted [(i, j, c)] → gw[k, c, i, j]. Rows are independent, so any split gives the same bits.
-        Threading.For(g.Groups * g.SmallCg, (long)g.Groups * chunks * size, item =>
-        {
-            int grp = item / g.SmallCg, k = item % g.SmallCg;
-            var s = ArrayPool<T>.Shared.Rent(rows);
-            var row = s.AsSpan(0, rows);
-            partial.AsSpan(grp * chunks * size + k * rows, rows).CopyTo(row);
-            for (int ch = 1; ch < chunks; ch++) TensorPrimitives.Add(row, partial.AsSpan((grp * chunks + ch) * size + k * rows, rows), row);
-            var dst = gw.Span.Slice(grp * size + k * rows, rows);
-            for (int ij = 0; ij < kk; ij++)
+        if (pixelMajor) ReducePixelMajor(g, partial, chunks, gw);
+        else
+            // Per output channel (group, k), on all cores: its row of the partials summed in chunk order,
+            // then permuted [(a, i, j, c)] → gw[k, c, a, i, j]. Rows are independent, so any split gives the same bits.
+            Threading.For(g.Groups * kg, (long)g.Groups * chunks * size, item =>
             {
-                var src = row.Slice(ij * g.BigCg, g.BigCg);
-                for (int c = 0; c < g.BigCg; c++) dst[c * kk + ij] = src[c];
-            }
-            ArrayPool<T>.Shared.Return(s);
-        });
+                int grp = item / kg, k = item % kg;
+                var s = ArrayPool<T>.Shared.Rent(rows);
+                var row = s.AsSpan(0, rows);
+                partial.AsSpan(grp * chunks * size + k * rows, rows).CopyTo(row);
+                for (int ch = 1; ch < chunks; ch++) TensorPrimitives.Add(row, partial.AsSpan((grp * chunks + ch) * size + k * rows, rows), row);
+                var dst = gw.Span.Slice(grp * size + k * rows, rows);
+                for (int tap = 0; tap < kk; tap++)
+                {
+                    var src = row.Slice(tap * g.BigCg, g.BigCg);
+                    for (int c = 0; c < g.BigCg; c++) dst[c * kk + tap] = src[c];
+                }
+                ArrayPool<T>.Shared.Return(s);
+            });
         ArrayPool<T>.Shared.Return(partial);
     }
 
-    /// <summary>xT[p, c] = x[c, start + p] for p ∈ [0, count): a channels-last copy of some input rows.</summary>
+    /// <summary>
+    /// Whether the partials are pixel-major ([(a, i, j, c), K_g]): GEMM's register tile (MR×NR) is filled
+    /// better with the K_g output channels as its columns than as its rows. 2-d layers keep [K_g, rows].
+    /// </summary>
+    internal static bool PixelMajor<T>(in ConvGeometry g) where T : unmanaged
+    {
+        if (g.Rank == 2) return false;
+        var b = Gemm.Blocking.Of<T>(Gemm.Best);
+        return Fill(g.SmallCg, b.NR) > Fill(g.SmallCg, b.MR);
+
+        static double Fill(int n, int tile) => (double)n / ((n + tile - 1) / tile * tile);
+    }
+
+    /// <summary>acc (+)= gy·colᵀ as [K_g, rows], or pixel-major colᵀᵀ·gyᵀ as [rows, K_g]; gy is [K_g, len] with rows ldg apart.</summary>
+    private static void Multiply<T>(bool pixelMajor, int kg, int rows, int len, ReadOnlySpan<T> gy, int ldg, ReadOnlySpan<T> colT, bool accumulate, Span<T> acc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (pixelMajor)
+            Gemm.Multiply(true, true, rows, kg, len, T.One, colT, rows, gy, ldg, accumulate ? T.One : T.Zero, acc, kg, parallel: false);
+        else Conv.Multiply(false, kg, rows, len, gy, ldg, colT, rows, accumulate, acc, rows);
+    }
+
+    /// <summary>
+    /// Pixel-major partials [(a, i, j, c), K_g] per chunk: blocks of rows summed in chunk order on all
+    /// cores, then each element (tap, c, k) written to gw[k, c, tap].
+    /// </summary>
+    private static void ReducePixelMajor<T>(in ConvGeometry g, T[] partial, int chunks, Memory<T> gw) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int kg = g.SmallCg, cg = g.BigCg, kk = g.Taps, rows = cg * kk, size = kg * rows;
+        const int block = 64;
+        int blocks = (rows + block - 1) / block;
+        Threading.For(g.Groups * blocks, (long)g.Groups * chunks * size, item =>
+        {
+            int grp = item / blocks, r0 = item % blocks * block, rn = Math.Min(block, rows - r0);
+            var s = ArrayPool<T>.Shared.Rent(rn * kg);
+            var sum = s.AsSpan(0, rn * kg);
+            partial.AsSpan(grp * chunks * size + r0 * kg, rn * kg).CopyTo(sum);
+            for (int ch = 1; ch < chunks; ch++) TensorPrimitives.Add(sum, partial.AsSpan((grp * chunks + ch) * size + r0 * kg, rn * kg), sum);
+            var dst = gw.Span.Slice(grp * size, size);
+            for (int r = 0; r < rn; r++)
+            {
+                int tap = (r0 + r) / cg, c = (r0 + r) % cg;
+                for (int k = 0; k < kg; k++) dst[(k * cg + c) * kk + tap] = sum[r * kg + k];
+            }
+            ArrayPool<T>.Shared.Return(s);
+        });
+    }
+
+    /// <summary>The block of the big side a tile reads: depths, rows and columns (inclusive; empty when Hi &lt; Lo).</summary>
+    private readonly record struct Region(int DLo, int DHi, int HLo, int HHi, int WLo, int WHi)
+    {
+        public int Depths => Math.Max(0, DHi - DLo + 1);
+        public int Rows => Math.Max(0, HHi - HLo + 1);
+        public int Cols => Math.Max(0, WHi - WLo + 1);
+
+        /// <summary>What the small pixels [p0, p0 + len) read: rows only within one output plane, columns only within one output row.</summary>
+        public static Region Of(in ConvGeometry g, int p0, int len)
+        {
+            int smallHW = g.SmallH * g.SmallW, last = p0 + len - 1;
+            int od0 = p0 / smallHW, od1 = last / smallHW;
+            int oh0 = p0 % smallHW / g.SmallW, oh1 = last % smallHW / g.SmallW;
+            int dLo = Math.Max(0, od0 * g.SD - g.PD), dHi = Math.Min(g.BigD - 1, od1 * g.SD - g.PD + (g.KD - 1) * g.DD);
+            if (od0 != od1) return new Region(dLo, dHi, 0, g.BigH - 1, 0, g.BigW - 1);
+            int hLo = Math.Max(0, oh0 * g.SH - g.PH), hHi = Math.Min(g.BigH - 1, oh1 * g.SH - g.PH + (g.KH - 1) * g.DH);
+            if (oh0 != oh1) return new Region(dLo, dHi, hLo, hHi, 0, g.BigW - 1);
+            int ow0 = p0 % g.SmallW, ow1 = last % g.SmallW;
+            return new Region(dLo, dHi, hLo, hHi, Math.Max(0, ow0 * g.SW - g.PW), Math.Min(g.BigW - 1, ow1 * g.SW - g.PW + (g.KW - 1) * g.DW));
+        }
+
+        /// <summary>What a whole image reads (rows from the first to the last that any tap reaches).</summary>
+        public static Region Whole(in ConvGeometry g) =>
+            new(0, g.BigD - 1, Math.Max(0, -g.PH), Math.Min(g.BigH - 1, (g.SmallH - 1) * g.SH - g.PH + (g.KH - 1) * g.DH), 0, g.BigW - 1);
+    }
+
+    /// <summary>xT[((d, h), w), c] = x[c, DLo + d, HLo + h, WLo + w] over the region: a channels-last copy of it.</summary>
+    private static void CopyRegion<T>(in ConvGeometry g, ReadOnlySpan<T> xImg, Region r, Span<T> xT)
+    {
+        int cg = g.BigCg, plane = g.BigPlane, bigHW = g.BigH * g.BigW, run = r.Rows * r.Cols;
+        if (r.Depths == 0 || run == 0) return;
+        for (int d = 0; d < r.Depths; d++)
+        {
+            int at = (r.DLo + d) * bigHW + r.HLo * g.BigW;
+            if (r.Cols == g.BigW) ChannelsLast(xImg, cg, plane, at, run, xT.Slice(d * run * cg));
+            else
+                for (int h = 0; h < r.Rows; h++)
+                    ChannelsLast(xImg, cg, plane, at + h * g.BigW + r.WLo, r.Cols, xT.Slice((d * r.Rows + h) * r.Cols * cg));
+        }
+    }
+
+    /// <summary>xT[p, c] = x[c, start + p] for p ∈ [0, count): a channels-last copy of some input positions.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void ChannelsLast<T>(ReadOnlySpan<T> xImg, int channels, int plane, int start, int count, Span<T> xT)
     {
@@ -120,25 +227,41 @@ internal static class ConvWeightGradChannelsLast
         }
     }
 
-    /// <summary>colᵀ[q, (i, j, c)] = x[c, oh·SH − PH + i·DH, ow·SW − PW + j·DW] (zero outside) for tile pixels q, read from xT.</summary>
+    /// <summary>
+    /// colᵀ[q, (a, i, j, c)] = x[c, od·SD − PD + a·DD, oh·SH − PH + i·DH, ow·SW − PW + j·DW] (zero outside)
+    /// for the tile's pixels q, read from the region's channels-last copy xT.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
-    private static void BuildColumns<T>(in ConvGeometry g, ReadOnlySpan<T> xT, int ihLo, int ihHi, int p0, int len, Span<T> colT)
+    private static void BuildColumns<T>(in ConvGeometry g, ReadOnlySpan<T> xT, Region r, int p0, int len, Span<T> colT)
         where T : unmanaged
     {
-        int cg = g.BigCg, rows = cg * g.KH * g.KW;
+        int cg = g.BigCg, rows = cg * g.Taps, smallHW = g.SmallH * g.SmallW;
         for (int q = 0; q < len; q++)
         {
-            int pix = p0 + q, oh = pix / g.SmallW, ow = pix - oh * g.SmallW;
+            int pix = p0 + q, od = pix / smallHW, rem = pix - od * smallHW, oh = rem / g.SmallW, ow = rem - oh * g.SmallW;
             var dst = colT.Slice(q * rows, rows);
-            for (int i = 0; i < g.KH; i++)
+            // Taps j with iw inside the region: jLo … jHi. With unit dilation their runs are adjacent in xT
+            // as in colᵀ, so each (a, i) is one copy of (jHi − jLo + 1)·C_g values.
+            int iw0 = ow * g.SW - g.PW;
+            int jLo = Math.Max(0, Shape.CeilDiv(r.WLo - iw0, g.DW)), jHi = Math.Min(g.KW - 1, Shape.FloorDiv(r.WHi - iw0, g.DW));
+            for (int a = 0, t = 0; a < g.KD; a++)
             {
-                int ih = oh * g.SH - g.PH + i * g.DH;
-                for (int j = 0; j < g.KW; j++)
+                int id = od * g.SD - g.PD + a * g.DD;
+                for (int i = 0; i < g.KH; i++, t += g.KW)
                 {
-                    int iw = ow * g.SW - g.PW + j * g.DW;
-                    var run = dst.Slice((i * g.KW + j) * cg, cg);
-                    if (ih < ihLo || ih > ihHi || iw < 0 || iw >= g.BigW) run.Clear();
-                    else xT.Slice(((ih - ihLo) * g.BigW + iw) * cg, cg).CopyTo(run);
+                    int ih = oh * g.SH - g.PH + i * g.DH;
+                    var taps = dst.Slice(t * cg, g.KW * cg);
+                    if (id < r.DLo || id > r.DHi || ih < r.HLo || ih > r.HHi || jHi < jLo)
+                    {
+                        taps.Clear();
+                        continue;
+                    }
+                    taps[..(jLo * cg)].Clear();
+                    taps[((jHi + 1) * cg)..].Clear();
+                    int at = ((((id - r.DLo) * r.Rows) + ih - r.HLo) * r.Cols + iw0 + jLo * g.DW - r.WLo) * cg;
+                    if (g.DW == 1) xT.Slice(at, (jHi - jLo + 1) * cg).CopyTo(taps[(jLo * cg)..]);
+                    else
+                        for (int j = jLo; j <= jHi; j++, at += g.DW * cg) xT.Slice(at, cg).CopyTo(taps.Slice(j * cg, cg));
                 }
             }
         }

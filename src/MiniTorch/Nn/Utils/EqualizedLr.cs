@@ -19,10 +19,18 @@ public sealed class EqualizedLrParametrization : Module, IRightInverse
     public double Scale { get; }
 
     /// <summary>c·original.</summary>
-    public override Tensor Forward(Tensor input) => input * Scale;
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input * Scale;
+    }
 
     /// <summary>value/c.</summary>
-    public Tensor RightInverse(Tensor value) => value / Scale;
+    public Tensor RightInverse(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value / Scale;
+    }
 
     /// <inheritdoc />
     public override string ToString() => FormattableString.Invariant($"EqualizedLr(scale={Scale})");
@@ -44,6 +52,7 @@ public static partial class Parametrizations
     public static TModule EqualizedLr<TModule>(TModule module, string name = "weight", double gain = 1, double lrMultiplier = 1, int? fanIn = null)
         where TModule : Module
     {
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(module);
         var weight = Weight(module, name);
         if (!(gain > 0) || !double.IsFinite(gain)) throw new ArgumentException($"equalized_lr: gain must be finite and positive, got {gain}");

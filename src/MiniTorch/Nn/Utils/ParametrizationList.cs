@@ -59,6 +59,7 @@ public sealed class ParametrizationList : Module
     /// <summary>Applies the chain to <paramref name="input"/>, first parametrization first.</summary>
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         foreach (var p in _chain) input = p.Forward(input);
         return input;
     }
@@ -84,7 +85,11 @@ public sealed class ParametrizationDict : Module
     public IEnumerable<string> Names => _lists.Select(l => l.Name);
 
     /// <summary>The chain of the tensor <paramref name="name"/>, or null if it is not parametrized.</summary>
-    public ParametrizationList? Find(string name) => _lists.Find(l => l.Name == name).List;
+    public ParametrizationList? Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _lists.Find(l => l.Name == name).List;
+    }
 
     internal void Add(string name, ParametrizationList list)
     {
@@ -99,6 +104,9 @@ public sealed class ParametrizationDict : Module
     }
 
     /// <summary>A container has no forward; read a tensor through its module.</summary>
-    public override Tensor Forward(Tensor input) =>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         throw new NotSupportedException("ParametrizationDict is a container of parametrizations and has no forward");
+    }
 }

@@ -80,6 +80,7 @@ public static class Parametrize
     /// </summary>
     public static ParametrizationList GetParametrizations(Module module, string tensorName)
     {
+        ArgumentNullException.ThrowIfNull(tensorName);
         ArgumentNullException.ThrowIfNull(module);
         return module.Parametrizations?.Find(tensorName)
             ?? throw new ArgumentException($"Module {module.GetType().Name} does not have a parametrization on {tensorName}");
@@ -94,6 +95,8 @@ public static class Parametrize
     /// <returns><paramref name="module"/>.</returns>
     public static Module RemoveParametrizations(Module module, string tensorName, bool leaveParametrized = true)
     {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(tensorName);
         var list = GetParametrizations(module, tensorName);
         var original = list.Original;
         if (leaveParametrized)

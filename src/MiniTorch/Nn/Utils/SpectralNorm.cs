@@ -105,6 +105,8 @@ public sealed class SpectralNormParametrization : Module
         if (!u.IsContiguous || !v.IsContiguous) throw new InvalidOperationException("spectral_norm: u and v must be contiguous");
         if (mat.DType == DType.Float32) Run<float>(mat, u, v, iterations, (float)Eps);
         else Run<double>(mat, u, v, iterations, Eps);
+        u.Storage.BumpVersion();   // u and v were updated in place (PyTorch's mv(out=_u)): count the writes
+        v.Storage.BumpVersion();
     }
 
     private static void Run<T>(Tensor mat, Tensor u, Tensor v, int iterations, T eps) where T : unmanaged, IFloatingPointIeee754<T>, IRootFunctions<T> =>
@@ -114,6 +116,7 @@ public sealed class SpectralNormParametrization : Module
     {
         if (x.DType == DType.Float32) PowerIteration.Normalize(x.Span<float>(), (float)Eps);
         else PowerIteration.Normalize(x.Span<double>(), Eps);
+        x.Storage.BumpVersion();
     }
 
     /// <inheritdoc />
@@ -147,6 +150,7 @@ public static partial class Parametrizations
     public static TModule SpectralNorm<TModule>(TModule module, string name = "weight", int nPowerIterations = 1, double eps = 1e-12, int? dim = null, Generator? generator = null)
         where TModule : Module
     {
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(module);
         var weight = Weight(module, name);
         var sn = new SpectralNormParametrization(weight, nPowerIterations, dim ?? DefaultDim(module), eps, generator);
