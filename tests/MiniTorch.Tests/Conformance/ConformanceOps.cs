@@ -135,7 +135,24 @@ internal static class ConformanceOps
         ["conv_transpose3d"] = c => new[] { F.ConvTranspose3d(c[0], c[1], At(c, 2), S3(c.Ints("stride")), Pad3(c), S3(c.Ints("output_padding")), c.Int("groups"), S3(c.Ints("dilation"))) },
         ["conv_module"] = ConvModuleCase,
         ["norm_module"] = NormModuleCase,
+        ["module"] = ModuleCase,
     };
+
+    // A module built from PyTorch's keyword arguments; inputs: the forward inputs, the state dict, tensor arguments.
+    private static Outcome ModuleCase(Case c)
+    {
+        int n = c.Int("inputs");
+        var m = ModuleFactory.Create(c.Str("module"), c.Args.GetProperty("kwargs"), i => c[i]);
+        var keys = c.Args.GetProperty("keys").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal(keys, m.StateDict().Keys.ToArray());
+        if (keys.Length > 0)
+        {
+            m.To(c[n].DType);
+            m.LoadStateDict(keys.Select((key, i) => (key, c[n + i])).ToDictionary(p => p.key, p => p.Item2));
+        }
+        if (c.Bool("eval")) m.Eval();
+        return new[] { m is Loss loss ? loss.Forward(c[0], c[1]) : m.Forward(c[0]) };
+    }
 
     // A number argument written as a Python int (no decimal point), so the C# call passes a long; absent counts as whole.
     private static bool Whole(Case c, string a) => !c.Has(a) || !c.Args.GetProperty(a).GetRawText().Contains('.');

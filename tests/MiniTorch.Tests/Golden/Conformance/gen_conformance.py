@@ -211,8 +211,15 @@ def gen_pool(c, rng, i):
     name = f"{kind}_pool{rank}d #{i}"
     if kind == "max":
         f = POOL_MAX[rank]
-        c.add(f"max_pool{rank}d", name, [x], lambda x: f(x, one(k), one(s), one(p), one(d), ceil, return_indices=True),
-              {"k": k, "s": s, "p": p, "d": d, "ceil": ceil})
+        fn = lambda x: f(x, one(k), one(s), one(p), one(d), ceil, return_indices=True)  # noqa: E731
+        # A ceil-mode window of dilated taps can hold no input: PyTorch then returns -inf with an index
+        # past the plane, and its backward writes there (heap corruption): forward only for those.
+        try:
+            _, idx = fn(x)
+            grad = idx.numel() == 0 or int(idx.max()) < max(1, math.prod(x.shape[-rank:]))
+        except RuntimeError:
+            grad = True
+        c.add(f"max_pool{rank}d", name, [x], fn, {"k": k, "s": s, "p": p, "d": d, "ceil": ceil}, grad_inputs=None if grad else [])
     elif kind == "avg":
         cip = rng.random() < 0.5
         div = rng.choice([None, None, None, rng.randint(1, 5)]) if rank > 1 else None
@@ -533,7 +540,9 @@ def gen_reduce_index(c, rng, i):
     elif op == "index_select":
         dim = rng.randint(-max(rank, 1), max(rank, 1) - 1)
         size = shape[dim] if rank else 1
-        n = rng.randint(0, 5)
+        # For a 0-d input PyTorch writes every selected element into a 0-d result (a heap overflow for
+        # several) and leaves it uninitialised for none: exactly one index there.
+        n = rng.randint(0, 5) if rank else 1
         idx = torch.tensor([rng.randint(0, size - 1) for _ in range(n)], dtype=I64)
         if rng.random() < 0.15 and n:
             idx = idx[0]  # 0-d index
@@ -773,20 +782,31 @@ def gen_conv_module(c, rng, i):
             "groups": groups, "bias": bias, "padding_mode": mode}
     torch.manual_seed(rng.randint(0, 2**31))
     if transposed:
-        m = CONVT_MOD[rank](cin, cout, one(k), one(s), one(p), one(opad), groups, bias, one(d)).to(dt)
         args["output_padding"] = opad
-    else:
-        m = CONV_MOD[rank](cin, cout, one(k), one(s), one(p), one(d), groups, bias, mode).to(dt)
+    try:
+        if transposed:
+            m = CONVT_MOD[rank](cin, cout, one(k), one(s), one(p), one(opad), groups, bias, one(d)).to(dt)
+        else:
+            m = CONV_MOD[rank](cin, cout, one(k), one(s), one(p), one(d), groups, bias, mode).to(dt)
+    except (ValueError, RuntimeError) as e:  # the constructor refuses (e.g. 'same' with a stride)
+        args["keys"] = []
+        c._record_error("conv_module", f"{'ConvTranspose' if transposed else 'Conv'}{rank}d {mode} #{i}",
+                        [data(rng, [cin] + sizes(rng, rank, 2, 4), dt)], args, e)
+        return
     args["keys"] = list(m.state_dict().keys())
     batched = rng.random() < 0.8
     spatial = sizes(rng, rank, 2, {1: 9, 2: 6, 3: 4}[rank])
     if not transposed:
         spatial = [sp + d[j] * (k[j] - 1) for j, sp in enumerate(spatial)]
     x = data(rng, ([rng.randint(1, 2)] if batched else []) + [cin] + spatial, dt, "normal")
-    size = None
+    size, base = None, None
     if transposed and rng.random() < 0.5:
-        with torch.no_grad():
-            base = m(x)
+        try:
+            with torch.no_grad():
+                base = m(x)
+        except RuntimeError:
+            base = None  # the forward itself is refused: recorded as an error case below
+    if base is not None:
         size = [base.shape[-rank + j] - opad[j] + rng.randint(0, max(s[j], d[j]) - 1) for j in range(rank)]
         if rng.random() < 0.05:
             size[0] += max(s[0], d[0]) + 1
@@ -852,6 +872,150 @@ def gen_norm_module(c, rng, i):
     c.add("norm_module", f"{kind} #{i}", inputs, fn, args, grad_inputs=[last], double=False, ref64=False)
 
 
+def maybe(rng, kw, key, value, p=0.5):
+    """Sets kw[key] with probability p (else the module's default is what is tested)."""
+    if rng.random() < p:
+        kw[key] = value
+
+
+def rank_size(rng, rank, lo, hi, tuple_p=0.5):
+    v = sizes(rng, rank, lo, hi)
+    return v[0] if rank == 1 or (rng.random() > tuple_p and len(set(v)) == 1) else tuple(v)
+
+
+def module_case(rng):
+    """A module name, constructor kwargs (a random subset: the rest are defaults), its input tensors
+    (special values only for the activations: elsewhere ±inf gives NaN patterns that depend on the formula)."""
+    dt = fdt(rng)
+    plain = rng.choice(["normal", "normal", "ties"])
+    data_ = globals()["data"]
+
+    def data(rng, shape, dtype, kind=None):  # noqa: F811
+        return data_(rng, shape, dtype, kind or plain)
+    kind = rng.choice(["pool", "pool", "adaptive", "softmax", "activation", "activation", "shape", "norm", "embedding", "loss", "loss"])
+    kw = {}
+    if kind == "pool":
+        rank = rng.randint(1, 3)
+        name = rng.choice(["MaxPool", "AvgPool"]) + f"{rank}d"
+        k = sizes(rng, rank, 1, 3)
+        kw["kernel_size"] = k[0] if rank == 1 else tuple(k)
+        maybe(rng, kw, "stride", rank_size(rng, rank, 1, 3))
+        maybe(rng, kw, "padding", k[0] // 2 if rank == 1 else tuple(kk // 2 for kk in k))
+        maybe(rng, kw, "ceil_mode", rng.random() < 0.5)
+        if name.startswith("Max"):
+            maybe(rng, kw, "dilation", rank_size(rng, rank, 1, 2), 0.3)
+        else:
+            maybe(rng, kw, "count_include_pad", rng.random() < 0.5)
+            if rank > 1:
+                maybe(rng, kw, "divisor_override", rng.randint(1, 4), 0.2)
+        x = data(rng, [rng.randint(1, 2), rng.randint(1, 2)] + sizes(rng, rank, 4, 6), dt)
+        return name, kw, [x]
+    if kind == "adaptive":
+        rank = rng.randint(1, 3)
+        name = rng.choice(["AdaptiveMaxPool", "AdaptiveAvgPool"]) + f"{rank}d"
+        out = [rng.randint(1, 4) if rank == 1 or rng.random() > 0.2 else None for _ in range(rank)]
+        kw["output_size"] = out[0] if rank == 1 else tuple(out)
+        return name, kw, [data(rng, [rng.randint(1, 2), 2] + sizes(rng, rank, 2, 5), dt)]
+    if kind == "softmax":
+        x = data(rng, sizes(rng, rng.randint(1, 3), 1, 4), dt)
+        maybe(rng, kw, "dim", rng.randint(-x.dim(), x.dim() - 1), 0.8)
+        return rng.choice(["Softmax", "LogSoftmax", "Softmin"]), kw, [x]
+    if kind == "activation":
+        name = rng.choice(["ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Softplus", "Softsign", "Hardtanh", "ReLU6", "Hardsigmoid",
+                           "Hardswish", "Threshold", "LogSigmoid", "GLU", "LeakyReLU", "ReLU", "Tanh", "Sigmoid"])
+        params = {"ELU": {"alpha": 0.7}, "CELU": {"alpha": 1.3}, "GELU": {"approximate": "tanh"}, "Softplus": {"beta": 2.0, "threshold": 3.0},
+                  "Hardtanh": {"min_val": -0.5, "max_val": 2.0}, "LeakyReLU": {"negative_slope": 0.2}, "GLU": {"dim": 0}}
+        for key, value in params.get(name, {}).items():
+            maybe(rng, kw, key, value)
+        if name == "Threshold":
+            kw.update(threshold=0.1, value=-3.0)
+        x = data_(rng, [2, 4] + sizes(rng, rng.randint(0, 1), 1, 3), dt)
+        return name, kw, [x]
+    if kind == "shape":
+        name = rng.choice(["Flatten", "Unflatten", "Identity", "PixelShuffle", "PixelUnshuffle", "Dropout", "Dropout2d"])
+        if name == "Flatten":
+            x = data(rng, sizes(rng, 4, 1, 3), dt)
+            maybe(rng, kw, "start_dim", rng.randint(0, 2))
+            maybe(rng, kw, "end_dim", rng.randint(2, 3) * rng.choice([1, -1]) if rng.random() < 0.5 else -1)
+        elif name == "Unflatten":
+            x = data(rng, [2, 6, 3], dt)
+            kw.update(dim=1, unflattened_size=rng.choice([(2, 3), (3, -1), (6, 1)]))
+        elif name == "PixelShuffle":
+            x = data(rng, [1, 8, 2, 3], dt)
+            kw["upscale_factor"] = 2
+        elif name == "PixelUnshuffle":
+            x = data(rng, [1, 2, 4, 6], dt)
+            kw["downscale_factor"] = 2
+        else:
+            x = data(rng, [2, 3, 2, 2], dt)
+            if name != "Identity":
+                maybe(rng, kw, "p", 0.3)  # eval mode below: the identity
+        return name, kw, [x]
+    if kind == "norm":
+        if rng.random() < 0.5:
+            shape = [2, 3, 4]
+            k = rng.randint(1, 2)
+            kw["normalized_shape"] = shape[-1] if k == 1 and rng.random() < 0.5 else tuple(shape[-k:])
+            maybe(rng, kw, "eps", 1e-3)
+            maybe(rng, kw, "elementwise_affine", rng.random() < 0.5)
+            return "LayerNorm", kw, [data(rng, shape, dt)]
+        kw.update(num_groups=rng.choice([1, 2, 4]), num_channels=4)
+        maybe(rng, kw, "eps", 1e-3)
+        maybe(rng, kw, "affine", rng.random() < 0.5)
+        return "GroupNorm", kw, [data(rng, [2, 4, 3], dt)]
+    if kind == "embedding":
+        kw.update(num_embeddings=5, embedding_dim=3)
+        maybe(rng, kw, "padding_idx", rng.choice([0, -1, 3]))
+        maybe(rng, kw, "max_norm", 1.0, 0.3)
+        maybe(rng, kw, "norm_type", 1.0, 0.2)
+        maybe(rng, kw, "scale_grad_by_freq", True, 0.2)
+        ids = torch.tensor([[rng.randint(0, 4) for _ in range(3)] for _ in range(2)])
+        return "Embedding", kw, [ids]
+    name = rng.choice(["CrossEntropyLoss", "NLLLoss", "KLDivLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss"])
+    x = data(rng, [3, 4], dt)
+    maybe(rng, kw, "reduction", rng.choice(["none", "sum", "mean"] + (["batchmean"] if name == "KLDivLoss" else [])))
+    if name in ("CrossEntropyLoss", "NLLLoss"):
+        y = torch.tensor([rng.randint(0, 3) for _ in range(3)])
+        maybe(rng, kw, "ignore_index", rng.randint(0, 3), 0.3)
+        maybe(rng, kw, "weight", data(rng, [4], dt, "positive"), 0.3)
+        if name == "CrossEntropyLoss":
+            maybe(rng, kw, "label_smoothing", 0.2, 0.3)
+        return name, kw, [x, y]
+    y = data(rng, [3, 4], dt)
+    if name == "KLDivLoss":
+        maybe(rng, kw, "log_target", True, 0.5)
+        y = y if kw.get("log_target") else y.abs()
+    elif name == "SmoothL1Loss":
+        maybe(rng, kw, "beta", 0.5)
+    elif name == "HuberLoss":
+        maybe(rng, kw, "delta", 0.5)
+    return name, kw, [x, y]
+
+
+def gen_module(c, rng, i):
+    """Everyday modules built from PyTorch's keyword arguments (camelCase in C#, omitted ones by default)."""
+    name, kw, xs = module_case(rng)
+    tensor_kw = {k: v for k, v in kw.items() if isinstance(v, torch.Tensor)}
+    m = getattr(nn, name)(**kw).to(xs[0].dtype if xs[0].is_floating_point() else torch.float32)
+    if name in ("Dropout", "Dropout2d"):
+        m.eval()
+    with torch.no_grad():
+        for q in m.parameters():
+            q.copy_(data(rng, list(q.shape), q.dtype))
+    keys = list(m.state_dict().keys())
+    state = [v.detach().clone() for v in m.state_dict().values()]
+    n_in = len(xs)
+    args = {"module": name, "kwargs": {k: ({"tensor": n_in + len(state) + list(tensor_kw).index(k)} if k in tensor_kw else listify(v))
+                                        for k, v in kw.items()},
+            "keys": keys, "inputs": n_in, "eval": name in ("Dropout", "Dropout2d")}
+
+    def fn(*ts):
+        m.load_state_dict(dict(zip(keys, [v.detach().clone() for v in ts[n_in:n_in + len(state)]])))
+        return m(*ts[:n_in])
+    c.add("module", f"{name}({', '.join(f'{k}={v if not isinstance(v, torch.Tensor) else chr(84)}' for k, v in kw.items())}) #{i}",
+          xs + state + list(tensor_kw.values()), fn, args, grad_inputs=[0], double=False, ref64=False)
+
+
 def gen_regressions(c):
     """The discrepancies the random sweep found, one named case each (see docs/conformance.md)."""
     d64 = lambda *v: torch.tensor(v, dtype=F64)  # noqa: E731
@@ -877,6 +1041,8 @@ def gen_regressions(c):
     c.add("scalar_pow", "regression: int64 ** 2.0 is float32", [L(1, 2, 3)], lambda x: x ** 2.0, {"value": 2.0})
     c.add("scalar_pow", "regression: int64 ** 2 stays int64", [L(1, 2, 3)], lambda x: x ** 2, {"value": 2})
     c.add("pow", "regression: bool ** bool raises", [cond, cond], torch.pow)
+    c.add("l1_loss", "regression: |x|'s gradient at NaN is 0 (torch.sign(NaN) = 0)", [d64(NAN, INF, 1.0, 2.0), d64(1.0, INF, NAN, 1.0)],
+          lambda x, y: F.l1_loss(x, y, reduction="none"), {"reduction": "none"})
     c.add("pow", "regression: pow gradients at 0^0, 0^2, 0^-1 (PyTorch's masks)", [d64(0.0, 0.0, 0.0, 2.0), d64(0.0, 2.0, -1.0, 0.0)], torch.pow)
     f3 = torch.tensor([1.5, -2.0, 0.25])
     c.add("add", "regression: float32 [3] + 0-d float64 is float32", [f3, torch.tensor(0.1, dtype=F64)], torch.add)
@@ -904,7 +1070,7 @@ FAMILIES = [
     ("pool", gen_pool, 180), ("softmax", gen_softmax, 60), ("cross_entropy", gen_cross_entropy, 80), ("nll", gen_nll, 40),
     ("regression", gen_regression, 60), ("activation", gen_activation, 120), ("elementwise", gen_elementwise, 80),
     ("reduce_index", gen_reduce_index, 100), ("arith", gen_arith, 80), ("embedding", gen_embedding, 40), ("norm", gen_norm, 80), ("shuffle", gen_shuffle, 20),
-    ("conv", gen_conv, 120), ("conv_module", gen_conv_module, 60), ("norm_module", gen_norm_module, 40),
+    ("conv", gen_conv, 120), ("conv_module", gen_conv_module, 60), ("norm_module", gen_norm_module, 40), ("module", gen_module, 120),
 ]
 
 
