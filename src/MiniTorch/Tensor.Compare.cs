@@ -199,10 +199,10 @@ public sealed partial class Tensor
     /// The index of the first largest element along <paramref name="dim"/> (of the flattened tensor
     /// when null), as an int64 tensor, like <c>torch.argmax</c>; a NaN counts as the largest.
     /// </summary>
-    public Tensor Argmax(int? dim = null, bool keepDim = false) => IntegerOps.ArgExtreme(this, dim, keepDim, max: true);
+    public Tensor Argmax(int? dim = null, bool keepdim = false) => IntegerOps.ArgExtreme(this, dim, keepdim, max: true);
 
     /// <summary>The index of the first smallest element along <paramref name="dim"/> (flattened when null), as int64, like <c>torch.argmin</c>.</summary>
-    public Tensor Argmin(int? dim = null, bool keepDim = false) => IntegerOps.ArgExtreme(this, dim, keepDim, max: false);
+    public Tensor Argmin(int? dim = null, bool keepdim = false) => IntegerOps.ArgExtreme(this, dim, keepdim, max: false);
 
     /// <summary><c>condition ? this : other</c> element-wise, like <c>x.where(condition, y)</c>.</summary>
     public Tensor Where(Tensor condition, Tensor other)
@@ -310,16 +310,16 @@ public static partial class Torch
     }
 
     /// <summary>The index of the first maximum, like <c>torch.argmax</c> (int64).</summary>
-    public static Tensor Argmax(Tensor input, int? dim = null, bool keepDim = false)
+    public static Tensor Argmax(Tensor input, int? dim = null, bool keepdim = false)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return input.Argmax(dim, keepDim);
+        return input.Argmax(dim, keepdim);
     }
 
     /// <summary>The index of the first minimum, like <c>torch.argmin</c> (int64).</summary>
-    public static Tensor Argmin(Tensor input, int? dim = null, bool keepDim = false)
+    public static Tensor Argmin(Tensor input, int? dim = null, bool keepdim = false)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return input.Argmin(dim, keepDim);
+        return input.Argmin(dim, keepdim);
     }
 }

@@ -261,30 +261,30 @@ public sealed partial class Tensor
     /// <summary>The sum of all elements (a 0-dimensional tensor; int64 for integer and bool tensors).</summary>
     public Tensor Sum() => SumOver(null, false);
     /// <summary>The sum over <paramref name="dims"/>.</summary>
-    public Tensor Sum(int[] dims, bool keepDim = false)
+    public Tensor Sum(int[] dims, bool keepdim = false)
     {
         ArgumentNullException.ThrowIfNull(dims);
-        return SumOver(dims, keepDim);
+        return SumOver(dims, keepdim);
     }
     /// <summary>The sum over one dimension.</summary>
-    public Tensor Sum(int dim, bool keepDim = false) => SumOver([dim], keepDim);
-    private Tensor SumOver(int[]? dims, bool keepDim) => DType.IsFloatingPoint() ? SumBackward.Apply(this, dims, keepDim) : IntegerOps.Sum(this, dims, keepDim);
+    public Tensor Sum(int dim, bool keepdim = false) => SumOver([dim], keepdim);
+    private Tensor SumOver(int[]? dims, bool keepdim) => DType.IsFloatingPoint() ? SumBackward.Apply(this, dims, keepdim) : IntegerOps.Sum(this, dims, keepdim);
     /// <summary>The mean of all elements.</summary>
     public Tensor Mean() => MeanBackward.Apply(MeanInput(), null, false);
     /// <summary>The mean over <paramref name="dims"/>.</summary>
-    public Tensor Mean(int[] dims, bool keepDim = false)
+    public Tensor Mean(int[] dims, bool keepdim = false)
     {
         ArgumentNullException.ThrowIfNull(dims);
-        return MeanBackward.Apply(MeanInput(), dims, keepDim);
+        return MeanBackward.Apply(MeanInput(), dims, keepdim);
     }
     /// <summary>The mean over one dimension.</summary>
-    public Tensor Mean(int dim, bool keepDim = false) => MeanBackward.Apply(MeanInput(), [dim], keepDim);
+    public Tensor Mean(int dim, bool keepdim = false) => MeanBackward.Apply(MeanInput(), [dim], keepdim);
     private Tensor MeanInput() => DType.IsFloatingPoint() ? this
         : throw new ArgumentException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()}");
     /// <summary>The largest element (ties share the gradient evenly).</summary>
     public Tensor Max() => MaxBackward1.Apply(this);
     /// <summary>The largest values along <paramref name="dim"/> and the index of the first maximum.</summary>
-    public (Tensor Values, int[] Indices) Max(int dim, bool keepDim = false) => MaxDim.Apply(this, dim, keepDim);
+    public (Tensor Values, int[] Indices) Max(int dim, bool keepdim = false) => MaxDim.Apply(this, dim, keepdim);
 
     /// <summary>Matrix product (2-D, or batched with broadcasting; 1-D operands are treated as vectors).</summary>
     public Tensor MatMul(Tensor other)
@@ -302,7 +302,7 @@ public sealed partial class Tensor
         var dims = new List<int>();
         for (int i = 0; i < Dim; i++)
             if (i < lead || (shape[i - lead] == 1 && _shape[i] != 1)) dims.Add(i);
-        var summed = dims.Count == 0 ? this : Sum([.. dims], keepDim: true);
+        var summed = dims.Count == 0 ? this : Sum([.. dims], keepdim: true);
         return summed.Reshape(shape);
     }
 }

@@ -112,8 +112,8 @@ public static partial class F
     // (x − mean)/√(var + eps) over dims, with the biased variance, differentiably.
     private static Tensor Normalize(Tensor x, int[] dims, double eps)
     {
-        var centered = x - x.Mean(dims, keepDim: true);
-        var variance = (centered * centered).Mean(dims, keepDim: true);
+        var centered = x - x.Mean(dims, keepdim: true);
+        var variance = (centered * centered).Mean(dims, keepdim: true);
         return centered * (variance + eps).Pow(-0.5);
     }
 }
