@@ -72,8 +72,12 @@ internal sealed class ActivationBackward : Function
         Tensor Inside(Tensor condition) => Torch.Where(condition, x, x.Detach());
         switch (_kind)
         {
-            case Activation1.Elu: return Torch.Where(x <= 0, Inside(x < 0).Exp() * (_a * _b), Const(_b));
-            case Activation1.Celu: return Torch.Where(x <= 0, (Inside(x < 0) / _a).Exp(), Const(1));
+            case Activation1.Elu: return Torch.Where(x > 0, Const(_b), Inside(x < 0).Exp() * (_a * _b));
+            case Activation1.Celu:
+                {
+                    double inv = Pointwise.CeluInputScale(_a);
+                    return Torch.Where(x > 0, Const(1), (Inside(x < 0) * inv).Exp() * (inv * _a));
+                }
             case Activation1.Gelu:
                 return (1 + (x * Math.Sqrt(0.5)).Erf()) * 0.5 + x * (x * x * -0.5).Exp() * (1 / Math.Sqrt(2 * Math.PI));
             case Activation1.GeluTanh:

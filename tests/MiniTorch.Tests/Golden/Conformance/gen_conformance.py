@@ -387,6 +387,24 @@ def act_input(rng, dt, points=(), small=False):
     return x
 
 
+# Ops whose gradient at NaN PyTorch's CPU kernels decide per lane: its vectorised loop (blocks of 8
+# float64 or 16 float32 elements) gives NaN for the ELU family and 0 for hardtanh/relu6, its scalar
+# loop over the remainder gives the x > 0 branch. MiniTorch follows the vectorised loop (what almost
+# every element of a real tensor gets; the regression cases pin it); the random cases keep NaN only
+# where PyTorch vectorises.
+NAN_BY_LANE = {"elu", "selu", "celu", "hardtanh", "relu6", "ELU", "SELU", "CELU", "Hardtanh", "ReLU6"}
+
+
+def nan_in_vector_lanes(x):
+    if not x.is_floating_point() or x.numel() == 0:
+        return x
+    flat = x.reshape(-1).clone()
+    width = 8 if x.dtype == F64 else 16
+    tail = flat[flat.numel() - flat.numel() % width:]
+    tail[tail != tail] = 0.5
+    return flat.reshape(x.shape)
+
+
 def gen_activation(c, rng, i):
     dt = fdt(rng)
     op = rng.choice(["elu", "selu", "celu", "gelu", "silu", "mish", "softplus", "softsign", "hardtanh", "relu6",
@@ -438,6 +456,8 @@ def gen_activation(c, rng, i):
         fns = {"selu": F.selu, "silu": F.silu, "mish": F.mish, "softsign": F.softsign, "relu6": F.relu6, "hardsigmoid": F.hardsigmoid,
                "hardswish": F.hardswish, "logsigmoid": F.logsigmoid, "relu": F.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
         f = fns[op]
+    if op in NAN_BY_LANE:
+        x = nan_in_vector_lanes(x)
     if rng.random() < 0.08:
         x = x.nan_to_num(0.0, 0.0, 0.0).to(rng.choice([I64, I64, B]))
     c.add(op, f"{op} #{i}", [x], f, args)
@@ -823,6 +843,10 @@ def gen_conv_module(c, rng, i):
             else:
                 op2 = m.output_padding
             return CONVT[rank](x, w, b, m.stride, m.padding, op2, groups, m.dilation)
+        if mode == "circular" and x.dim() == rank + 1:
+            # PyTorch 1.13's circular pad refuses an unbatched input ("Invalid padding size"; later
+            # versions accept it): the answer a user expects is the batched one without the batch.
+            return m._conv_forward(x.unsqueeze(0), w, b).squeeze(0)
         return m._conv_forward(x, w, b)
     c.add("conv_module", f"{'ConvTranspose' if transposed else 'Conv'}{rank}d {mode} #{i}", [x] + params, diff, args)
 
@@ -930,7 +954,7 @@ def module_case(rng):
         if name == "Threshold":
             kw.update(threshold=0.1, value=-3.0)
         x = data_(rng, [2, 4] + sizes(rng, rng.randint(0, 1), 1, 3), dt)
-        return name, kw, [x]
+        return name, kw, [nan_in_vector_lanes(x) if name in NAN_BY_LANE else x]
     if kind == "shape":
         name = rng.choice(["Flatten", "Unflatten", "Identity", "PixelShuffle", "PixelUnshuffle", "Dropout", "Dropout2d"])
         if name == "Flatten":
@@ -1043,6 +1067,20 @@ def gen_regressions(c):
     c.add("pow", "regression: bool ** bool raises", [cond, cond], torch.pow)
     c.add("l1_loss", "regression: |x|'s gradient at NaN is 0 (torch.sign(NaN) = 0)", [d64(NAN, INF, 1.0, 2.0), d64(1.0, INF, NAN, 1.0)],
           lambda x, y: F.l1_loss(x, y, reduction="none"), {"reduction": "none"})
+    # NaN in the gradients of the piecewise activations, as PyTorch's vectorised kernels (16 elements, so
+    # PyTorch takes its vector path: its scalar tail differs for hardtanh and the ELU family).
+    nan16 = d64(NAN, -0.5, 0.0, 2.0, -3.0, 6.0, 0.25, -1.0, 1.0, NAN, 3.0, -6.5, 0.5, 7.0, -0.25, 1.5)
+    c.add("relu", "regression: relu passes the gradient at NaN (threshold_backward)", [nan16], F.relu)
+    c.add("clamp_scalar", "regression: clamp's gradient is 0 at NaN", [nan16], lambda x: x.clamp(-0.5, 1.0), {"min": -0.5, "max": 1.0})
+    c.add("clamp_scalar", "regression: clamp(min)'s gradient is 0 at NaN", [nan16], lambda x: x.clamp(min=0.25), {"min": 0.25, "max": None})
+    c.add("hardtanh", "regression: hardtanh's gradient is 0 at NaN and at the bounds", [nan16], lambda x: F.hardtanh(x, -0.5, 1.0),
+          {"min_val": -0.5, "max_val": 1.0})
+    c.add("relu6", "regression: relu6's gradient is 0 at NaN", [nan16], F.relu6)
+    c.add("elu", "regression: elu's gradient is NaN at NaN", [nan16], lambda x: F.elu(x, 0.7), {"alpha": 0.7})
+    c.add("selu", "regression: selu's gradient is NaN at NaN", [nan16], F.selu)
+    c.add("celu", "regression: celu's gradient is NaN at NaN", [nan16], lambda x: F.celu(x, 0.5), {"alpha": 0.5})
+    c.add("celu", "regression: celu's gradient uses 1/float(alpha) (alpha = 1.3)", [d64(-2.0, -1.0, -0.0, 0.5, -7.0)],
+          lambda x: F.celu(x, 1.3), {"alpha": 1.3})
     c.add("pow", "regression: pow gradients at 0^0, 0^2, 0^-1 (PyTorch's masks)", [d64(0.0, 0.0, 0.0, 2.0), d64(0.0, 2.0, -1.0, 0.0)], torch.pow)
     f3 = torch.tensor([1.5, -2.0, 0.25])
     c.add("add", "regression: float32 [3] + 0-d float64 is float32", [f3, torch.tensor(0.1, dtype=F64)], torch.add)
