@@ -56,7 +56,9 @@ internal sealed class ClampBackward0 : Function
     {
         if (min is null && max is null) throw new ArgumentException("torch.clamp: At least one of 'min' or 'max' must not be None");
         var dt = DTypes.ResultType(x, min, max);
-        if (dt == DType.Bool) throw DTypes.NotImplemented("clamp_cpu", dt);
+        // PyTorch refuses bools only with both bounds ("clamp_cpu"); one bound is clamp_min/clamp_max, a
+        // maximum/minimum, which bools have.
+        if (dt == DType.Bool && min is not null && max is not null) throw DTypes.NotImplemented("clamp_cpu", dt);
         x = x.To(dt);
         min = min?.To(dt);
         max = max?.To(dt);

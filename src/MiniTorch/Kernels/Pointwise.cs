@@ -52,8 +52,8 @@ internal static class Pointwise
             case Activation1.Softsign:
                 for (int i = 0; i < y.Length; i++) y[i] = x[i] / (one + T.Abs(x[i]));
                 break;
-            case Activation1.Hardtanh: // a = min, b = max; NaN stays NaN
-                for (int i = 0; i < y.Length; i++) y[i] = x[i] < A ? A : x[i] > B ? B : x[i];
+            case Activation1.Hardtanh: // a = min, b = max: min(max(x, a), b) as PyTorch's clamp (b wins when a > b); NaN stays NaN
+                for (int i = 0; i < y.Length; i++) { T v = x[i] < A ? A : x[i]; y[i] = v > B ? B : v; }
                 break;
             case Activation1.Hardsigmoid:
                 for (int i = 0; i < y.Length; i++) y[i] = Clamp6(x[i] + T.CreateChecked(3)) / T.CreateChecked(6);

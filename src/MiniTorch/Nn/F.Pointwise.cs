@@ -86,11 +86,12 @@ public static partial class F
     /// <summary>
     /// Hardtanh, like <c>torch.nn.functional.hardtanh</c>: x clamped to [minVal, maxVal] (derivative 0 at
     /// the bounds). An int64 input stays int64, its bounds truncated to integers as PyTorch's kernel does.
+    /// As the functional form in PyTorch, minVal &gt; maxVal is accepted and gives maxVal everywhere (the
+    /// module, like <c>nn.Hardtanh</c>, refuses it).
     /// </summary>
     public static Tensor Hardtanh(Tensor input, double minVal = -1.0, double maxVal = 1.0)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (minVal > maxVal) throw new ArgumentException($"hardtanh: max_val must be greater than or equal to min_val, got min_val={minVal}, max_val={maxVal}");
         if (input.DType == DType.Bool) throw new ArgumentException("Bool inputs not supported for hardtanh");
         if (input.DType == DType.Int64) return input.Clamp((long)minVal, (long)maxVal);
         return ActivationBackward.Apply(input, Activation1.Hardtanh, minVal, maxVal, "hardtanh");

@@ -1081,6 +1081,19 @@ def gen_regressions(c):
     c.add("celu", "regression: celu's gradient is NaN at NaN", [nan16], lambda x: F.celu(x, 0.5), {"alpha": 0.5})
     c.add("celu", "regression: celu's gradient uses 1/float(alpha) (alpha = 1.3)", [d64(-2.0, -1.0, -0.0, 0.5, -7.0)],
           lambda x: F.celu(x, 1.3), {"alpha": 1.3})
+    c.add("hardtanh", "regression: F.hardtanh accepts min_val > max_val (max_val everywhere)", [nan16], lambda x: F.hardtanh(x, 0.5, -0.5),
+          {"min_val": 0.5, "max_val": -0.5})
+    c.add("hardtanh", "regression: F.hardtanh of int64 with min_val > max_val", [L(-3, 0, 2)], lambda x: F.hardtanh(x, 2.0, -1.0),
+          {"min_val": 2.0, "max_val": -1.0})
+    c.add("clamp_tensor", "regression: clamp of bools with only max is a minimum", [cond, torch.tensor([False, True, False])],
+          lambda x, hi: torch.clamp(x, max=hi), {"bounds": "max"})
+    c.add("clamp_tensor", "regression: clamp of bools with only min is a maximum", [cond, torch.tensor([False, True, False])],
+          lambda x, lo: torch.clamp(x, min=lo), {"bounds": "min"})
+    for p in (2.0, 3.0):
+        c.add("embedding", f"regression: embedding max_norm takes a float32 row's {p:g}-norm in float32 (overflow scales it to 0)",
+              [torch.tensor([0, 1, 2]), torch.tensor([[1e19, 0.0, 0.0], [3e19, 4.0, 0.0], [0.6, -1e30, 1.7]])],
+              lambda ids, w, p=p: (F.embedding(ids, w, None, 1.0, p), w.detach().clone()),
+              {"padding_idx": None, "max_norm": 1.0, "norm_type": p, "scale_grad_by_freq": False})
     c.add("pow", "regression: pow gradients at 0^0, 0^2, 0^-1 (PyTorch's masks)", [d64(0.0, 0.0, 0.0, 2.0), d64(0.0, 2.0, -1.0, 0.0)], torch.pow)
     f3 = torch.tensor([1.5, -2.0, 0.25])
     c.add("add", "regression: float32 [3] + 0-d float64 is float32", [f3, torch.tensor(0.1, dtype=F64)], torch.add)
