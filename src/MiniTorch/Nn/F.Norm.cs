@@ -62,7 +62,7 @@ public static partial class F
     /// running statistics, if given, move toward the batch average of the planes' means and unbiased
     /// variances: r ← (1 − momentum)·r + momentum·mean_n(s). Otherwise the running statistics normalise.
     /// </remarks>
-    /// <param name="input">[N, C, *] with at least one spatial dimension.</param>
+    /// <param name="input">[N, C, *] with at least one spatial dimension ([N, C] too without <paramref name="useInputStats"/>).</param>
     /// <param name="runningMean">Running mean [C], updated in place when using input statistics; or null.</param>
     /// <param name="runningVar">Running variance [C], updated in place when using input statistics; or null.</param>
     /// <param name="weight">γ of shape [C], or null.</param>
@@ -74,7 +74,11 @@ public static partial class F
                                       bool useInputStats = true, double momentum = 0.1, double eps = 1e-5)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Dim < 3) throw new ArgumentException($"instance_norm: expected an input of shape [N, C, *] with at least one spatial dimension, got {Shape.Format(input.ShapeRef)}");
+        // PyTorch needs spatial dimensions only for the planes' own statistics: with the running ones an
+        // [N, C] input normalises as batch_norm in eval mode would.
+        if (input.Dim < 2)
+            throw new ArgumentException($"instance_norm: Dimension out of range (expected to be in range of [{-Math.Max(input.Dim, 1)}, {Math.Max(input.Dim, 1) - 1}], but got 1)");
+        if (useInputStats && input.Dim < 3) throw new ArgumentException($"instance_norm: expected an input of shape [N, C, *] with at least one spatial dimension, got {Shape.Format(input.ShapeRef)}");
         input.RequireFloat("instance_norm");
         int c = input.ShapeRef[1];
         foreach (var (name, t) in new[] { ("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias) })

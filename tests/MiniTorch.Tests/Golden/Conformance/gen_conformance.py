@@ -1094,6 +1094,13 @@ def gen_regressions(c):
               [torch.tensor([0, 1, 2]), torch.tensor([[1e19, 0.0, 0.0], [3e19, 4.0, 0.0], [0.6, -1e30, 1.7]])],
               lambda ids, w, p=p: (F.embedding(ids, w, None, 1.0, p), w.detach().clone()),
               {"padding_idx": None, "max_norm": 1.0, "norm_type": p, "scale_grad_by_freq": False})
+    rm, rv = d64(0.5, -1.0), d64(2.0, 0.25)
+    c.add("instance_norm", "regression: instance_norm of [N, C] with the running statistics", [d64(1.0, 2.0, -3.0, 0.5).reshape(2, 2), rm, rv],
+          lambda x, m, v: F.instance_norm(x, m, v, use_input_stats=False),
+          {"running": True, "use_input_stats": False, "momentum": 0.1, "eps": 1e-5, "affine": "none"}, grad_inputs=[0])
+    c.add("instance_norm", "regression: instance_norm of [C] raises", [d64(1.0, 2.0), rm, rv],
+          lambda x, m, v: F.instance_norm(x, m, v, use_input_stats=False),
+          {"running": True, "use_input_stats": False, "momentum": 0.1, "eps": 1e-5, "affine": "none"})
     c.add("pow", "regression: pow gradients at 0^0, 0^2, 0^-1 (PyTorch's masks)", [d64(0.0, 0.0, 0.0, 2.0), d64(0.0, 2.0, -1.0, 0.0)], torch.pow)
     f3 = torch.tensor([1.5, -2.0, 0.25])
     c.add("add", "regression: float32 [3] + 0-d float64 is float32", [f3, torch.tensor(0.1, dtype=F64)], torch.add)
