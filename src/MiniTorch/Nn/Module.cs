@@ -142,6 +142,18 @@ public abstract class Module
     /// <summary>The direct children, with their names.</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren() => _children.Select(c => (c.Name, c.Value));
 
+    /// <summary>
+    /// PyTorch's default module repr: the type's name, then each child on its own line as
+    /// <c>(name): repr</c>, indented two spaces per level (<c>Sequential(\n  (0): Linear(...)\n)</c>);
+    /// <c>Name()</c> for a module without children. Modules with arguments override it with
+    /// PyTorch's <c>extra_repr</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        var lines = NamedChildren().Select(c => $"({c.Name}): " + c.Module.ToString().Replace("\n", "\n  ", StringComparison.Ordinal)).ToList();
+        return lines.Count == 0 ? GetType().Name + "()" : GetType().Name + "(\n  " + string.Join("\n  ", lines) + "\n)";
+    }
+
     /// <summary>This module and all descendants, with dotted names ("" for this one).</summary>
     public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
     {

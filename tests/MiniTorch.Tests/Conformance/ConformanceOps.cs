@@ -145,6 +145,9 @@ internal static class ConformanceOps
         var m = ModuleFactory.Create(c.Str("module"), c.Args.GetProperty("kwargs"), i => c[i]);
         var keys = c.Args.GetProperty("keys").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Equal(keys, m.StateDict().Keys.ToArray());
+        // print(module) as PyTorch prints it.
+        if (c.Has("repr") && c.Args.GetProperty("repr").ValueKind == JsonValueKind.String && c.Str("repr") != m.ToString())
+            throw new InvalidOperationException($"ToString() is {m}, PyTorch prints {c.Str("repr")}");
         if (keys.Length > 0)
         {
             m.To(c[n].DType);
@@ -199,6 +202,9 @@ internal static class ConformanceOps
         };
         var keys = c.Args.GetProperty("keys").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Equal(keys, m.StateDict().Keys.ToArray());
+        // print(module) as PyTorch prints it.
+        if (c.Has("repr") && c.Args.GetProperty("repr").ValueKind == JsonValueKind.String && c.Str("repr") != m.ToString())
+            throw new InvalidOperationException($"ToString() is {m}, PyTorch prints {c.Str("repr")}");
         m.To(c[1].DType);
         m.LoadStateDict(keys.Select((key, i) => (key, c[1 + i])).ToDictionary(p => p.key, p => p.Item2));
         var size = IntsOrNull(c, "output_size");
@@ -229,6 +235,9 @@ internal static class ConformanceOps
         };
         var keys = c.Args.GetProperty("keys").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Equal(keys, m.StateDict().Keys.ToArray());
+        // print(module) as PyTorch prints it.
+        if (c.Has("repr") && c.Args.GetProperty("repr").ValueKind == JsonValueKind.String && c.Str("repr") != m.ToString())
+            throw new InvalidOperationException($"ToString() is {m}, PyTorch prints {c.Str("repr")}");
         var train = c.Args.GetProperty("train").EnumerateArray().Select(e => e.GetBoolean()).ToArray();
         m.To(c[0].DType);
         m.LoadStateDict(keys.Select((key, i) => (key, c[train.Length + i])).ToDictionary(p => p.key, p => p.Item2));

@@ -58,4 +58,26 @@ public class ModuleArgumentTests
         Assert.Equal([-0.2f, 2f], y.ToArray());
         Assert.Equal([-1f, 2f], x.ToArray());
     }
+
+    [Fact]
+    public void ModulesWithoutArguments_AndContainers_PrintAsPyTorch()
+    {
+        // print(nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Sequential(nn.Tanh(), nn.MSELoss()), nn.L1Loss(), nn.BCELoss())) in PyTorch 1.13.
+        const string expected = """
+            Sequential(
+              (0): Linear(in_features=2, out_features=3, bias=True)
+              (1): ReLU()
+              (2): Sequential(
+                (0): Tanh()
+                (1): MSELoss()
+              )
+              (3): L1Loss()
+              (4): BCELoss()
+            )
+            """;
+        var m = new Sequential(new Linear(2, 3), new ReLU(), new Sequential(new Tanh(), new MSELoss()), new L1Loss(), new BCELoss());
+        Assert.Equal(expected.ReplaceLineEndings("\n"), m.ToString());
+        Assert.Equal("BCEWithLogitsLoss()", new BCEWithLogitsLoss().ToString());
+        Assert.Equal("Sequential()", new Sequential().ToString());
+    }
 }
