@@ -43,7 +43,7 @@ public static partial class F
         input.RequireFloat("GroupNormKernelImpl");
         int n = input.ShapeRef[0], c = input.ShapeRef[1];
         // PyTorch's F.group_norm refuses one value per group and sample, as batch norm in training.
-        Shape.CheckBatchNormTraining([n * c / numGroups, numGroups, .. input.ShapeRef[2..]]);
+        Shape.CheckBatchNormTraining([n * c / numGroups, numGroups, .. input.ShapeRef[2..]], asList: true);
         var grouped = input.Reshape(n, numGroups, -1);
         var y = Normalize(grouped, [2], eps).Reshape(input.ShapeRef);
         var channel = Enumerable.Repeat(1, input.Dim).ToArray();
@@ -81,6 +81,10 @@ public static partial class F
         if (useInputStats && input.Dim < 3) throw new ArgumentException($"instance_norm: expected an input of shape [N, C, *] with at least one spatial dimension, got {Shape.Format(input.ShapeRef)}");
         input.RequireFloat("instance_norm");
         int c = input.ShapeRef[1];
+        // PyTorch repeats the running statistics once per sample and lets batch_norm check the result.
+        foreach (var (name, t) in new[] { ("running_mean", runningMean), ("running_var", runningVar) })
+            if (t is not null && t.Numel != c)
+                throw new ArgumentException($"{name} should contain {(long)input.ShapeRef[0] * c} elements not {(long)input.ShapeRef[0] * t.Numel}");
         foreach (var (name, t) in new[] { ("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias) })
             if (t is not null) Shape.CheckBatchNormVector(name, t.ShapeRef, c);
         var channel = Enumerable.Repeat(1, input.Dim).ToArray();

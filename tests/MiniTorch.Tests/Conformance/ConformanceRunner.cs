@@ -64,6 +64,37 @@ internal static class ConformanceRunner
         e is ArgumentException or InvalidOperationException or NotSupportedException
         || (e is IndexOutOfRangeException && e.Message != new IndexOutOfRangeException().Message);
 
+    /// <summary>Error cases whose MiniTorch message contains PyTorch's verbatim (whitespace-normalised), and all error cases; the others' pairs.</summary>
+    public sealed class MessageStats
+    {
+        public int Verbatim, Total;
+        public List<(string PyTorch, string MiniTorch)> Different { get; } = [];
+    }
+
+    [ThreadStatic] private static MessageStats? _messages;
+
+    /// <summary>Runs every case and also compares the error messages (reported, not asserted: see docs/conformance.md).</summary>
+    public static (int Count, List<string> Failures, MessageStats Messages) RunWithMessages(JsonElement root, IReadOnlyDictionary<string, Func<Case, Outcome>> ops)
+    {
+        _messages = new MessageStats();
+        try
+        {
+            var (count, failures) = Run(root, ops);
+            return (count, failures, _messages);
+        }
+        finally { _messages = null; }
+    }
+
+    private static string Normalise(string s) => System.Text.RegularExpressions.Regex.Replace(s.Trim(), @"\s+", " ");
+
+    private static void CountMessage(string pytorch, string minitorch)
+    {
+        if (_messages is not { } m) return;
+        m.Total++;
+        if (Normalise(minitorch).Contains(Normalise(pytorch), StringComparison.Ordinal)) m.Verbatim++;
+        else m.Different.Add((pytorch, minitorch));
+    }
+
     private static List<string> Check(Case c, Func<Case, Outcome> op)
     {
         var failures = new List<string>();
@@ -72,6 +103,7 @@ internal static class ConformanceRunner
             var e = Record.Exception(() => op(c));
             if (e is null) failures.Add($"PyTorch raises \"{message.GetString()}\"; MiniTorch accepted the call");
             else if (!IsArgumentError(e)) failures.Add($"PyTorch raises \"{message.GetString()}\"; MiniTorch crashed with {e.GetType().Name}: {e.Message}");
+            if (e is not null && IsArgumentError(e)) CountMessage(message.GetString()!, e.Message);
             return failures;
         }
         var grads = c.Raw.TryGetProperty("grads", out var gs) ? gs.EnumerateArray().ToArray() : null;

@@ -14,8 +14,11 @@ public class ConformanceTests(ITestOutputHelper output)
     private void RunFile(string path)
     {
         var root = ConformanceRunner.Load(path);
-        var (count, failures) = ConformanceRunner.Run(root, ConformanceOps.Ops);
+        var (count, failures, messages) = ConformanceRunner.RunWithMessages(root, ConformanceOps.Ops);
         output.WriteLine($"{Path.GetFileName(path)}: {count} cases (seed {root.GetProperty("seed")}, scale {root.GetProperty("scale")}), {failures.Count} discrepancies");
+        // Both raise in every error case (asserted); the wording is reported: PyTorch's message verbatim, or how it differs.
+        output.WriteLine($"error messages: {messages.Verbatim} of {messages.Total} contain PyTorch's verbatim");
+        foreach (var (pytorch, minitorch) in messages.Different) output.WriteLine($"  message: PyTorch \"{pytorch}\" / MiniTorch \"{minitorch}\"");
         foreach (var f in failures) output.WriteLine(f);
         Assert.True(failures.Count == 0, $"{failures.Count} of {count} cases differ from PyTorch:\n" + string.Join("\n", failures.Take(40)));
     }
