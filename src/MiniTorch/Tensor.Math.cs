@@ -192,7 +192,7 @@ public sealed partial class Tensor
         var dt = DTypes.ResultType(this, exponent);
         if (dt == DType.Bool) throw DTypes.NotImplemented("pow", dt);
         var (a, b) = (To(dt), exponent.To(dt));
-        return dt == DType.Int64 ? IntegerOps.Binary(a, b, Kernels.IntegerOp.Pow) : PowBackward1.Apply(a, b);
+        return dt == DType.Int64 ? IntegerOps.Binary(a, b, Kernels.IntegerOp.Pow) : PowBackward1.Apply(a, b, integralBase: !DType.IsFloatingPoint());
     }
 
     private Tensor FloatOrDefault() => DTypes.FloatOrDefault(this);

@@ -1108,6 +1108,8 @@ def gen_regressions(c):
     c.add("instance_norm", "regression: instance_norm of [C] raises", [d64(1.0, 2.0), rm, rv],
           lambda x, m, v: F.instance_norm(x, m, v, use_input_stats=False),
           {"running": True, "use_input_stats": False, "momentum": 0.1, "eps": 1e-5, "affine": "none"})
+    c.add("pow", "regression: pow(int64, float64)'s exponent gradient takes ln of the base in float32, as PyTorch",
+          [L(3, 7, 2, 5), d64(0.5, 1.3, -2.0, 2.5)], torch.pow)
     c.add("pow", "regression: pow gradients at 0^0, 0^2, 0^-1 (PyTorch's masks)", [d64(0.0, 0.0, 0.0, 2.0), d64(0.0, 2.0, -1.0, 0.0)], torch.pow)
     f3 = torch.tensor([1.5, -2.0, 0.25])
     c.add("add", "regression: float32 [3] + 0-d float64 is float32", [f3, torch.tensor(0.1, dtype=F64)], torch.add)
