@@ -233,6 +233,10 @@ public static partial class F
 
     private static Tensor AdaptiveAvg(string op, Tensor input, int rank, int[] output)
     {
+        // PyTorch answers an output of ones with a mean over the spatial dimensions before its checks, so an
+        // empty plane gives NaN there rather than the "non-zero size" error of any other output size.
+        if (output.All(o => o == 1) && input.Numel == 0 && (input.Dim == rank + 1 || input.Dim == rank + 2) && input.DType.IsFloatingPoint())
+            return input.Mean([.. Enumerable.Range(input.Dim - rank, rank)], keepdim: true);
         Shape.CheckAdaptivePool(op, rank, input.ShapeRef, output);
         return AvgPoolBackward.Apply(input, rank, AdaptiveWindows(input, rank, output), null, sequential: true, $"AdaptiveAvgPool{rank}DBackward0");
     }

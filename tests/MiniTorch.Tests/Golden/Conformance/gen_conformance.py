@@ -1110,6 +1110,16 @@ def gen_regressions(c):
           {"running": True, "use_input_stats": False, "momentum": 0.1, "eps": 1e-5, "affine": "none"})
     c.add("pow", "regression: pow(int64, float64)'s exponent gradient takes ln of the base in float32, as PyTorch",
           [L(3, 7, 2, 5), d64(0.5, 1.3, -2.0, 2.5)], torch.pow)
+    c.add("argmin", "regression: argmin of bools over a dimension of one element is 0", [torch.tensor([[True, False, True]])],
+          lambda x: torch.argmin(x, 0, True), {"dim": 0, "keepdim": True})
+    c.add("argmax", "regression: argmax of bools over a dimension of several elements raises", [torch.tensor([[True, False, True]])],
+          lambda x: torch.argmax(x, 1), {"dim": 1, "keepdim": False})
+    for r, shape in ((1, [2, 3, 0]), (2, [2, 1, 0, 3]), (3, [1, 2, 0, 3, 1])):
+        f = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}[r]
+        c.add(f"adaptive_avg_pool{r}d", f"regression: adaptive_avg_pool{r}d of an empty plane to size 1 is NaN (PyTorch's mean shortcut)",
+              [torch.zeros(shape, dtype=F64)], lambda x, f=f, r=r: f(x, [1] * r if r > 1 else 1), {"out": [1] * r})
+        c.add(f"adaptive_avg_pool{r}d", f"regression: adaptive_avg_pool{r}d of an empty plane to size 2 raises",
+              [torch.zeros(shape, dtype=F64)], lambda x, f=f, r=r: f(x, [2] * r if r > 1 else 2), {"out": [2] * r})
     c.add("pow", "regression: pow gradients at 0^0, 0^2, 0^-1 (PyTorch's masks)", [d64(0.0, 0.0, 0.0, 2.0), d64(0.0, 2.0, -1.0, 0.0)], torch.pow)
     f3 = torch.tensor([1.5, -2.0, 0.25])
     c.add("add", "regression: float32 [3] + 0-d float64 is float32", [f3, torch.tensor(0.1, dtype=F64)], torch.add)
