@@ -303,8 +303,34 @@ public sealed class AdaptiveMaxPool3d : Module
     public override string ToString() => _d == _h && _h == _w && _d is { } v ? $"AdaptiveMaxPool3d(output_size={v})" : $"AdaptiveMaxPool3d(output_size=({Str(_d)}, {Str(_h)}, {Str(_w)}))";
 }
 
-/// <summary>The partial inverse of <see cref="MaxPool1d"/>, like <c>torch.nn.MaxUnpool1d</c>: call <see cref="Forward(Tensor, Tensor, int[])"/> with the indices.</summary>
-public sealed class MaxUnpool1d(int kernelSize, int? stride = null, int padding = 0) : Module
+/// <summary>
+/// What the max-unpooling layers share, like PyTorch's <c>_MaxUnpoolNd</c>: they take the pooled input
+/// and its indices (<see cref="Forward(Tensor, Tensor, int[])"/>), never the input alone.
+/// </summary>
+public abstract class MaxUnpoolModule : Module
+{
+    private protected MaxUnpoolModule() { }
+
+    /// <summary>Places each value at its index in a zero tensor of the default size or <paramref name="outputSize"/>.</summary>
+    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        return Unpool(input, indices, outputSize);
+    }
+
+    /// <summary>Not supported: unpooling needs the indices.</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        throw new NotSupportedException($"{GetType().Name} takes the pooled input and its indices: call Forward(input, indices)");
+    }
+
+    private protected abstract Tensor Unpool(Tensor input, Tensor indices, int[]? outputSize);
+}
+
+/// <summary>The partial inverse of <see cref="MaxPool1d"/>, like <c>torch.nn.MaxUnpool1d</c>: call <see cref="MaxUnpoolModule.Forward(Tensor, Tensor, int[])"/> with the indices.</summary>
+public sealed class MaxUnpool1d(int kernelSize, int? stride = null, int padding = 0) : MaxUnpoolModule
 {
     /// <summary>The pooling's window size.</summary>
     public int KernelSize { get; } = kernelSize;
@@ -312,25 +338,13 @@ public sealed class MaxUnpool1d(int kernelSize, int? stride = null, int padding 
     public int Stride { get; } = stride ?? kernelSize;
     /// <summary>The pooling's padding.</summary>
     public int Padding { get; } = padding;
-    /// <summary>Places each value at its index in a zero tensor of the default size or <paramref name="outputSize"/>.</summary>
-    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(indices);
-        return F.MaxUnpool1d(input, indices, KernelSize, Stride, Padding, outputSize);
-    }
-    /// <summary>Not supported: unpooling needs the indices.</summary>
-    public override Tensor Forward(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        throw new NotSupportedException("MaxUnpool1d takes the pooled input and its indices: call Forward(input, indices)");
-    }
+    private protected override Tensor Unpool(Tensor input, Tensor indices, int[]? outputSize) => F.MaxUnpool1d(input, indices, KernelSize, Stride, Padding, outputSize);
     /// <inheritdoc />
     public override string ToString() => $"MaxUnpool1d(kernel_size=({KernelSize},), stride=({Stride},), padding=({Padding},))";
 }
 
-/// <summary>The partial inverse of <see cref="MaxPool3d"/>, like <c>torch.nn.MaxUnpool3d</c>: call <see cref="Forward(Tensor, Tensor, int[])"/> with the indices.</summary>
-public sealed class MaxUnpool3d(Size3 kernelSize, Size3? stride = null, Size3? padding = null) : Module
+/// <summary>The partial inverse of <see cref="MaxPool3d"/>, like <c>torch.nn.MaxUnpool3d</c>: call <see cref="MaxUnpoolModule.Forward(Tensor, Tensor, int[])"/> with the indices.</summary>
+public sealed class MaxUnpool3d(Size3 kernelSize, Size3? stride = null, Size3? padding = null) : MaxUnpoolModule
 {
     /// <summary>The pooling's window size.</summary>
     public Size3 KernelSize { get; } = kernelSize;
@@ -338,25 +352,13 @@ public sealed class MaxUnpool3d(Size3 kernelSize, Size3? stride = null, Size3? p
     public Size3 Stride { get; } = stride ?? kernelSize;
     /// <summary>The pooling's padding.</summary>
     public Size3 Padding { get; } = padding ?? 0;
-    /// <summary>Places each value at its index in a zero tensor of the default size or <paramref name="outputSize"/>.</summary>
-    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(indices);
-        return F.MaxUnpool3d(input, indices, KernelSize, Stride, Padding, outputSize);
-    }
-    /// <summary>Not supported: unpooling needs the indices.</summary>
-    public override Tensor Forward(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        throw new NotSupportedException("MaxUnpool3d takes the pooled input and its indices: call Forward(input, indices)");
-    }
+    private protected override Tensor Unpool(Tensor input, Tensor indices, int[]? outputSize) => F.MaxUnpool3d(input, indices, KernelSize, Stride, Padding, outputSize);
     /// <inheritdoc />
     public override string ToString() => $"MaxUnpool3d(kernel_size={KernelSize}, stride={Stride}, padding={Padding})";
 }
 
-/// <summary>The partial inverse of <see cref="MaxPool2d"/>, like <c>torch.nn.MaxUnpool2d</c>: call <see cref="Forward(Tensor, Tensor, int[])"/> with the indices.</summary>
-public sealed class MaxUnpool2d(Size2 kernelSize, Size2? stride = null, Size2? padding = null) : Module
+/// <summary>The partial inverse of <see cref="MaxPool2d"/>, like <c>torch.nn.MaxUnpool2d</c>: call <see cref="MaxUnpoolModule.Forward(Tensor, Tensor, int[])"/> with the indices.</summary>
+public sealed class MaxUnpool2d(Size2 kernelSize, Size2? stride = null, Size2? padding = null) : MaxUnpoolModule
 {
     /// <summary>The pooling's window size.</summary>
     public Size2 KernelSize { get; } = kernelSize;
@@ -364,19 +366,7 @@ public sealed class MaxUnpool2d(Size2 kernelSize, Size2? stride = null, Size2? p
     public Size2 Stride { get; } = stride ?? kernelSize;
     /// <summary>The pooling's padding.</summary>
     public Size2 Padding { get; } = padding ?? 0;
-    /// <summary>Places each value at its index in a zero tensor of the default size or <paramref name="outputSize"/>.</summary>
-    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(indices);
-        return F.MaxUnpool2d(input, indices, KernelSize, Stride, Padding, outputSize);
-    }
-    /// <summary>Not supported: unpooling needs the indices.</summary>
-    public override Tensor Forward(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        throw new NotSupportedException("MaxUnpool2d takes the pooled input and its indices: call Forward(input, indices)");
-    }
+    private protected override Tensor Unpool(Tensor input, Tensor indices, int[]? outputSize) => F.MaxUnpool2d(input, indices, KernelSize, Stride, Padding, outputSize);
     /// <inheritdoc />
     public override string ToString() => $"MaxUnpool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding})";
 }
