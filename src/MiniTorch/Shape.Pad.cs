@@ -31,6 +31,7 @@ public static partial class Shape
         }
         Numel(padded);
         var maps = new int[k][];
+        bool anyPositive = pad.Any(p => p > 0);
         for (int j = 0; j < k; j++)
         {
             int d = rank - 1 - j, n = shape[d], before = pad[2 * j], after = pad[2 * j + 1];
@@ -41,7 +42,9 @@ public static partial class Shape
             if (mode == PadKind.Replicate && n == 0)
                 throw new ArgumentException($"Expected input with non-zero dimensions for replicate padding, but got: {Format(shape)}");
             long size = (long)n + before + after;
-            if (size < 0 || (size == 0 && mode != PadKind.Constant))
+            // PyTorch's constant_pad_nd narrows when no pad is positive (an empty result is fine) and
+            // otherwise wants every padded size positive.
+            if (size < 0 || (size == 0 && (mode != PadKind.Constant || anyPositive)))
                 throw new ArgumentException(mode == PadKind.Circular
                     ? "Negative padding value is resulting in an empty dimension"
                     : $"The input size {n}, plus negative padding {before} and {after} resulted in a negative output size, which is invalid. Check dimension {d} of your input.");

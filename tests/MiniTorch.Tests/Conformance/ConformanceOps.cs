@@ -136,6 +136,10 @@ internal static class ConformanceOps
         ["conv_module"] = ConvModuleCase,
         ["norm_module"] = NormModuleCase,
         ["module"] = ModuleCase,
+        ["pad"] = c => new[] { F.Pad(c[0], c.Ints("pad"), c.Str("mode") switch
+        {
+            "constant" => PadMode.Constant, "reflect" => PadMode.Reflect, "replicate" => PadMode.Replicate, _ => PadMode.Circular,
+        }, c.Double("value")) },
     };
 
     // A module built from PyTorch's keyword arguments; inputs: the forward inputs, the state dict, tensor arguments.

@@ -1047,6 +1047,33 @@ def gen_module(c, rng, i):
           xs + state + list(tensor_kw.values()), fn, args, grad_inputs=[0], double=False, ref64=False)
 
 
+def gen_pad(c, rng, i):
+    """F.pad in every mode on 1-3 padded dimensions: batched and unbatched, zero and negative pads,
+    reflect's limit (pad < size), constant's value, int64 and bool for constant."""
+    dt = rng.choice([F32, F64, F64, I64, B])
+    mode = rng.choice(["constant", "reflect", "replicate", "circular"] if dt.is_floating_point else ["constant", "constant", "circular", "reflect"])
+    k = rng.randint(1, 3)
+    lead = rng.choice([[], [2], [1, 2], [2, 3]]) if mode == "constant" else rng.choice([[2], [1, 2]] + ([[2, 3]] if k < 3 else []))
+    spatial = sizes(rng, k, 1 if mode == "constant" else 2, 5)
+    x = data(rng, lead + spatial, dt) if dt.is_floating_point else (data(rng, lead + spatial, F64) * 3).round().to(dt)
+    pad = []
+    for j in range(k):
+        size = spatial[-1 - j]
+        hi = size - 1 if mode == "reflect" else size
+        # No negative circular pads: PyTorch 1.13 returns uninitialised memory for them.
+        low = -1 if rng.random() < 0.15 and mode != "circular" else 0
+        pad += [rng.randint(low, hi + (1 if rng.random() < 0.05 else 0)) for _ in range(2)]
+    value = rng.choice([0.0, 1.5, -2.0]) if mode == "constant" else 0.0
+    args = {"pad": pad, "mode": mode, "value": value}
+
+    def fn(x):
+        if mode == "circular" and x.dim() == k + 1:
+            # PyTorch 1.13 refuses circular padding of an unbatched input; later versions accept it.
+            return F.pad(x.unsqueeze(0), pad, mode).squeeze(0)
+        return F.pad(x, pad, mode, value) if mode == "constant" else F.pad(x, pad, mode)
+    c.add("pad", f"pad {mode} #{i}", [x], fn, args)
+
+
 def gen_regressions(c):
     """The discrepancies the random sweep found, one named case each (see docs/conformance.md)."""
     d64 = lambda *v: torch.tensor(v, dtype=F64)  # noqa: E731
@@ -1120,6 +1147,17 @@ def gen_regressions(c):
               [torch.zeros(shape, dtype=F64)], lambda x, f=f, r=r: f(x, [1] * r if r > 1 else 1), {"out": [1] * r})
         c.add(f"adaptive_avg_pool{r}d", f"regression: adaptive_avg_pool{r}d of an empty plane to size 2 raises",
               [torch.zeros(shape, dtype=F64)], lambda x, f=f, r=r: f(x, [2] * r if r > 1 else 2), {"out": [2] * r})
+    pads = {"pad": [1, 1], "mode": "constant", "value": 1.5}
+    c.add("pad", "regression: constant padding of int64 casts the value", [L(1, 2, 3).reshape(1, 3)], lambda x: F.pad(x, [1, 1], value=1.5), pads)
+    c.add("pad", "regression: constant padding of bools", [cond.reshape(1, 3)], lambda x: F.pad(x, [1, 1], value=1.5), pads)
+    c.add("pad", "regression: circular padding of int64", [L(1, 2, 3).reshape(1, 1, 3)], lambda x: F.pad(x, [1, 2], "circular"),
+          {"pad": [1, 2], "mode": "circular", "value": 0.0})
+    c.add("pad", "regression: reflect padding of int64 raises", [L(1, 2, 3).reshape(1, 1, 3)], lambda x: F.pad(x, [1, 1], "reflect"),
+          {"pad": [1, 1], "mode": "reflect", "value": 0.0})
+    c.add("pad", "regression: constant crop to nothing is empty", [d64(1.0, 2.0).reshape(1, 2)], lambda x: F.pad(x, [-1, -1]),
+          {"pad": [-1, -1], "mode": "constant", "value": 0.0})
+    c.add("pad", "regression: constant pad emptying a dimension while growing another raises", [d64(1.0, 2.0).reshape(1, 2)],
+          lambda x: F.pad(x, [1, 0, -1, 0]), {"pad": [1, 0, -1, 0], "mode": "constant", "value": 0.0})
     c.add("pow", "regression: pow gradients at 0^0, 0^2, 0^-1 (PyTorch's masks)", [d64(0.0, 0.0, 0.0, 2.0), d64(0.0, 2.0, -1.0, 0.0)], torch.pow)
     f3 = torch.tensor([1.5, -2.0, 0.25])
     c.add("add", "regression: float32 [3] + 0-d float64 is float32", [f3, torch.tensor(0.1, dtype=F64)], torch.add)
@@ -1147,7 +1185,7 @@ FAMILIES = [
     ("pool", gen_pool, 180), ("softmax", gen_softmax, 60), ("cross_entropy", gen_cross_entropy, 80), ("nll", gen_nll, 40),
     ("regression", gen_regression, 60), ("activation", gen_activation, 120), ("elementwise", gen_elementwise, 80),
     ("reduce_index", gen_reduce_index, 100), ("arith", gen_arith, 80), ("embedding", gen_embedding, 40), ("norm", gen_norm, 80), ("shuffle", gen_shuffle, 20),
-    ("conv", gen_conv, 120), ("conv_module", gen_conv_module, 60), ("norm_module", gen_norm_module, 40), ("module", gen_module, 120),
+    ("conv", gen_conv, 120), ("conv_module", gen_conv_module, 60), ("norm_module", gen_norm_module, 40), ("module", gen_module, 120), ("pad", gen_pad, 80),
 ]
 
 
