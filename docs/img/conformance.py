@@ -15,6 +15,7 @@ import sys
 
 FAMILIES = [
     ("pooling", r"pool|unpool"),
+    ("padding (F.pad)", r"^pad$"),
     ("softmax family", r"softmax|softmin"),
     ("losses", r"cross_entropy|nll|mse|l1_loss|huber|kl_div"),
     ("activations", r"elu|gelu|silu|mish|softplus|softsign|hardtanh|relu|hardsigmoid|hardswish|threshold|logsigmoid|glu|tanh|sigmoid"),
@@ -59,6 +60,8 @@ if len(sys.argv) > 2:
                        "modules (kwargs, state, print)")
         else:
             key = family(re.sub(r" #\d+$", "", name).split()[0])
+            if key == "other" and name.startswith("aavg"):
+                key = "pooling"
         open_by_family[key] = open_by_family.get(key, 0) + 1
 
 rows = [(name, counts[name]) for name, _ in FAMILIES if sum(counts[name])]
