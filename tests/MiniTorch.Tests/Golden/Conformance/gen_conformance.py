@@ -1158,6 +1158,10 @@ def gen_regressions(c):
           {"pad": [-1, -1], "mode": "constant", "value": 0.0})
     c.add("pad", "regression: constant pad emptying a dimension while growing another raises", [d64(1.0, 2.0).reshape(1, 2)],
           lambda x: F.pad(x, [1, 0, -1, 0]), {"pad": [1, 0, -1, 0], "mode": "constant", "value": 0.0})
+    c.add("pad", "regression: 2-d reflect padding may empty one dimension", [torch.randn(1, 2, 3, 2, dtype=F64)],
+          lambda x: F.pad(x, [-1, -1, 1, 1], "reflect"), {"pad": [-1, -1, 1, 1], "mode": "reflect", "value": 0.0})
+    c.add("pad", "regression: 1-d reflect padding to nothing raises", [torch.randn(1, 2, 2, dtype=F64)],
+          lambda x: F.pad(x, [-1, -1], "reflect"), {"pad": [-1, -1], "mode": "reflect", "value": 0.0})
     c.add("pow", "regression: pow gradients at 0^0, 0^2, 0^-1 (PyTorch's masks)", [d64(0.0, 0.0, 0.0, 2.0), d64(0.0, 2.0, -1.0, 0.0)], torch.pow)
     f3 = torch.tensor([1.5, -2.0, 0.25])
     c.add("add", "regression: float32 [3] + 0-d float64 is float32", [f3, torch.tensor(0.1, dtype=F64)], torch.add)
