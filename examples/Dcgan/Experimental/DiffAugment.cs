@@ -34,14 +34,14 @@ public static class DiffAugment
     /// <summary>(x − mean_c x)·U(0, 2) + mean_c x per sample.</summary>
     public static Tensor Saturation(Tensor x, Generator rng)
     {
-        var mean = x.Mean(1, keepDim: true);
+        var mean = x.Mean(1, keepdim: true);
         return (x - mean) * (PerSample(x, rng) * 2) + mean;
     }
 
     /// <summary>(x − mean x)·U(0.5, 1.5) + mean x per sample.</summary>
     public static Tensor Contrast(Tensor x, Generator rng)
     {
-        var mean = x.Mean([1, 2, 3], keepDim: true);
+        var mean = x.Mean([1, 2, 3], keepdim: true);
         return (x - mean) * (PerSample(x, rng) + 0.5) + mean;
     }
 
