@@ -74,6 +74,34 @@ public static class DTypes
     }
 
     /// <summary>
+    /// The result type of a binary operation on two tensors, like <c>torch.result_type</c>: as
+    /// <see cref="Promote(DType, DType)"/>, except that a 0-d tensor next to a tensor with dimensions
+    /// counts only by its category, as a number would (float32 [3] with a 0-d float64 is float32; int64
+    /// [3] with a 0-d float64 is float64).
+    /// </summary>
+    public static DType ResultType(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return ResultType([a, b]);
+    }
+
+    /// <summary><see cref="ResultType(Tensor, Tensor)"/> over any number of tensors (null entries are skipped).</summary>
+    public static DType ResultType(params Tensor?[] tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        DType? dims = null, zeros = null;
+        foreach (var t in tensors)
+        {
+            if (t is null) continue;
+            if (t.Dim == 0) zeros = zeros is { } z ? Promote(z, t.DType) : t.DType;
+            else dims = dims is { } d ? Promote(d, t.DType) : t.DType;
+        }
+        if (dims is not { } dd) return zeros ?? throw new ArgumentException("result_type needs at least one tensor");
+        return zeros is { } zz && Category(zz) > Category(dd) ? zz : dd;
+    }
+
+    /// <summary>
     /// The result type of a tensor of type <paramref name="tensor"/> combined with a number:
     /// the tensor's type, unless the number is of a higher category, in which case PyTorch's
     /// default type of that category (float32 for a fractional number, int64 for an integer).

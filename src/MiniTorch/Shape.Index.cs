@@ -40,7 +40,7 @@ public static partial class Shape
         try { resolved = InferReshape(sizes, size); }
         catch (ArgumentException)
         {
-            throw new ArgumentException($"unflatten: Provided sizes {Format(sizes)} don't multiply up to the size of dim {dim} ({size}) in the input tensor");
+            throw new ArgumentException($"unflatten: Provided sizes {Format(sizes)} don't multiply up to the size of dim {d} ({size}) in the input tensor");
         }
         var result = new List<int>();
         for (int i = 0; i < d; i++) result.Add(shape[i]);

@@ -22,12 +22,14 @@ public static partial class Shape
     /// Training-mode batch norm needs at least two values per channel to estimate a variance,
     /// with PyTorch's message.
     /// </summary>
-    public static void CheckBatchNormTraining(ReadOnlySpan<int> input)
+    /// <param name="input">The sizes PyTorch's _verify_batch_size is given.</param>
+    /// <param name="asList">Printed as a list (group_norm passes one) rather than batch_norm's torch.Size.</param>
+    public static void CheckBatchNormTraining(ReadOnlySpan<int> input, bool asList = false)
     {
         long perChannel = 1;
         for (int i = 0; i < input.Length; i++) if (i != 1) perChannel *= input[i];
         if (perChannel <= 1)
-            throw new ArgumentException($"Expected more than 1 value per channel when training, got input size torch.Size({Format(input)})");
+            throw new ArgumentException($"Expected more than 1 value per channel when training, got input size {(asList ? Format(input) : $"torch.Size({Format(input)})")}");
     }
 
     /// <summary>binary_cross_entropy requires a target of the input's size (PyTorch's message).</summary>
@@ -106,7 +108,7 @@ public static partial class Shape
     public static void CheckInstanceNormSpatial(ReadOnlySpan<int> input)
     {
         if (Numel(input[2..]) <= 1)
-            throw new ArgumentException($"Expected more than 1 spatial element when training, got input size {Format(input)}");
+            throw new ArgumentException($"Expected more than 1 spatial element when training, got input size torch.Size({Format(input)})");
     }
 
     /// <summary>Checks the rank of a norm layer's input (e.g. "expected 2D or 3D input (got 4D input)").</summary>

@@ -31,6 +31,10 @@ public static partial class Shape
         }
         Numel(padded);
         var maps = new int[k][];
+        bool anyPositive = pad.Any(p => p > 0);
+        // PyTorch's 2-d and 3-d reflection pads refuse only an output empty in every padded dimension
+        // (their check is output_w >= 1 || output_h >= 1 ...); the 1-d one any empty output.
+        bool reflectEmptyOk = mode == PadKind.Reflect && k >= 2 && Enumerable.Range(0, k).Any(j => padded[rank - 1 - j] >= 1);
         for (int j = 0; j < k; j++)
         {
             int d = rank - 1 - j, n = shape[d], before = pad[2 * j], after = pad[2 * j + 1];
@@ -41,7 +45,9 @@ public static partial class Shape
             if (mode == PadKind.Replicate && n == 0)
                 throw new ArgumentException($"Expected input with non-zero dimensions for replicate padding, but got: {Format(shape)}");
             long size = (long)n + before + after;
-            if (size < 0 || (size == 0 && mode != PadKind.Constant))
+            // PyTorch's constant_pad_nd narrows when no pad is positive (an empty result is fine) and
+            // otherwise wants every padded size positive.
+            if (size < 0 || (size == 0 && (mode != PadKind.Constant || anyPositive) && !reflectEmptyOk))
                 throw new ArgumentException(mode == PadKind.Circular
                     ? "Negative padding value is resulting in an empty dimension"
                     : $"The input size {n}, plus negative padding {before} and {after} resulted in a negative output size, which is invalid. Check dimension {d} of your input.");

@@ -51,6 +51,17 @@ public static partial class Shape
         };
     }
 
+    /// <summary>
+    /// avg_pool3d's extra check (PyTorch's <c>pool3d_shape_check</c> with check_input_size): the input
+    /// itself, before padding, must be at least as large as the kernel in every dimension.
+    /// </summary>
+    internal static void CheckAvgPool3dInput(ReadOnlySpan<int> input, int[] kernel)
+    {
+        var s = input[^3..];
+        if (s[0] < kernel[0] || s[1] < kernel[1] || s[2] < kernel[2])
+            throw new ArgumentException($"input image (T: {s[0]} H: {s[1]} W: {s[2]}) smaller than kernel size (kT: {kernel[0]} kH: {kernel[1]} kW: {kernel[2]})");
+    }
+
     /// <summary>Checks an adaptive pooling input [N, C, spatial…] or [C, spatial…] and output size, with PyTorch's messages.</summary>
     internal static void CheckAdaptivePool(string op, int rank, ReadOnlySpan<int> input, ReadOnlySpan<int> output)
     {

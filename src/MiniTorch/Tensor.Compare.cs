@@ -169,7 +169,7 @@ public sealed partial class Tensor
 
     private static Tensor Bitwise(Tensor a, Tensor b, IntegerOp op, string name)
     {
-        var dt = DTypes.Promote(a.DType, b.DType);
+        var dt = DTypes.ResultType(a, b);
         if (dt.IsFloatingPoint()) throw DTypes.NotImplemented(name, dt);
         return IntegerOps.Binary(a.To(dt), b.To(dt), op);
     }
@@ -199,10 +199,10 @@ public sealed partial class Tensor
     /// The index of the first largest element along <paramref name="dim"/> (of the flattened tensor
     /// when null), as an int64 tensor, like <c>torch.argmax</c>; a NaN counts as the largest.
     /// </summary>
-    public Tensor Argmax(int? dim = null, bool keepDim = false) => IntegerOps.ArgExtreme(this, dim, keepDim, max: true);
+    public Tensor Argmax(int? dim = null, bool keepdim = false) => IntegerOps.ArgExtreme(this, dim, keepdim, max: true);
 
     /// <summary>The index of the first smallest element along <paramref name="dim"/> (flattened when null), as int64, like <c>torch.argmin</c>.</summary>
-    public Tensor Argmin(int? dim = null, bool keepDim = false) => IntegerOps.ArgExtreme(this, dim, keepDim, max: false);
+    public Tensor Argmin(int? dim = null, bool keepdim = false) => IntegerOps.ArgExtreme(this, dim, keepdim, max: false);
 
     /// <summary><c>condition ? this : other</c> element-wise, like <c>x.where(condition, y)</c>.</summary>
     public Tensor Where(Tensor condition, Tensor other)
@@ -228,24 +228,49 @@ public static partial class Torch
         return WhereBackward0.Apply(condition, input, other);
     }
 
-    /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a number for the false side.</summary>
+    /// <summary>
+    /// <see cref="Where(Tensor, Tensor, Tensor)"/> with a floating-point number for the false side: as a
+    /// Python float, it makes an integer or bool tensor's result float32 (<c>torch.where(c, x_long, 0.0)</c>).
+    /// </summary>
     public static Tensor Where(Tensor condition, Tensor input, double other)
     {
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(input);
-        return WhereBackward0.Apply(condition, input, ScalarLike(input, other));
+        return WhereBackward0.Apply(condition, input, ScalarLike(input, other, integral: false));
     }
 
-    /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a number for the true side.</summary>
+    /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a floating-point number for the true side.</summary>
     public static Tensor Where(Tensor condition, double input, Tensor other)
     {
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(other);
-        return WhereBackward0.Apply(condition, ScalarLike(other, input), other);
+        return WhereBackward0.Apply(condition, ScalarLike(other, input, integral: false), other);
     }
 
-    private static Tensor ScalarLike(Tensor t, double value) =>
-        Scalar(value, DTypes.PromoteWithScalar(t.DType, value == Math.Floor(value) && Math.Abs(value) < 9.2e18));
+    /// <summary>
+    /// <see cref="Where(Tensor, Tensor, Tensor)"/> with an integer for the false side: an int64 tensor stays
+    /// int64, a bool one becomes int64, a floating one keeps its type (<c>torch.where(c, x, 0)</c>).
+    /// </summary>
+    public static Tensor Where(Tensor condition, Tensor input, long other)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(input);
+        return WhereBackward0.Apply(condition, input, ScalarLike(input, other, integral: true));
+    }
+
+    /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with an integer for the true side.</summary>
+    public static Tensor Where(Tensor condition, long input, Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(other);
+        return WhereBackward0.Apply(condition, ScalarLike(other, input, integral: true), other);
+    }
+
+    private static Tensor ScalarLike(Tensor t, double value, bool integral)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return Scalar(value, DTypes.PromoteWithScalar(t.DType, integral));
+    }
 
     /// <summary>The element-wise maximum, like <c>torch.maximum</c> (ties split the gradient evenly).</summary>
     public static Tensor Maximum(Tensor input, Tensor other)
@@ -277,17 +302,24 @@ public static partial class Torch
         return input.Clamp(min, max);
     }
 
-    /// <summary>The index of the first maximum, like <c>torch.argmax</c> (int64).</summary>
-    public static Tensor Argmax(Tensor input, int? dim = null, bool keepDim = false)
+    /// <summary><see cref="Tensor.Clamp(long?, long?)"/> as a function, like <c>torch.clamp(input, min, max)</c> with integer bounds.</summary>
+    public static Tensor Clamp(Tensor input, long? min = null, long? max = null)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return input.Argmax(dim, keepDim);
+        return input.Clamp(min, max);
+    }
+
+    /// <summary>The index of the first maximum, like <c>torch.argmax</c> (int64).</summary>
+    public static Tensor Argmax(Tensor input, int? dim = null, bool keepdim = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Argmax(dim, keepdim);
     }
 
     /// <summary>The index of the first minimum, like <c>torch.argmin</c> (int64).</summary>
-    public static Tensor Argmin(Tensor input, int? dim = null, bool keepDim = false)
+    public static Tensor Argmin(Tensor input, int? dim = null, bool keepdim = false)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return input.Argmin(dim, keepDim);
+        return input.Argmin(dim, keepdim);
     }
 }

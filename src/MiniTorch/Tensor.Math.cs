@@ -17,7 +17,7 @@ public sealed partial class Tensor
             throw new ArgumentException(a.DType == b.DType
                 ? "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
                 : "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-        var dt = DTypes.Promote(a.DType, b.DType);
+        var dt = DTypes.ResultType(a, b);
         if (op == Arith.Div && !dt.IsFloatingPoint()) dt = DType.Float32;
         (a, b) = (a.To(dt), b.To(dt));
         switch (dt)
@@ -176,25 +176,23 @@ public sealed partial class Tensor
         };
     }
 
-    /// <summary>x raised to a number (integers stay integers for a whole exponent, as in PyTorch).</summary>
-    public Tensor Pow(double exponent)
-    {
-        if (!DType.IsFloatingPoint())
-        {
-            if (exponent == Math.Floor(exponent) && Math.Abs(exponent) < 9.2e18) return Pow(Scalar(exponent, true));
-            return FloatOrDefault().Pow(exponent);
-        }
-        return PowBackward0.Apply(this, exponent);
-    }
+    /// <summary>
+    /// x raised to a floating-point number: an int64 or bool tensor is first converted to float32, as
+    /// <c>x_long ** 2.0</c> in PyTorch (use <see cref="Pow(long)"/> to stay in integers).
+    /// </summary>
+    public Tensor Pow(double exponent) => DType.IsFloatingPoint() ? PowBackward0.Apply(this, exponent) : FloatOrDefault().Pow(exponent);
+
+    /// <summary>x raised to an integer, like <c>x ** 2</c>: an int64 tensor stays int64 (a bool one becomes int64), a floating one keeps its type.</summary>
+    public Tensor Pow(long exponent) => DType.IsFloatingPoint() ? PowBackward0.Apply(this, exponent) : Pow(Scalar(exponent, true));
 
     /// <summary>x raised to a tensor power, with broadcasting.</summary>
     public Tensor Pow(Tensor exponent)
     {
         ArgumentNullException.ThrowIfNull(exponent);
-        var dt = DTypes.Promote(DType, exponent.DType);
-        if (dt == DType.Bool) dt = DType.Int64;
+        var dt = DTypes.ResultType(this, exponent);
+        if (dt == DType.Bool) throw DTypes.NotImplemented("pow", dt);
         var (a, b) = (To(dt), exponent.To(dt));
-        return dt == DType.Int64 ? IntegerOps.Binary(a, b, Kernels.IntegerOp.Pow) : PowBackward1.Apply(a, b);
+        return dt == DType.Int64 ? IntegerOps.Binary(a, b, Kernels.IntegerOp.Pow) : PowBackward1.Apply(a, b, integralBase: !DType.IsFloatingPoint());
     }
 
     private Tensor FloatOrDefault() => DTypes.FloatOrDefault(this);
@@ -214,16 +212,29 @@ public sealed partial class Tensor
     /// <summary>max(x, 0) element-wise (int64 stays int64).</summary>
     public Tensor Relu() => DType == DType.Int64 ? Maximum(Torch.Scalar(0, DType.Int64)) : ReluBackward0.Apply(this.RequireFloat("relu"));
 
-    /// <summary>Clamps into [min, max]; either bound may be omitted. An int64 tensor stays int64 for whole bounds.</summary>
+    /// <summary>
+    /// Clamps into [min, max]; either bound may be omitted. Floating-point bounds are Python floats: an
+    /// int64 or bool tensor's result is float32, as <c>torch.clamp(x_long, 0.0, 1.0)</c>.
+    /// </summary>
     public Tensor Clamp(double? min = null, double? max = null)
     {
         if (!DType.IsFloatingPoint())
         {
             if (min is null && max is null) throw new ArgumentException("At least one of 'min' or 'max' must not be None");
-            bool whole = (min is not { } a || a == Math.Floor(a)) && (max is not { } b || b == Math.Floor(b));
-            return ClampBackward0.Apply(this, min is { } lo ? Scalar(lo, whole) : null, max is { } hi ? Scalar(hi, whole) : null);
+            return ClampBackward0.Apply(this, min is { } lo ? Scalar(lo) : null, max is { } hi ? Scalar(hi) : null);
         }
         return ClampBackward1.Apply(this, min, max);
+    }
+
+    /// <summary>
+    /// Clamps into [min, max] with integer bounds, like <c>torch.clamp(x, 0, 5)</c>: an int64 tensor
+    /// stays int64 (a bool one becomes int64), a floating one keeps its type.
+    /// </summary>
+    public Tensor Clamp(long? min = null, long? max = null)
+    {
+        if (DType.IsFloatingPoint()) return Clamp((double?)min, (double?)max);
+        if (min is null && max is null) throw new ArgumentException("At least one of 'min' or 'max' must not be None");
+        return ClampBackward0.Apply(this, min is { } lo ? Scalar(lo, true) : null, max is { } hi ? Scalar(hi, true) : null);
     }
 
     /// <summary>
@@ -250,30 +261,30 @@ public sealed partial class Tensor
     /// <summary>The sum of all elements (a 0-dimensional tensor; int64 for integer and bool tensors).</summary>
     public Tensor Sum() => SumOver(null, false);
     /// <summary>The sum over <paramref name="dims"/>.</summary>
-    public Tensor Sum(int[] dims, bool keepDim = false)
+    public Tensor Sum(int[] dims, bool keepdim = false)
     {
         ArgumentNullException.ThrowIfNull(dims);
-        return SumOver(dims, keepDim);
+        return SumOver(dims, keepdim);
     }
     /// <summary>The sum over one dimension.</summary>
-    public Tensor Sum(int dim, bool keepDim = false) => SumOver([dim], keepDim);
-    private Tensor SumOver(int[]? dims, bool keepDim) => DType.IsFloatingPoint() ? SumBackward.Apply(this, dims, keepDim) : IntegerOps.Sum(this, dims, keepDim);
+    public Tensor Sum(int dim, bool keepdim = false) => SumOver([dim], keepdim);
+    private Tensor SumOver(int[]? dims, bool keepdim) => DType.IsFloatingPoint() ? SumBackward.Apply(this, dims, keepdim) : IntegerOps.Sum(this, dims, keepdim);
     /// <summary>The mean of all elements.</summary>
     public Tensor Mean() => MeanBackward.Apply(MeanInput(), null, false);
     /// <summary>The mean over <paramref name="dims"/>.</summary>
-    public Tensor Mean(int[] dims, bool keepDim = false)
+    public Tensor Mean(int[] dims, bool keepdim = false)
     {
         ArgumentNullException.ThrowIfNull(dims);
-        return MeanBackward.Apply(MeanInput(), dims, keepDim);
+        return MeanBackward.Apply(MeanInput(), dims, keepdim);
     }
     /// <summary>The mean over one dimension.</summary>
-    public Tensor Mean(int dim, bool keepDim = false) => MeanBackward.Apply(MeanInput(), [dim], keepDim);
+    public Tensor Mean(int dim, bool keepdim = false) => MeanBackward.Apply(MeanInput(), [dim], keepdim);
     private Tensor MeanInput() => DType.IsFloatingPoint() ? this
         : throw new ArgumentException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()}");
     /// <summary>The largest element (ties share the gradient evenly).</summary>
     public Tensor Max() => MaxBackward1.Apply(this);
     /// <summary>The largest values along <paramref name="dim"/> and the index of the first maximum.</summary>
-    public (Tensor Values, int[] Indices) Max(int dim, bool keepDim = false) => MaxDim.Apply(this, dim, keepDim);
+    public (Tensor Values, int[] Indices) Max(int dim, bool keepdim = false) => MaxDim.Apply(this, dim, keepdim);
 
     /// <summary>Matrix product (2-D, or batched with broadcasting; 1-D operands are treated as vectors).</summary>
     public Tensor MatMul(Tensor other)
@@ -291,7 +302,7 @@ public sealed partial class Tensor
         var dims = new List<int>();
         for (int i = 0; i < Dim; i++)
             if (i < lead || (shape[i - lead] == 1 && _shape[i] != 1)) dims.Add(i);
-        var summed = dims.Count == 0 ? this : Sum([.. dims], keepDim: true);
+        var summed = dims.Count == 0 ? this : Sum([.. dims], keepdim: true);
         return summed.Reshape(shape);
     }
 }

@@ -59,14 +59,25 @@ internal sealed class ActivationBackward : Function
         return d;
     }
 
-    /// <summary>dy/dx as differentiable tensor operations (the same formulas as <see cref="Pointwise.Derivative{T}"/>).</summary>
+    /// <summary>
+    /// dy/dx as differentiable tensor operations (the same values as <see cref="Pointwise.Derivative{T}"/>).
+    /// Its own derivative is PyTorch's double backward, which at a kink takes the flat side: ELU's
+    /// second derivative is 0 at x = 0 (<c>elu_double_backward</c> masks with x &lt; 0 while
+    /// <c>elu_backward</c> takes x ≤ 0), Hardswish's is 0 at ±3.
+    /// </summary>
     private Tensor Differentiable(Tensor x)
     {
         Tensor Const(double v) => Torch.Full([], v, x.DType);
+        // x where the condition holds; elsewhere the same values with no gradient.
+        Tensor Inside(Tensor condition) => Torch.Where(condition, x, x.Detach());
         switch (_kind)
         {
-            case Activation1.Elu: return Torch.Where(x <= 0, x.Exp() * (_a * _b), Const(_b));
-            case Activation1.Celu: return Torch.Where(x <= 0, (x / _a).Exp(), Const(1));
+            case Activation1.Elu: return Torch.Where(x > 0, Const(_b), Inside(x < 0).Exp() * (_a * _b));
+            case Activation1.Celu:
+                {
+                    double inv = Pointwise.CeluInputScale(_a);
+                    return Torch.Where(x > 0, Const(1), (Inside(x < 0) * inv).Exp() * (inv * _a));
+                }
             case Activation1.Gelu:
                 return (1 + (x * Math.Sqrt(0.5)).Erf()) * 0.5 + x * (x * x * -0.5).Exp() * (1 / Math.Sqrt(2 * Math.PI));
             case Activation1.GeluTanh:
@@ -78,13 +89,14 @@ internal sealed class ActivationBackward : Function
             case Activation1.Silu: { var s = x.Sigmoid(); return s * (1 + x * (1 - s)); }
             case Activation1.Mish:
                 {
+                    // PyTorch's infinitely_differentiable_mish_backward, with its softplus (β = 1, threshold 20):
+                    // a smooth softplus, so the second derivative at 0 is not a subgradient's.
                     var s = x.Sigmoid();
-                    var softplus = x.Clamp(min: 0) + (1 + (-x.Abs()).Exp()).Log();
-                    var t = softplus.Tanh();
+                    var t = SoftplusBackward0.Apply(x, 1, 20).Tanh();
                     return t + x * s * (1 - t * t);
                 }
-            case Activation1.Softsign: { var u = 1 + x.Abs(); return 1 / (u * u); }
-            case Activation1.Hardswish: return Torch.Where(x < -3, Const(0), Torch.Where(x <= 3, x / 3 + 0.5, Const(1)));
+            case Activation1.Softsign: { var a = x.Abs(); var u = 1 + a; return 1 / u - a / (u * u); }
+            case Activation1.Hardswish: return Torch.Where(x < -3, Const(0), Torch.Where(x <= 3, Inside((x > -3).LogicalAnd(x < 3)) / 3 + 0.5, Const(1)));
             case Activation1.LogSigmoid: return (-x).Sigmoid();
             default: return Kernel(x); // piecewise constant: the derivative does not depend on x
         }

@@ -166,10 +166,10 @@ internal sealed class NativeBatchNormBackward0 : Function
         Tensor xHat, gx;
         if (_batchStats)
         {
-            var centered = x - x.Mean(dims, keepDim: true);
-            var invstd = 1 / ((centered * centered).Mean(dims, keepDim: true) + _eps).Sqrt();
+            var centered = x - x.Mean(dims, keepdim: true);
+            var invstd = 1 / ((centered * centered).Mean(dims, keepdim: true) + _eps).Sqrt();
             xHat = centered * invstd;
-            gx = invstd * (gHat - gHat.Mean(dims, keepDim: true) - xHat * (gHat * xHat).Mean(dims, keepDim: true));
+            gx = invstd * (gHat - gHat.Mean(dims, keepdim: true) - xHat * (gHat * xHat).Mean(dims, keepdim: true));
         }
         else
         {

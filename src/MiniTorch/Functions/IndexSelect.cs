@@ -15,6 +15,9 @@ internal sealed class IndexSelectBackward0 : Function
     {
         int d = Shape.WrapDim(dim, x.Dim);
         var idx = CheckedIndex("index_select", x, d, index);
+        // A 0-d input gives a 0-d copy of itself for any valid index, as PyTorch (which leaves the
+        // value uninitialised for an empty index; here it is the input's).
+        if (x.Dim == 0) idx = Torch.Zeros([1], DType.Int64);
         var src = x.Detach().Contiguous();
         var (outer, size, inner) = Shape.Around(src.ShapeRef, d);
         var shape = x.Shape;

@@ -22,7 +22,7 @@ internal static class IntegerOps
     /// <summary>a cmp b element-wise as a bool tensor; the operands are first promoted to a common type.</summary>
     public static Tensor Compare(Tensor a, Tensor b, CompareOp op)
     {
-        var dt = DTypes.Promote(a.DType, b.DType);
+        var dt = DTypes.ResultType(a, b);
         if (dt == DType.Bool) dt = DType.Int64; // false < true, as 0 < 1
         a = a.Detach().To(dt);
         b = b.Detach().To(dt);
@@ -76,7 +76,13 @@ internal static class IntegerOps
     public static Tensor ArgExtreme(Tensor x, int? dim, bool keepDim, bool max)
     {
         string name = max ? "argmax" : "argmin";
-        if (x.DType == DType.Bool) throw DTypes.NotImplemented(name, x.DType);
+        if (x.DType == DType.Bool)
+        {
+            // PyTorch answers a reduced dimension of one element with zeros before its kernel's type check.
+            if (dim is { } bd && x.Dim > 0 && x.ShapeRef[Shape.WrapDim(bd, x.Dim)] == 1)
+                return Torch.Zeros(Reduction.ReducedShape(x.ShapeRef, Reduction.Mask(x.Dim, [Shape.WrapDim(bd, x.Dim)]), keepDim), DType.Int64);
+            throw DTypes.NotImplemented(name, x.DType);
+        }
         x = x.Detach();
         if (dim is null)
         {

@@ -30,15 +30,19 @@ internal sealed class LeakyReluGrad : Function
             throw new ArgumentException($"expected both operands to have the same dtype, got {g.DType} and {x.DType}");
         var (gc, xc) = (g.Contiguous(), x.Contiguous());
         var y = Map.Output(xc.ShapeRef, x.DType);
-        if (x.DType == DType.Float32) Run<float>(xc, gc, slope, y);
-        else Run<double>(xc, gc, slope, y);
+        bool relu = slope == 0 && name == ReluName;
+        if (x.DType == DType.Float32) Run<float>(xc, gc, slope, relu, y);
+        else Run<double>(xc, gc, slope, relu, y);
         var fn = new LeakyReluGrad { _slope = slope, _name = name };
         fn._x = fn.Save(x);
         return fn.Record(y, g);
     }
 
-    private static void Run<T>(Tensor x, Tensor g, double slope, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Activation.LeakyReluBackward(x.Span<T>(), g.Span<T>(), T.CreateChecked(slope), y.Span<T>());
+    private static void Run<T>(Tensor x, Tensor g, double slope, bool relu, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Activation.LeakyReluBackward(x.Span<T>(), g.Span<T>(), T.CreateChecked(slope), y.Span<T>(), threshold: relu);
+
+    /// <summary>ReLU's backward node: PyTorch's threshold_backward, which passes g where the output is NaN.</summary>
+    public const string ReluName = "ThresholdBackwardBackward0";
 
     protected internal override Tensor?[] Backward(Tensor g) => [Apply(g, _x.Value, _slope, _name)];
 }

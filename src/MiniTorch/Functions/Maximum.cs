@@ -17,7 +17,7 @@ internal sealed class MaximumBackward0 : Function
 
     public static Tensor Apply(Tensor a, Tensor b, bool max)
     {
-        var dt = DTypes.Promote(a.DType, b.DType);
+        var dt = DTypes.ResultType(a, b);
         (a, b) = (a.To(dt), b.To(dt));
         if (!dt.IsFloatingPoint()) return IntegerOps.Binary(a, b, max ? IntegerOp.Maximum : IntegerOp.Minimum);
         var y = max ? Map.Binary(a, b, new Elementwise.Maximum()) : Map.Binary(a, b, new Elementwise.Minimum());
@@ -55,9 +55,10 @@ internal sealed class ClampBackward0 : Function
     public static Tensor Apply(Tensor x, Tensor? min, Tensor? max)
     {
         if (min is null && max is null) throw new ArgumentException("torch.clamp: At least one of 'min' or 'max' must not be None");
-        var dt = x.DType;
-        if (min is not null) dt = DTypes.Promote(dt, min.DType);
-        if (max is not null) dt = DTypes.Promote(dt, max.DType);
+        var dt = DTypes.ResultType(x, min, max);
+        // PyTorch refuses bools only with both bounds ("clamp_cpu"); one bound is clamp_min/clamp_max, a
+        // maximum/minimum, which bools have.
+        if (dt == DType.Bool && min is not null && max is not null) throw DTypes.NotImplemented("clamp_cpu", dt);
         x = x.To(dt);
         min = min?.To(dt);
         max = max?.To(dt);

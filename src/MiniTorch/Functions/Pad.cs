@@ -20,8 +20,14 @@ internal sealed class PadBackward : Function
         for (int j = 0; j < k; j++) outShape[x.Dim - k + j] = maps[j].Length;
         var y = Torch.Zeros(outShape, x.DType);
         var xc = x.Detach().Contiguous();
-        if (x.DType == DType.Float32) Kernels.Pad.Gather<float>(xc.Span<float>(), inTail, maps, (float)value, y.Span<float>());
-        else Kernels.Pad.Gather<double>(xc.Span<double>(), inTail, maps, value, y.Span<double>());
+        switch (x.DType)
+        {
+            case DType.Float32: Kernels.Pad.Gather<float>(xc.Span<float>(), inTail, maps, (float)value, y.Span<float>()); break;
+            case DType.Float64: Kernels.Pad.Gather<double>(xc.Span<double>(), inTail, maps, value, y.Span<double>()); break;
+            // Integer and bool tensors take the fill value as PyTorch's cast does (1.5 -> 1, non-zero -> true); no gradient.
+            case DType.Int64: Kernels.Pad.Gather<long>(xc.Span<long>(), inTail, maps, (long)value, y.Span<long>()); return y;
+            default: Kernels.Pad.Gather<bool>(xc.Span<bool>(), inTail, maps, value != 0, y.Span<bool>()); return y;
+        }
         return new PadBackward { _inShape = x.ShapeRef, _maps = maps, _name = name }.Record(y, x);
     }
 

@@ -125,19 +125,23 @@ internal sealed class MaxUnpoolBackward : Function
         int planes = PoolShapes.Planes(x.ShapeRef, rank);
         int inPlane = Shape.Numel(x.ShapeRef[^rank..]), outPlane = Shape.Numel(outputSpatial);
         var idx = indices.Contiguous();
-        foreach (var i in idx.Span<long>())
-            if (i < 0 || i >= outPlane)
-                throw new ArgumentException($"Found an invalid max index: {i} (output volumes are of size {string.Join("x", outputSpatial)})");
-        var src = x.Detach().Contiguous();
         var y = Torch.Zeros([.. x.ShapeRef[..^rank], .. outputSpatial], x.DType);
-        var id = MaxPoolBackward.Dense<long>(idx);
-        if (x.DType == DType.Float32) Pool.Unpool(MaxPoolBackward.Dense<float>(src), id, planes, inPlane, outPlane, y.Data<float>());
-        else Pool.Unpool(MaxPoolBackward.Dense<double>(src), id, planes, inPlane, outPlane, y.Data<double>());
+        // An empty output holds nothing to place, and PyTorch checks no index then.
+        if (y.Numel > 0)
+        {
+            foreach (var i in idx.Span<long>())
+                if (i < 0 || i >= outPlane)
+                    throw new ArgumentException($"Found an invalid max index: {i} (output volumes are of size {string.Join("x", outputSpatial)})");
+            var src = x.Detach().Contiguous();
+            var id = MaxPoolBackward.Dense<long>(idx);
+            if (x.DType == DType.Float32) Pool.Unpool(MaxPoolBackward.Dense<float>(src), id, planes, inPlane, outPlane, y.Data<float>());
+            else Pool.Unpool(MaxPoolBackward.Dense<double>(src), id, planes, inPlane, outPlane, y.Data<double>());
+        }
         var fn = new MaxUnpoolBackward { _input = x.ShapeRef, _planes = planes, _name = name };
         fn._indices = fn.Save(idx);
         return fn.Record(y, x);
     }
 
     protected internal override Tensor?[] Backward(Tensor g) =>
-        [GatherBackward0.Apply(g.Reshape(_planes, -1), 1, _indices.Value.Reshape(_planes, -1)).Reshape(_input)];
+        [g.Numel == 0 ? Torch.Zeros(_input, g.DType) : GatherBackward0.Apply(g.Reshape(_planes, -1), 1, _indices.Value.Reshape(_planes, -1)).Reshape(_input)];
 }

@@ -33,7 +33,7 @@ internal sealed class SoftmaxBackward0 : Function
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var y = _out.Value;
-        return _log ? [g - y.Exp() * g.Sum(_dim, keepDim: true)] : [y * (g - (g * y).Sum(_dim, keepDim: true))];
+        return _log ? [g - y.Exp() * g.Sum(_dim, keepdim: true)] : [y * (g - (g * y).Sum(_dim, keepdim: true))];
     }
 }
 

@@ -57,16 +57,16 @@ internal sealed class SigmoidBackward0 : Function
     protected internal override Tensor?[] Backward(Tensor g) { var y = _out.Value; return [g * (y * (1 - y))]; }
 }
 
-/// <summary>max(x, 0). ∂/∂x = g where the output is positive, else 0 (so 0 at x = 0, as in PyTorch).</summary>
+/// <summary>max(x, 0). ∂/∂x = g unless the output is ≤ 0 (so 0 at x = 0 and g at NaN, as PyTorch's threshold_backward).</summary>
 internal sealed class ReluBackward0 : Function
 {
     private SavedTensor _out = null!;
     public override string Name => "ReluBackward0";
     public static Tensor Apply(Tensor x) { var f = new ReluBackward0(); var y = Map.Binary(x, Torch.Scalar(0, x.DType), new Elementwise.Maximum()); f._out = f.SaveOutput(y); return f.Record(y, x); }
-    protected internal override Tensor?[] Backward(Tensor g) => [LeakyReluGrad.Apply(g, _out.Value, 0, "ThresholdBackwardBackward0")];
+    protected internal override Tensor?[] Backward(Tensor g) => [LeakyReluGrad.Apply(g, _out.Value, 0, LeakyReluGrad.ReluName)];
 }
 
-/// <summary>min(max(x, lo), hi). ∂/∂x = g where lo ≤ x ≤ hi, else 0.</summary>
+/// <summary>min(max(x, lo), hi). ∂/∂x = g where lo ≤ x ≤ hi, else 0 (0 at NaN, as PyTorch's clamp_backward).</summary>
 internal sealed class ClampBackward1 : Function
 {
     private SavedTensor _x = null!;
@@ -88,10 +88,10 @@ internal sealed class ClampBackward1 : Function
     protected internal override Tensor?[] Backward(Tensor g)
     {
         var x = _x.Value;
-        var mask = Torch.OnesLike(x);
-        // lo ≤ x is the complement of lo > x.
-        if (_min is { } lo) mask = mask - Map.Binary(Torch.Scalar(lo, x.DType), x, new Elementwise.Greater());
-        if (_max is { } hi) mask = mask * (1 - Map.Binary(x, Torch.Scalar(hi, x.DType), new Elementwise.Greater()));
-        return [g * mask];
+        // PyTorch's clamp_backward: g where lo ≤ x ≤ hi, so 0 where x is NaN.
+        Tensor? keep = null;
+        if (_min is { } lo) keep = x.Ge(lo);
+        if (_max is { } hi) keep = keep is null ? x.Le(hi) : keep & x.Le(hi);
+        return [Torch.Where(keep!, g, Torch.Scalar(0, g.DType))];
     }
 }

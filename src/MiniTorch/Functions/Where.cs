@@ -14,7 +14,7 @@ internal sealed class WhereBackward0 : Function
     {
         if (condition.DType != DType.Bool)
             throw new ArgumentException($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.ScalarTypeName()}");
-        var dt = DTypes.Promote(a.DType, b.DType);
+        var dt = DTypes.ResultType(a, b);
         (a, b) = (a.To(dt), b.To(dt));
         var y = IntegerOps.Select(condition, a, b);
         var fn = new WhereBackward0 { _a = a.ShapeRef, _b = b.ShapeRef };

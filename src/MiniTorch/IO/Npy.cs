@@ -39,7 +39,14 @@ public static class Npy
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(tensor);
-        var header = new NpyHeader(tensor.DType == DType.Float64 ? "<f8" : "<f4", false, Array.ConvertAll(tensor.Shape, d => (long)d));
+        var descr = tensor.DType switch
+        {
+            DType.Float64 => "<f8",
+            DType.Float32 => "<f4",
+            DType.Int64 => "<i8",
+            _ => throw new NotSupportedException($"npy: writing {tensor.DType} tensors is not supported"),
+        };
+        var header = new NpyHeader(descr, false, Array.ConvertAll(tensor.Shape, d => (long)d));
         string text = header.Format();
         if (tensor.Dim > 0) text += new string(' ', GrowthAxisMaxDigits - tensor.Size(0).ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
         int hlen = text.Length + 1; // + the final newline

@@ -278,7 +278,13 @@ public static class Safetensors
             {
                 long n = (long)t.Numel * TensorBytes.ElementSize(t.DType);
                 w.WriteStartObject(name);
-                w.WriteString("dtype", t.DType == DType.Float64 ? "F64" : "F32");
+                w.WriteString("dtype", t.DType switch
+                {
+                    DType.Float64 => "F64",
+                    DType.Float32 => "F32",
+                    DType.Int64 => "I64", // as PyTorch writes num_batches_tracked; it loads back as float64
+                    _ => throw new NotSupportedException($"safetensors: tensor '{name}' is {t.DType}; MiniTorch writes F32, F64 and I64"),
+                });
                 w.WriteStartArray("shape");
                 foreach (var d in t.ShapeRef) w.WriteNumberValue(d);
                 w.WriteEndArray();

@@ -10,14 +10,19 @@ namespace MiniTorch.IO;
 /// </summary>
 internal static class TensorBytes
 {
-    public static int ElementSize(DType dtype) => dtype == DType.Float64 ? 8 : 4;
+    public static int ElementSize(DType dtype) => dtype is DType.Float64 or DType.Int64 ? 8 : dtype == DType.Bool ? 1 : 4;
 
     /// <summary>Writes the elements of <paramref name="tensor"/> in C order, little-endian.</summary>
     public static void Write(Stream stream, Tensor tensor)
     {
         var c = tensor.Detach().Contiguous();
-        if (c.DType == DType.Float32) WriteSpan(stream, c.Span<float>());
-        else WriteSpan(stream, c.Span<double>());
+        switch (c.DType)
+        {
+            case DType.Float32: WriteSpan(stream, c.Span<float>()); break;
+            case DType.Float64: WriteSpan(stream, c.Span<double>()); break;
+            case DType.Int64: WriteSpan(stream, c.Span<long>()); break;
+            default: throw new NotSupportedException($"writing {c.DType} tensors is not supported");
+        }
     }
 
     private static void WriteSpan<T>(Stream stream, Span<T> values) where T : unmanaged

@@ -19,8 +19,16 @@ internal static class Activation
     /// y = x &gt; 0 ? g : g·slope: the backward of leaky ReLU (and of ReLU, slope 0, with x its output)
     /// in one pass, bitwise equal to g·(x &gt; 0 ? 1 : slope) without materialising the slope tensor.
     /// </summary>
+    /// <param name="x">Where the slope is 1 (x &gt; 0) or <paramref name="slope"/>.</param>
+    /// <param name="g">The incoming gradient.</param>
+    /// <param name="slope">The slope elsewhere.</param>
+    /// <param name="y">The result.</param>
+    /// <param name="threshold">
+    /// ReLU's rule instead (PyTorch's <c>threshold_backward</c> on the output): g unless x ≤ 0, so a NaN
+    /// output passes the gradient, where leaky ReLU's x &gt; 0 test gives g·slope.
+    /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
-    public static void LeakyReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, T slope, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void LeakyReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, T slope, Span<T> y, bool threshold = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (y.Length != x.Length || g.Length != x.Length) throw new ArgumentException("all spans must have the same length");
         int i = 0;
@@ -30,7 +38,9 @@ internal static class Activation
             for (; i <= x.Length - Vector512<T>.Count; i += Vector512<T>.Count)
             {
                 var v = Vector512.Create(g[i..]);
-                Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Create(x[i..]), Vector512<T>.Zero), v, v * s).CopyTo(y[i..]);
+                var xv = Vector512.Create(x[i..]);
+                var keep = threshold ? ~Vector512.LessThanOrEqual(xv, Vector512<T>.Zero) : Vector512.GreaterThan(xv, Vector512<T>.Zero);
+                Vector512.ConditionalSelect(keep, v, v * s).CopyTo(y[i..]);
             }
         }
         else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
@@ -39,10 +49,12 @@ internal static class Activation
             for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
             {
                 var v = Vector256.Create(g[i..]);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Create(x[i..]), Vector256<T>.Zero), v, v * s).CopyTo(y[i..]);
+                var xv = Vector256.Create(x[i..]);
+                var keep = threshold ? ~Vector256.LessThanOrEqual(xv, Vector256<T>.Zero) : Vector256.GreaterThan(xv, Vector256<T>.Zero);
+                Vector256.ConditionalSelect(keep, v, v * s).CopyTo(y[i..]);
             }
         }
-        for (; i < x.Length; i++) y[i] = x[i] > T.Zero ? g[i] : g[i] * slope;
+        for (; i < x.Length; i++) y[i] = (threshold ? !(x[i] <= T.Zero) : x[i] > T.Zero) ? g[i] : g[i] * slope;
     }
 
     // One loop for both: with keepValue, positive lanes keep x and the others get x·slope;

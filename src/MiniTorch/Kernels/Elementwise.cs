@@ -106,12 +106,12 @@ internal static class Elementwise
     /// <summary>1/(1+e^(−x)), computed without overflow for large |x|.</summary>
     public readonly struct Sigmoid : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y); }
 
-    /// <summary>sign(x): −1, 0 or 1 (NaN stays NaN).</summary>
+    /// <summary>sign(x): −1, 0 or 1, and 0 for NaN, as <c>torch.sign</c> (so |x|'s gradient at NaN is 0, as PyTorch's).</summary>
     public readonly struct Sign : IUnaryKernel
     {
         public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            for (int i = 0; i < y.Length; i++) y[i] = T.IsNaN(x[i]) ? x[i] : x[i] > T.Zero ? T.One : x[i] < T.Zero ? T.NegativeOne : T.Zero;
+            for (int i = 0; i < y.Length; i++) y[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? T.NegativeOne : T.Zero;
         }
     }
 }

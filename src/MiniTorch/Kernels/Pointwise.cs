@@ -52,8 +52,8 @@ internal static class Pointwise
             case Activation1.Softsign:
                 for (int i = 0; i < y.Length; i++) y[i] = x[i] / (one + T.Abs(x[i]));
                 break;
-            case Activation1.Hardtanh: // a = min, b = max; NaN stays NaN
-                for (int i = 0; i < y.Length; i++) y[i] = x[i] < A ? A : x[i] > B ? B : x[i];
+            case Activation1.Hardtanh: // a = min, b = max: min(max(x, a), b) as PyTorch's clamp (b wins when a > b); NaN stays NaN
+                for (int i = 0; i < y.Length; i++) { T v = x[i] < A ? A : x[i]; y[i] = v > B ? B : v; }
                 break;
             case Activation1.Hardsigmoid:
                 for (int i = 0; i < y.Length; i++) y[i] = Clamp6(x[i] + T.CreateChecked(3)) / T.CreateChecked(6);
@@ -72,16 +72,25 @@ internal static class Pointwise
     }
 
     /// <summary>d[i] = dy/dx at x[i] (what the backward multiplies g by).</summary>
+    /// <summary>
+    /// The input scale PyTorch's celu backward uses: <c>1.0 / alpha.toFloat()</c> (derivatives.yaml), so the
+    /// gradient is that of e^(x·(1/float(α))), not exactly of the forward's e^(x/α) for an α float32 cannot hold.
+    /// </summary>
+    public static double CeluInputScale(double alpha) => 1.0 / (float)alpha;
+
     public static void Derivative<T>(Activation1 kind, double a, double b, ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T A = T.CreateChecked(a), B = T.CreateChecked(b), zero = T.Zero, one = T.One;
         switch (kind)
         {
-            case Activation1.Elu: // PyTorch's elu_backward: the x ≤ 0 branch at 0
-                for (int i = 0; i < d.Length; i++) d[i] = x[i] <= zero ? A * B * T.Exp(x[i]) : B;
+            case Activation1.Elu: // PyTorch's elu_backward: the x ≤ 0 branch at 0, and NaN at NaN (its vectorised kernel)
+                for (int i = 0; i < d.Length; i++) d[i] = x[i] > zero ? B : A * B * T.Exp(x[i]);
                 break;
-            case Activation1.Celu:
-                for (int i = 0; i < d.Length; i++) d[i] = x[i] <= zero ? T.Exp(x[i] / A) : one;
+            case Activation1.Celu: // PyTorch's celu backward: elu_backward with input_scale 1/float(α), so (1/float(α))·α·e^(x/float(α))
+                {
+                    T inv = T.CreateChecked(CeluInputScale(a));
+                    for (int i = 0; i < d.Length; i++) d[i] = x[i] > zero ? one : inv * A * T.Exp(x[i] * inv);
+                }
                 break;
             case Activation1.Gelu:
                 for (int i = 0; i < d.Length; i++)
@@ -117,11 +126,11 @@ internal static class Pointwise
                     d[i] = t + x[i] * s * (one - t * t);
                 }
                 break;
-            case Activation1.Softsign:
-                for (int i = 0; i < d.Length; i++) { T u = one + T.Abs(x[i]); d[i] = one / (u * u); }
+            case Activation1.Softsign: // PyTorch's composite x/(1 + |x|) differentiated: 1/u − |x|/u² (NaN at ±∞, as PyTorch)
+                for (int i = 0; i < d.Length; i++) { T u = one + T.Abs(x[i]); d[i] = one / u - T.Abs(x[i]) / (u * u); }
                 break;
-            case Activation1.Hardtanh: // 0 at and beyond the bounds
-                for (int i = 0; i < d.Length; i++) d[i] = x[i] <= A || x[i] >= B ? zero : one;
+            case Activation1.Hardtanh: // 0 at and beyond the bounds, and at NaN (PyTorch's vectorised hardtanh_backward)
+                for (int i = 0; i < d.Length; i++) d[i] = x[i] > A && x[i] < B ? one : zero;
                 break;
             case Activation1.Hardsigmoid: // PyTorch's constant is the float 1.0f/6.0f, in double too
                 for (int i = 0; i < d.Length; i++) d[i] = x[i] > T.CreateChecked(-3) && x[i] < T.CreateChecked(3) ? T.CreateChecked(1f / 6f) : zero;

@@ -2,10 +2,14 @@ namespace MiniTorch.Nn;
 
 /// <summary>Leaky ReLU as a layer, like <c>torch.nn.LeakyReLU</c>.</summary>
 /// <param name="negativeSlope">The slope for x ≤ 0.</param>
-public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
+/// <param name="inplace">Accepted for PyTorch's signature; the result is always a new tensor.</param>
+public sealed class LeakyReLU(double negativeSlope = 0.01, bool inplace = false) : Module
 {
     /// <summary>The slope for x ≤ 0.</summary>
     public double NegativeSlope { get; } = negativeSlope;
+
+    /// <summary>Whether PyTorch's inplace was asked for (computed out of place all the same: the input is left unchanged).</summary>
+    public bool Inplace { get; } = inplace;
 
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
@@ -15,7 +19,7 @@ public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"LeakyReLU(negative_slope={NegativeSlope})";
+    public override string ToString() => $"LeakyReLU(negative_slope={Py.Str(NegativeSlope)}{(Inplace ? ", inplace=True" : "")})";
 }
 
 /// <summary>max(x, 0) as a layer, like <c>torch.nn.ReLU</c>.</summary>

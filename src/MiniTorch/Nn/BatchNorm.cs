@@ -33,8 +33,8 @@ public abstract class BatchNormBase : Module
         RegisterParameter("bias", affine ? Torch.Zeros([numFeatures], dtype) : null);
         RegisterBuffer("running_mean", trackRunningStats ? Torch.Zeros([numFeatures], dtype) : null);
         RegisterBuffer("running_var", trackRunningStats ? Torch.Ones([numFeatures], dtype) : null);
-        // PyTorch keeps an int64 counter; float64 counts exactly up to 2⁵³ batches.
-        RegisterBuffer("num_batches_tracked", trackRunningStats ? Torch.Scalar(0, DType.Float64) : null);
+        // An int64 counter, as PyTorch's (it keeps its type when the module is converted with To).
+        RegisterBuffer("num_batches_tracked", trackRunningStats ? Torch.Scalar(0, DType.Int64) : null);
     }
 
     /// <summary>C, the number of channels.</summary>
@@ -56,7 +56,7 @@ public abstract class BatchNormBase : Module
     public Tensor? RunningMean => GetBuffer("running_mean");
     /// <summary>The running unbiased variance, shape [C], or null.</summary>
     public Tensor? RunningVar => GetBuffer("running_var");
-    /// <summary>The number of training batches seen (a 0-d tensor), or null.</summary>
+    /// <summary>The number of training batches seen (a 0-d int64 tensor), or null.</summary>
     public Tensor? NumBatchesTracked => GetBuffer("num_batches_tracked");
 
     /// <summary>Resets the running statistics to mean 0, variance 1 and the counter to 0.</summary>
@@ -90,8 +90,9 @@ public abstract class BatchNormBase : Module
         {
             Shape.CheckBatchNormTraining(input.ShapeRef);
             var count = NumBatchesTracked!;
-            count.CopyFrom(Torch.Scalar(count.Item() + 1, count.DType));
-            if (Momentum is null) factor = 1.0 / count.Item();
+            long seen = count.DType == DType.Int64 ? count.ItemInt64() : (long)count.Item();
+            count.CopyFrom(Torch.Scalar(seen + 1, count.DType));
+            if (Momentum is null) factor = 1.0 / (seen + 1);
         }
         bool useBatchStats = Training || RunningMean is null;
         bool passStats = !Training || TrackRunningStats;
@@ -100,7 +101,7 @@ public abstract class BatchNormBase : Module
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{GetType().Name}({NumFeatures}, eps={Eps}, momentum={(Momentum is { } m ? m.ToString(System.Globalization.CultureInfo.InvariantCulture) : "None")}, affine={Affine}, track_running_stats={TrackRunningStats})";
+        $"{GetType().Name}({NumFeatures}, eps={Py.Str(Eps)}, momentum={Py.Str(Momentum)}, affine={Py.Str(Affine)}, track_running_stats={Py.Str(TrackRunningStats)})";
 }
 
 /// <summary>Batch normalisation of [N, C] or [N, C, L] inputs per channel, like <c>torch.nn.BatchNorm1d</c>.</summary>

@@ -19,10 +19,11 @@ public sealed class Conv1d : ConvModule
     /// <param name="bias">Whether to learn an additive bias.</param>
     /// <param name="paddingMode">Zeros, reflect, replicate or circular.</param>
     /// <param name="generator">Random source for the initialisation (default: the global one).</param>
+    /// <param name="dtype">The element type of the weight and bias (PyTorch's dtype; float32 by default).</param>
     public Conv1d(int inChannels, int outChannels, int kernelSize, int stride = 1, Padding1d? padding = null, int dilation = 1,
-                  int groups = 1, bool bias = true, PaddingMode paddingMode = PaddingMode.Zeros, Generator? generator = null)
+                  int groups = 1, bool bias = true, PaddingMode paddingMode = PaddingMode.Zeros, Generator? generator = null, DType dtype = DType.Float32)
         : base(inChannels, outChannels, [kernelSize], [stride], (padding ?? 0).ToConv(), [dilation],
-               groups, bias, transposed: false, paddingMode, generator)
+               groups, bias, transposed: false, paddingMode, generator, dtype)
     {
         (KernelSize, Stride, Padding, Dilation) = (kernelSize, stride, padding ?? 0, dilation);
     }

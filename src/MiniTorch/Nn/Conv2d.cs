@@ -19,10 +19,11 @@ public sealed class Conv2d : ConvModule
     /// <param name="bias">Whether to learn an additive bias.</param>
     /// <param name="paddingMode">Zeros, reflect, replicate or circular.</param>
     /// <param name="generator">Random source for the initialisation (default: the global one).</param>
+    /// <param name="dtype">The element type of the weight and bias (PyTorch's dtype; float32 by default).</param>
     public Conv2d(int inChannels, int outChannels, Size2 kernelSize, Size2? stride = null, Padding2d? padding = null, Size2? dilation = null,
-                  int groups = 1, bool bias = true, PaddingMode paddingMode = PaddingMode.Zeros, Generator? generator = null)
+                  int groups = 1, bool bias = true, PaddingMode paddingMode = PaddingMode.Zeros, Generator? generator = null, DType dtype = DType.Float32)
         : base(inChannels, outChannels, kernelSize.ToArray(), (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (dilation ?? 1).ToArray(),
-               groups, bias, transposed: false, paddingMode, generator)
+               groups, bias, transposed: false, paddingMode, generator, dtype)
     {
         (KernelSize, Stride, Padding, Dilation) = (kernelSize, stride ?? 1, padding ?? 0, dilation ?? 1);
     }

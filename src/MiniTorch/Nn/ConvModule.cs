@@ -18,10 +18,12 @@ public abstract class ConvModule : Module
 {
     /// <summary>Validates the arguments as PyTorch's <c>_ConvNd</c> does and creates the weight and bias.</summary>
     private protected ConvModule(int inChannels, int outChannels, int[] kernelSize, int[] stride, ConvPadding padding, int[] dilation,
-                                 int groups, bool bias, bool transposed, PaddingMode paddingMode, Generator? generator)
+                                 int groups, bool bias, bool transposed, PaddingMode paddingMode, Generator? generator, DType dtype = DType.Float32)
     {
         if (!Enum.IsDefined(paddingMode))
             throw new ArgumentOutOfRangeException(nameof(paddingMode), $"padding_mode must be one of {{'circular', 'replicate', 'reflect', 'zeros'}}, but got padding_mode='{paddingMode}'");
+        Argument.Defined(dtype);
+        if (!dtype.IsFloatingPoint()) throw new ArgumentException($"{GetType().Name}: dtype must be floating point, got {dtype.ScalarTypeName()}", nameof(dtype));
         if (groups <= 0) throw new ArgumentException("groups must be a positive integer");
         if (inChannels % groups != 0) throw new ArgumentException("in_channels must be divisible by groups");
         if (outChannels % groups != 0) throw new ArgumentException("out_channels must be divisible by groups");
@@ -33,11 +35,11 @@ public abstract class ConvModule : Module
         (InChannels, OutChannels, Groups, PaddingMode, Transposed) = (inChannels, outChannels, groups, paddingMode, transposed);
         (KernelArray, StrideArray, PaddingArg, DilationArray) = (kernelSize, stride, padding, dilation);
         int[] weightShape = transposed ? [inChannels, outChannels / groups, .. kernelSize] : [outChannels, inChannels / groups, .. kernelSize];
-        var weight = Init.KaimingUniform(Torch.Zeros(weightShape), a: Math.Sqrt(5), generator: generator);
+        var weight = Init.KaimingUniform(Torch.Zeros(weightShape, dtype), a: Math.Sqrt(5), generator: generator);
         RegisterParameter("weight", weight);
         int fanIn = Init.CalculateFanInAndFanOut(weight).FanIn;
         double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-        RegisterParameter("bias", bias ? Init.Uniform(Torch.Zeros([outChannels]), -bound, bound, generator) : null);
+        RegisterParameter("bias", bias ? Init.Uniform(Torch.Zeros([outChannels], dtype), -bound, bound, generator) : null);
     }
 
     /// <summary>Input channels.</summary>

@@ -19,11 +19,12 @@ public sealed class ConvTranspose1d : ConvModule
     /// <param name="dilation">Spacing between kernel taps (default 1).</param>
     /// <param name="paddingMode">Only <see cref="PaddingMode.Zeros"/>, as in PyTorch.</param>
     /// <param name="generator">Random source for the initialisation (default: the global one).</param>
+    /// <param name="dtype">The element type of the weight and bias (PyTorch's dtype; float32 by default).</param>
     public ConvTranspose1d(int inChannels, int outChannels, int kernelSize, int stride = 1, Padding1d? padding = null,
                   int outputPadding = 0, int groups = 1, bool bias = true, int dilation = 1,
-                  PaddingMode paddingMode = PaddingMode.Zeros, Generator? generator = null)
+                  PaddingMode paddingMode = PaddingMode.Zeros, Generator? generator = null, DType dtype = DType.Float32)
         : base(inChannels, outChannels, [kernelSize], [stride], (padding ?? 0).ToConv(), [dilation],
-               groups, bias, transposed: true, paddingMode, generator)
+               groups, bias, transposed: true, paddingMode, generator, dtype)
     {
         (KernelSize, Stride, Padding, OutputPadding, Dilation) = (kernelSize, stride, padding ?? 0, outputPadding, dilation);
     }

@@ -19,11 +19,12 @@ public sealed class ConvTranspose3d : ConvModule
     /// <param name="dilation">Spacing between kernel taps (default 1).</param>
     /// <param name="paddingMode">Only <see cref="PaddingMode.Zeros"/>, as in PyTorch.</param>
     /// <param name="generator">Random source for the initialisation (default: the global one).</param>
+    /// <param name="dtype">The element type of the weight and bias (PyTorch's dtype; float32 by default).</param>
     public ConvTranspose3d(int inChannels, int outChannels, Size3 kernelSize, Size3? stride = null, Padding3d? padding = null,
                   Size3? outputPadding = null, int groups = 1, bool bias = true, Size3? dilation = null,
-                  PaddingMode paddingMode = PaddingMode.Zeros, Generator? generator = null)
+                  PaddingMode paddingMode = PaddingMode.Zeros, Generator? generator = null, DType dtype = DType.Float32)
         : base(inChannels, outChannels, kernelSize.ToArray(), (stride ?? 1).ToArray(), (padding ?? 0).ToConv(), (dilation ?? 1).ToArray(),
-               groups, bias, transposed: true, paddingMode, generator)
+               groups, bias, transposed: true, paddingMode, generator, dtype)
     {
         (KernelSize, Stride, Padding, OutputPadding, Dilation) = (kernelSize, stride ?? 1, padding ?? 0, outputPadding ?? 0, dilation ?? 1);
     }

@@ -128,7 +128,7 @@ public static class DiffAugment
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(draws);
         var r = PerImage(input, draws, "saturation");
-        var mean = input.Mean(1, keepDim: true);
+        var mean = input.Mean(1, keepdim: true);
         return (input - mean) * (r * 2) + mean;
     }
 
@@ -138,7 +138,7 @@ public static class DiffAugment
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(draws);
         var r = PerImage(input, draws, "contrast");
-        var mean = input.Mean([1, 2, 3], keepDim: true);
+        var mean = input.Mean([1, 2, 3], keepdim: true);
         return (input - mean) * (r + 0.5) + mean;
     }
 

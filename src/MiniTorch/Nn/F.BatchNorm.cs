@@ -62,9 +62,9 @@ public static partial class F
         Tensor normalized;
         if (training)
         {
-            var mean = input.Mean(dims, keepDim: true);
+            var mean = input.Mean(dims, keepdim: true);
             var centered = input - mean;
-            var sumSq = (centered * centered).Sum(dims, keepDim: true);
+            var sumSq = (centered * centered).Sum(dims, keepdim: true);
             int n = input.Numel / Math.Max(c, 1);
             var variance = sumSq / n;
             normalized = centered / (variance + eps).Sqrt();

@@ -208,7 +208,11 @@ public static partial class F
         Argument.Defined(reduction);
         if (!(delta > 0)) throw new ArgumentException("huber_loss does not support non-positive values for delta.");
         CheckReduction(reduction);
-        return Reduce(Functions.SmoothL1LossBackward0.Apply(input, target, delta, huber: true), reduction);
+        var loss = Functions.SmoothL1LossBackward0.Apply(input, target, delta, huber: true);
+        // PyTorch's huber_loss writes into a tensor like the input: a float32 input with a float64
+        // target gives a float32 loss (smooth_l1_loss promotes).
+        if (input.DType.IsFloatingPoint() && loss.DType != input.DType) loss = loss.To(input.DType);
+        return Reduce(loss, reduction);
     }
 
     private static void CheckReduction(Reduction reduction)

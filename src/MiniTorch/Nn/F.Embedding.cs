@@ -49,18 +49,40 @@ public static partial class F
         {
             if (id < 0 || id >= rows) continue; // the lookup reports it
             var row = w[(int)id];
-            var values = row.ToDoubleArray();
-            double norm = normType switch
+            // As torch.embedding_renorm_: row.norm(p) in the row's own type (a float32 row's squares
+            // overflow to inf above ~1.8e19, and the row then scales to zeros, as PyTorch's), then
+            // row *= max_norm / (norm + 1e-7) with the scale rounded to the row's type.
+            if (weight.DType == DType.Float32)
             {
-                double.PositiveInfinity => values.Max(Math.Abs),
-                1 => values.Sum(Math.Abs),
-                2 => Math.Sqrt(values.Sum(v => v * v)),
-                _ => Math.Pow(values.Sum(v => Math.Pow(Math.Abs(v), normType)), 1 / normType),
-            };
-            if (norm > maxNorm)
+                var values = row.ToArray();
+                float norm = normType switch
+                {
+                    double.PositiveInfinity => values.Max(MathF.Abs),
+                    1 => values.Aggregate(0f, (a, v) => a + MathF.Abs(v)),
+                    2 => MathF.Sqrt(values.Aggregate(0f, (a, v) => a + v * v)),
+                    _ => MathF.Pow(values.Aggregate(0f, (a, v) => a + MathF.Pow(MathF.Abs(v), (float)normType)), (float)(1 / normType)),
+                };
+                if (norm > maxNorm)
+                {
+                    float scale = (float)(maxNorm / (norm + 1e-7));
+                    row.CopyFrom(Torch.FromArray(values.Select(v => v * scale).ToArray(), dim));
+                }
+            }
+            else
             {
-                double scale = maxNorm / (norm + 1e-7);
-                row.CopyFrom(Torch.FromArray(values.Select(v => v * scale).ToArray(), dim));
+                var values = row.ToDoubleArray();
+                double norm = normType switch
+                {
+                    double.PositiveInfinity => values.Max(Math.Abs),
+                    1 => values.Sum(Math.Abs),
+                    2 => Math.Sqrt(values.Sum(v => v * v)),
+                    _ => Math.Pow(values.Sum(v => Math.Pow(Math.Abs(v), normType)), 1 / normType),
+                };
+                if (norm > maxNorm)
+                {
+                    double scale = maxNorm / (norm + 1e-7);
+                    row.CopyFrom(Torch.FromArray(values.Select(v => v * scale).ToArray(), dim));
+                }
             }
         }
     }

@@ -77,9 +77,8 @@ public static partial class F
     /// <remarks>ℓ = (x − y)², then reduced.</remarks>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(target);
         Argument.Defined(reduction);
+        (input, target) = Broadcastable(input, target);
         var d = input - target;
         return Reduce(d * d, reduction);
     }
@@ -88,9 +87,18 @@ public static partial class F
     /// <remarks>ℓ = |x − y|, then reduced.</remarks>
     public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
+        Argument.Defined(reduction);
+        (input, target) = Broadcastable(input, target);
+        return Reduce((input - target).Abs(), reduction);
+    }
+
+    // PyTorch's regression losses broadcast the operands (torch.broadcast_tensors) before computing, so
+    // a 0-d target promotes like any other tensor: both meet in the wider type.
+    private static (Tensor, Tensor) Broadcastable(Tensor input, Tensor target)
+    {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(target);
-        Argument.Defined(reduction);
-        return Reduce((input - target).Abs(), reduction);
+        var dt = DTypes.Promote(input.DType, target.DType);
+        return (input.To(dt), target.To(dt));
     }
 }

@@ -42,6 +42,8 @@ public static partial class F
         Shape.CheckGroupNorm(input.ShapeRef, numGroups, weight?.ShapeRef, bias?.ShapeRef);
         input.RequireFloat("GroupNormKernelImpl");
         int n = input.ShapeRef[0], c = input.ShapeRef[1];
+        // PyTorch's F.group_norm refuses one value per group and sample, as batch norm in training.
+        Shape.CheckBatchNormTraining([n * c / numGroups, numGroups, .. input.ShapeRef[2..]], asList: true);
         var grouped = input.Reshape(n, numGroups, -1);
         var y = Normalize(grouped, [2], eps).Reshape(input.ShapeRef);
         var channel = Enumerable.Repeat(1, input.Dim).ToArray();
@@ -60,7 +62,7 @@ public static partial class F
     /// running statistics, if given, move toward the batch average of the planes' means and unbiased
     /// variances: r ← (1 − momentum)·r + momentum·mean_n(s). Otherwise the running statistics normalise.
     /// </remarks>
-    /// <param name="input">[N, C, *] with at least one spatial dimension.</param>
+    /// <param name="input">[N, C, *] with at least one spatial dimension ([N, C] too without <paramref name="useInputStats"/>).</param>
     /// <param name="runningMean">Running mean [C], updated in place when using input statistics; or null.</param>
     /// <param name="runningVar">Running variance [C], updated in place when using input statistics; or null.</param>
     /// <param name="weight">γ of shape [C], or null.</param>
@@ -72,9 +74,17 @@ public static partial class F
                                       bool useInputStats = true, double momentum = 0.1, double eps = 1e-5)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Dim < 3) throw new ArgumentException($"instance_norm: expected an input of shape [N, C, *] with at least one spatial dimension, got {Shape.Format(input.ShapeRef)}");
+        // PyTorch needs spatial dimensions only for the planes' own statistics: with the running ones an
+        // [N, C] input normalises as batch_norm in eval mode would.
+        if (input.Dim < 2)
+            throw new ArgumentException($"instance_norm: Dimension out of range (expected to be in range of [{-Math.Max(input.Dim, 1)}, {Math.Max(input.Dim, 1) - 1}], but got 1)");
+        if (useInputStats && input.Dim < 3) throw new ArgumentException($"instance_norm: expected an input of shape [N, C, *] with at least one spatial dimension, got {Shape.Format(input.ShapeRef)}");
         input.RequireFloat("instance_norm");
         int c = input.ShapeRef[1];
+        // PyTorch repeats the running statistics once per sample and lets batch_norm check the result.
+        foreach (var (name, t) in new[] { ("running_mean", runningMean), ("running_var", runningVar) })
+            if (t is not null && t.Numel != c)
+                throw new ArgumentException($"{name} should contain {(long)input.ShapeRef[0] * c} elements not {(long)input.ShapeRef[0] * t.Numel}");
         foreach (var (name, t) in new[] { ("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias) })
             if (t is not null) Shape.CheckBatchNormVector(name, t.ShapeRef, c);
         var channel = Enumerable.Repeat(1, input.Dim).ToArray();
@@ -110,8 +120,8 @@ public static partial class F
     // (x − mean)/√(var + eps) over dims, with the biased variance, differentiably.
     private static Tensor Normalize(Tensor x, int[] dims, double eps)
     {
-        var centered = x - x.Mean(dims, keepDim: true);
-        var variance = (centered * centered).Mean(dims, keepDim: true);
+        var centered = x - x.Mean(dims, keepdim: true);
+        var variance = (centered * centered).Mean(dims, keepdim: true);
         return centered * (variance + eps).Pow(-0.5);
     }
 }

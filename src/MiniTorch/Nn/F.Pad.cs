@@ -24,6 +24,9 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(pad);
         Argument.Defined(mode);
         var maps = Shape.PadMaps(input.ShapeRef, pad, (PadKind)mode);
+        // As PyTorch: constant and circular padding copy any dtype; reflection and replication kernels are floating-point only.
+        if (!input.DType.IsFloatingPoint() && mode is (PadMode.Reflect or PadMode.Replicate) && maps.Length > 0)
+            throw DTypes.NotImplemented(mode == PadMode.Reflect ? $"reflection_pad{maps.Length}d" : $"replication_pad{maps.Length}d_cpu", input.DType);
         if (maps.Length == 0) return input.Clone();
         string name = mode switch
         {

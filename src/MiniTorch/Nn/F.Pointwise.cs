@@ -75,27 +75,30 @@ public static partial class F
         return ActivationBackward.Apply(input, Activation1.Mish, op: "mish");
     }
 
-    /// <summary>Softsign, like <c>torch.nn.functional.softsign</c>: x / (1 + |x|).</summary>
+    /// <summary>Softsign, like <c>torch.nn.functional.softsign</c>: x / (1 + |x|) (an int64 input gives float32, as PyTorch's true division).</summary>
     public static Tensor Softsign(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return ActivationBackward.Apply(input, Activation1.Softsign, op: "softsign");
+        if (input.DType == DType.Bool) throw DTypes.NotImplemented("abs_cpu", input.DType);
+        return ActivationBackward.Apply(input.FloatOrDefault(), Activation1.Softsign, op: "softsign");
     }
 
-    /// <summary>Hardtanh, like <c>torch.nn.functional.hardtanh</c>: x clamped to [minVal, maxVal] (derivative 0 at the bounds).</summary>
+    /// <summary>
+    /// Hardtanh, like <c>torch.nn.functional.hardtanh</c>: x clamped to [minVal, maxVal] (derivative 0 at
+    /// the bounds). An int64 input stays int64, its bounds truncated to integers as PyTorch's kernel does.
+    /// As the functional form in PyTorch, minVal &gt; maxVal is accepted and gives maxVal everywhere (the
+    /// module, like <c>nn.Hardtanh</c>, refuses it).
+    /// </summary>
     public static Tensor Hardtanh(Tensor input, double minVal = -1.0, double maxVal = 1.0)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (minVal > maxVal) throw new ArgumentException($"hardtanh: max_val must be greater than or equal to min_val, got min_val={minVal}, max_val={maxVal}");
+        if (input.DType == DType.Bool) throw new ArgumentException("Bool inputs not supported for hardtanh");
+        if (input.DType == DType.Int64) return input.Clamp((long)minVal, (long)maxVal);
         return ActivationBackward.Apply(input, Activation1.Hardtanh, minVal, maxVal, "hardtanh");
     }
 
     /// <summary>ReLU6, like <c>torch.nn.functional.relu6</c>: min(max(x, 0), 6), i.e. Hardtanh(0, 6).</summary>
-    public static Tensor Relu6(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return ActivationBackward.Apply(input, Activation1.Hardtanh, 0, 6, "hardtanh");
-    }
+    public static Tensor Relu6(Tensor input) => Hardtanh(input, 0, 6);
 
     /// <summary>Hardsigmoid, like <c>torch.nn.functional.hardsigmoid</c>: min(max(x + 3, 0), 6)/6.</summary>
     public static Tensor Hardsigmoid(Tensor input)
@@ -112,9 +115,11 @@ public static partial class F
     }
 
     /// <summary>Threshold, like <c>torch.nn.functional.threshold</c>: x where x &gt; threshold, else value.</summary>
+    /// <remarks>An int64 input stays int64: threshold and value are truncated to integers, as PyTorch's kernel does.</remarks>
     public static Tensor Threshold(Tensor input, double threshold, double value)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (input.DType == DType.Int64) return Torch.Where(input.Le((long)threshold), (long)value, input);
         return ActivationBackward.Apply(input, Activation1.Threshold, threshold, value, "threshold");
     }
 

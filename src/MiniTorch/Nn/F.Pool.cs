@@ -106,6 +106,7 @@ public static partial class F
     {
         if (divisorOverride == 0) throw new ArgumentException("divisor must be not zero");
         var g = Shape.Pool(op, rank, input.ShapeRef, kernel, stride, padding, Enumerable.Repeat(1, rank).ToArray(), ceilMode);
+        if (rank == 3) Shape.CheckAvgPool3dInput(input.ShapeRef, kernel);
         return AvgPoolBackward.Apply(input, rank, Windows(g, countIncludePad), divisorOverride, sequential: false, $"AvgPool{rank}DBackward0");
     }
 
@@ -163,18 +164,60 @@ public static partial class F
         return AdaptiveMaxPool2dWithIndices(input, outputSize).Output;
     }
 
-    /// <summary><see cref="AdaptiveMaxPool2d"/> with the int64 index (h·W + w) of every maximum.</summary>
+    /// <summary><see cref="AdaptiveMaxPool2d(Tensor, Size2)"/> with the int64 index (h·W + w) of every maximum.</summary>
     public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, Size2 outputSize)
     {
         ArgumentNullException.ThrowIfNull(input);
         return AdaptiveMax("adaptive_max_pool2d", input, 2, outputSize.ToArray());
     }
 
+    /// <summary>Adaptive max pooling with PyTorch's <c>None</c> entries: a null size keeps the input's.</summary>
+    public static Tensor AdaptiveMaxPool2d(Tensor input, int? outputH, int? outputW)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMaxPool2dWithIndices(input, outputH, outputW).Output;
+    }
+
+    /// <summary><see cref="AdaptiveMaxPool2d(Tensor, int?, int?)"/> with the int64 index of every maximum.</summary>
+    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, int? outputH, int? outputW)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMax("adaptive_max_pool2d", input, 2, Resolve(input, [outputH, outputW]));
+    }
+
+    /// <summary>Adaptive average pooling with PyTorch's <c>None</c> entries: a null size keeps the input's.</summary>
+    public static Tensor AdaptiveAvgPool3d(Tensor input, int? outputD, int? outputH, int? outputW)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveAvg("adaptive_avg_pool3d", input, 3, Resolve(input, [outputD, outputH, outputW]));
+    }
+
+    /// <summary>Adaptive max pooling with PyTorch's <c>None</c> entries: a null size keeps the input's.</summary>
+    public static Tensor AdaptiveMaxPool3d(Tensor input, int? outputD, int? outputH, int? outputW)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMaxPool3dWithIndices(input, outputD, outputH, outputW).Output;
+    }
+
+    /// <summary><see cref="AdaptiveMaxPool3d(Tensor, int?, int?, int?)"/> with the int64 index of every maximum.</summary>
+    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool3dWithIndices(Tensor input, int? outputD, int? outputH, int? outputW)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMax("adaptive_max_pool3d", input, 3, Resolve(input, [outputD, outputH, outputW]));
+    }
+
     /// <summary>Adaptive max pooling of [N, C, D, H, W] (or [C, D, H, W]), like <c>torch.nn.functional.adaptive_max_pool3d</c>.</summary>
     public static Tensor AdaptiveMaxPool3d(Tensor input, Size3 outputSize)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return AdaptiveMax("adaptive_max_pool3d", input, 3, outputSize.ToArray()).Item1;
+        return AdaptiveMaxPool3dWithIndices(input, outputSize).Output;
+    }
+
+    /// <summary><see cref="AdaptiveMaxPool3d(Tensor, Size3)"/> with the int64 index (d·H·W + h·W + w) of every maximum.</summary>
+    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool3dWithIndices(Tensor input, Size3 outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return AdaptiveMax("adaptive_max_pool3d", input, 3, outputSize.ToArray());
     }
 
     private static int[] Resolve(Tensor input, int?[] sizes) =>
@@ -190,6 +233,10 @@ public static partial class F
 
     private static Tensor AdaptiveAvg(string op, Tensor input, int rank, int[] output)
     {
+        // PyTorch answers an output of ones with a mean over the spatial dimensions before its checks, so an
+        // empty plane gives NaN there rather than the "non-zero size" error of any other output size.
+        if (output.All(o => o == 1) && input.Numel == 0 && (input.Dim == rank + 1 || input.Dim == rank + 2) && input.DType.IsFloatingPoint())
+            return input.Mean([.. Enumerable.Range(input.Dim - rank, rank)], keepdim: true);
         Shape.CheckAdaptivePool(op, rank, input.ShapeRef, output);
         return AvgPoolBackward.Apply(input, rank, AdaptiveWindows(input, rank, output), null, sequential: true, $"AdaptiveAvgPool{rank}DBackward0");
     }

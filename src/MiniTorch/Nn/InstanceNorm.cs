@@ -38,7 +38,7 @@ public abstract class InstanceNormBase : Module
         RegisterParameter("bias", affine ? Torch.Zeros([numFeatures], dtype) : null);
         RegisterBuffer("running_mean", trackRunningStats ? Torch.Zeros([numFeatures], dtype) : null);
         RegisterBuffer("running_var", trackRunningStats ? Torch.Ones([numFeatures], dtype) : null);
-        RegisterBuffer("num_batches_tracked", trackRunningStats ? Torch.Scalar(0, DType.Float64) : null);
+        RegisterBuffer("num_batches_tracked", trackRunningStats ? Torch.Scalar(0, DType.Int64) : null);
     }
 
     /// <summary>C, the number of channels.</summary>

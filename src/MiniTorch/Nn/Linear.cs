@@ -80,15 +80,25 @@ public sealed class Dropout : Module
     private readonly Generator? _generator;
 
     /// <summary>Creates the layer; masks are drawn from <paramref name="generator"/> (the default generator if null).</summary>
-    public Dropout(double p = 0.5, Generator? generator = null)
+    /// <param name="p">The probability of zeroing an element.</param>
+    /// <param name="inplace">Accepted for PyTorch's signature; the result is always a new tensor (the input is left unchanged).</param>
+    /// <param name="generator">The random source of the masks.</param>
+    public Dropout(double p = 0.5, bool inplace = false, Generator? generator = null)
     {
         if (!(p >= 0 && p <= 1)) throw new ArgumentException($"dropout probability has to be between 0 and 1, but got {p}");
         P = p;
+        Inplace = inplace;
         _generator = generator;
     }
 
+    /// <summary>Creates the layer with masks from <paramref name="generator"/>.</summary>
+    public Dropout(double p, Generator? generator) : this(p, false, generator) { }
+
     /// <summary>The probability of zeroing an element.</summary>
     public double P { get; }
+
+    /// <summary>Whether PyTorch's inplace was asked for (computed out of place all the same).</summary>
+    public bool Inplace { get; }
 
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
@@ -98,5 +108,5 @@ public sealed class Dropout : Module
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"Dropout(p={P})";
+    public override string ToString() => $"Dropout(p={Py.Str(P)}, inplace={Py.Str(Inplace)})";
 }

@@ -142,6 +142,18 @@ public abstract class Module
     /// <summary>The direct children, with their names.</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren() => _children.Select(c => (c.Name, c.Value));
 
+    /// <summary>
+    /// PyTorch's default module repr: the type's name, then each child on its own line as
+    /// <c>(name): repr</c>, indented two spaces per level (<c>Sequential(\n  (0): Linear(...)\n)</c>);
+    /// <c>Name()</c> for a module without children. Modules with arguments override it with
+    /// PyTorch's <c>extra_repr</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        var lines = NamedChildren().Select(c => $"({c.Name}): " + c.Module.ToString().Replace("\n", "\n  ", StringComparison.Ordinal)).ToList();
+        return lines.Count == 0 ? GetType().Name + "()" : GetType().Name + "(\n  " + string.Join("\n  ", lines) + "\n)";
+    }
+
     /// <summary>This module and all descendants, with dotted names ("" for this one).</summary>
     public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
     {
@@ -205,21 +217,26 @@ public abstract class Module
         return this;
     }
 
-    /// <summary>Converts every parameter and buffer to <paramref name="dtype"/>.</summary>
+    /// <summary>
+    /// Converts every floating-point parameter and buffer to the floating-point <paramref name="dtype"/>,
+    /// like <c>module.to(dtype)</c>: integer buffers (BatchNorm's <c>num_batches_tracked</c>) keep their type.
+    /// </summary>
     public Module To(DType dtype)
     {
         Argument.Defined(dtype);
+        if (!dtype.IsFloatingPoint())
+            throw new ArgumentException($"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}");
         foreach (var (_, m) in NamedModules())
         {
             for (int i = 0; i < m._parameters.Count; i++)
-                if (m._parameters[i].Value is { } p && p.DType != dtype)
+                if (m._parameters[i].Value is { } p && p.DType != dtype && p.DType.IsFloatingPoint())
                 {
                     Tensor converted;
                     using (Torch.NoGrad()) converted = p.To(dtype);
                     m._parameters[i] = (m._parameters[i].Name, converted.RequiresGrad_(p.RequiresGrad).Keep());
                 }
             for (int i = 0; i < m._buffers.Count; i++)
-                if (m._buffers[i].Value is { } b && b.DType != dtype)
+                if (m._buffers[i].Value is { } b && b.DType != dtype && b.DType.IsFloatingPoint())
                     using (Torch.NoGrad()) m._buffers[i] = (m._buffers[i].Name, b.To(dtype).Keep());
         }
         return this;

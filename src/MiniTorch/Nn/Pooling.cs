@@ -210,19 +210,22 @@ public sealed class AdaptiveAvgPool2d : Module
     public override string ToString() => $"AdaptiveAvgPool2d(output_size=({Str(_h)}, {Str(_w)}))";
 }
 
-/// <summary>Adaptive average pooling to a fixed size, like <c>torch.nn.AdaptiveAvgPool3d</c>.</summary>
-public sealed class AdaptiveAvgPool3d(Size3 outputSize) : Module
+/// <summary>Adaptive average pooling to a fixed size, like <c>torch.nn.AdaptiveAvgPool3d</c> (a null size keeps the input's, PyTorch's None).</summary>
+public sealed class AdaptiveAvgPool3d : Module
 {
-    /// <summary>The output size.</summary>
-    public Size3 OutputSize { get; } = outputSize;
+    private readonly int? _d, _h, _w;
+    /// <summary>Creates the layer for an output of <paramref name="outputSize"/>.</summary>
+    public AdaptiveAvgPool3d(Size3 outputSize) => (_d, _h, _w) = (outputSize.D, outputSize.H, outputSize.W);
+    /// <summary>Creates the layer; a null size keeps the input's.</summary>
+    public AdaptiveAvgPool3d(int? outputD, int? outputH, int? outputW) => (_d, _h, _w) = (outputD, outputH, outputW);
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return F.AdaptiveAvgPool3d(input, OutputSize);
+        return F.AdaptiveAvgPool3d(input, _d, _h, _w);
     }
     /// <inheritdoc />
-    public override string ToString() => $"AdaptiveAvgPool3d(output_size={OutputSize})";
+    public override string ToString() => _d == _h && _h == _w && _d is { } v ? $"AdaptiveAvgPool3d(output_size={v})" : $"AdaptiveAvgPool3d(output_size=({Str(_d)}, {Str(_h)}, {Str(_w)}))";
 }
 
 /// <summary>Adaptive max pooling to a fixed length, like <c>torch.nn.AdaptiveMaxPool1d</c>.</summary>
@@ -248,31 +251,114 @@ public sealed class AdaptiveMaxPool1d(int outputSize, bool returnIndices = false
     public override string ToString() => $"AdaptiveMaxPool1d(output_size={OutputSize})";
 }
 
-/// <summary>Adaptive max pooling to a fixed size, like <c>torch.nn.AdaptiveMaxPool2d</c>.</summary>
-public sealed class AdaptiveMaxPool2d(Size2 outputSize, bool returnIndices = false) : Module
+/// <summary>Adaptive max pooling to a fixed size, like <c>torch.nn.AdaptiveMaxPool2d</c> (a null size keeps the input's, PyTorch's None).</summary>
+public sealed class AdaptiveMaxPool2d : Module
 {
-    /// <summary>The output size.</summary>
-    public Size2 OutputSize { get; } = outputSize;
+    private readonly int? _h, _w;
+    /// <summary>Creates the layer for an output of <paramref name="outputSize"/>.</summary>
+    public AdaptiveMaxPool2d(Size2 outputSize, bool returnIndices = false) => (_h, _w, ReturnIndices) = (outputSize.H, outputSize.W, returnIndices);
+    /// <summary>Creates the layer; a null size keeps the input's.</summary>
+    public AdaptiveMaxPool2d(int? outputH, int? outputW, bool returnIndices = false) => (_h, _w, ReturnIndices) = (outputH, outputW, returnIndices);
     /// <summary>Whether the indices are wanted (use <see cref="ForwardWithIndices"/>).</summary>
-    public bool ReturnIndices { get; } = returnIndices;
+    public bool ReturnIndices { get; }
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return F.AdaptiveMaxPool2d(input, OutputSize);
+        return F.AdaptiveMaxPool2d(input, _h, _w);
     }
     /// <summary>The pooled output and the int64 index (h·W + w) of every maximum.</summary>
     public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return F.AdaptiveMaxPool2dWithIndices(input, OutputSize);
+        return F.AdaptiveMaxPool2dWithIndices(input, _h, _w);
     }
     /// <inheritdoc />
-    public override string ToString() => $"AdaptiveMaxPool2d(output_size={PoolRepr.Of(OutputSize)})";
+    public override string ToString() => _h == _w && _h is { } v ? $"AdaptiveMaxPool2d(output_size={v})" : $"AdaptiveMaxPool2d(output_size=({Str(_h)}, {Str(_w)}))";
 }
 
-/// <summary>The partial inverse of <see cref="MaxPool2d"/>, like <c>torch.nn.MaxUnpool2d</c>: call <see cref="Forward(Tensor, Tensor, int[])"/> with the indices.</summary>
-public sealed class MaxUnpool2d(Size2 kernelSize, Size2? stride = null, Size2? padding = null) : Module
+/// <summary>Adaptive max pooling to a fixed size, like <c>torch.nn.AdaptiveMaxPool3d</c> (a null size keeps the input's, PyTorch's None).</summary>
+public sealed class AdaptiveMaxPool3d : Module
+{
+    private readonly int? _d, _h, _w;
+    /// <summary>Creates the layer for an output of <paramref name="outputSize"/>.</summary>
+    public AdaptiveMaxPool3d(Size3 outputSize, bool returnIndices = false) => (_d, _h, _w, ReturnIndices) = (outputSize.D, outputSize.H, outputSize.W, returnIndices);
+    /// <summary>Creates the layer; a null size keeps the input's.</summary>
+    public AdaptiveMaxPool3d(int? outputD, int? outputH, int? outputW, bool returnIndices = false) => (_d, _h, _w, ReturnIndices) = (outputD, outputH, outputW, returnIndices);
+    /// <summary>Whether the indices are wanted (use <see cref="ForwardWithIndices"/>).</summary>
+    public bool ReturnIndices { get; }
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveMaxPool3d(input, _d, _h, _w);
+    }
+    /// <summary>The pooled output and the int64 index (d·H·W + h·W + w) of every maximum.</summary>
+    public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return F.AdaptiveMaxPool3dWithIndices(input, _d, _h, _w);
+    }
+    /// <inheritdoc />
+    public override string ToString() => _d == _h && _h == _w && _d is { } v ? $"AdaptiveMaxPool3d(output_size={v})" : $"AdaptiveMaxPool3d(output_size=({Str(_d)}, {Str(_h)}, {Str(_w)}))";
+}
+
+/// <summary>
+/// What the max-unpooling layers share, like PyTorch's <c>_MaxUnpoolNd</c>: they take the pooled input
+/// and its indices (<see cref="Forward(Tensor, Tensor, int[])"/>), never the input alone.
+/// </summary>
+public abstract class MaxUnpoolModule : Module
+{
+    private protected MaxUnpoolModule() { }
+
+    /// <summary>Places each value at its index in a zero tensor of the default size or <paramref name="outputSize"/>.</summary>
+    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(indices);
+        return Unpool(input, indices, outputSize);
+    }
+
+    /// <summary>Not supported: unpooling needs the indices.</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        throw new NotSupportedException($"{GetType().Name} takes the pooled input and its indices: call Forward(input, indices)");
+    }
+
+    private protected abstract Tensor Unpool(Tensor input, Tensor indices, int[]? outputSize);
+}
+
+/// <summary>The partial inverse of <see cref="MaxPool1d"/>, like <c>torch.nn.MaxUnpool1d</c>: call <see cref="MaxUnpoolModule.Forward(Tensor, Tensor, int[])"/> with the indices.</summary>
+public sealed class MaxUnpool1d(int kernelSize, int? stride = null, int padding = 0) : MaxUnpoolModule
+{
+    /// <summary>The pooling's window size.</summary>
+    public int KernelSize { get; } = kernelSize;
+    /// <summary>The pooling's stride (the kernel size by default).</summary>
+    public int Stride { get; } = stride ?? kernelSize;
+    /// <summary>The pooling's padding.</summary>
+    public int Padding { get; } = padding;
+    private protected override Tensor Unpool(Tensor input, Tensor indices, int[]? outputSize) => F.MaxUnpool1d(input, indices, KernelSize, Stride, Padding, outputSize);
+    /// <inheritdoc />
+    public override string ToString() => $"MaxUnpool1d(kernel_size=({KernelSize},), stride=({Stride},), padding=({Padding},))";
+}
+
+/// <summary>The partial inverse of <see cref="MaxPool3d"/>, like <c>torch.nn.MaxUnpool3d</c>: call <see cref="MaxUnpoolModule.Forward(Tensor, Tensor, int[])"/> with the indices.</summary>
+public sealed class MaxUnpool3d(Size3 kernelSize, Size3? stride = null, Size3? padding = null) : MaxUnpoolModule
+{
+    /// <summary>The pooling's window size.</summary>
+    public Size3 KernelSize { get; } = kernelSize;
+    /// <summary>The pooling's stride (the kernel size by default).</summary>
+    public Size3 Stride { get; } = stride ?? kernelSize;
+    /// <summary>The pooling's padding.</summary>
+    public Size3 Padding { get; } = padding ?? 0;
+    private protected override Tensor Unpool(Tensor input, Tensor indices, int[]? outputSize) => F.MaxUnpool3d(input, indices, KernelSize, Stride, Padding, outputSize);
+    /// <inheritdoc />
+    public override string ToString() => $"MaxUnpool3d(kernel_size={KernelSize}, stride={Stride}, padding={Padding})";
+}
+
+/// <summary>The partial inverse of <see cref="MaxPool2d"/>, like <c>torch.nn.MaxUnpool2d</c>: call <see cref="MaxUnpoolModule.Forward(Tensor, Tensor, int[])"/> with the indices.</summary>
+public sealed class MaxUnpool2d(Size2 kernelSize, Size2? stride = null, Size2? padding = null) : MaxUnpoolModule
 {
     /// <summary>The pooling's window size.</summary>
     public Size2 KernelSize { get; } = kernelSize;
@@ -280,19 +366,7 @@ public sealed class MaxUnpool2d(Size2 kernelSize, Size2? stride = null, Size2? p
     public Size2 Stride { get; } = stride ?? kernelSize;
     /// <summary>The pooling's padding.</summary>
     public Size2 Padding { get; } = padding ?? 0;
-    /// <summary>Places each value at its index in a zero tensor of the default size or <paramref name="outputSize"/>.</summary>
-    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(indices);
-        return F.MaxUnpool2d(input, indices, KernelSize, Stride, Padding, outputSize);
-    }
-    /// <summary>Not supported: unpooling needs the indices.</summary>
-    public override Tensor Forward(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        throw new NotSupportedException("MaxUnpool2d takes the pooled input and its indices: call Forward(input, indices)");
-    }
+    private protected override Tensor Unpool(Tensor input, Tensor indices, int[]? outputSize) => F.MaxUnpool2d(input, indices, KernelSize, Stride, Padding, outputSize);
     /// <inheritdoc />
     public override string ToString() => $"MaxUnpool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding})";
 }

@@ -82,7 +82,7 @@ public class VersionCounterTests
         var bn = new BatchNorm2d(4);
         var adam = new Adam(model.Parameters().Concat(bn.Parameters()), lr: 1e-2);
         var x = Torch.Randn([16, 4], g);
-        var target = x.Sum(1, keepDim: true) * 0.5;
+        var target = x.Sum(1, keepdim: true) * 0.5;
         double first = 0, last = 0;
         for (int step = 0; step < 60; step++)
         {

@@ -139,11 +139,14 @@ public class BatchNormTests
     {
         var bn = new BatchNorm2d(4);
         bn.To(DType.Float64);
-        Assert.All(bn.StateDict().Values, t => Assert.Equal(DType.Float64, t.DType));
+        // Floating-point tensors convert; the counter stays int64, as module.to(torch.float64) in PyTorch.
+        Assert.All(bn.StateDict().Where(kv => kv.Key != "num_batches_tracked"), kv => Assert.Equal(DType.Float64, kv.Value.DType));
+        Assert.Equal(DType.Int64, bn.NumBatchesTracked!.DType);
         Assert.True(bn.Weight!.RequiresGrad);
         var y = bn.Forward(Torch.Randn([2, 4, 3, 3], new Generator(2), DType.Float64));
         Assert.Equal(DType.Float64, y.DType);
-        Assert.Equal(1.0, bn.NumBatchesTracked!.Item());
+        Assert.Equal(1L, bn.NumBatchesTracked!.ItemInt64());
+        Assert.Throws<ArgumentException>(() => bn.To(DType.Int64));
     }
 }
 

@@ -72,7 +72,8 @@ public class ModuleTests
         var net = new Net();
         var w = net.Head.Weight.ToDoubleArray();
         net.To(DType.Float64);
-        Assert.All(net.StateDict().Values, t => Assert.Equal(DType.Float64, t.DType));
+        Assert.All(net.StateDict().Values, t => Assert.Equal(t.DType.IsFloatingPoint() ? DType.Float64 : DType.Int64, t.DType));
+        Assert.Equal(DType.Int64, net.StateDict()["main.2.num_batches_tracked"].DType);
         Assert.All(net.Parameters(), p => Assert.True(p.RequiresGrad && p.IsLeaf));
         Assert.Equal(w, net.Head.Weight.ToDoubleArray());
         var y = net.Head.Forward(net.Main[0].Forward(Torch.Randn([2, 3], new Generator(1), DType.Float64)));
