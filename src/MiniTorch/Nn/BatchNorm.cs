@@ -22,19 +22,12 @@ public abstract class BatchNormBase : Module
     /// <param name="dtype">The element type of the parameters and statistics.</param>
     protected BatchNormBase(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType dtype)
     {
-        Argument.Defined(dtype);
-        if (numFeatures <= 0) throw new ArgumentException($"{GetType().Name}: num_features must be positive, got {numFeatures}");
+        RegisterNormState(numFeatures, affine, trackRunningStats, dtype);
         NumFeatures = numFeatures;
         Eps = eps;
         Momentum = momentum;
         Affine = affine;
         TrackRunningStats = trackRunningStats;
-        RegisterParameter("weight", affine ? Torch.Ones([numFeatures], dtype) : null);
-        RegisterParameter("bias", affine ? Torch.Zeros([numFeatures], dtype) : null);
-        RegisterBuffer("running_mean", trackRunningStats ? Torch.Zeros([numFeatures], dtype) : null);
-        RegisterBuffer("running_var", trackRunningStats ? Torch.Ones([numFeatures], dtype) : null);
-        // An int64 counter, as PyTorch's (it keeps its type when the module is converted with To).
-        RegisterBuffer("num_batches_tracked", trackRunningStats ? Torch.Scalar(0, DType.Int64) : null);
     }
 
     /// <summary>C, the number of channels.</summary>

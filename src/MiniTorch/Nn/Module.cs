@@ -39,6 +39,23 @@ public abstract class Module
     /// <summary>Registers (or replaces) a buffer: state that is saved but not trained.</summary>
     protected Tensor? RegisterBuffer(string name, Tensor? value) { CheckNotParametrized(name); Set(_buffers, name, value); return value; }
 
+    /// <summary>
+    /// The state every normalization layer with per-channel statistics registers, as PyTorch's
+    /// <c>_NormBase</c>: γ (<c>weight</c>, ones) and β (<c>bias</c>, zeros) when affine; <c>running_mean</c>
+    /// (zeros), <c>running_var</c> (ones) and the int64 counter <c>num_batches_tracked</c> when tracking
+    /// (the counter keeps its type when the module is converted with To).
+    /// </summary>
+    private protected void RegisterNormState(int numFeatures, bool affine, bool trackRunningStats, DType dtype)
+    {
+        Argument.Defined(dtype);
+        if (numFeatures <= 0) throw new ArgumentException($"{GetType().Name}: num_features must be positive, got {numFeatures}");
+        RegisterParameter("weight", affine ? Torch.Ones([numFeatures], dtype) : null);
+        RegisterParameter("bias", affine ? Torch.Zeros([numFeatures], dtype) : null);
+        RegisterBuffer("running_mean", trackRunningStats ? Torch.Zeros([numFeatures], dtype) : null);
+        RegisterBuffer("running_var", trackRunningStats ? Torch.Ones([numFeatures], dtype) : null);
+        RegisterBuffer("num_batches_tracked", trackRunningStats ? Torch.Scalar(0, DType.Int64) : null);
+    }
+
     private void CheckNotParametrized(string name)
     {
         if (Parametrizations?.Find(name) is not null)
