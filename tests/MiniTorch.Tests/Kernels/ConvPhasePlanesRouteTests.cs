@@ -17,6 +17,8 @@ public class ConvPhasePlanesRouteTests
     {
         { "DCGAN G 128->64 s2 8x8 (reduced)", [3, 24, 8, 8], [24, 16, 4, 4], 2, 1, 1, 1, 0 },
         { "example G 64->32 s2 8x8 (reduced)", [2, 16, 8, 8], [16, 9, 4, 4], 2, 1, 1, 1, 0 },
+        { "13 images, several per work item", [13, 12, 8, 8], [12, 11, 4, 4], 2, 1, 1, 1, 0 },
+        { "unit stride 8x8, 11 images straight into y", [11, 5, 8, 8], [5, 9, 3, 3], 1, 1, 1, 1, 0 },
         { "unit stride 3x3 p1 on 4x4", [2, 10, 4, 4], [10, 12, 3, 3], 1, 1, 1, 1, 0 },
         { "unit stride 3x3 p1 on 12x12", [2, 7, 12, 12], [7, 5, 3, 3], 1, 1, 1, 1, 0 },
         { "s2 odd 7x9 output padding", [2, 6, 7, 9], [6, 3, 4, 4], 2, 1, 1, 1, 1 },
