@@ -60,12 +60,11 @@ internal sealed unsafe class PhasePanels<T> : IPanelSource<T> where T : unmanage
         {
             _index = new Vector512<int>[_taps];
             _mask = new Vector512<int>[_taps];
-            var off = _offsets.AsSpan();
             for (int t = 0; t < _taps; t++)
             {
-                var lanes = off.Slice(t * 16, 16);
-                _index[t] = Vector512.Create(lanes.ToArray().Select(o => Math.Max(o, 0)).ToArray());
-                _mask[t] = Vector512.Create(lanes.ToArray().Select(o => o >= 0 ? -1 : 0).ToArray());
+                var lanes = Vector512.Create((ReadOnlySpan<int>)_offsets.AsSpan(t * 16, 16));
+                _index[t] = Vector512.Max(lanes, Vector512<int>.Zero);
+                _mask[t] = ~Vector512.LessThan(lanes, Vector512<int>.Zero); // all ones where the offset is inside
             }
         }
     }
