@@ -57,6 +57,16 @@ public class ConvPhasePlanesRouteTests
     }
 
     [Fact]
+    public void DcganGeneratorLayer_DescribesItsForwardAsDirectPhasePlanes()
+    {
+        var layer = new ConvTranspose2d(128, 64, 4, stride: 2, padding: 1, bias: false, generator: new Generator(1));
+        string text = layer.Describe(64, 128, 8, 8);
+        Assert.StartsWith("ConvTranspose2d on input [64, 128, 8, 8] -> [64, 64, 16, 16]", text);
+        string expected = ConvPlanner.Isa == ConvIsa.Vector512 ? "DirectPhasePlanes" : "PhaseGemm";
+        Assert.Contains($"  forward: {expected} (planner, {ConvPlanner.Isa})", text);
+    }
+
+    [Fact]
     public void WidePhaseRows_StayOnDirectPhases()
     {
         // DCGAN G's last layer (16×16 → 32×32): 16-wide phase rows fill vectors, DirectPhases is faster there.
