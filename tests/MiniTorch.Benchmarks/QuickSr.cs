@@ -5,7 +5,7 @@ using SuperResolution;
 namespace MiniTorch.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-sr [width height [band]]`: the whole
+/// `dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-sr [width height [band]]` (or `quick-sr bands [b1 b2 …]`: the network's time for each band height): the whole
 /// FSRCNN ×2 (d 56, s 12, m 4) on a synthetic RGB frame (default full HD) as the example's
 /// <c>upscale</c> runs it (colour conversion, network, bicubic chroma; no PNG), best of a few
 /// runs, then the network alone, the CPU time of one frame on one thread, and a per-layer profile.
@@ -14,6 +14,7 @@ internal static class QuickSr
 {
     public static void Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "bands") { Bands(args[1..]); return; }
         int w = args.Length > 1 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1920;
         int h = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1080;
         int band = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : Upscaler.DefaultBand;
@@ -45,6 +46,40 @@ internal static class QuickSr
             double flops = 2.0 * c.InChannels * c.OutChannels * c.Weight.Size(2) * c.Weight.Size(3) * h * w;
             Console.WriteLine($"{name,-28} {flops / 1e9,6:F2} GFLOP  {flops / entry.Cpu.TotalSeconds / 1e9,6:F1} GFLOP per CPU-second");
         }
+    }
+
+    // `quick-sr bands [b1 b2 …]`: the network alone (UpscaleLuma) on a full-HD luma plane for each band height, in
+    // interleaved rounds so that a loaded machine slows every band alike: best CPU time of one frame on one thread,
+    // and best wall time on all threads.
+    private static void Bands(string[] args)
+    {
+        int[] bands = args.Length > 0 ? [.. args.Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [2, 4, 8, 16];
+        var model = new FSRCNN(2, generator: new Generator(0));
+        var luma = Torch.Rand([1, 1, 1080, 1920], new Generator(2));
+        int threads = Torch.GetNumThreads();
+        Console.WriteLine($"FSRCNN x2 network (UpscaleLuma) on 1920x1080, {threads} threads, load average {LoadAverage()}");
+        var cpu = bands.ToDictionary(b => b, _ => double.MaxValue);
+        var wall = bands.ToDictionary(b => b, _ => double.MaxValue);
+        var process = Process.GetCurrentProcess();
+        for (int round = 0; round < 4; round++)
+            foreach (int b in bands)
+            {
+                Torch.SetNumThreads(1);
+                try
+                {
+                    process.Refresh();
+                    var t0 = process.TotalProcessorTime;
+                    Upscaler.UpscaleLuma(model, luma, b);
+                    process.Refresh();
+                    cpu[b] = Math.Min(cpu[b], (process.TotalProcessorTime - t0).TotalMilliseconds);
+                }
+                finally { Torch.SetNumThreads(threads); }
+                long w0 = Stopwatch.GetTimestamp();
+                Upscaler.UpscaleLuma(model, luma, b);
+                wall[b] = Math.Min(wall[b], Stopwatch.GetElapsedTime(w0).TotalMilliseconds);
+            }
+        foreach (int b in bands)
+            Console.WriteLine($"band {b,3}: 1 thread {cpu[b],7:F1} ms CPU   {threads} threads {wall[b],7:F1} ms wall");
     }
 
     private static double Best(Func<Tensor> run, int reps = 5, int budgetMilliseconds = 15000)
