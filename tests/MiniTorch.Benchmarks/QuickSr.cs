@@ -8,7 +8,7 @@ namespace MiniTorch.Benchmarks;
 /// `dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-sr [width height [band]]` (or `quick-sr bands [b1 b2 …]`: the network's time for each band height): the whole
 /// FSRCNN ×2 (d 56, s 12, m 4) on a synthetic RGB frame (default full HD) as the example's
 /// <c>upscale</c> runs it (colour conversion, network, bicubic chroma; no PNG), best of a few
-/// runs, then the network alone, the CPU time of one frame on one thread, and a per-layer profile.
+/// runs, then the network alone (random and the example's shipped ×2 weights), the CPU time of one frame on one thread, and a per-layer profile.
 /// </summary>
 internal static class QuickSr
 {
@@ -25,6 +25,12 @@ internal static class QuickSr
         Console.WriteLine($"FSRCNN x2 (d 56, s 12, m 4) on {w}x{h}, bands of {band} rows, {threads} threads, load average {LoadAverage()}");
         Console.WriteLine($"upscale (colour, network, chroma), best       {Best(() => Upscaler.UpscaleImage(model, rgb, band)),8:F1} ms");
         Console.WriteLine($"network only (UpscaleLuma), best               {Best(() => Upscaler.UpscaleLuma(model, luma, band)),8:F1} ms");
+        if (w == 1920 && h == 1080 && File.Exists(SuperResolution.Program.ShippedWeights))
+        {
+            // The trained weights the example ships (same work; a check that their values cost nothing extra, e.g. denormals).
+            var shipped = SuperResolution.Program.LoadModel(SuperResolution.Program.ShippedWeights, 2, 56, 12, 4);
+            Console.WriteLine($"network only, shipped x2 weights, best         {Best(() => Upscaler.UpscaleLuma(shipped, luma, band)),8:F1} ms");
+        }
         Torch.SetNumThreads(1);
         try
         {
