@@ -6,9 +6,9 @@ namespace SuperResolution;
 
 /// <summary>
 /// FSRCNN run over an image from top to bottom, a band of rows at a time, computing every value
-/// once: each layer with a k×k kernel keeps the last k − 1 rows of its input (its context) for the
-/// next band, so activations stay a few rows high (cache-sized) instead of image-sized, and the
-/// output is exactly that of one pass over the whole image.
+/// once (but a widening 1×1's context rows): each layer with a k×k kernel keeps the last k − 1 rows
+/// of its input (its context) for the next band, so activations stay a few rows high (cache-sized)
+/// instead of image-sized, and the output is exactly that of one pass over the whole image.
 /// </summary>
 /// <remarks>
 /// A 3×3 convolution with padding 1 equals a convolution without row padding applied to its input
@@ -18,7 +18,9 @@ namespace SuperResolution;
 /// the rows its input determines. The transposed convolution is treated the same way in input
 /// rows: output rows [s·a, s·b) need input rows [a − ⌊(k−1−p)/s⌋, b + ⌊(p−1)/s⌋], so it keeps
 /// c = max(⌊(k−1−p)/s⌋, ⌊(p−1)/s⌋ + 1) context rows (2 for FSRCNN ×2) and crops s·c + p output
-/// rows on top instead of p, which leaves exactly s·(rows − 2c) output rows. The network's layers
+/// rows on top instead of p, which leaves exactly s·(rows − 2c) output rows. A 1×1 layer that widens
+/// (FSRCNN's 12 → 56) runs inside the next layer's stage, whose context is then kept in the narrow
+/// rows (see <see cref="Stage"/>). The network's layers
 /// are called through the library's public ops (F.Conv2dInto, F.ConvTranspose2dInto, F.Prelu_: the same kernels as F.Conv2d and
 /// F.ConvTranspose2d, writing into activations that are reused from band to band), so faster
 /// kernels speed this up without change.
