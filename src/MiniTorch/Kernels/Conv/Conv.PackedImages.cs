@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>Where a whole-image im2col puts the run of columns [col, col + count) of row k of the column matrix.</summary>
+internal interface IColumnSink<T>
+{
+    /// <summary>Copies <paramref name="count"/> values from <paramref name="src"/> to row <paramref name="k"/>, columns [col, col + count).</summary>
+    void Put(int k, int col, ref T src, int count);
+}
+
+/// <summary>A plain column matrix: row k at k·ld.</summary>
+internal readonly ref struct RowSink<T>(Span<T> col, int ld) : IColumnSink<T> where T : unmanaged
+{
+    private readonly Span<T> _col = col;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Put(int k, int col, ref T src, int count) => Conv.CopyRun(ref src, ref _col[k * ld + col], count);
+}
+
+/// <summary>
+/// The column matrix written straight in GEMM's packed-B layout (kc-deep slices of NR-wide, k-major,
+/// zero-padded panels), for one image whose columns start at <see cref="First"/> of the tile.
+/// </summary>
+internal readonly unsafe struct PackedSink<T>(T* packed, int rows, int kc, int nr, int panels, int first) : IColumnSink<T> where T : unmanaged
+{
+    /// <summary>The tile column of the image's first output pixel.</summary>
+    public int First => first;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Put(int k, int col, ref T src, int count)
+    {
+        int s = k / kc, p = k - s * kc, kcs = Math.Min(kc, rows - s * kc);
+        T* slice = packed + (nint)s * kc * panels * nr;
+        for (int c = first + col; count > 0;)
+        {
+            int q = c / nr, j = c - q * nr, n = Math.Min(count, nr - j);
+            Conv.CopyRun(ref src, ref *(slice + (nint)q * nr * kcs + p * nr + j), n);
+            src = ref Unsafe.Add(ref src, n);
+            c += n;
+            count -= n;
+        }
+    }
+}
+
+internal static partial class Conv
+{
+    /// <summary>
+    /// Whether <see cref="ForwardImagesPacked{T}"/> runs the <see cref="ConvRoute.Im2colImages"/> route: 2-d
+    /// images whose columns the phase-plane im2col gathers, and more than one output channel per group
+    /// (one channel takes <see cref="Multiply{T}"/>'s dot products, not GEMM).
+    /// </summary>
+    internal static bool PackedImagesApply(in ConvGeometry g) => PhasePlanesApply(g) && g.SmallCg > 1;
+
+    /// <summary>
+    /// Route <see cref="ConvRoute.Im2colImages"/> on 2-d images, with GEMM's packing done once: the weights
+    /// are packed into GEMM's MR-high A panels once per call (not once per tile), and each tile's im2col
+    /// writes straight into GEMM's packed B panels (no column buffer to pack again); then the same
+    /// micro-kernel runs over the same kc-slices in the same order as <see cref="Gemm"/> would (first slice
+    /// overwrites, later ones accumulate; edge tiles through a scratch tile), so every output is bitwise
+    /// the one the GEMM call gave.
+    /// </summary>
+    private static unsafe void ForwardImagesPacked<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y, int perTile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var blk = Gemm.Blocking.Of<T>(Gemm.Best);
+        int mr = blk.MR, nr = blk.NR, kc = blk.KC;
+        int m = g.SmallCg, rows = g.BigCg * g.Taps, pixels = g.SmallPlane, plane = g.BigPlane;
+        int mPanels = (m + mr - 1) / mr, slices = (rows + kc - 1) / kc, aSize = mPanels * mr * rows;
+        var packedA = ArrayPool<T>.Shared.Rent(g.Groups * aSize);
+        try
+        {
+            // A[i, p] = w[grp, i, p] as slices of MR-high panels: panel r of slice s at s·kc·mPanels·MR + r·MR·kcs, element (p, i) at p·MR + i.
+            Threading.For(g.Groups * mPanels, (long)g.SmallC * rows * 16, item =>
+            {
+                int grp = item / mPanels, r = item % mPanels, i0 = r * mr, valid = Math.Min(mr, m - i0);
+                var ws = w.Span.Slice(grp * m * rows, m * rows);
+                var pa = packedA.AsSpan(grp * aSize);
+                for (int s = 0; s < slices; s++)
+                {
+                    int pc = s * kc, kcs = Math.Min(kc, rows - pc);
+                    var dst = pa.Slice(s * kc * mPanels * mr + r * mr * kcs, mr * kcs);
+                    if (valid < mr) dst.Clear();
+                    for (int i = 0; i < valid; i++)
+                    {
+                        var src = ws.Slice((i0 + i) * rows + pc, kcs);
+                        for (int p = 0; p < kcs; p++) dst[p * mr + i] = src[p];
+                    }
+                }
+            });
+            int tiles = (g.N + perTile - 1) / perTile;
+            Threading.For(g.Groups * tiles, 2L * g.N * g.SmallC * pixels * rows, item =>
+            {
+                int t = item % tiles, grp = item / tiles;
+                int n0 = t * perTile, count = Math.Min(perTile, g.N - n0), len = count * pixels, panels = (len + nr - 1) / nr;
+                var packedB = ArrayPool<T>.Shared.Rent(rows * panels * nr + 64 / Unsafe.SizeOf<T>());
+                var outTile = ArrayPool<T>.Shared.Rent(m * len);
+                fixed (T* pbRaw = packedB, pa0 = packedA, pc0 = outTile)
+                {
+                    // 64-byte aligned, as GEMM's own packing buffers are.
+                    T* pb = (T*)(((nint)pbRaw + 63) & ~(nint)63);
+                    if (len < panels * nr)
+                        // The last panel's columns past the tile: zero, as GEMM pads them.
+                        for (int s = 0; s < slices; s++)
+                        {
+                            int kcs = Math.Min(kc, rows - s * kc);
+                            T* last = pb + (nint)s * kc * panels * nr + (nint)(panels - 1) * nr * kcs;
+                            for (int p = 0; p < kcs; p++)
+                                new Span<T>(last + p * nr, nr)[(len - (panels - 1) * nr)..].Clear();
+                        }
+                    for (int i = 0; i < count; i++)
+                    {
+                        var sink = new PackedSink<T>(pb, rows, kc, nr, panels, i * pixels);
+                        Im2ColPhases(g, x.Span.Slice(((n0 + i) * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane), ref sink, 0, g.BigCg);
+                    }
+                    T* tile = stackalloc T[mr * nr];
+                    T* pa = pa0 + (nint)grp * aSize;
+                    for (int s = 0; s < slices; s++)
+                    {
+                        int pc = s * kc, kcs = Math.Min(kc, rows - pc);
+                        var mode = pc > 0 ? Gemm.Update.Accumulate : Gemm.Update.Overwrite;
+                        for (int q = 0; q < panels; q++)
+                        {
+                            int j = q * nr, cols = Math.Min(nr, len - j);
+                            T* bp = pb + (nint)s * kc * panels * nr + (nint)q * nr * kcs;
+                            for (int r = 0; r < mPanels; r++)
+                            {
+                                int i = r * mr, valid = Math.Min(mr, m - i);
+                                T* ap = pa + (nint)s * kc * mPanels * mr + (nint)r * mr * kcs;
+                                T* cp = pc0 + (nint)i * len + j;
+                                if (valid == mr && cols == nr) Gemm.MicroKernel(blk.Kernel, kcs, ap, bp, cp, len, T.One, T.Zero, mode);
+                                else
+                                {
+                                    Gemm.MicroKernel(blk.Kernel, kcs, ap, bp, tile, nr, T.One, T.Zero, Gemm.Update.Raw);
+                                    for (int ii = 0; ii < valid; ii++)
+                                        for (int jj = 0; jj < cols; jj++)
+                                            cp[ii * len + jj] = Gemm.Combine(tile[ii * nr + jj], T.One, T.Zero, cp[ii * len + jj], mode);
+                                }
+                            }
+                        }
+                    }
+                }
+                for (int i = 0; i < count; i++)
+                    for (int k = 0; k < m; k++)
+                    {
+                        var src = outTile.AsSpan(k * len + i * pixels, pixels);
+                        var dst = y.Span.Slice(((n0 + i) * g.SmallC + grp * m + k) * pixels, pixels);
+                        if (bias.IsEmpty) src.CopyTo(dst);
+                        else TensorPrimitives.Add(src, bias.Span[grp * m + k], dst);
+                    }
+                ArrayPool<T>.Shared.Return(packedB);
+                ArrayPool<T>.Shared.Return(outTile);
+            });
+        }
+        finally { ArrayPool<T>.Shared.Return(packedA); }
+    }
+}
