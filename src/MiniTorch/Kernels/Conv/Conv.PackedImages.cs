@@ -6,11 +6,14 @@ using System.Runtime.InteropServices;
 
 namespace MiniTorch.Kernels;
 
-/// <summary>Where a whole-image im2col puts the run of columns [col, col + count) of row k of the column matrix.</summary>
+/// <summary>Where a whole-image im2col puts row k of the column matrix (one image's output pixels, row-major).</summary>
 internal interface IColumnSink<T>
 {
-    /// <summary>Copies <paramref name="count"/> values from <paramref name="src"/> to row <paramref name="k"/>, columns [col, col + count).</summary>
-    void Put(int k, int col, ref T src, int count);
+    /// <summary>
+    /// Row <paramref name="k"/>, columns [0, rows·cols): the rows×cols window at <paramref name="src"/>, its
+    /// rows <paramref name="stride"/> apart.
+    /// </summary>
+    void PutWindow(int k, ref T src, int stride, int rows, int cols);
 }
 
 /// <summary>A plain column matrix: row k at k·ld.</summary>
@@ -19,30 +22,45 @@ internal readonly ref struct RowSink<T>(Span<T> col, int ld) : IColumnSink<T> wh
     private readonly Span<T> _col = col;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Put(int k, int col, ref T src, int count) => Conv.CopyRun(ref src, ref _col[k * ld + col], count);
+    public void PutWindow(int k, ref T src, int stride, int rows, int cols)
+    {
+        ref T dst = ref _col[k * ld];
+        for (int r = 0; r < rows; r++) Conv.CopyRun(ref Unsafe.Add(ref src, r * stride), ref Unsafe.Add(ref dst, r * cols), cols);
+    }
 }
 
 /// <summary>
 /// The column matrix written straight in GEMM's packed-B layout (kc-deep slices of NR-wide, k-major,
-/// zero-padded panels), for one image whose columns start at <see cref="First"/> of the tile.
+/// zero-padded panels) of <c>height</c> rows, for one image whose columns start at column <c>first</c> of the tile.
 /// </summary>
-internal readonly unsafe struct PackedSink<T>(T* packed, int rows, int kc, int nr, int panels, int first) : IColumnSink<T> where T : unmanaged
+internal readonly unsafe struct PackedSink<T>(T* packed, int height, int kc, int nr, int panels, int first) : IColumnSink<T> where T : unmanaged
 {
-    /// <summary>The tile column of the image's first output pixel.</summary>
-    public int First => first;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Put(int k, int col, ref T src, int count)
+    public void PutWindow(int k, ref T src, int stride, int rows, int cols)
     {
-        int s = k / kc, p = k - s * kc, kcs = Math.Min(kc, rows - s * kc);
-        T* slice = packed + (nint)s * kc * panels * nr;
-        for (int c = first + col; count > 0;)
+        int s = k / kc, p = k - s * kc, kcs = Math.Min(kc, height - s * kc);
+        // Row p of slice s: panel q's run at q·NR·kcs + p·NR.
+        T* row = packed + (nint)s * kc * panels * nr + p * nr;
+        int q = first / nr, j = first - q * nr;
+        if (j + rows * cols <= nr)
         {
-            int q = c / nr, j = c - q * nr, n = Math.Min(count, nr - j);
-            Conv.CopyRun(ref src, ref *(slice + (nint)q * nr * kcs + p * nr + j), n);
-            src = ref Unsafe.Add(ref src, n);
-            c += n;
-            count -= n;
+            // The image's pixels lie in one panel (DCGAN's 4×4 outputs, two images per 32-wide panel).
+            T* d = row + (nint)q * nr * kcs + j;
+            for (int r = 0; r < rows; r++) Conv.CopyRun(ref Unsafe.Add(ref src, r * stride), ref *(d + r * cols), cols);
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            ref T from = ref Unsafe.Add(ref src, r * stride);
+            for (int left = cols; left > 0;)
+            {
+                int n = Math.Min(left, nr - j);
+                Conv.CopyRun(ref from, ref *(row + (nint)q * nr * kcs + j), n);
+                from = ref Unsafe.Add(ref from, n);
+                left -= n;
+                j += n;
+                if (j == nr) { j = 0; q++; }
+            }
         }
     }
 }

@@ -282,9 +282,7 @@ internal static partial class Conv
                 for (int j = 0; j < g.KW; j++)
                 {
                     int b = j * g.DW % sw, v0 = j * g.DW / sw;
-                    ref T src = ref q[(a * sw + b) * qPlane + u0 * qw + v0];
-                    int k = ((c - c0) * g.KH + i) * g.KW + j;
-                    for (int r = 0; r < oh; r++) sink.Put(k, r * ow, ref Unsafe.Add(ref src, r * qw), ow);
+                    sink.PutWindow(((c - c0) * g.KH + i) * g.KW + j, ref q[(a * sw + b) * qPlane + u0 * qw + v0], qw, oh, ow);
                 }
             }
         }
