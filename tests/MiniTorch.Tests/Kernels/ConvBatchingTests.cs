@@ -132,6 +132,7 @@ public class ConvBatchingTests
     [InlineData(11, 16, 8, 6, 4, 2, 1)]  // discriminator-like 8×8 → 4×4 with 16 input channels (channels-last route), images batched
     [InlineData(5, 20, 5, 3, 3, 1, 1)]   // stride 1, 5×5 images
     [InlineData(3, 16, 12, 4, 4, 2, 1)]  // 12×12 → 6×6
+    [InlineData(7, 17, 8, 20, 4, 2, 1)]  // the route's own packing at its edges: 272 rows (a ragged last panel), 20 output channels (a ragged 14-row panel)
     public void WeightGrad_ChannelsLastBatchedImages_MatchesDefinition(int n, int c, int h, int k, int kernel, int stride, int pad)
         => CheckWeightGrad(Geometry(n, c, h, k, kernel, stride, pad), channelsLast: true, seed: 8);
 

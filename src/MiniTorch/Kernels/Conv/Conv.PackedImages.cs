@@ -135,32 +135,7 @@ internal static partial class Conv
                         var sink = new PackedSink<T>(pb, rows, kc, nr, panels, i * pixels);
                         Im2ColPhases(g, x.Span.Slice(((n0 + i) * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane), ref sink, 0, g.BigCg);
                     }
-                    T* tile = stackalloc T[mr * nr];
-                    T* pa = pa0 + (nint)grp * aSize;
-                    for (int s = 0; s < slices; s++)
-                    {
-                        int pc = s * kc, kcs = Math.Min(kc, rows - pc);
-                        var mode = pc > 0 ? Gemm.Update.Accumulate : Gemm.Update.Overwrite;
-                        for (int q = 0; q < panels; q++)
-                        {
-                            int j = q * nr, cols = Math.Min(nr, len - j);
-                            T* bp = pb + (nint)s * kc * panels * nr + (nint)q * nr * kcs;
-                            for (int r = 0; r < mPanels; r++)
-                            {
-                                int i = r * mr, valid = Math.Min(mr, m - i);
-                                T* ap = pa + (nint)s * kc * mPanels * mr + (nint)r * mr * kcs;
-                                T* cp = pc0 + (nint)i * len + j;
-                                if (valid == mr && cols == nr) Gemm.MicroKernel(blk.Kernel, kcs, ap, bp, cp, len, T.One, T.Zero, mode);
-                                else
-                                {
-                                    Gemm.MicroKernel(blk.Kernel, kcs, ap, bp, tile, nr, T.One, T.Zero, Gemm.Update.Raw);
-                                    for (int ii = 0; ii < valid; ii++)
-                                        for (int jj = 0; jj < cols; jj++)
-                                            cp[ii * len + jj] = Gemm.Combine(tile[ii * nr + jj], T.One, T.Zero, cp[ii * len + jj], mode);
-                                }
-                            }
-                        }
-                    }
+                    PackedMultiply(blk, m, len, rows, pa0 + (nint)grp * aSize, pb, pc0, len, T.Zero);
                 }
                 for (int i = 0; i < count; i++)
                     for (int k = 0; k < m; k++)
@@ -175,5 +150,43 @@ internal static partial class Conv
             });
         }
         finally { ArrayPool<T>.Shared.Return(packedA); }
+    }
+
+    /// <summary>
+    /// C (m×n, rows <paramref name="ldc"/> apart) = A·B + β·C from operands already in GEMM's packed layouts
+    /// (A: kc-slices of MR-high panels, panel r of slice s at s·KC·mPanels·MR + r·MR·kcs, element (p, i) at
+    /// p·MR + i; B likewise with NR-wide panels), running the micro-kernel over the same slices, modes and
+    /// edge tiles as <see cref="GemmJob{T}"/> does, so C is bitwise what <see cref="Gemm.Multiply{T}(bool, bool, int, int, int, T, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, T, Span{T}, int)"/>
+    /// gives for the same operands (β is 0 or 1 here).
+    /// </summary>
+    internal static unsafe void PackedMultiply<T>(Gemm.Blocking blk, int m, int n, int k, T* pa, T* pb, T* c, nint ldc, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = blk.MR, nr = blk.NR, kc = blk.KC, mPanels = (m + mr - 1) / mr, nPanels = (n + nr - 1) / nr;
+        T* tile = stackalloc T[mr * nr];
+        for (int pc = 0; pc < k; pc += kc)
+        {
+            int kcs = Math.Min(kc, k - pc);
+            var mode = pc > 0 ? Gemm.Update.Accumulate : beta == T.Zero ? Gemm.Update.Overwrite : Gemm.Update.Blend;
+            for (int q = 0; q < nPanels; q++)
+            {
+                int j = q * nr, cols = Math.Min(nr, n - j);
+                T* bp = pb + (nint)pc * nPanels * nr + (nint)q * nr * kcs;
+                for (int r = 0; r < mPanels; r++)
+                {
+                    int i = r * mr, valid = Math.Min(mr, m - i);
+                    T* ap = pa + (nint)pc * mPanels * mr + (nint)r * mr * kcs;
+                    T* cp = c + i * ldc + j;
+                    if (valid == mr && cols == nr) Gemm.MicroKernel(blk.Kernel, kcs, ap, bp, cp, ldc, T.One, beta, mode);
+                    else
+                    {
+                        Gemm.MicroKernel(blk.Kernel, kcs, ap, bp, tile, nr, T.One, beta, Gemm.Update.Raw);
+                        for (int ii = 0; ii < valid; ii++)
+                            for (int jj = 0; jj < cols; jj++)
+                                cp[ii * ldc + jj] = Gemm.Combine(tile[ii * nr + jj], T.One, beta, cp[ii * ldc + jj], mode);
+                    }
+                }
+            }
+        }
     }
 }
