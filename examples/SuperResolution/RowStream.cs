@@ -6,9 +6,9 @@ namespace SuperResolution;
 
 /// <summary>
 /// FSRCNN run over an image from top to bottom, a band of rows at a time, computing every value
-/// once: each layer with a k×k kernel keeps the last k − 1 rows of its input (its context) for the
-/// next band, so activations stay a few rows high (cache-sized) instead of image-sized, and the
-/// output is exactly that of one pass over the whole image.
+/// once (but a widening 1×1's context rows): each layer with a k×k kernel keeps the last k − 1 rows
+/// of its input (its context) for the next band, so activations stay a few rows high (cache-sized)
+/// instead of image-sized, and the output is exactly that of one pass over the whole image.
 /// </summary>
 /// <remarks>
 /// A 3×3 convolution with padding 1 equals a convolution without row padding applied to its input
@@ -18,7 +18,9 @@ namespace SuperResolution;
 /// the rows its input determines. The transposed convolution is treated the same way in input
 /// rows: output rows [s·a, s·b) need input rows [a − ⌊(k−1−p)/s⌋, b + ⌊(p−1)/s⌋], so it keeps
 /// c = max(⌊(k−1−p)/s⌋, ⌊(p−1)/s⌋ + 1) context rows (2 for FSRCNN ×2) and crops s·c + p output
-/// rows on top instead of p, which leaves exactly s·(rows − 2c) output rows. The network's layers
+/// rows on top instead of p, which leaves exactly s·(rows − 2c) output rows. A 1×1 layer that widens
+/// (FSRCNN's 12 → 56) runs inside the next layer's stage, whose context is then kept in the narrow
+/// rows (see <see cref="Stage"/>). The network's layers
 /// are called through the library's public ops (F.Conv2dInto, F.ConvTranspose2dInto, F.Prelu_: the same kernels as F.Conv2d and
 /// F.ConvTranspose2d, writing into activations that are reused from band to band), so faster
 /// kernels speed this up without change.
@@ -36,15 +38,28 @@ public sealed class RowStream
         if (width < 1) throw new ArgumentException($"RowStream: width must be positive, got {width}");
         Scale = model.Scale;
         var layers = model.FirstPart.Concat(model.MidPart).ToList();
-        var stages = new List<Stage>();
+        var ops = new List<Op>();
         for (int i = 0; i < layers.Count; i++)
         {
             if (layers[i] is not Conv2d conv) throw new ArgumentException($"RowStream: expected a Conv2d at layer {i}, got {layers[i].GetType().Name}");
             var prelu = i + 1 < layers.Count ? layers[i + 1] as PReLU : null;
             if (prelu is not null) i++;
-            stages.Add(ConvStage(conv, prelu, width, profile, $"{stages.Count,2} "));
+            ops.Add(ConvOp(conv, prelu, width, profile, $"{ops.Count,2} "));
         }
-        stages.Add(TransposedStage(model.LastPart, width, profile, $"{stages.Count,2} "));
+        ops.Add(TransposedOp(model.LastPart, width, profile, $"{ops.Count,2} "));
+        var stages = new List<Stage>();
+        for (int i = 0; i < ops.Count; i++)
+        {
+            // A 1×1 layer that widens (FSRCNN's expanding 12 → 56) runs inside the next layer's stage: that
+            // stage keeps its context rows in the narrow input and recomputes their 1×1 each band (pointwise,
+            // so the same values), which costs less than copying the wide rows into the next layer's input.
+            if (ops[i].Pad == 0 && i + 1 < ops.Count && ops[i + 1].Pad > 0 && ops[i].Channels < ops[i].OutChannels)
+            {
+                stages.Add(new Stage(ops[i + 1], ops[i], profile));
+                i++;
+            }
+            else stages.Add(new Stage(ops[i], null, profile));
+        }
         _stages = [.. stages];
     }
 
@@ -79,7 +94,7 @@ public sealed class RowStream
         return x;
     }
 
-    private static Stage ConvStage(Conv2d conv, PReLU? prelu, int width, LayerProfile? profile, string prefix)
+    private static Op ConvOp(Conv2d conv, PReLU? prelu, int width, LayerProfile? profile, string prefix)
     {
         var (k, p) = (conv.KernelSize, conv.Padding);
         if (conv.Stride != new Size2(1, 1) || conv.Dilation != new Size2(1, 1) || conv.Groups != 1 || p.IsSame || p.IsValid || k.H != 2 * p.H + 1)
@@ -90,10 +105,10 @@ public sealed class RowStream
             Measure(profile, name, () => F.Conv2dInto(x, conv.Weight, conv.Bias, y, padding: (0, p.W)));
             return prelu is null ? y : Measure(profile, preluName, () => F.Prelu_(y, prelu.Weight));
         }
-        return new Stage(p.H, conv.InChannels, width, conv.OutChannels, 1, width, Apply, profile, prefix + "rows in");
+        return new Op(p.H, conv.InChannels, width, conv.OutChannels, 1, width, Apply, prefix + "rows in");
     }
 
-    private static Stage TransposedStage(ConvTranspose2d t, int width, LayerProfile? profile, string prefix)
+    private static Op TransposedOp(ConvTranspose2d t, int width, LayerProfile? profile, string prefix)
     {
         var (k, s, p) = (t.KernelSize.H, t.Stride.H, t.Padding.H);
         if (t.Dilation != new Size2(1, 1) || t.Groups != 1 || t.Padding.IsSame || t.Padding.IsValid || p < 1 || p > k - 1)
@@ -102,42 +117,52 @@ public sealed class RowStream
         string name = prefix + Upscaler.LayerName(t);
         Tensor Apply(Tensor x, Tensor y) => Measure(profile, name, () =>
             F.ConvTranspose2dInto(x, t.Weight, t.Bias, y, stride: t.Stride, padding: (s * context + p, t.Padding.W), outputPadding: t.OutputPadding));
-        return new Stage(context, t.InChannels, width, t.OutChannels, s, s * width, Apply, profile, prefix + "rows in");
+        return new Op(context, t.InChannels, width, t.OutChannels, s, s * width, Apply, prefix + "rows in");
     }
 
     private static Tensor Measure(LayerProfile? profile, string name, Func<Tensor> step) => profile is null ? step() : profile.Measure(name, step);
+
+    /// <summary>
+    /// One layer: its context rows on each side (<see cref="Pad"/>), input and output channels and widths, the
+    /// output rows per input row, and <see cref="Apply"/>(input, output), which writes the layer's result for
+    /// input [1, Channels, rows, Width] into output [1, OutChannels, Scale·(rows − 2·Pad), OutWidth].
+    /// </summary>
+    private sealed record Op(int Pad, int Channels, int Width, int OutChannels, int Scale, int OutWidth, Func<Tensor, Tensor, Tensor> Apply, string CopyName);
 
     /// <summary>
     /// One layer over rows: keeps <see cref="Pad"/> rows of context on each side of what it computes
     /// and calls its op on [context, new rows] (plus zero rows at the image's top and bottom).
     /// </summary>
     /// <remarks>
-    /// <paramref name="apply"/>(input, output) writes the layer's result for input [1, channels, rows, width]
-    /// into output [1, outChannels, scale·(rows − 2·pad), outWidth]. Inputs and outputs are kept per row
-    /// count and reused for every band, so a steady stream allocates nothing.
+    /// With a <paramref name="pre"/> op (a 1×1 layer, no context of its own) the stage holds its rows in the
+    /// pre op's input, runs the pre op over all of them and then its own op: the pre op's output is the
+    /// layer's whole input, with no copy of its (wider) rows; rows that stand for the zero padding are
+    /// cleared after the pre op. Inputs and outputs are kept per row count and reused for every band, so a
+    /// steady stream allocates nothing.
     /// </remarks>
-    private sealed class Stage(int pad, int channels, int width, int outChannels, int scale, int outWidth, Func<Tensor, Tensor, Tensor> apply,
-                               LayerProfile? profile, string copyName)
+    private sealed class Stage(Op op, Op? pre, LayerProfile? profile)
     {
-        // Rows held back: the last rows of the previous input (or the top zero rows), in [0, _held).
+        private readonly int pad = op.Pad, channels = pre?.Channels ?? op.Channels, width = op.Width;
+        // Rows held back: the last rows of the previous input (or the top zero rows), in [0, _held); the first
+        // _zeroTop of them stand for the zero padding above the image.
         private Tensor? _context;
-        private int _held;
-        // Inputs and outputs by row count (first band, steady state, last band), reused across bands and images.
-        private readonly Dictionary<int, Tensor> _inputs = [], _outputs = [];
+        private int _held, _zeroTop;
+        // Inputs, the pre op's outputs and outputs by row count (first band, steady state, last band), reused across bands and images.
+        private readonly Dictionary<int, Tensor> _inputs = [], _mids = [], _outputs = [];
         private bool _started;
 
         public int Pad => pad;
 
         public void Reset()
         {
-            _held = pad;
+            (_held, _zeroTop) = (pad, pad);
             if (_context is not null && pad > 0) ClearRows(_context, 0, pad);
         }
 
         public Tensor? Push(Tensor? rows, bool last)
         {
             int n = rows?.Size(2) ?? 0;
-            if (pad == 0) return n == 0 ? null : apply(rows!, Buffer(_outputs, outChannels, scale * n, outWidth));
+            if (pad == 0) return n == 0 ? null : op.Apply(rows!, Buffer(_outputs, op.OutChannels, op.Scale * n, op.OutWidth));
             if (!_started) { Reset(); _started = true; }
             _context ??= Torch.Zeros(1, channels, 2 * pad, width);
             int total = _held + n + (last ? pad : 0);
@@ -152,8 +177,15 @@ public sealed class RowStream
                 (_context, _held) = (grown, _held + n);
                 return null;
             }
-            var input = Measure(profile, copyName, () => Assemble(rows, n, total, last));
-            return apply(input, Buffer(_outputs, outChannels, scale * (total - 2 * pad), outWidth));
+            int zeroTop = _zeroTop;
+            var input = Measure(profile, op.CopyName, () => Assemble(rows, n, total, last));
+            if (pre is not null)
+            {
+                input = pre.Apply(input, Buffer(_mids, pre.OutChannels, total, width));
+                if (zeroTop > 0) ClearRows(input, 0, zeroTop);
+                if (last) ClearRows(input, total - pad, pad);
+            }
+            return op.Apply(input, Buffer(_outputs, op.OutChannels, op.Scale * (total - 2 * pad), op.OutWidth));
         }
 
         // The layer's input: the held rows, the new rows and (at the image's end) zero rows; keeps the last 2·pad rows for next time.
@@ -168,7 +200,7 @@ public sealed class RowStream
             {
                 if (context.Size(2) != 2 * pad) _context = context = Torch.Zeros(1, channels, 2 * pad, width);
                 CopyRows(input, total - 2 * pad, context, 0, 2 * pad);
-                _held = 2 * pad;
+                (_held, _zeroTop) = (2 * pad, Math.Max(0, _zeroTop - (total - 2 * pad)));
             }
             return input;
         }

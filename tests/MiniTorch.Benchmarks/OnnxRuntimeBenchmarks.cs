@@ -53,7 +53,8 @@ public class OnnxRuntimeBenchmarks
 /// <summary>
 /// The whole FSRCNN ×2 (d 56, s 12, m 4) on the luma of a 1920×1080 frame: MiniTorch as the example's
 /// <c>upscale</c> runs the network (<see cref="Upscaler.UpscaleLuma"/>: stripes per thread, bands of
-/// rows), and ONNX Runtime on the same network exported by MiniTorch, in one pass over the frame.
+/// rows), with random weights and with the example's shipped ×2 weights, and ONNX Runtime on the same
+/// network exported by MiniTorch, in one pass over the frame.
 /// </summary>
 [MemoryDiagnoser]
 public class FsrcnnNetworkBenchmarks
@@ -61,7 +62,7 @@ public class FsrcnnNetworkBenchmarks
     /// <summary>51.7 GFLOP: (5·5·56 + 56·12 + 4·9·12·12 + 12·56 + 56·81) multiply-adds per input pixel.</summary>
     public static readonly double Flops = 2.0 * (5 * 5 * 56 + 56 * 12 + 4 * 9 * 12 * 12 + 12 * 56 + 56 * 81) * 1080 * 1920;
 
-    private FSRCNN _model = null!;
+    private FSRCNN _model = null!, _shipped = null!;
     private Tensor _luma = null!;
     private OrtCall _ort = null!;
 
@@ -69,6 +70,7 @@ public class FsrcnnNetworkBenchmarks
     public void Setup()
     {
         _model = new FSRCNN(2, generator: new Generator(0));
+        _shipped = SuperResolution.Program.LoadModel(SuperResolution.Program.ShippedWeights, 2, 56, 12, 4);
         _luma = Torch.Rand([1, 1, 1080, 1920], new Generator(2));
         _ort = new OrtCall(_model, [1, 1, 1080, 1920]);
     }
@@ -78,6 +80,9 @@ public class FsrcnnNetworkBenchmarks
 
     [Benchmark(Description = "MiniTorch: FSRCNN x2 whole network (UpscaleLuma) 1x1x1080x1920 float32"), Flops(nameof(Flops))]
     public Tensor MiniTorch() => Upscaler.UpscaleLuma(_model, _luma, Upscaler.DefaultBand);
+
+    [Benchmark(Description = "MiniTorch: FSRCNN x2 whole network (UpscaleLuma), the example's shipped weights, 1x1x1080x1920 float32"), Flops(nameof(Flops))]
+    public Tensor MiniTorchShippedWeights() => Upscaler.UpscaleLuma(_shipped, _luma, Upscaler.DefaultBand);
 
     [Benchmark(Description = "ONNX Runtime: FSRCNN x2 whole network 1x1x1080x1920 float32"), Flops(nameof(Flops))]
     public void OnnxRuntime() => _ort.Run();

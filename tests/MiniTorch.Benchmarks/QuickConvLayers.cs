@@ -7,7 +7,8 @@ namespace MiniTorch.Benchmarks;
 /// gradient, weight gradient) of every convolution layer of the DCGAN step in the paper's and the
 /// example's configurations, with the route each takes (<c>MINITORCH_CONV_ROUTE</c> forces another, to
 /// compare routes); small stride-1 layers and FSRCNN's small-channel layers (on a full-HD frame,
-/// 1×C×1080×1920) by the dispatched route and forced onto the GEMM route, to set the dispatch rule.
+/// 1×C×1080×1920, and on the bands of 20 rows the example's row stream calls them on) by the dispatched
+/// route and forced onto the GEMM route, to set the dispatch rule.
 /// </summary>
 internal static class QuickConvLayers
 {
@@ -75,6 +76,11 @@ internal static class QuickConvLayers
                 ("FSRCNN conv 56->12 1x1", ConvCase<float>.Conv2d(1, 56, 1080, 1920, 12, 1, 1, 0)),
                 ("FSRCNN conv 12->12 3x3 p1", ConvCase<float>.Conv2d(1, 12, 1080, 1920, 12, 3, 1, 1)),
                 ("FSRCNN conv 12->56 1x1", ConvCase<float>.Conv2d(1, 12, 1080, 1920, 56, 1, 1, 0)),
+                // The row stream's band-sized calls (20 new rows and the context; run these with MINITORCH_NUM_THREADS=1, as the stream does).
+                ("FSRCNN band conv 1->56 5x5", ConvCase<float>.Conv2d(1, 1, 22, 1920, 56, 5, 1, 2)),
+                ("FSRCNN band conv 56->12 1x1", ConvCase<float>.Conv2d(1, 56, 20, 1920, 12, 1, 1, 0)),
+                ("FSRCNN band conv 12->12 3x3", ConvCase<float>.Conv2d(1, 12, 20, 1920, 12, 3, 1, 1)),
+                ("FSRCNN band conv 12->56 1x1", ConvCase<float>.Conv2d(1, 12, 24, 1920, 56, 1, 1, 0)),
             };
             foreach (var (name, c) in convs)
             {
@@ -82,6 +88,8 @@ internal static class QuickConvLayers
                 report($"{name} fwd GEMM", c.ConvolveGemm, c.Flops, peak);
                 report($"{name} in-grad", c.ConvolveTransposed, c.Flops, peak);
             }
+            var up = ConvCase<float>.ConvTranspose2d(1, 56, 24, 1920, 1, 9, 2, 4, 1);
+            report("FSRCNN band convT 56->1 9x9 s2 fwd", up.ConvolveTransposed, up.Flops, peak);
         }
     }
 

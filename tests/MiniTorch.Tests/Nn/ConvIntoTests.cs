@@ -44,6 +44,40 @@ public class ConvIntoTests
         Assert.Equal(expected.ToArray(), output.ToArray());
     }
 
+    // Routes that skip zeroing out (ConvKernels.WritesEveryOutput) must still overwrite every element: every
+    // applicable route, forced, writes into an output full of NaN exactly what the op computes by that route.
+    [Theory]
+    [InlineData(false, 1, 12, 56, 1, 1, 0, 0, 6, 37)]   // FSRCNN's expanding 1×1
+    [InlineData(false, 2, 12, 12, 3, 1, 0, 1, 7, 33)]   // FSRCNN's 3×3 as the row stream calls it
+    [InlineData(false, 2, 3, 5, 4, 2, 1, 1, 9, 10)]     // strided
+    [InlineData(true, 1, 56, 1, 9, 2, 8, 4, 12, 30)]    // FSRCNN ×2's last layer (one-channel routes)
+    [InlineData(true, 2, 6, 1, 4, 2, 1, 1, 5, 6)]       // one channel, batched
+    [InlineData(true, 2, 8, 4, 4, 2, 1, 1, 5, 6)]
+    public void Into_EveryRoute_OverwritesTheWholeOutput(bool transposed, int n, int cin, int cout, int k, int s, int padH, int padW, int h, int w)
+    {
+        var g = new Generator(9);
+        var x = Torch.Randn([n, cin, h, w], g);
+        var weight = transposed ? Torch.Randn([cin, cout, k, k], g) : Torch.Randn([cout, cin, k, k], g);
+        var bias = Torch.Randn([cout], g);
+        var geometry = transposed
+            ? Shape.ConvTranspose(x.ShapeRef, weight.ShapeRef, bias.ShapeRef, [s, s], ((Padding2d)(padH, padW)).ToConv(), [s - 1, s - 1], 1, [1, 1])
+            : Shape.Conv(x.ShapeRef, weight.ShapeRef, bias.ShapeRef, [s, s], ((Padding2d)(padH, padW)).ToConv(), [1, 1], 1);
+        var pass = transposed ? MiniTorch.Kernels.ConvPass.InputGrad : MiniTorch.Kernels.ConvPass.Forward;
+        var routes = MiniTorch.Kernels.ConvPlanner.Applicable(geometry, pass, MiniTorch.Kernels.ConvPlanner.Isa).ToList();
+        Assert.True(routes.Count > 1, $"only {string.Join(", ", routes)} apply to {geometry}");
+        foreach (var route in routes)
+            using (MiniTorch.Kernels.ConvPlanner.Force(route))
+            {
+                var expected = transposed
+                    ? F.ConvTranspose2d(x, weight, bias, stride: s, padding: (padH, padW), outputPadding: s - 1)
+                    : F.Conv2d(x, weight, bias, stride: s, padding: (padH, padW));
+                var output = Dirty(expected.Shape, DType.Float32);
+                if (transposed) F.ConvTranspose2dInto(x, weight, bias, output, stride: s, padding: (padH, padW), outputPadding: s - 1);
+                else F.Conv2dInto(x, weight, bias, output, stride: s, padding: (padH, padW));
+                Assert.True(expected.ToArray().AsSpan().SequenceEqual(output.ToArray()), $"route {route} on {geometry}");
+            }
+    }
+
     [Fact]
     public void Into_RejectsABadOutput_AndWhatAutogradWouldNeed()
     {

@@ -170,7 +170,7 @@ public class ConvTransposeOneChannelTests
         finally { Torch.SetNumThreads(saved); }
     }
 
-    /// <summary>Band heights depend on the thread count (20, 10 and 10 rows here); the outputs must not.</summary>
+    /// <summary>Band heights depend on the thread count (60, 10 and 10 rows here); the outputs must not.</summary>
     [Theory]
     [InlineData(2, DType.Float32)]
     [InlineData(3, DType.Float32)]

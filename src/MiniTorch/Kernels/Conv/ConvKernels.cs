@@ -6,6 +6,19 @@ namespace MiniTorch.Kernels;
 internal static class ConvKernels
 {
     /// <summary>
+    /// Whether <paramref name="route"/> stores every element of <paramref name="pass"/>'s output without reading
+    /// it first, so that the output need not be zeroed (<c>F.Conv2dInto</c>, <c>F.ConvTranspose2dInto</c>): the direct
+    /// forward (each output vector is one register block's store) and the one-channel transposed routes
+    /// (each phase tile is stored whole). <c>ConvIntoTests</c> checks every route on outputs full of NaN.
+    /// </summary>
+    public static bool WritesEveryOutput(ConvRoute route, ConvPass pass) => (route, pass) switch
+    {
+        (ConvRoute.DirectRows, ConvPass.Forward) => true,
+        (ConvRoute.OneChannelFused or ConvRoute.OneChannelGeneral, ConvPass.InputGrad) => true,
+        _ => false,
+    };
+
+    /// <summary>
     /// Computes <paramref name="pass"/> with <paramref name="route"/> into the zeroed, contiguous
     /// <paramref name="output"/>. Forward: a = big side (x), b = weight, output = small side (+ bias).
     /// InputGrad: a = small side (z), b = weight, output = big side (+ bias). WeightGrad: a = big side,

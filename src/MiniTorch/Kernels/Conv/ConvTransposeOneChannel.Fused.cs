@@ -128,9 +128,11 @@ internal static unsafe partial class ConvTransposeOneChannel
             any = true;
         }
         if (!any) { y.Span.Clear(); return; } // no phase has a tap: all zeros
-        // Bands: BandRows rows, fewer when that leaves under four items per thread. The partition
-        // changes no sum (each output is one item's), so it may depend on the thread count.
-        int planes = g.N * g.Groups, want = 4 * Threading.NumThreads;
+        // Bands: BandRows rows, fewer when that leaves under four items per thread (on one thread, no
+        // fewer: FSRCNN's row stream calls this on 20-row bands, and four 5-row items each packed 4 halo
+        // rows per 5 rows). The partition changes no sum (each output is one item's), so it may depend on
+        // the thread count.
+        int planes = g.N * g.Groups, want = Threading.NumThreads == 1 ? 1 : 4 * Threading.NumThreads;
         // Several phase groups (scale 3, 4) have as many tiles per block: shorter bands keep them in L2.
         int maxBand = Math.Max(BlockRows, BandRows / BlockRows / groups.Length * BlockRows);
         int bandRows = Math.Clamp((int)Math.Min(int.MaxValue, ((long)nh * planes + want - 1) / want), 1, maxBand);
