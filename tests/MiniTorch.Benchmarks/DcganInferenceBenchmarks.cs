@@ -67,7 +67,39 @@ public class DcganInferenceBenchmarks
         Console.WriteLine($"  MiniTorch     best {mt.Wall:F2} ms wall ({Flops / mt.Wall / 1e6:F1} GFLOP/s), {mt.Cpu:F2} ms CPU ({Flops / mt.Cpu / 1e6:F1} GFLOP per CPU-second)");
         Console.WriteLine($"  ONNX Runtime  best {ort.Wall:F2} ms wall ({Flops / ort.Wall / 1e6:F1} GFLOP/s), {ort.Cpu:F2} ms CPU ({Flops / ort.Cpu / 1e6:F1} GFLOP per CPU-second)");
         Console.WriteLine($"  ONNX Runtime / MiniTorch: {ort.Wall / mt.Wall:F2} by wall time, {ort.Cpu / mt.Cpu:F2} by CPU time; {mb:F2} MB allocated per round (both sides)");
+        b.Layers(rounds);
         b.Cleanup();
+    }
+
+    /// <summary>
+    /// Where MiniTorch's time goes: each module of the generator's Sequential on its real input (batch
+    /// norm and ReLU as the one fused op the Sequential runs), best wall and CPU time of each.
+    /// </summary>
+    private void Layers(int rounds)
+    {
+        var modules = _g.Main.ToList();
+        var steps = new List<(string Name, Func<Tensor, Tensor> Run)>();
+        for (int i = 0; i < modules.Count; i++)
+        {
+            var m = modules[i];
+            if (m is Nn.BatchNorm2d && i + 1 < modules.Count && modules[i + 1] is Nn.ReLU)
+            {
+                var pair = new Nn.Sequential(m, modules[i + 1]);
+                steps.Add(($"{i}: BatchNorm2d + ReLU (fused)", pair.Forward));
+                i++;
+            }
+            else steps.Add(($"{i}: {m}", m.Forward));
+        }
+        using var noGrad = Torch.NoGrad();
+        var inputs = new List<Tensor> { _z };
+        foreach (var (_, run) in steps) inputs.Add(run(inputs[^1]));
+        for (int s = 0; s < steps.Count; s++)
+        {
+            var (name, run) = steps[s];
+            var best = new Best();
+            for (int i = 0; i < rounds; i++) best.Time(() => run(inputs[s]));
+            Console.WriteLine($"    {name.Split('\n')[0],-60} {best.Wall,7:F2} ms wall {best.Cpu,7:F2} ms CPU");
+        }
     }
 
     /// <summary>The best wall and process CPU time of repeated calls, in ms.</summary>

@@ -46,6 +46,36 @@ internal static class QuickConvLayers
                 report($"{name} in-grad GEMM", c.ConvolveGemm, c.Flops, peak);
             }
         }
+        if (which == "routes-g")
+        {
+            // G's transposed layers (paper ngf 64 and the example's ngf 32, batch 64) by every route that
+            // applies, each compared bit for bit with the planner's route (kernel work must not change a bit).
+            foreach (int ngf in new[] { 64, 32 })
+                foreach (var (name, c) in new (string, ConvCase<float>)[]
+                         {
+                             ($"G convT 100->{4 * ngf} 4x4 1x1", ConvCase<float>.ConvTranspose2d(64, 100, 1, 1, 4 * ngf, 4, 1, 0, 0)),
+                             ($"G convT {4 * ngf}->{2 * ngf} 4x4 s2 4x4", ConvCase<float>.ConvTranspose2d(64, 4 * ngf, 4, 4, 2 * ngf, 4, 2, 1, 0)),
+                             ($"G convT {2 * ngf}->{ngf} 4x4 s2 8x8", ConvCase<float>.ConvTranspose2d(64, 2 * ngf, 8, 8, ngf, 4, 2, 1, 0)),
+                             ($"G convT {ngf}->3 4x4 s2 16x16", ConvCase<float>.ConvTranspose2d(64, ngf, 16, 16, 3, 4, 2, 1, 0)),
+                             // Unit-stride small images' input gradients (the same pass, other phase shapes).
+                             ($"conv {ngf}->{ngf} 3x3 p1 4x4 in-grad", ConvCase<float>.Conv2d(64, ngf, 4, 4, ngf, 3, 1, 1)),
+                             ($"conv {ngf}->{ngf} 3x3 p1 8x8 in-grad", ConvCase<float>.Conv2d(64, ngf, 8, 8, ngf, 3, 1, 1)),
+                             ($"conv {ngf}->{ngf} 3x3 p1 12x12 in-grad", ConvCase<float>.Conv2d(64, ngf, 12, 12, ngf, 3, 1, 1)),
+                         })
+                {
+                    Console.WriteLine("  " + c.Describe(ConvPass.InputGrad));
+                    c.ConvolveTransposed();
+                    var planned = (float[])c.Big.Clone();
+                    foreach (var route in ConvPlanner.Applicable(c.G, ConvPass.InputGrad, ConvPlanner.Isa).Where(r => r != ConvRoute.Reference))
+                    {
+                        using var force = ConvPlanner.Force(route);
+                        Array.Fill(c.Big, float.NaN);
+                        c.ConvolveTransposed();
+                        bool same = planned.AsSpan().SequenceEqual(c.Big);
+                        report($"{name} {route}{(same ? "" : " (bits differ)")}", c.ConvolveTransposed, c.Flops, peak);
+                    }
+                }
+        }
         if (which == "layers-parallel")
         {
             // CPU time / wall time while a row runs back to back: about the thread count when its

@@ -57,6 +57,14 @@ internal static partial class Gemm
                                           bool parallel = true) where T : unmanaged, IFloatingPointIeee754<T>
         => Run(Blocking.Of<T>(Best), parallel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
+    /// <summary>
+    /// C = op(A)·B (α = 1, β = 0) with B given by <paramref name="b"/>, which writes its packed panels
+    /// directly (an implicit im2col): the same blocking, k order and bits as a stored B with those values.
+    /// </summary>
+    public static unsafe void Multiply<T>(bool transA, int m, int n, int k, T* a, int lda, IPanelSource<T> b, T* c, int ldc,
+                                          bool parallel) where T : unmanaged, IFloatingPointIeee754<T>
+        => Run(Blocking.Of<T>(Best), parallel, transA, false, m, n, k, T.One, a, lda, null, 0, T.Zero, c, ldc, b);
+
     /// <summary>Checks that a rows×cols matrix with row stride ld fits in a span of the given length.</summary>
     private static void Check(string name, int length, int rows, int cols, int ld)
     {
@@ -72,7 +80,8 @@ internal static partial class Gemm
     /// flavour and small blocks that make every block boundary cheap to cross).
     /// </summary>
     internal static unsafe void Run<T>(Blocking blocking, bool parallel, bool transA, bool transB, int m, int n, int k, T alpha,
-                                       T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
+                                       T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc, IPanelSource<T>? bSource = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m <= 0 || n <= 0) return;
         if (k <= 0 || alpha == T.Zero)
@@ -81,7 +90,7 @@ internal static partial class Gemm
             return;
         }
         int threads = parallel && (long)m * n * k >= ParallelThreshold ? Threading.NumThreads : 1;
-        GemmJob<T>.Run(blocking, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        GemmJob<T>.Run(blocking, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bSource);
     }
 
     /// <summary>C = β·C, with β = 0 writing zeros (BLAS semantics: C is then not read).</summary>

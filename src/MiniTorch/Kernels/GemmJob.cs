@@ -20,6 +20,7 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
     private T _alpha, _beta;
     private T* _a, _b, _c;
     private nint _lda, _ldb, _ldc;
+    private IPanelSource<T>? _bSource;
     private readonly Action<int> _packItem, _computeItem;
 
     // The current (jc, pc) block and its work split.
@@ -33,14 +34,16 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     public static void Run(Gemm.Blocking blk, int threads, bool transA, bool transB, int m, int n, int k, T alpha,
-                           T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc)
+                           T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc, IPanelSource<T>? bSource = null)
     {
         var job = _cached ??= new GemmJob<T>();
         (job._blk, job._threads, job._transA, job._transB, job._m, job._n, job._k, job._alpha, job._beta) =
             (blk, threads, transA, transB, m, n, k, alpha, beta);
         job._a = a; job._b = b; job._c = c;
         (job._lda, job._ldb, job._ldc) = (lda, ldb, ldc);
-        job.Run();
+        job._bSource = bSource;
+        try { job.Run(); }
+        finally { job._bSource = null; }
     }
 
     private void Run()
@@ -101,6 +104,12 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
     {
         int nr = _blk.NR, kc = _kc, j0 = _jc + q * nr, cols = Math.Min(nr, _jc + _nc - j0);
         T* dst = _packedB + (nint)q * nr * kc;
+        if (_bSource is { } source)
+        {
+            // B is never stored: its source writes the panel (the same values packing would copy).
+            source.Pack(_pc, kc, j0, cols, nr, dst);
+            return;
+        }
         if (!_transB)
         {
             // op(B)[p, j] = b[p·ldb + j]: each k-row of the panel is a contiguous run.
@@ -209,6 +218,19 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
             }
         }
     }
+}
+
+/// <summary>
+/// A B operand that is never stored as a matrix (an implicit im2col): it writes panels of op(B) in
+/// the packed layout directly, so the GEMM sees exactly the values packing a stored B would give.
+/// </summary>
+internal unsafe interface IPanelSource<T> where T : unmanaged
+{
+    /// <summary>
+    /// Writes rows [k0, k0 + kc) of columns [j0, j0 + cols) of op(B) as one panel, k-major:
+    /// dst[p·nr + j] = op(B)[k0 + p, j0 + j], and zero for cols ≤ j &lt; nr.
+    /// </summary>
+    void Pack(int k0, int kc, int j0, int cols, int nr, T* dst);
 }
 
 /// <summary>

@@ -97,22 +97,31 @@ internal static unsafe partial class ConvDirect
                                              + (bd - minBD) * hpL + (bh - minBH) * width + (folded ? 0 : bw - minBW));
         }
         int cPad = RoundUp(g.BigCg, R);
+        // Whole folded phase planes per item: several images per item when their vectors fill the
+        // kernel's groups of V better (an 8×8 phase is 4 vectors: 2 groups, one of them a third full, for
+        // one image; 4 full groups for three). Each output is still the same chain, computed by one item.
+        int imageBuf = (int)(g.SmallCg * copies * plane);
+        int ri = folded && dBlocks == 1 && hBlocks == 1 ? ImagesPerItem(g.N, maxSegs, (long)imageBuf * sizeof(T)) : 1;
+        int nBlocks = (g.N + ri - 1) / ri;
         var (wpk, wOff) = PackPhaseWeights(g, w, phases, cPad);
         try
         {
             int small = g.SmallPlane, big = g.BigPlane, smallHW = g.SmallH * g.SmallW;
-            Threading.For(g.N * g.Groups * dBlocks * hBlocks, 2L * g.N * g.SmallC * small * g.BigCg * g.Taps, item =>
+            Threading.For(nBlocks * g.Groups * dBlocks * hBlocks, 2L * g.N * g.SmallC * small * g.BigCg * g.Taps, item =>
             {
-                int hb = item % hBlocks, db = item / hBlocks % dBlocks, grp = item / hBlocks / dBlocks % g.Groups, n = item / hBlocks / dBlocks / g.Groups;
+                int hb = item % hBlocks, db = item / hBlocks % dBlocks, grp = item / hBlocks / dBlocks % g.Groups, n0 = item / hBlocks / dBlocks / g.Groups * ri;
+                int images = Math.Min(ri, g.N - n0);
                 int qd0 = db * rd, qh0 = hb * rb;
-                var buf = ArrayPool<T>.Shared.Rent((int)(g.SmallCg * copies * plane) + lanes);
-                var segs = ArrayPool<Segment>.Shared.Rent(maxSegs);
-                var tile = folded && !direct ? ArrayPool<T>.Shared.Rent(2 * g.BigCg * maxSegs * lanes) : null;
+                var buf = ArrayPool<T>.Shared.Rent(images * imageBuf + lanes);
+                var segs = ArrayPool<Segment>.Shared.Rent(images * maxSegs);
+                var tile = folded && !direct ? ArrayPool<T>.Shared.Rent(2 * g.BigCg * images * maxSegs * lanes) : null;
                 try
                 {
                     var zs = z.Span;
+                    for (int i = 0; i < images; i++)
                     for (int k = 0; k < g.SmallCg; k++)
                     {
+                        int n = n0 + i;
                         var zk = zs.Slice((n * g.SmallC + grp * g.SmallCg + k) * small, small);
                         for (int dd = 0; dd < rd + spanD; dd++)
                         {
@@ -122,7 +131,7 @@ internal static unsafe partial class ConvDirect
                                 // Whole planes at once: rows as wide as the input's.
                                 for (int s = 0; s < copies; s++)
                                 {
-                                    var dst = buf.AsSpan((int)((k * copies + s) * plane + dd * hpL), hpL);
+                                    var dst = buf.AsSpan(i * imageBuf + (int)((k * copies + s) * plane + dd * hpL), hpL);
                                     if (od < 0 || od >= g.SmallD) dst.Clear();
                                     else ShiftedRows(zk.Slice(od * smallHW, smallHW), g.SmallH, g.SmallW, qh0 + minBH, shifts[s], dst);
                                 }
@@ -134,7 +143,7 @@ internal static unsafe partial class ConvDirect
                                 bool inside = od >= 0 && od < g.SmallD && oh >= 0 && oh < g.SmallH;
                                 for (int s = 0; s < copies; s++)
                                 {
-                                    var dst = buf.AsSpan((int)((k * copies + s) * plane + dd * hpL + hh * width), width);
+                                    var dst = buf.AsSpan(i * imageBuf + (int)((k * copies + s) * plane + dd * hpL + hh * width), width);
                                     if (inside) PadRow(zk.Slice(od * smallHW + oh * g.SmallW, g.SmallW), shifts[s], dst);
                                     else dst.Clear();
                                 }
@@ -142,10 +151,11 @@ internal static unsafe partial class ConvDirect
                         }
                     }
                     // Folded: the last vectors may read past the buffer's end, into lanes that are dropped.
-                    buf.AsSpan((int)(g.SmallCg * copies * plane), lanes).Clear();
+                    buf.AsSpan(images * imageBuf, lanes).Clear();
                     fixed (T* pb = buf, py = y.Span, pt = tile)
                     {
-                        T* yBase = py + (long)(n * g.BigC + grp * g.BigCg) * big;
+                        T* yBase = py + (long)(n0 * g.BigC + grp * g.BigCg) * big;
+                        long yImage = (long)g.BigC * big;
                         for (int p = 0; p < np; p++)
                         {
                             var (ad, ah, aw) = phases[p];
@@ -158,11 +168,12 @@ internal static unsafe partial class ConvDirect
                             if (folded)
                             {
                                 int flat = (h1 - qh0) * width;
-                                for (int qd = qd0; qd < d1; qd++)
-                                    for (int f = 0; f < flat; f += lanes, count++)
-                                        segs[count] = new Segment((qd - qd0) * hpL + f,
-                                                                  direct ? ((long)(ad.Start + g.SD * qd) * g.BigH + qh0) * g.BigW + f : (long)count * lanes,
-                                                                  Math.Min(lanes, flat - f));
+                                for (int i = 0; i < images; i++)
+                                    for (int qd = qd0; qd < d1; qd++)
+                                        for (int f = 0; f < flat; f += lanes, count++)
+                                            segs[count] = new Segment(i * imageBuf + (qd - qd0) * hpL + f,
+                                                                      direct ? i * yImage + ((long)(ad.Start + g.SD * qd) * g.BigH + qh0) * g.BigW + f : (long)count * lanes,
+                                                                      Math.Min(lanes, flat - f));
                             }
                             else
                                 for (int qd = qd0; qd < d1; qd++)
@@ -188,7 +199,9 @@ internal static unsafe partial class ConvDirect
                                     nint ld = (nint)count * lanes;
                                     Run(pb, o0, t0, w0, cPad, g.BigCg, (T*)null, ss, pt, ld, 1);
                                     if (pair) Run(pb, o1, t1, w1, cPad, g.BigCg, (T*)null, ss, pt + g.BigCg * ld, ld, 1);
-                                    PlaceFolded(g, ad, ah, aw, pair, qd0, d1, qh0, h1, width, (h1 - qh0) * width, pt, ld, yBase);
+                                    int perImage = count / images;
+                                    for (int i = 0; i < images; i++)
+                                        PlaceFolded(g, ad, ah, aw, pair, qd0, d1, qh0, h1, width, (h1 - qh0) * width, pt + (nint)i * perImage * lanes, ld, yBase + i * yImage);
                                 }
                             }
                             if (pair) p++;
@@ -345,6 +358,24 @@ internal static unsafe partial class ConvDirect
             }
         });
         return (packed, offsets);
+    }
+
+    /// <summary>
+    /// Images per work item (1 to <see cref="V"/>) whose whole folded planes (<paramref name="vectors"/> each)
+    /// fill the kernel's groups of V vectors best, keeping at least 2 items per thread and the buffer within budget.
+    /// </summary>
+    private static int ImagesPerItem(int n, int vectors, long imageBytes)
+    {
+        int best = 1;
+        double bestFill = 0;
+        for (int ri = 1; ri <= V; ri++)
+        {
+            if (ri > 1 && ((n + ri - 1) / ri < 2 * Threading.NumThreads || ri * imageBytes > BufferBudget)) break;
+            int v = ri * vectors;
+            double fill = (double)v / ((v + V - 1) / V * V);
+            if (fill > bestFill + 1e-9) { best = ri; bestFill = fill; }
+        }
+        return best;
     }
 
     /// <summary>

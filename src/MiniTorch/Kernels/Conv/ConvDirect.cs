@@ -227,7 +227,8 @@ internal static unsafe partial class ConvDirect
     {
         int lo = Math.Clamp(-shift, 0, dst.Length), hi = Math.Clamp(src.Length - shift, lo, dst.Length);
         dst[..lo].Clear();
-        src.Slice(lo + shift, hi - lo).CopyTo(dst.Slice(lo));
+        // A shift beyond the row (a tap that reaches past the image for every output) copies nothing.
+        if (hi > lo) src.Slice(lo + shift, hi - lo).CopyTo(dst.Slice(lo));
         dst[hi..].Clear();
     }
 

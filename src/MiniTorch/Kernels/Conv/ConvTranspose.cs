@@ -100,8 +100,18 @@ internal static class ConvTranspose
                 int grp = item / items.Count % g.Groups, n = item / items.Count / g.Groups;
                 var p = phases[ph];
                 int rows = g.SmallCg * p.TapsH.Length * p.TapsW.Length, pixels = p.NH * p.NW;
-                var col = ArrayPool<T>.Shared.Rent(rows * len);
                 var outTile = ArrayPool<T>.Shared.Rent(g.BigCg * len);
+                if (images > 0 && !pixelMajor)
+                {
+                    // Whole images: the column matrix goes straight into GEMM's packed panels.
+                    PhasePanels<T>.Multiply(g, p, z.Span[((p0 * g.SmallC + grp * g.SmallCg) * small)..], rows, len,
+                                            packed[grp * phases.Count + ph], outTile.AsSpan(0, g.BigCg * len));
+                    for (int i = 0; i < images; i++)
+                        Scatter(g, p, outTile.AsSpan(i * pixels), 0, pixels, len, 1, y.Span.Slice(((p0 + i) * g.BigC + grp * g.BigCg) * big, g.BigCg * big));
+                    ArrayPool<T>.Shared.Return(outTile);
+                    return;
+                }
+                var col = ArrayPool<T>.Shared.Rent(rows * len);
                 if (images == 0)
                     PhaseCols(g, p, z.Span.Slice((n * g.SmallC + grp * g.SmallCg) * small, g.SmallCg * small), p0, len, col, len);
                 else
@@ -179,19 +189,24 @@ internal static class ConvTranspose
 
     /// <summary>The phase's sub-kernel as [rows, Cg] (rows = (k, a, b)): GEMM reads it as op(A) = its transpose, or as B when pixel-major.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
-    private static T[] Pack<T>(in ConvGeometry g, ReadOnlySpan<T> w, int grp, Phase p) where T : unmanaged
+    private static unsafe T[] Pack<T>(in ConvGeometry g, ReadOnlySpan<T> w, int grp, Phase p) where T : unmanaged
     {
-        int th = p.TapsH.Length, tw = p.TapsW.Length, rows = g.SmallCg * th * tw;
-        var packed = ArrayPool<T>.Shared.Rent(g.BigCg * rows);
-        // k outermost: the reads (w[k, c, ·, ·] over c) and the writes (rows of k) stay within a few kilobytes.
+        int th = p.TapsH.Length, tw = p.TapsW.Length, taps = th * tw, rows = g.SmallCg * taps, cg = g.BigCg;
+        var packed = ArrayPool<T>.Shared.Rent(cg * rows);
         int kk = g.KH * g.KW;
-        for (int k = 0; k < g.SmallCg; k++)
-            for (int c = 0; c < g.BigCg; c++)
+        Span<int> tap = stackalloc int[taps];
+        for (int a = 0; a < th; a++)
+            for (int b = 0; b < tw; b++) tap[a * tw + b] = p.TapsH[a] * g.KW + p.TapsW[b];
+        if ((long)(grp + 1) * g.SmallCg * cg * kk > w.Length) throw new ArgumentException("weight too short for the geometry", nameof(w));
+        // k outermost: the reads (w[k, c, ·, ·] over c) and the writes (rows of k) stay within a few kilobytes.
+        fixed (T* pw = w, pp = packed)
+        fixed (int* pt = tap)
+            for (int k = 0; k < g.SmallCg; k++)
             {
-                var wkc = w.Slice(((grp * g.SmallCg + k) * g.BigCg + c) * kk, kk);
-                for (int a = 0; a < th; a++)
-                    for (int b = 0; b < tw; b++)
-                        packed[((k * th + a) * tw + b) * g.BigCg + c] = wkc[p.TapsH[a] * g.KW + p.TapsW[b]];
+                T* dst = pp + (nint)k * taps * cg;
+                T* src = pw + (nint)(grp * g.SmallCg + k) * cg * kk;
+                for (int c = 0; c < cg; c++, src += kk)
+                    for (int t = 0; t < taps; t++) dst[(nint)t * cg + c] = src[pt[t]];
             }
         return packed;
     }
