@@ -123,15 +123,28 @@ internal static unsafe class ConvWeightGradChannelsLast
                 var row = s.AsSpan(0, rows);
                 partial.AsSpan(grp * chunks * size + k * rows, rows).CopyTo(row);
                 for (int ch = 1; ch < chunks; ch++) TensorPrimitives.Add(row, partial.AsSpan((grp * chunks + ch) * size + k * rows, rows), row);
-                var dst = gw.Span.Slice(grp * size + k * rows, rows);
-                for (int tap = 0; tap < kk; tap++)
-                {
-                    var src = row.Slice(tap * g.BigCg, g.BigCg);
-                    for (int c = 0; c < g.BigCg; c++) dst[c * kk + tap] = src[c];
-                }
+                Unpermute(row, g.BigCg, kk, gw.Span.Slice(grp * size + k * rows, rows));
                 ArrayPool<T>.Shared.Return(s);
             });
         ArrayPool<T>.Shared.Return(partial);
+    }
+
+    /// <summary>
+    /// dst[c, tap] = row[tap, c]: one output channel's summed row, (tap, c)-major as the partials hold it,
+    /// in gw's [C_g, taps] order. The writes run sequentially through gw (in memory) and the strided reads
+    /// stay in the row (in L1): the other loop order wrote one element per cache line of gw, which showed
+    /// as 2.5 % of <c>quick-conv layers-dcgan:paper</c>'s profile (one thread; 0.95 % with this order). A copy: no value changes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
+    private static void Unpermute<T>(ReadOnlySpan<T> row, int cg, int kk, Span<T> dst) where T : unmanaged
+    {
+        if (row.Length < cg * kk || dst.Length < cg * kk) throw new ArgumentException("Unpermute: spans shorter than C_g · taps.");
+        fixed (T* ps = row, pd = dst)
+            for (int c = 0; c < cg; c++)
+            {
+                T* d = pd + (nint)c * kk, src = ps + c;
+                for (int tap = 0; tap < kk; tap++) d[tap] = src[(nint)tap * cg];
+            }
     }
 
     /// <summary>
