@@ -57,7 +57,7 @@ internal static class QuickConv
             Console.WriteLine($"DCGAN step allocated {(GC.GetTotalAllocatedBytes(true) - a0) / 1e6:F1} MB");
             Report("DCGAN training step (conv FLOPs only)", () => step.Step(), DcganStepBenchmarks.Flops, peak);
         }
-        if (which is "layers" or "layers-dcgan" or "layers-fsrcnn" or "layers-parallel" or "routes-g") QuickConvLayers.Run(which, peak, Report);
+        if (which is "layers" or "layers-fsrcnn" or "layers-parallel" or "routes-g" || which.StartsWith("layers-dcgan")) QuickConvLayers.Run(which, peak, Report);
         if (which == "fsrcnn-scales")
             foreach (var (name, run, flops) in FsrcnnScales.Rows()) Report(name, run, flops, peak);
         if (which == "fsrcnn-small")

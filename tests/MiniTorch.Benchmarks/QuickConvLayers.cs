@@ -3,47 +3,50 @@ using MiniTorch.Kernels;
 namespace MiniTorch.Benchmarks;
 
 /// <summary>
-/// `quick-conv layers|layers-dcgan|layers-fsrcnn`: the forward of each convolution layer of the DCGAN
-/// step (batch 64) and of FSRCNN's small-channel layers (on a full-HD frame, 1×C×1080×1920, and on
-/// the bands of 20 rows the example's row stream calls them on), each by the dispatched route and
-/// forced onto the GEMM route, to set the dispatch rule.
+/// `quick-conv layers|layers-dcgan[:paper|:example|:modern]|layers-fsrcnn`: every pass (forward, input
+/// gradient, weight gradient) of every convolution layer of the DCGAN step in the paper's and the
+/// example's configurations, with the route each takes (<c>MINITORCH_CONV_ROUTE</c> forces another, to
+/// compare routes); small stride-1 layers and FSRCNN's small-channel layers (on a full-HD frame,
+/// 1×C×1080×1920, and on the bands of 20 rows the example's row stream calls them on) by the dispatched
+/// route and forced onto the GEMM route, to set the dispatch rule.
 /// </summary>
 internal static class QuickConvLayers
 {
     public static void Run(string which, double peak, Action<string, Action, double, double> report)
     {
-        if (which is "layers" or "layers-dcgan")
+        if (which is "layers" || which.StartsWith("layers-dcgan"))
         {
-            // (name, case): Conv2d rows are D's layers and G's input gradients; ConvT rows G's layers and D's input gradients.
-            var convs = new (string, ConvCase<float>)[]
+            // layers-dcgan: every pass of every DCGAN layer in three configurations; layers-dcgan:paper,
+            // :example or :modern one of them. Conv2d rows are D's layers (their in-grad is D's input
+            // gradient); ConvT rows G's layers (their in-grad, a convolution, is G's input gradient).
+            string only = which.Contains(':') ? which.Split(':')[1] : "";
+            foreach (var (key, label, nc, nz, ngf, ndf, batch) in DcganConfigs)
             {
-                ("D conv 3->64 4x4 s2 32x32", ConvCase<float>.Conv2d(64, 3, 32, 32, 64, 4, 2, 1)),
-                ("D conv 64->128 4x4 s2 16x16", ConvCase<float>.Conv2d(64, 64, 16, 16, 128, 4, 2, 1)),
-                ("D conv 128->256 4x4 s2 8x8", ConvCase<float>.Conv2d(64, 128, 8, 8, 256, 4, 2, 1)),
-                // Small stride-1 images (not in the DCGAN step): where the direct kernel's lanes run empty.
-                ("conv 64->64 3x3 p1 4x4", ConvCase<float>.Conv2d(64, 64, 4, 4, 64, 3, 1, 1)),
-                ("conv 64->64 3x3 p1 8x8", ConvCase<float>.Conv2d(64, 64, 8, 8, 64, 3, 1, 1)),
-                ("conv 64->64 3x3 p1 12x12", ConvCase<float>.Conv2d(64, 64, 12, 12, 64, 3, 1, 1)),
-            };
-            var tconvs = new (string, ConvCase<float>)[]
-            {
-                ("G convT 256->128 4x4 s2 4x4", ConvCase<float>.ConvTranspose2d(64, 256, 4, 4, 128, 4, 2, 1, 0)),
-                ("G convT 128->64 4x4 s2 8x8", ConvCase<float>.ConvTranspose2d(64, 128, 8, 8, 64, 4, 2, 1, 0)),
-                ("G convT 64->3 4x4 s2 16x16", ConvCase<float>.ConvTranspose2d(64, 64, 16, 16, 3, 4, 2, 1, 0)),
-            };
-            foreach (var (name, c) in convs)
-            {
-                report($"{name} fwd", c.Convolve, c.Flops, peak);
-                report($"{name} fwd GEMM", c.ConvolveGemm, c.Flops, peak);
-                report($"{name} in-grad", c.ConvolveTransposed, c.Flops, peak);
-                report($"{name} in-grad GEMM", c.ConvolveTransposedGemm, c.Flops, peak);
+                if (only != "" && only != key) continue;
+                Console.WriteLine($"-- {label}: nc {nc}, nz {nz}, ngf {ngf}, ndf {ndf}, batch {batch}");
+                foreach (var (name, c, transposed) in DcganLayers(nc, nz, ngf, ndf, batch))
+                {
+                    var passes = transposed
+                        ? new (string, ConvPass, Action)[] { ("fwd", ConvPass.InputGrad, c.ConvolveTransposed), ("in-grad", ConvPass.Forward, c.Convolve), ("w-grad", ConvPass.WeightGrad, c.WeightGradient) }
+                        : new (string, ConvPass, Action)[] { ("fwd", ConvPass.Forward, c.Convolve), ("in-grad", ConvPass.InputGrad, c.ConvolveTransposed), ("w-grad", ConvPass.WeightGrad, c.WeightGradient) };
+                    foreach (var (pass, cp, run) in passes)
+                    {
+                        // G's first layer takes the noise, which needs no gradient: no step computes that pass.
+                        if (pass == "in-grad" && transposed && c.G.SmallH == 1) continue;
+                        Console.WriteLine($"  {ConvPlanner.RouteAndReason(c.G, cp)}");
+                        report($"{name} {pass}", run, c.Flops, peak);
+                    }
+                }
             }
-            foreach (var (name, c) in tconvs)
+            if (which == "layers")
             {
-                report($"{name} fwd", c.ConvolveTransposed, c.Flops, peak);
-                report($"{name} fwd GEMM", c.ConvolveTransposedGemm, c.Flops, peak);
-                report($"{name} in-grad", c.Convolve, c.Flops, peak);
-                report($"{name} in-grad GEMM", c.ConvolveGemm, c.Flops, peak);
+                // Small stride-1 images (not in the DCGAN step): where the direct kernel's lanes run empty.
+                foreach (int size in new[] { 4, 8, 12 })
+                {
+                    var c = ConvCase<float>.Conv2d(64, 64, size, size, 64, 3, 1, 1);
+                    report($"conv 64->64 3x3 p1 {size}x{size} fwd", c.Convolve, c.Flops, peak);
+                    report($"conv 64->64 3x3 p1 {size}x{size} fwd GEMM", c.ConvolveGemm, c.Flops, peak);
+                }
             }
         }
         if (which == "routes-g")
@@ -118,5 +121,29 @@ internal static class QuickConvLayers
             var up = ConvCase<float>.ConvTranspose2d(1, 56, 24, 1920, 1, 9, 2, 4, 1);
             report("FSRCNN band convT 56->1 9x9 s2 fwd", up.ConvolveTransposed, up.Flops, peak);
         }
+    }
+
+    /// <summary>
+    /// The DCGAN configurations the step runs in: the paper's (<c>DcganStepBenchmarks</c>), and the
+    /// example's sizes with <c>--recipe dcgan</c> (batch 64) and with the modern default (batch 32).
+    /// </summary>
+    private static readonly (string Key, string Label, int Nc, int Nz, int Ngf, int Ndf, int Batch)[] DcganConfigs =
+    [
+        ("paper", "paper config (DcganStepBenchmarks)", 3, 100, 64, 64, 64),
+        ("example", "the example, --recipe dcgan", 1, 64, 32, 16, 64),
+        ("modern", "the example, modern default", 1, 64, 32, 16, 32),
+    ];
+
+    /// <summary>D's four convolutions and G's four transposed convolutions (32×32 images, 4×4 kernels).</summary>
+    private static IEnumerable<(string Name, ConvCase<float> Case, bool Transposed)> DcganLayers(int nc, int nz, int ngf, int ndf, int batch)
+    {
+        yield return ($"D conv {nc}->{ndf} s2 32x32", ConvCase<float>.Conv2d(batch, nc, 32, 32, ndf, 4, 2, 1), false);
+        yield return ($"D conv {ndf}->{2 * ndf} s2 16x16", ConvCase<float>.Conv2d(batch, ndf, 16, 16, 2 * ndf, 4, 2, 1), false);
+        yield return ($"D conv {2 * ndf}->{4 * ndf} s2 8x8", ConvCase<float>.Conv2d(batch, 2 * ndf, 8, 8, 4 * ndf, 4, 2, 1), false);
+        yield return ($"D conv {4 * ndf}->1 4x4", ConvCase<float>.Conv2d(batch, 4 * ndf, 4, 4, 1, 4, 1, 0), false);
+        yield return ($"G convT {nz}->{4 * ngf} 1x1", ConvCase<float>.ConvTranspose2d(batch, nz, 1, 1, 4 * ngf, 4, 1, 0, 0), true);
+        yield return ($"G convT {4 * ngf}->{2 * ngf} s2 4x4", ConvCase<float>.ConvTranspose2d(batch, 4 * ngf, 4, 4, 2 * ngf, 4, 2, 1, 0), true);
+        yield return ($"G convT {2 * ngf}->{ngf} s2 8x8", ConvCase<float>.ConvTranspose2d(batch, 2 * ngf, 8, 8, ngf, 4, 2, 1, 0), true);
+        yield return ($"G convT {ngf}->{nc} s2 16x16", ConvCase<float>.ConvTranspose2d(batch, ngf, 16, 16, nc, 4, 2, 1, 0), true);
     }
 }

@@ -101,43 +101,7 @@ internal static class Elementwise
     public readonly struct Log : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y); }
     public readonly struct Sqrt : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y); }
     public readonly struct Abs : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y); }
-    /// <summary>tanh(x), on all cores for large tensors (a generator's output layer: 196 608 elements per batch of 64).</summary>
-    public readonly struct Tanh : IUnaryKernel
-    {
-        public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
-            OnChunks(x, y, static (a, b) => TensorPrimitives.Tanh(a, b));
-    }
-
-    /// <summary>An element-wise map over spans of equal length (one TensorPrimitives call).</summary>
-    internal delegate void SpanMap<T>(ReadOnlySpan<T> x, Span<T> y);
-
-    /// <summary>Elements per chunk of <see cref="OnChunks"/>: below two chunks, waking a thread costs more than it saves.</summary>
-    internal const int ChunkLength = 1 << 15;
-
-    /// <summary>
-    /// y = op(x) in chunks of <see cref="ChunkLength"/> elements on all cores (the last chunk takes the tail,
-    /// so no chunk is shorter than a whole one). Each element's value does not depend on which chunk or
-    /// vector lane computes it, so the result is bitwise the single call's.
-    /// </summary>
-    internal static unsafe void OnChunks<T>(ReadOnlySpan<T> x, Span<T> y, SpanMap<T> op) where T : unmanaged
-    {
-        if (x.Length != y.Length) throw new ArgumentException($"element-wise map over {x.Length} inputs into {y.Length} outputs");
-        int n = y.Length, chunks = n / ChunkLength;
-        if (chunks < 2 || Threading.NumThreads == 1)
-        {
-            op(x, y);
-            return;
-        }
-        fixed (T* px = x, py = y)
-        {
-            nint ax = (nint)px, ay = (nint)py;
-            Threading.For(chunks, i =>
-            {
-                int start = i * ChunkLength, length = i == chunks - 1 ? n - start : ChunkLength;
-                op(new ReadOnlySpan<T>((T*)ax + start, length), new Span<T>((T*)ay + start, length));
-            });
-        }
-    }
+    public readonly struct Tanh : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, y); }
 
     /// <summary>1/(1+e^(−x)), computed without overflow for large |x|.</summary>
     public readonly struct Sigmoid : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y); }

@@ -25,6 +25,14 @@ public class ConvBatchingTests
         return a;
     }
 
+    private static T[] Random<T>(int length, int seed) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var r = new System.Random(seed);
+        var a = new T[length];
+        for (int i = 0; i < length; i++) a[i] = T.CreateTruncating(r.NextDouble() * 2 - 1);
+        return a;
+    }
+
     [Fact]
     public void TileCapacity_DcganSmallLayers_HoldSeveralImages()
     {
@@ -44,20 +52,34 @@ public class ConvBatchingTests
     [InlineData(9, 12, 8, 20, 4, 2, 1)]  // discriminator-like: 8×8 → 4×4, images batched per tile
     [InlineData(5, 7, 6, 9, 3, 1, 1)]    // stride 1, padding 1, 6×6
     [InlineData(7, 3, 10, 33, 4, 2, 1)]  // 10×10 → 5×5, more images than fit one tile's batch
+    // The batched route's own packing (Conv.PackedImages.cs) against GEMM's, at its edges: 50 output channels
+    // (a ragged last 14-row panel), 640 rows (five kc-slices, the last one short), 5 images of 16 pixels
+    // (a ragged last 32-column panel); stride 3; one output channel (the dot-product path).
+    [InlineData(5, 40, 8, 50, 4, 2, 1)]
+    [InlineData(4, 5, 11, 6, 3, 3, 1)]
+    [InlineData(6, 4, 8, 1, 4, 2, 1)]
     public void ConvForward_BatchedImages_BitwiseEqualPerImage(int n, int c, int h, int k, int kernel, int stride, int pad)
+    {
+        Assert.Equal(ConvRoute.Im2colImages, ConvPlanner.Choose(Geometry(n, c, h, k, kernel, stride, pad), ConvPass.Forward, ConvIsa.Scalar));
+        BatchedEqualsPerImage<float>(n, c, h, k, kernel, stride, pad);
+        BatchedEqualsPerImage<double>(n, c, h, k, kernel, stride, pad);
+    }
+
+    /// <summary>The batched GEMM route gives bitwise what each image alone (im2col tiles × GEMM) gives.</summary>
+    private static void BatchedEqualsPerImage<T>(int n, int c, int h, int k, int kernel, int stride, int pad) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var g = Geometry(n, c, h, k, kernel, stride, pad);
         var g1 = g with { N = 1 };
         int big = c * h * h, small = k * g.SmallH * g.SmallW;
-        var x = Random(n * big, 1);
-        var w = Random(k * c * kernel * kernel, 2);
-        var bias = Random(k, 3);
-        var y = new float[n * small];
-        ConvKernelCalls.Forward<float>(g, x, w, bias, y, allowDirect: false);
-        var yi = new float[small];
+        var x = Random<T>(n * big, 1);
+        var w = Random<T>(k * c * kernel * kernel, 2);
+        var bias = Random<T>(k, 3);
+        var y = new T[n * small];
+        ConvKernelCalls.Forward<T>(g, x, w, bias, y, allowDirect: false);
+        var yi = new T[small];
         for (int i = 0; i < n; i++)
         {
-            ConvKernelCalls.Forward<float>(g1, x.AsMemory(i * big, big), w, bias, yi, allowDirect: false);
+            ConvKernelCalls.Forward<T>(g1, x.AsMemory(i * big, big), w, bias, yi, allowDirect: false);
             Assert.Equal(yi, y.AsSpan(i * small, small).ToArray());
         }
     }
@@ -111,6 +133,7 @@ public class ConvBatchingTests
     [InlineData(11, 16, 8, 6, 4, 2, 1)]  // discriminator-like 8×8 → 4×4 with 16 input channels (channels-last route), images batched
     [InlineData(5, 20, 5, 3, 3, 1, 1)]   // stride 1, 5×5 images
     [InlineData(3, 16, 12, 4, 4, 2, 1)]  // 12×12 → 6×6
+    [InlineData(7, 17, 8, 20, 4, 2, 1)]  // the route's own packing at its edges: 272 rows (a ragged last panel), 20 output channels (a ragged 14-row panel)
     public void WeightGrad_ChannelsLastBatchedImages_MatchesDefinition(int n, int c, int h, int k, int kernel, int stride, int pad)
         => CheckWeightGrad(Geometry(n, c, h, k, kernel, stride, pad), channelsLast: true, seed: 8);
 

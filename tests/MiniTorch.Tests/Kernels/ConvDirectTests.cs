@@ -195,6 +195,10 @@ public class ConvDirectTests
         // FSRCNN-like 5×5 padding 2 from one channel to 17, and a 1×1 from 17 to 2.
         new ConvCase(1, 1, 1, 17, 6, 53, 5, 5, 1, 1, 2, 2, 1, 1, 104),
         new ConvCase(1, 1, 17, 2, 5, 33, 1, 1, 1, 1, 0, 0, 1, 1, 105),
+        // Unpadded 1×1s over rows of whole vectors, read in place (no padded copy): two images and two groups
+        // (12 → 18 channels, 8 + 1 per group), and FSRCNN's shrinking 56 → 12 with a (meaningless) dilation.
+        new ConvCase(2, 2, 6, 9, 5, 32, 1, 1, 1, 1, 0, 0, 1, 1, 110),
+        new ConvCase(1, 1, 56, 12, 3, 48, 1, 1, 1, 1, 0, 0, 2, 2, 111),
     };
 
     [Theory]
@@ -203,6 +207,37 @@ public class ConvDirectTests
     {
         CheckConv2d(c, bias: true);
         if (c.CinG >= 2) CheckTransposed(c, bias: true);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Conv2d_UnpaddedOneByOneReadInPlace_BitwiseEqualToPaddedCopy(int threads)
+    {
+        // Rows of 32 (whole vectors) are read in place; the same values as the first 32 columns of 33-wide rows, which
+        // go through the padded buffer, must come out with the same bits (same taps in the same order).
+        var (n, groups, cinG, coutG, h) = (2, 2, 7, 10, 9);
+        var g = new Generator(112);
+        var x = Torch.Randn([n, groups * cinG, h, 33], g);
+        var w = Torch.Randn([groups * coutG, cinG, 1, 1], g).ToArray();
+        var b = Torch.Randn([groups * coutG], g).ToArray();
+        var wide = x.ToArray();
+        var narrow = x.Slice(3, 0, 32).Contiguous().ToArray();
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            Torch.SetNumThreads(threads);
+            var yWide = new float[n * groups * coutG * h * 33];
+            var yNarrow = new float[n * groups * coutG * h * 32];
+            ConvDirect.Conv2dForward<float>(ConvKernelCalls.Conv2d([n, groups * cinG, h, 33], [groups * coutG, cinG, 1, 1], null, (1, 1), new Padding2d(0, 0), (1, 1), groups),
+                                            wide, w, b, yWide);
+            ConvDirect.Conv2dForward<float>(ConvKernelCalls.Conv2d([n, groups * cinG, h, 32], [groups * coutG, cinG, 1, 1], null, (1, 1), new Padding2d(0, 0), (1, 1), groups),
+                                            narrow, w, b, yNarrow);
+            for (int row = 0; row < n * groups * coutG * h; row++)
+                for (int col = 0; col < 32; col++)
+                    Assert.Equal(BitConverter.SingleToInt32Bits(yWide[row * 33 + col]), BitConverter.SingleToInt32Bits(yNarrow[row * 32 + col]));
+        }
+        finally { Torch.SetNumThreads(saved); }
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -11,7 +12,7 @@ namespace MiniTorch.Kernels;
 /// <see cref="TileBudget"/> elements and multiplies it by the group's weight matrix. Work items are
 /// (image, group, tile) triples, run on all cores; each output element is written by one item only.
 /// </summary>
-internal static class Conv
+internal static partial class Conv
 {
     /// <summary>Elements of one tile's column buffer; the workspace never grows with the batch.</summary>
     public const int TileBudget = 1 << 18;
@@ -54,6 +55,11 @@ internal static class Conv
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int pixels = g.SmallPlane, rows = g.BigCg * g.Taps;
+        if (images && !pointwise && PackedImagesApply(g))
+        {
+            ForwardImagesPacked(g, x, w, bias, y, TileCapacity(rows) / pixels);
+            return;
+        }
         // The weights as [rows, K] per group, once per call: GEMM then packs them with contiguous
         // copies (transA) for every tile instead of gathering element by element.
         var wT = ArrayPool<T>.Shared.Rent(g.SmallC * rows);
@@ -158,6 +164,12 @@ internal static class Conv
         int h = g.BigH, w = g.BigW, hw = h * w, ohw = g.SmallH * g.SmallW;
         if (cCount < 0) cCount = g.BigCg;
         if (ld < 0) ld = len;
+        if (p0 == 0 && len == g.SmallPlane && PhasePlanesApply(g))
+        {
+            var sink = new RowSink<T>(col, ld);
+            Im2ColPhases(g, xImg, ref sink, c0, cCount);
+            return;
+        }
         if (p0 == 0 && len == g.SmallPlane)
         {
             // A whole image (small images, batched): one plane gather per row of col and output depth.
@@ -213,6 +225,83 @@ internal static class Conv
                             }
                         }
                     }
+    }
+
+    /// <summary>
+    /// Whether <see cref="Im2ColPhases{T, TSink}"/> gathers a whole image: 2-d, with at least as many taps as
+    /// phases (so each phase plane it builds is read by a tap), and output rows of at most 64 values.
+    /// </summary>
+    internal static bool PhasePlanesApply(in ConvGeometry g) =>
+        g.IsPlanar && g.SH * g.SW <= g.KH * g.KW && g.SmallW <= 64 && g.SmallH > 0 && g.SmallW > 0;
+
+    /// <summary>
+    /// The whole-image im2col of a 2-d geometry through phase planes: per channel, the zero-padded input
+    /// split by stride phase, q[a, b][u, v] = x[u·SH + a − PH, v·SW + b − PW] (zero outside); then
+    /// tap (i, j)'s row of col is the window of plane ((i·DH) mod SH, (j·DW) mod SW) at offset
+    /// (⌊i·DH / SH⌋, ⌊j·DW / SW⌋): whole output rows copied as runs, where gathering column by column
+    /// with the stride cost more than DCGAN's stride-2 layers spend in their GEMM's packing.
+    /// The values (and so every result computed from them) are those of the plain gather.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
+    private static void Im2ColPhases<T, TSink>(in ConvGeometry g, ReadOnlySpan<T> xImg, ref TSink sink, int c0, int cCount)
+        where T : unmanaged, IFloatingPointIeee754<T> where TSink : IColumnSink<T>, allows ref struct
+    {
+        int sh = g.SH, sw = g.SW, oh = g.SmallH, ow = g.SmallW, h = g.BigH, w = g.BigW;
+        int qh = (g.KH - 1) * g.DH / sh + oh, qw = (g.KW - 1) * g.DW / sw + ow, qPlane = qh * qw;
+        int scratch = sh * sw * qPlane;
+        T[]? rented = scratch > 4096 ? ArrayPool<T>.Shared.Rent(scratch) : null;
+        Span<T> q = rented is null ? stackalloc T[scratch] : rented.AsSpan(0, scratch);
+        for (int c = c0; c < c0 + cCount; c++)
+        {
+            var x = xImg.Slice(c * h * w, h * w);
+            for (int a = 0; a < sh; a++)
+                for (int b = 0; b < sw; b++)
+                {
+                    var plane = q.Slice((a * sw + b) * qPlane, qPlane);
+                    // Columns v with 0 ≤ v·SW + b − PW < W.
+                    int off = b - g.PW, vLo = Math.Clamp(Shape.CeilDiv(-off, sw), 0, qw), vHi = Math.Clamp(Shape.FloorDiv(w - 1 - off, sw) + 1, vLo, qw);
+                    for (int u = 0; u < qh; u++)
+                    {
+                        var row = plane.Slice(u * qw, qw);
+                        int ih = u * sh + a - g.PH;
+                        if (ih < 0 || ih >= h || vHi <= vLo)
+                        {
+                            row.Clear();
+                            continue;
+                        }
+                        row[..vLo].Clear();
+                        row[vHi..].Clear();
+                        var xr = x.Slice(ih * w);
+                        if (sw == 1) xr.Slice(vLo + off, vHi - vLo).CopyTo(row.Slice(vLo));
+                        else for (int v = vLo, at = vLo * sw + off; v < vHi; v++, at += sw) row[v] = xr[at];
+                    }
+                }
+            for (int i = 0; i < g.KH; i++)
+            {
+                int a = i * g.DH % sh, u0 = i * g.DH / sh;
+                for (int j = 0; j < g.KW; j++)
+                {
+                    int b = j * g.DW % sw, v0 = j * g.DW / sw;
+                    sink.PutWindow(((c - c0) * g.KH + i) * g.KW + j, ref q[(a * sw + b) * qPlane + u0 * qw + v0], qw, oh, ow);
+                }
+            }
+        }
+        if (rented is not null) ArrayPool<T>.Shared.Return(rented);
+    }
+
+    /// <summary>dst[0 … count) = src[0 … count) for short runs: fixed-size copies (one or two vector moves) for the common widths.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void CopyRun<T>(ref T src, ref T dst, int count) where T : unmanaged
+    {
+        ref byte s = ref Unsafe.As<T, byte>(ref src), d = ref Unsafe.As<T, byte>(ref dst);
+        switch (count * Unsafe.SizeOf<T>())
+        {
+            case 16: Unsafe.CopyBlockUnaligned(ref d, ref s, 16); break;
+            case 32: Unsafe.CopyBlockUnaligned(ref d, ref s, 32); break;
+            case 64: Unsafe.CopyBlockUnaligned(ref d, ref s, 64); break;
+            case 128: Unsafe.CopyBlockUnaligned(ref d, ref s, 128); break;
+            default: MemoryMarshal.CreateReadOnlySpan(ref src, count).CopyTo(MemoryMarshal.CreateSpan(ref dst, count)); break;
+        }
     }
 
     /// <summary>C = W·B for a group's weights W [m, k], given also as Wᵀ [k, m] (what GEMM packs fastest).</summary>

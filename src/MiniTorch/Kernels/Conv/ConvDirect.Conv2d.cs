@@ -33,6 +33,13 @@ internal static unsafe partial class ConvDirect
         int rowsIn = (rb - 1) * g.SH + (g.KH - 1) * g.DH + 1;
         nint plane = (nint)rowsIn * rowLen;
 
+        // An unpadded unit-stride 1×1 over rows that fill whole vectors (FSRCNN's shrinking and expanding layers): the
+        // padded buffer would be a copy of the input rows, so the micro-kernel reads x in place (same taps, same values).
+        int hw = g.BigH * g.BigW;
+        bool inPlace = g.Taps == 1 && g.PH == 0 && g.PW == 0 && g.PD == 0 && g.SH == 1 && sw == 1 && g.SD == 1
+                       && g.SmallW % lanes == 0 && (long)g.BigCg * g.BigD * hw <= int.MaxValue;
+        if (inPlace) plane = (nint)g.BigD * hw;
+
         var (wpk, bpk) = PackForward(g, w, bias, kPad);
         var off = ArrayPool<int>.Shared.Rent(taps);
         try
@@ -47,11 +54,28 @@ internal static unsafe partial class ConvDirect
                             off[t++] = (int)((c * g.KD + a) * plane + i * g.DH * rowLen + re * wp + (qe - qMin));
                         }
 
-            int pixels = g.SmallPlane, hw = g.BigH * g.BigW;
+            int pixels = g.SmallPlane;
             Threading.For(g.N * g.Groups * g.SmallD * blocks, 2L * g.N * g.SmallC * pixels * taps, item =>
             {
                 int blk = item % blocks, od = item / blocks % g.SmallD, grp = item / blocks / g.SmallD % g.Groups, n = item / blocks / g.SmallD / g.Groups;
                 int r0 = blk * rb, r1 = Math.Min(g.SmallH, r0 + rb);
+                long yOffset = (long)(n * g.SmallC + grp * g.SmallCg) * pixels + (long)od * g.SmallH * g.SmallW;
+                if (inPlace)
+                {
+                    // Tap c reads channel c's plane od of this image and group; segments are the output's own pixels.
+                    var direct = ArrayPool<Segment>.Shared.Rent((r1 - r0) * segsPerRow);
+                    try
+                    {
+                        int count = 0;
+                        for (int oh = r0; oh < r1; oh++)
+                            for (int s = 0; s < segsPerRow; s++)
+                                direct[count++] = new Segment(oh * g.BigW + s * lanes, (long)oh * g.SmallW + s * lanes, lanes);
+                        RunForward(x.Span.Slice(((n * g.BigC + grp * g.BigCg) * g.BigD + od) * hw), off, taps, wpk, bpk, grp, kPad, g.SmallCg,
+                                   direct.AsSpan(0, count), y.Span, yOffset, pixels);
+                    }
+                    finally { ArrayPool<Segment>.Shared.Return(direct); }
+                    return;
+                }
                 var buf = ArrayPool<T>.Shared.Rent((int)(g.BigCg * g.KD * plane));
                 var segs = ArrayPool<Segment>.Shared.Rent((r1 - r0) * segsPerRow);
                 try
@@ -81,8 +105,7 @@ internal static unsafe partial class ConvDirect
                     for (int oh = r0; oh < r1; oh++)
                         for (int s = 0; s < segsPerRow; s++)
                             segs[count++] = new Segment((oh - r0) * g.SH * rowLen + s * lanes, (long)oh * g.SmallW + s * lanes, Math.Min(lanes, g.SmallW - s * lanes));
-                    RunForward(buf, off, taps, wpk, bpk, grp, kPad, g.SmallCg, segs.AsSpan(0, count), y.Span,
-                               (long)(n * g.SmallC + grp * g.SmallCg) * pixels + (long)od * g.SmallH * g.SmallW, pixels);
+                    RunForward(buf, off, taps, wpk, bpk, grp, kPad, g.SmallCg, segs.AsSpan(0, count), y.Span, yOffset, pixels);
                 }
                 finally
                 {

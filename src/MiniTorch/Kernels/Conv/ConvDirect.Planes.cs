@@ -169,7 +169,7 @@ internal static unsafe partial class ConvDirect
     /// (from <see cref="PackForward{T}"/>) over <paramref name="segs"/> of <paramref name="buf"/>, into y from
     /// <paramref name="yOffset"/> with channels <paramref name="ldy"/> apart.
     /// </summary>
-    private static void RunForward<T>(T[] buf, int[] off, int taps, T[] wpk, T[]? bpk, int grp, int kPad, int kCount,
+    private static void RunForward<T>(ReadOnlySpan<T> buf, int[] off, int taps, T[] wpk, T[]? bpk, int grp, int kPad, int kCount,
                                       ReadOnlySpan<Segment> segs, Span<T> y, long yOffset, nint ldy) where T : unmanaged, IFloatingPointIeee754<T>
     {
         fixed (T* pb = buf, pw = wpk, pbias = bpk, py = y)
