@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace MiniTorch.Kernels;
@@ -34,6 +35,14 @@ internal static class Threading
     private static Action<int>? _body;
     private static int _count, _finished;
     private static ExceptionDispatchInfo? _error;
+    private static long _regions, _callerWaits, _callerWaitTicks;
+
+    /// <summary>
+    /// Parallel regions run so far, how many of them the caller had to wait in for a worker's items after
+    /// taking its last one, and the time it waited (Stopwatch ticks): read by the benchmarks' quick tools.
+    /// </summary>
+    internal static (long Regions, long CallerWaits, long CallerWaitTicks) Counters =>
+        (Volatile.Read(ref _regions), Volatile.Read(ref _callerWaits), Volatile.Read(ref _callerWaitTicks));
 
     public static int NumThreads
     {
@@ -88,10 +97,17 @@ internal static class Threading
             try { RunItems(); }
             finally { _inside = false; }
             // Wait for the items the workers are running (none if they have not woken yet).
-            while (Volatile.Read(ref _finished) < count)
+            _regions++;
+            if (Volatile.Read(ref _finished) < count)
             {
-                Done.Reset();
-                if (Volatile.Read(ref _finished) < count) Done.Wait();
+                long wait0 = Stopwatch.GetTimestamp();
+                while (Volatile.Read(ref _finished) < count)
+                {
+                    Done.Reset();
+                    if (Volatile.Read(ref _finished) < count) Done.Wait();
+                }
+                _callerWaits++;
+                _callerWaitTicks += Stopwatch.GetTimestamp() - wait0;
             }
             _body = null;
             _error?.Throw();
