@@ -33,7 +33,7 @@ internal static class Threading
     private const long Closed = int.MaxValue;
     private static uint _region;
     private static Action<int>? _body;
-    private static int _count, _finished;
+    private static int _count, _finished, _threads;
     private static ExceptionDispatchInfo? _error;
     private static long _regions, _callerWaits, _callerWaitTicks;
 
@@ -90,11 +90,12 @@ internal static class Threading
             _count = count;
             _finished = 0;
             _error = null;
+            _threads = threads;
             _region++;
             Volatile.Write(ref _ticket, (long)_region << 32);
             for (int t = 0; t < threads - 1; t++) _workers[t].Wake.Set();
             _inside = true;
-            try { RunItems(); }
+            try { RunItems(0); }
             finally { _inside = false; }
             // Wait for the items the workers are running (none if they have not woken yet).
             _regions++;
@@ -123,13 +124,17 @@ internal static class Threading
         finally { _inside = was; }
     }
 
-    /// <summary>Takes and runs items of the open region until none is left; returns at once if none is open.</summary>
-    private static void RunItems()
+    /// <summary>
+    /// Takes and runs items of the open region until none is left; returns at once if none is open, or if
+    /// the region is for fewer threads than <paramref name="rank"/> (0 the caller, 1… the workers): a
+    /// worker woken for an earlier region with more threads does not join a later one.
+    /// </summary>
+    private static void RunItems(int rank)
     {
         while (true)
         {
             long ticket = Volatile.Read(ref _ticket);
-            if (ticket == Closed) return;
+            if (ticket == Closed || rank >= _threads) return;
             // Read after the ticket: the body and count of the ticket's region, or of a later one, in
             // which case the ticket has changed and the swap below fails.
             var body = _body;
@@ -162,8 +167,11 @@ internal static class Threading
         // Spins briefly before sleeping: regions of one GEMM follow each other within microseconds.
         public readonly ManualResetEventSlim Wake = new(false, 2000);
 
+        private readonly int _rank;
+
         public Worker(int index)
         {
+            _rank = index + 1;
             var thread = new Thread(Loop) { IsBackground = true, Name = $"MiniTorch worker {index + 1}" };
             thread.Start();
         }
@@ -175,7 +183,7 @@ internal static class Threading
             {
                 Wake.Wait();
                 Wake.Reset();
-                RunItems();
+                RunItems(_rank);
             }
         }
     }

@@ -17,21 +17,24 @@ public class ThreadingTests
     {
         // The caller does not wait for a worker to wake, so a worker woken for one region can arrive
         // in a later one: it must never run an item of an ended region, nor one region's body with
-        // another's index. Regions of 1-7 items, each writing its own region number.
+        // another's index, nor join a region for fewer threads than the one it was woken for (3, then 2).
+        // Regions of 1-7 items, each writing its own region number.
         int saved = Torch.GetNumThreads();
         try
         {
-            foreach (int threads in new[] { 2, 3 })
+            foreach (int threads in new[] { 3, 2 })
             {
                 Torch.SetNumThreads(threads);
                 const int regions = 20000;
                 var hits = new int[regions * 7];
                 var seen = new int[regions * 7];
+                var ids = new int[7];
                 for (int r = 0; r < regions; r++)
                 {
                     int region = r, count = r % 7 + 1;
                     Threading.For(count, i =>
                     {
+                        ids[i] = Environment.CurrentManagedThreadId;
                         Interlocked.Increment(ref hits[region * 7 + i]);
                         Volatile.Write(ref seen[region * 7 + i], region + 1);
                     });
@@ -41,6 +44,7 @@ public class ThreadingTests
                         Assert.Equal(1, Volatile.Read(ref hits[region * 7 + i]));
                         Assert.Equal(region + 1, Volatile.Read(ref seen[region * 7 + i]));
                     }
+                    Assert.True(ids.Take(count).Distinct().Count() <= threads, $"region {region} ran on more than {threads} threads");
                 }
                 for (int r = 0; r < regions; r++)
                     for (int i = r % 7 + 1; i < 7; i++) Assert.Equal(0, hits[r * 7 + i]);
