@@ -85,7 +85,8 @@ internal static class Threading
             EnsureWorkers(threads - 1);
             // The previous region's ticket is exhausted, but a late worker may still hold a copy:
             // close it before its body and count change, then open the new region under a new number.
-            Volatile.Write(ref _ticket, Closed);
+            // A full fence (not only a release): the new body and count must not become visible before Closed.
+            Interlocked.Exchange(ref _ticket, Closed);
             _body = body;
             _count = count;
             _finished = 0;
