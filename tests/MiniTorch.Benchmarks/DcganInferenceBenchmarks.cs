@@ -57,16 +57,20 @@ public class DcganInferenceBenchmarks
         for (int i = 0; i < 3; i++) { b.MiniTorch(); b.OnnxRuntime(); }
         var (mt, ort) = (new Best(), new Best());
         long a0 = GC.GetTotalAllocatedBytes(true);
+        var c0 = Kernels.Threading.Counters;
         for (int i = 0; i < rounds; i++)
         {
             mt.Time(() => b.MiniTorch());
             ort.Time(b.OnnxRuntime);
         }
+        var c1 = Kernels.Threading.Counters;
         double mb = (GC.GetTotalAllocatedBytes(true) - a0) / 1e6 / rounds;
         Console.WriteLine($"threads {Kernels.Threading.NumThreads}: DCGAN generator inference, batch 64 ({Flops / 1e9:F2} GFLOP):");
         Console.WriteLine($"  MiniTorch     best {mt.Wall:F2} ms wall ({Flops / mt.Wall / 1e6:F1} GFLOP/s), {mt.Cpu:F2} ms CPU ({Flops / mt.Cpu / 1e6:F1} GFLOP per CPU-second)");
         Console.WriteLine($"  ONNX Runtime  best {ort.Wall:F2} ms wall ({Flops / ort.Wall / 1e6:F1} GFLOP/s), {ort.Cpu:F2} ms CPU ({Flops / ort.Cpu / 1e6:F1} GFLOP per CPU-second)");
         Console.WriteLine($"  ONNX Runtime / MiniTorch: {ort.Wall / mt.Wall:F2} by wall time, {ort.Cpu / mt.Cpu:F2} by CPU time; {mb:F2} MB allocated per round (both sides)");
+        Console.WriteLine($"  MiniTorch's parallel regions per inference {(c1.Regions - c0.Regions) / (double)rounds:F1}; the calling thread waited for a worker's items after its own in "
+            + $"{(c1.CallerWaits - c0.CallerWaits) / (double)rounds:F1} of them, {(c1.CallerWaitTicks - c0.CallerWaitTicks) * 1e3 / Stopwatch.Frequency / rounds:F2} ms per inference");
         b.Layers(rounds);
         b.Cleanup();
     }

@@ -21,6 +21,7 @@ internal static class QuickDcgan
         var times = new List<double>();
         var cpu = new List<double>();
         var process = Process.GetCurrentProcess();
+        var regions0 = Kernels.Threading.Counters;
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed.TotalSeconds < seconds)
         {
@@ -33,6 +34,7 @@ internal static class QuickDcgan
             cpu.Add((process.TotalProcessorTime - c0).TotalMilliseconds);
         }
         int n = times.Count;
+        var regions1 = Kernels.Threading.Counters;
         long allocated = GC.GetTotalAllocatedBytes(true) - a0;
         times.Sort();
         cpu.Sort();
@@ -41,5 +43,7 @@ internal static class QuickDcgan
                           $"gen2 {GC.CollectionCount(2) - gc2}, pauses {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds / n:F1} ms per step");
         // CPU time (all threads) holds on a busy machine: conv FLOPs per CPU-second, against one core's FMA rate.
         Console.WriteLine($"  CPU per step: best {cpu[0]:F1} ms, median {cpu[n / 2]:F1} ms = {DcganStepBenchmarks.Flops / cpu[n / 2] / 1e6:F1} GFLOP (conv) per CPU-second");
+        Console.WriteLine($"  parallel regions per step {(regions1.Regions - regions0.Regions) / (double)n:F1}; the calling thread waited for a worker's items after its own in " +
+                          $"{(regions1.CallerWaits - regions0.CallerWaits) / (double)n:F1} of them, {(regions1.CallerWaitTicks - regions0.CallerWaitTicks) * 1e3 / Stopwatch.Frequency / n:F2} ms per step");
     }
 }
