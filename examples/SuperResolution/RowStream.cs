@@ -20,7 +20,9 @@ namespace SuperResolution;
 /// c = max(⌊(k−1−p)/s⌋, ⌊(p−1)/s⌋ + 1) context rows (2 for FSRCNN ×2) and crops s·c + p output
 /// rows on top instead of p, which leaves exactly s·(rows − 2c) output rows. A 1×1 layer that widens
 /// (FSRCNN's 12 → 56) runs inside the next layer's stage, whose context is then kept in the narrow
-/// rows (see <see cref="Stage"/>). The network's layers
+/// rows (see <see cref="Stage"/>). A layer writes its output rows straight into the next layer's input,
+/// after the rows that layer keeps as context (a row view of that input; see <see cref="Stage.Reserve"/>),
+/// so only the context rows are copied. The network's layers
 /// are called through the library's public ops (F.Conv2dInto, F.ConvTranspose2dInto, F.Prelu_: the same kernels as F.Conv2d and
 /// F.ConvTranspose2d, writing into activations that are reused from band to band), so faster
 /// kernels speed this up without change.
@@ -61,6 +63,7 @@ public sealed class RowStream
             else stages.Add(new Stage(ops[i], null, profile));
         }
         _stages = [.. stages];
+        for (int i = 0; i + 1 < _stages.Length; i++) _stages[i].Next = _stages[i + 1];
     }
 
     /// <summary>The upscaling factor: every input row eventually gives this many output rows.</summary>
@@ -153,6 +156,28 @@ public sealed class RowStream
 
         public int Pad => pad;
 
+        /// <summary>The stage fed by this one's output (null for the last): this one writes straight into its input rows where it can.</summary>
+        public Stage? Next { get; set; }
+
+        // The rows handed out by Reserve for the coming Push (which then finds them in place), or null.
+        private Tensor? _reserved;
+
+        /// <summary>
+        /// Where the previous stage should write the next <paramref name="n"/> rows: rows [held, held + n) of
+        /// the input this stage's <see cref="Push"/> will assemble (a view with contiguous rows), so only the
+        /// context rows are copied; null when this stage takes them as they are (no context) or keeps them
+        /// aside (fewer rows than one output row needs).
+        /// </summary>
+        public Tensor? Reserve(int n, bool last)
+        {
+            _reserved = null;
+            if (pad == 0 || n == 0) return null;
+            if (!_started) { Reset(); _started = true; }
+            int total = _held + n + (last ? pad : 0);
+            if (total <= 2 * pad) return null;
+            return _reserved = Buffer(_inputs, channels, total, width).Narrow(2, _held, n);
+        }
+
         public void Reset()
         {
             (_held, _zeroTop) = (pad, pad);
@@ -162,7 +187,9 @@ public sealed class RowStream
         public Tensor? Push(Tensor? rows, bool last)
         {
             int n = rows?.Size(2) ?? 0;
-            if (pad == 0) return n == 0 ? null : op.Apply(rows!, Buffer(_outputs, op.OutChannels, op.Scale * n, op.OutWidth));
+            bool inPlace = rows is not null && ReferenceEquals(rows, _reserved);
+            _reserved = null;
+            if (pad == 0) return n == 0 ? null : op.Apply(rows!, Target(op.Scale * n, last));
             if (!_started) { Reset(); _started = true; }
             _context ??= Torch.Zeros(1, channels, 2 * pad, width);
             int total = _held + n + (last ? pad : 0);
@@ -178,23 +205,27 @@ public sealed class RowStream
                 return null;
             }
             int zeroTop = _zeroTop;
-            var input = Measure(profile, op.CopyName, () => Assemble(rows, n, total, last));
+            var input = Measure(profile, op.CopyName, () => Assemble(inPlace ? null : rows, n, total, last));
             if (pre is not null)
             {
                 input = pre.Apply(input, Buffer(_mids, pre.OutChannels, total, width));
                 if (zeroTop > 0) ClearRows(input, 0, zeroTop);
                 if (last) ClearRows(input, total - pad, pad);
             }
-            return op.Apply(input, Buffer(_outputs, op.OutChannels, op.Scale * (total - 2 * pad), op.OutWidth));
+            return op.Apply(input, Target(op.Scale * (total - 2 * pad), last));
         }
 
-        // The layer's input: the held rows, the new rows and (at the image's end) zero rows; keeps the last 2·pad rows for next time.
+        // This stage's output rows: straight into the next stage's input where it takes them, else a buffer of its own.
+        private Tensor Target(int rows, bool last) => Next?.Reserve(rows, last) ?? Buffer(_outputs, op.OutChannels, rows, op.OutWidth);
+
+        // The layer's input: the held rows, the new rows (unless the previous stage wrote them in place: rows null)
+        // and (at the image's end) zero rows; keeps the last 2·pad rows for next time.
         private Tensor Assemble(Tensor? rows, int n, int total, bool last)
         {
             var input = Buffer(_inputs, channels, total, width);
             var context = _context!;
             CopyRows(context, 0, input, 0, _held);
-            if (n > 0) CopyRows(rows!.Contiguous(), 0, input, _held, n);
+            if (n > 0 && rows is not null) CopyRows(rows.Contiguous(), 0, input, _held, n);
             if (last) ClearRows(input, total - pad, pad);
             else
             {

@@ -40,10 +40,35 @@ internal sealed class PreluBackward0 : Function
             throw new ArgumentException($"expected both operands to have the same dtype, got {x.DType} and {weight.DType}");
         return x.InPlace((old, w) => Apply(old, w[0]), [weight], direct: (self, w) =>
         {
-            if (!self.IsContiguous) return false;
-            Run(self, w[0], self);
+            if (self.IsContiguous) Run(self, w[0], self);
+            else if (!RunRowPlanes(self, w[0])) return false;
             return true;
         });
+    }
+
+    // In place over [N, C, H, W] whose planes are contiguous but further apart (a row range of a taller tensor):
+    // plane by plane, the same elementwise values as the contiguous kernel. False for any other layout.
+    private static bool RunRowPlanes(Tensor x, Tensor weight)
+    {
+        if (x.Dim != 4) return false;
+        var st = x.StridesRef;
+        int c = x.Size(1), h = x.Size(2), w = x.Size(3), plane = h * w;
+        if (st[3] != 1 || st[2] != w || st[1] < plane || st[0] < c * st[1]) return false;
+        var wc = weight.Contiguous();
+        if (x.DType == DType.Float32) RunRowPlanes<float>(x, wc.Span<float>().ToArray(), plane);
+        else RunRowPlanes<double>(x, wc.Span<double>().ToArray(), plane);
+        return true;
+    }
+
+    private static void RunRowPlanes<T>(Tensor x, T[] slopes, int plane) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (data, st, c) = (x.Data<T>(), x.StridesRef, x.Size(1));
+        for (int n = 0; n < x.Size(0); n++)
+            for (int k = 0; k < c; k++)
+            {
+                int at = x.Offset + n * st[0] + k * st[1];
+                Prelu.Forward(data, at, slopes.Length == 1 ? slopes : [slopes[k]], plane, plane, data, at);
+            }
     }
 
     // y = PReLU(x) over contiguous x and y (which may be the same tensor).

@@ -19,8 +19,9 @@ public static partial class F
     /// requires grad is refused, and otherwise the op is recorded when the input or weight requires grad).
     /// </summary>
     /// <remarks>
-    /// Same values as <see cref="Prelu"/>. When nothing is recorded and the input is contiguous, the
-    /// kernel rewrites it directly, without allocating an output (inference). PyTorch has no in-place
+    /// Same values as <see cref="Prelu"/>. When nothing is recorded and the input is contiguous, or
+    /// [N, C, H, W] with contiguous rows whose channels are further apart (a row range of a taller
+    /// tensor), the kernel rewrites it directly, without allocating an output (inference). PyTorch has no in-place
     /// prelu; the trailing underscore follows its naming of in-place ops.
     /// </remarks>
     public static Tensor Prelu_(Tensor input, Tensor weight)

@@ -78,6 +78,85 @@ public class ConvIntoTests
             }
     }
 
+    // Conv2dInto into a view with contiguous rows but channels and images further apart (rows [2, 2 + H) of a taller
+    // tensor, or channels of a wider one): every applicable route, forced, gives bitwise the contiguous run by that
+    // route (DirectRows stores into the view, the others copy in from a temporary) and leaves the rest untouched.
+    [Theory]
+    [InlineData(1, 12, 12, 3, 1, 0, 1, 7, 32)]   // FSRCNN's 3×3 as the row stream calls it (whole vectors)
+    [InlineData(2, 12, 12, 3, 1, 0, 1, 7, 33)]   // batched, a partial last vector
+    [InlineData(1, 56, 12, 1, 1, 0, 0, 6, 48)]   // FSRCNN's shrinking 1×1 (read in place)
+    [InlineData(2, 3, 5, 4, 2, 1, 1, 9, 10)]     // strided
+    public void Conv2dInto_RowViewOut_EveryRoute_BitwiseTheContiguousRun(int n, int cin, int cout, int k, int s, int padH, int padW, int h, int w)
+    {
+        var g = new Generator(10);
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            var x = Torch.Randn([n, cin, h, w], g, dtype);
+            var weight = Torch.Randn([cout, cin, k, k], g, dtype);
+            var bias = Torch.Randn([cout], g, dtype);
+            var geometry = Shape.Conv(x.ShapeRef, weight.ShapeRef, bias.ShapeRef, [s, s], ((Padding2d)(padH, padW)).ToConv(), [1, 1], 1);
+            var routes = MiniTorch.Kernels.ConvPlanner.Applicable(geometry, MiniTorch.Kernels.ConvPass.Forward, MiniTorch.Kernels.ConvPlanner.Isa).ToList();
+            Assert.True(routes.Count > 1, $"only {string.Join(", ", routes)} apply to {geometry}");
+            if (MiniTorch.Kernels.ConvPlanner.Isa == MiniTorch.Kernels.ConvIsa.Vector512) Assert.Contains(MiniTorch.Kernels.ConvRoute.DirectRows, routes);
+            foreach (var route in routes)
+                using (MiniTorch.Kernels.ConvPlanner.Force(route))
+                {
+                    var expected = Dirty(geometry.SmallShape, dtype);
+                    F.Conv2dInto(x, weight, bias, expected, stride: s, padding: (padH, padW));
+                    var (oh, ow) = (geometry.SmallShape[2], geometry.SmallShape[3]);
+                    var taller = Dirty([n, cout, oh + 5, ow], dtype);
+                    var wider = Dirty([n, cout + 3, oh, ow], dtype);
+                    foreach (var (whole, view) in new[] { (taller, taller.Narrow(2, 2, oh)), (wider, wider.Narrow(1, 1, cout)) })
+                    {
+                        Assert.True(!view.IsContiguous || ReferenceEquals(whole, wider) && n == 1);
+                        Assert.Same(view, F.Conv2dInto(x, weight, bias, view, stride: s, padding: (padH, padW)));
+                        Assert.True(expected.ToDoubleArray().AsSpan().SequenceEqual(view.ToDoubleArray()), $"route {route} on {geometry}, {dtype}, view strides [{string.Join(", ", view.Strides)}]");
+                        var all = whole.ToDoubleArray();
+                        Assert.Equal(all.Length - view.Numel, all.Count(double.IsNaN));
+                    }
+                }
+        }
+    }
+
+    [Fact]
+    public void Conv2dInto_RejectsAnOutWhoseRowsAreNotContiguous_ConvTranspose2dIntoStillWantsContiguous()
+    {
+        var x = Torch.Randn([1, 2, 5, 5]);
+        var w = Torch.Randn([3, 2, 3, 3]);
+        var columns = Torch.Zeros(1, 3, 3, 6).Narrow(3, 1, 3);
+        Assert.Contains("out must have contiguous rows", Assert.Throws<ArgumentException>(() => F.Conv2dInto(x, w, null, columns)).Message);
+        Assert.Contains("out must have contiguous rows", Assert.Throws<ArgumentException>(() => F.Conv2dInto(x, w, null, Torch.Zeros(1, 3, 3, 3).Transpose(2, 3))).Message);
+        var overlapping = Torch.Zeros(1, 1, 3, 3).Expand(1, 3, 3, 3); // channels 0 apart
+        Assert.Contains("out must have contiguous rows", Assert.Throws<ArgumentException>(() => F.Conv2dInto(x, w, null, overlapping)).Message);
+        var wt = Torch.Randn([2, 3, 3, 3]);
+        Assert.Contains("out must be contiguous",
+            Assert.Throws<ArgumentException>(() => F.ConvTranspose2dInto(x, wt, null, Torch.Zeros(1, 3, 9, 7).Narrow(2, 1, 7))).Message);
+    }
+
+    [Theory]
+    [InlineData(12)]
+    [InlineData(1)]
+    public void Prelu_OnARowView_EqualsPreluOfItsValues_AndTouchesNothingElse(int slopes)
+    {
+        var g = new Generator(11);
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            var whole = Torch.Randn([2, 12, 9, 37], g, dtype);
+            var before = whole.ToDoubleArray();
+            var view = whole.Narrow(2, 3, 4);
+            var weight = Torch.Randn([slopes], g, dtype);
+            var expected = F.Prelu(view.Contiguous(), weight).ToDoubleArray();
+            using (Torch.NoGrad()) Assert.Same(view, F.Prelu_(view, weight));
+            Assert.Equal(expected, view.ToDoubleArray());
+            var mask = Torch.Zeros([2, 12, 9, 37], dtype);
+            mask.Narrow(2, 3, 4).Fill_(1);
+            var inView = mask.ToDoubleArray();
+            var after = whole.ToDoubleArray();
+            for (int i = 0; i < after.Length; i++)
+                if (inView[i] == 0) Assert.Equal(before[i], after[i]);
+        }
+    }
+
     [Fact]
     public void Into_RejectsABadOutput_AndWhatAutogradWouldNeed()
     {
@@ -86,7 +165,7 @@ public class ConvIntoTests
         Assert.Contains("expected out to have shape [1, 3, 3, 3], got [1, 3, 5, 5]",
             Assert.Throws<ArgumentException>(() => F.Conv2dInto(x, w, null, Torch.Zeros(1, 3, 5, 5))).Message);
         Assert.Contains("dtype", Assert.Throws<ArgumentException>(() => F.Conv2dInto(x, w, null, Torch.Zeros([1, 3, 3, 3], DType.Float64))).Message);
-        Assert.Contains("contiguous", Assert.Throws<ArgumentException>(() => F.Conv2dInto(x, w, null, Torch.Zeros(1, 3, 3, 3).Transpose(2, 3))).Message);
+        Assert.Contains("contiguous rows", Assert.Throws<ArgumentException>(() => F.Conv2dInto(x, w, null, Torch.Zeros(1, 3, 3, 3).Transpose(2, 3))).Message);
         var same = Torch.Randn([1, 2, 5, 5]);
         Assert.Contains("shares memory", Assert.Throws<ArgumentException>(() => F.Conv2dInto(same, Torch.Randn([2, 2, 1, 1]), null, same)).Message);
         Assert.Contains("batched", Assert.Throws<ArgumentException>(() => F.Conv2dInto(x[0], w, null, Torch.Zeros(3, 3, 3))).Message);

@@ -15,8 +15,13 @@ internal static unsafe partial class ConvDirect
     /// then reads phase re at u = ow + qe − qMin: consecutive outputs read consecutive elements, so
     /// strided convolutions vectorise like unit-stride ones and every load is in bounds.
     /// </summary>
-    /// <remarks>y[n, k, oh, ow] = b[k] + Σ_{c,i,j} w[k, c, i, j] · x[n, g·Cg + c, oh·SH − PH + i·DH, ow − PW + j·DW].</remarks>
-    public static void Conv2dForward<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y)
+    /// <remarks>
+    /// y[n, k, oh, ow] = b[k] + Σ_{c,i,j} w[k, c, i, j] · x[n, g·Cg + c, oh·SH − PH + i·DH, ow − PW + j·DW].
+    /// y's channels are <paramref name="ldc"/> elements apart and its images <paramref name="ldn"/> (0: contiguous,
+    /// SmallPlane and SmallC·SmallPlane), each channel's planes and rows contiguous: a row range of a taller tensor.
+    /// </remarks>
+    public static void Conv2dForward<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> bias, Memory<T> y,
+                                        long ldc = 0, long ldn = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int lanes = Vector512<T>.Count;
@@ -55,11 +60,13 @@ internal static unsafe partial class ConvDirect
                         }
 
             int pixels = g.SmallPlane;
+            if (ldc == 0) ldc = pixels;
+            if (ldn == 0) ldn = g.SmallC * ldc;
             Threading.For(g.N * g.Groups * g.SmallD * blocks, 2L * g.N * g.SmallC * pixels * taps, item =>
             {
                 int blk = item % blocks, od = item / blocks % g.SmallD, grp = item / blocks / g.SmallD % g.Groups, n = item / blocks / g.SmallD / g.Groups;
                 int r0 = blk * rb, r1 = Math.Min(g.SmallH, r0 + rb);
-                long yOffset = (long)(n * g.SmallC + grp * g.SmallCg) * pixels + (long)od * g.SmallH * g.SmallW;
+                long yOffset = n * ldn + grp * g.SmallCg * ldc + (long)od * g.SmallH * g.SmallW;
                 if (inPlace)
                 {
                     // Tap c reads channel c's plane od of this image and group; segments are the output's own pixels.
@@ -71,7 +78,7 @@ internal static unsafe partial class ConvDirect
                             for (int s = 0; s < segsPerRow; s++)
                                 direct[count++] = new Segment(oh * g.BigW + s * lanes, (long)oh * g.SmallW + s * lanes, lanes);
                         RunForward(x.Span.Slice(((n * g.BigC + grp * g.BigCg) * g.BigD + od) * hw), off, taps, wpk, bpk, grp, kPad, g.SmallCg,
-                                   direct.AsSpan(0, count), y.Span, yOffset, pixels);
+                                   direct.AsSpan(0, count), y.Span, yOffset, (nint)ldc);
                     }
                     finally { ArrayPool<Segment>.Shared.Return(direct); }
                     return;
@@ -105,7 +112,7 @@ internal static unsafe partial class ConvDirect
                     for (int oh = r0; oh < r1; oh++)
                         for (int s = 0; s < segsPerRow; s++)
                             segs[count++] = new Segment((oh - r0) * g.SH * rowLen + s * lanes, (long)oh * g.SmallW + s * lanes, Math.Min(lanes, g.SmallW - s * lanes));
-                    RunForward(buf, off, taps, wpk, bpk, grp, kPad, g.SmallCg, segs.AsSpan(0, count), y.Span, yOffset, pixels);
+                    RunForward(buf, off, taps, wpk, bpk, grp, kPad, g.SmallCg, segs.AsSpan(0, count), y.Span, yOffset, (nint)ldc);
                 }
                 finally
                 {
