@@ -194,7 +194,7 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
         T* packedA = (T*)Workspace.PackedA.Get((nint)(r1 - r0) * mr * kc * sizeof(T));
         for (int r = r0; r < r1; r++) PackAPanel(r * mr, packedA + (nint)(r - r0) * mr * kc);
 
-        var mode = _pc > 0 ? Gemm.Update.Accumulate : _beta == T.Zero ? Gemm.Update.Overwrite : Gemm.Update.Blend;
+        var mode = Gemm.SliceMode(_pc, _beta);
         T* tile = stackalloc T[mr * nr];
         for (int q = q0; q < q1; q++)
         {
@@ -204,17 +204,7 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
             {
                 int i = r * mr, rows = Math.Min(mr, _m - i);
                 T* ap = packedA + (nint)(r - r0) * mr * kc;
-                T* cp = _c + i * _ldc + j;
-                if (rows == mr && cols == nr)
-                    Gemm.MicroKernel(_blk.Kernel, kc, ap, bp, cp, _ldc, _alpha, _beta, mode);
-                else
-                {
-                    // Edge tile: compute the full register tile into scratch, write back the valid part.
-                    Gemm.MicroKernel(_blk.Kernel, kc, ap, bp, tile, nr, _alpha, _beta, Gemm.Update.Raw);
-                    for (int ii = 0; ii < rows; ii++)
-                        for (int jj = 0; jj < cols; jj++)
-                            cp[ii * _ldc + jj] = Gemm.Combine(tile[ii * nr + jj], _alpha, _beta, cp[ii * _ldc + jj], mode);
-                }
+                Gemm.Tile(_blk.Kernel, mr, nr, kc, ap, bp, _c + i * _ldc + j, _ldc, rows, cols, _alpha, _beta, mode, tile);
             }
         }
     }

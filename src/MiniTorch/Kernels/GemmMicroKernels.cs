@@ -33,6 +33,29 @@ internal static partial class Gemm
         }
     }
 
+    /// <summary>How the k-slice starting at <paramref name="pc"/> writes C: the first overwrites (β = 0) or blends, later ones accumulate.</summary>
+    internal static Update SliceMode<T>(int pc, T beta) where T : unmanaged, IFloatingPointIeee754<T> =>
+        pc > 0 ? Update.Accumulate : beta == T.Zero ? Update.Overwrite : Update.Blend;
+
+    /// <summary>
+    /// One register tile of C (<paramref name="rows"/> × <paramref name="cols"/> valid of MR × NR): the
+    /// micro-kernel straight into C when the tile is full, else into <paramref name="tile"/> (MR·NR scratch)
+    /// and the valid part combined into C with the same rounding.
+    /// </summary>
+    internal static unsafe void Tile<T>(Kernel kernel, int mr, int nr, int kc, T* a, T* b, T* c, nint ldc, int rows, int cols,
+                                        T alpha, T beta, Update mode, T* tile) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rows == mr && cols == nr)
+        {
+            MicroKernel(kernel, kc, a, b, c, ldc, alpha, beta, mode);
+            return;
+        }
+        MicroKernel(kernel, kc, a, b, tile, nr, alpha, beta, Update.Raw);
+        for (int ii = 0; ii < rows; ii++)
+            for (int jj = 0; jj < cols; jj++)
+                c[ii * ldc + jj] = Combine(tile[ii * nr + jj], alpha, beta, c[ii * ldc + jj], mode);
+    }
+
     /// <summary>
     /// The readable reference micro-kernel (4×4, scalar). The vector kernels compute exactly this,
     /// lane by lane: acc += a·b with one fused multiply-add per k, in increasing k.

@@ -167,7 +167,7 @@ internal static partial class Conv
         for (int pc = 0; pc < k; pc += kc)
         {
             int kcs = Math.Min(kc, k - pc);
-            var mode = pc > 0 ? Gemm.Update.Accumulate : beta == T.Zero ? Gemm.Update.Overwrite : Gemm.Update.Blend;
+            var mode = Gemm.SliceMode(pc, beta);
             for (int q = 0; q < nPanels; q++)
             {
                 int j = q * nr, cols = Math.Min(nr, n - j);
@@ -176,15 +176,7 @@ internal static partial class Conv
                 {
                     int i = r * mr, valid = Math.Min(mr, m - i);
                     T* ap = pa + (nint)pc * mPanels * mr + (nint)r * mr * kcs;
-                    T* cp = c + i * ldc + j;
-                    if (valid == mr && cols == nr) Gemm.MicroKernel(blk.Kernel, kcs, ap, bp, cp, ldc, T.One, beta, mode);
-                    else
-                    {
-                        Gemm.MicroKernel(blk.Kernel, kcs, ap, bp, tile, nr, T.One, beta, Gemm.Update.Raw);
-                        for (int ii = 0; ii < valid; ii++)
-                            for (int jj = 0; jj < cols; jj++)
-                                cp[ii * ldc + jj] = Gemm.Combine(tile[ii * nr + jj], T.One, beta, cp[ii * ldc + jj], mode);
-                    }
+                    Gemm.Tile(blk.Kernel, mr, nr, kcs, ap, bp, c + i * ldc + j, ldc, valid, cols, T.One, beta, mode, tile);
                 }
             }
         }
