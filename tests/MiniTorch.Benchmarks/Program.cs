@@ -6,6 +6,7 @@ using MiniTorch.Benchmarks;
 // Usage (see docs/performance.md):
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- --filter '*Gemm*' --job short
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick [size]   (stopwatch check)
+//   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-gemm-edge [float|double]   (GEMMs with edge tiles, one thread)
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-dcgan [seconds]   (the DCGAN step back to back, for perf)
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-infer [rounds]    (generator inference vs ONNX Runtime, interleaved)
 // The FMA-peak probe is always added to the filter and all classes are joined into one summary,
@@ -15,6 +16,7 @@ if (args.Length > 0 && args[0] == "quick")
     Quick.Run(args.Length > 1 ? int.Parse(args[1]) : 1024);
     return;
 }
+if (args.Length > 0 && args[0] == "quick-gemm-edge") { QuickGemmEdge.Run(args.Length > 1 && args[1] == "double"); return; } // ragged-m GEMMs, one thread
 if (args.Length > 0 && args[0] == "quick-sr") { QuickSr.Run(args[1..]); return; } // the whole FSRCNN upscale of a frame
 if (args.Length > 0 && args[0] == "quick-conv")
 {
