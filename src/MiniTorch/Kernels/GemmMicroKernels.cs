@@ -185,7 +185,10 @@ internal static partial class Gemm
     /// Only its first <typeparamref name="R"/> rows and <typeparamref name="V"/> vectors are computed (an edge
     /// tile; the other accumulators and their branches fold away at JIT time, so dead rows cost nothing); the
     /// packed panels keep their full MR × NR layout. Every computed element has the same FMA chain and Put.
+    /// Compiled fully optimised at once: each of the up to 28 instantiations would otherwise run its first
+    /// calls as unoptimised tier-0 code with out-of-line calls to Fma and Put.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Kernel512<T, R, V>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, Update mode)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IConstant where V : struct, IConstant
     {
@@ -241,6 +244,7 @@ internal static partial class Gemm
     /// The 6×2v Vector256 micro-kernel: 12 of the 16 ymm registers hold accumulators. Restricted to
     /// <typeparamref name="R"/> rows and <typeparamref name="V"/> vectors as <see cref="Kernel512{T, R, V}"/> is.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Kernel256<T, R, V>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, Update mode)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IConstant where V : struct, IConstant
     {
