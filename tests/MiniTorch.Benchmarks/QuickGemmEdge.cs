@@ -22,19 +22,24 @@ internal static class QuickGemmEdge
             foreach (int n in new[] { 4096 + 16, 4096 + 1, 16 * 65 })
                 if (isDouble) Row<double>(64, n, peak, print); else Row<float>(64, n, peak, print);
         }
+        // The DCGAN examples' short-A GEMM shapes on all threads (columns split between them), per CPU-second.
+        Console.WriteLine($"{Kernels.Threading.NumThreads} threads:");
+        foreach (bool print in new[] { false, true })
+            foreach (var (m, n, k) in new[] { (64, 512, 512), (128, 1024, 256), (32, 256, 1024), (64, 2048, 64), (100, 4096, 64) })
+                if (isDouble) Row<double>(m, n, peak, print, k, parallel: true); else Row<float>(m, n, peak, print, k, parallel: true);
     }
 
     private const int K = 512;
 
-    private static void Row<T>(int m, int n, double peak, bool print) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Row<T>(int m, int n, double peak, bool print, int k = K, bool parallel = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new Random(1);
-        var a = new T[m * K]; var b = new T[K * n]; var c = new T[m * n];
+        var a = new T[m * k]; var b = new T[k * n]; var c = new T[m * n];
         for (int i = 0; i < a.Length; i++) a[i] = T.CreateChecked(rng.NextDouble() - 0.5);
         for (int i = 0; i < b.Length; i++) b[i] = T.CreateChecked(rng.NextDouble() - 0.5);
-        double flops = 2.0 * m * n * K;
-        double g = Timing.PerCpuSecond(() => Kernels.Gemm.Multiply(false, false, m, n, K, T.One, a, K, b, n, T.Zero, c, n, parallel: false), flops, print ? 600 : 150, 3, warmUp: true);
+        double flops = 2.0 * m * n * k;
+        double g = Timing.PerCpuSecond(() => Kernels.Gemm.Multiply(false, false, m, n, k, T.One, a, k, b, n, T.Zero, c, n, parallel), flops, print ? 600 : 150, 3, warmUp: true);
         if (!print) return;
-        Console.WriteLine($"GEMM m {m,3} n {n,4} k {K}: {g,5:F0} GFLOP per CPU-second = {100 * g / peak,3:F0} % of a core's FMA");
+        Console.WriteLine($"GEMM m {m,3} n {n,4} k {k,4}: {g,5:F0} GFLOP per CPU-second = {100 * g / peak,3:F0} % of a core's FMA");
     }
 }

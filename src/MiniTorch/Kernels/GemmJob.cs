@@ -24,8 +24,11 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
     private readonly Action<int> _packItem, _computeItem;
 
     // The current (jc, pc) block and its work split.
-    private int _jc, _nc, _pc, _kc, _bPanels, _rowPanels, _mBlocks, _nBlocks, _packItems;
+    private int _jc, _nc, _pc, _kc, _bPanels, _rowPanels, _mBlocks, _nBlocks, _packItems, _aItems;
     private T* _packedB;
+    // With several column blocks, A's panels are packed once per (jc, pc) block into the calling thread's
+    // A workspace and shared by every column block (null: each block packs its own rows of A).
+    private T* _sharedA;
 
     private GemmJob()
     {
@@ -60,7 +63,8 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
             for (_pc = 0; _pc < _k; _pc += _blk.KC)
             {
                 _kc = Math.Min(_blk.KC, _k - _pc);
-                Dispatch(_packItems, _packItem);
+                _sharedA = _aItems > 0 ? (T*)Workspace.PackedA.Get((nint)_rowPanels * mr * _kc * sizeof(T)) : null;
+                Dispatch(_packItems + _aItems, _packItem);
                 Dispatch(_mBlocks * _nBlocks, _computeItem);
             }
         }
@@ -75,7 +79,7 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>
     /// Chooses the output blocks. Row blocks hold at most MC rows; with several threads the rows are
     /// split further when there are plenty of row panels, otherwise the columns are split instead
-    /// (each column block repacks its rows of A, which is cheap when A is short).
+    /// (A's panels are then packed once per k-slice, beside B, and shared by the column blocks).
     /// The split never changes any element's arithmetic, only who computes it.
     /// </summary>
     private void SplitWork()
@@ -91,10 +95,20 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
             else _nBlocks = Math.Min(_bPanels, 4 * _threads);
         }
         _packItems = Math.Min(_bPanels, _threads == 1 ? 1 : 4 * _threads);
+        // Column blocks would each pack the same rows of A again: pack them once, beside B.
+        _aItems = _nBlocks > 1 ? Math.Min(_rowPanels, 4 * _threads) : 0;
     }
 
+    /// <summary>Pack items: the first <c>_packItems</c> pack B's panels, the next <c>_aItems</c> the shared A's panels.</summary>
     private void PackBItem(int item)
     {
+        if (item >= _packItems)
+        {
+            int i = item - _packItems;
+            int r0 = (int)((long)i * _rowPanels / _aItems), r1 = (int)((long)(i + 1) * _rowPanels / _aItems);
+            for (int r = r0; r < r1; r++) PackAPanel(r * _blk.MR, _sharedA + (nint)r * _blk.MR * _kc);
+            return;
+        }
         int q0 = (int)((long)item * _bPanels / _packItems), q1 = (int)((long)(item + 1) * _bPanels / _packItems);
         for (int q = q0; q < q1; q++) PackBPanel(q);
     }
@@ -184,15 +198,20 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
         }
     }
 
-    /// <summary>One output block: pack its rows of A, then run the micro-kernel over its tiles.</summary>
+    /// <summary>One output block: pack its rows of A (unless they are shared), then run the micro-kernel over its tiles.</summary>
     private void ComputeItem(int item)
     {
         int mi = item / _nBlocks, ni = item % _nBlocks;
         int r0 = (int)((long)mi * _rowPanels / _mBlocks), r1 = (int)((long)(mi + 1) * _rowPanels / _mBlocks);
         int q0 = (int)((long)ni * _bPanels / _nBlocks), q1 = (int)((long)(ni + 1) * _bPanels / _nBlocks);
         int mr = _blk.MR, nr = _blk.NR, kc = _kc;
-        T* packedA = (T*)Workspace.PackedA.Get((nint)(r1 - r0) * mr * kc * sizeof(T));
-        for (int r = r0; r < r1; r++) PackAPanel(r * mr, packedA + (nint)(r - r0) * mr * kc);
+        T* packedA;
+        if (_sharedA != null) packedA = _sharedA + (nint)r0 * mr * kc;
+        else
+        {
+            packedA = (T*)Workspace.PackedA.Get((nint)(r1 - r0) * mr * kc * sizeof(T));
+            for (int r = r0; r < r1; r++) PackAPanel(r * mr, packedA + (nint)(r - r0) * mr * kc);
+        }
 
         var mode = Gemm.SliceMode(_pc, _beta);
         T* tile = stackalloc T[mr * nr];

@@ -101,6 +101,29 @@ public class GemmEdgeTests
         }
     }
 
+    [Fact]
+    public void Multiply_ShortA_ColumnSplitSharingPackedA_IsBitwiseTheFmaChain()
+    {
+        // Short A on several threads: the columns are split and A's panels are packed once per k-slice and
+        // shared by the column blocks (transposed or not, over three KC slices, edge rows included).
+        int saved = Threading.NumThreads;
+        try
+        {
+            foreach (int threads in new[] { 2, 3 })
+            {
+                Threading.NumThreads = threads;
+                var f = Gemm.Blocking.Of<float>(Gemm.Best);
+                foreach (int m in new[] { 1, 16, 30, 64, 100, 200 })
+                    foreach (bool transA in new[] { false, true })
+                    {
+                        AssertFmaChain<float>(m, 700, 2 * f.KC + 5, transA, false, 1.0, 0.5, Gemm.Best, false, m + threads, parallel: true);
+                        AssertFmaChain<double>(m, 333, 2 * Gemm.Blocking.Of<double>(Gemm.Best).KC + 5, transA, true, -1.0, 0.0, Gemm.Best, false, m * threads, parallel: true);
+                    }
+            }
+        }
+        finally { Threading.NumThreads = saved; }
+    }
+
     private static unsafe void AssertFmaChain<T>(int m, int n, int k, bool transA, bool transB, double alpha, double beta,
                                                  Gemm.Kernel kernel, bool small, int seed, bool parallel = false)
         where T : unmanaged, IFloatingPointIeee754<T>
