@@ -185,6 +185,36 @@ public class ConvBatchingTests
     }
 
     [Theory]
+    [InlineData(64, 256, 1)]  // DCGAN's discriminator's last layer: one output channel, one chunk, so one item
+    [InlineData(37, 64, 1)]   // a ragged batch
+    [InlineData(37, 64, 2)]   // two output channels (still one item)
+    public void WeightGrad_KernelCoversImage_OneItem_BitwiseEqualFor1To3Threads(int n, int c, int k)
+    {
+        // One work item runs on the calling thread and gathers its images' columns on all cores: copies only,
+        // so the gradient must be the one thread's, bit for bit (one thread runs the code of before, serially).
+        var g = Geometry(n, c, 4, k, 4, 1, 0);
+        Assert.Equal(ConvRoute.WeightGradChannelsLast, ConvPlanner.Choose(g, ConvPass.WeightGrad, ConvPlanner.Isa));
+        var x = Random(n * c * 16, 11);
+        var gy = Random(n * k, 12);
+        float[] Run(int threads)
+        {
+            int saved = Torch.GetNumThreads();
+            try
+            {
+                Torch.SetNumThreads(threads);
+                var gw = new float[k * c * 16];
+                ConvKernelCalls.WeightGrad<float>(g, x, gy, gw);
+                return gw;
+            }
+            finally { Torch.SetNumThreads(saved); }
+        }
+        var one = Run(1);
+        Assert.Equal(one, Run(2));
+        Assert.Equal(one, Run(3));
+        CheckWeightGrad(g, channelsLast: true, 13);
+    }
+
+    [Theory]
     [InlineData(5, 6, 4, 1)]  // a discriminator's last layer: 4×4 kernel over a 4×4 image, one output
     [InlineData(3, 4, 5, 7)]  // several outputs
     public void ConvForward_KernelCoversImage_MatchesDefinition(int n, int c, int h, int k)
