@@ -47,25 +47,19 @@ public class BatchNormKernelsTests
         finally { Torch.SetNumThreads(saved); }
     }
 
-    [Fact]
-    public void BatchNorm_SmallPlanesFusedWithLeakyRelu_BitwiseEqualFor1To3Threads()
+    private static void AssertSameFor1To3Threads(Func<int, float[][]> run)
     {
-        var one = RunSmallPlanes(1);
+        var one = run(1);
         for (int threads = 2; threads <= 3; threads++)
         {
-            var other = RunSmallPlanes(threads);
+            var other = run(threads);
             for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], other[i]);
         }
     }
 
     [Fact]
-    public void BatchNorm_ForwardAndBackward_BitwiseEqualFor1To3Threads()
-    {
-        var one = Run(1);
-        for (int threads = 2; threads <= 3; threads++)
-        {
-            var other = Run(threads);
-            for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], other[i]);
-        }
-    }
+    public void BatchNorm_SmallPlanesFusedWithLeakyRelu_BitwiseEqualFor1To3Threads() => AssertSameFor1To3Threads(RunSmallPlanes);
+
+    [Fact]
+    public void BatchNorm_ForwardAndBackward_BitwiseEqualFor1To3Threads() => AssertSameFor1To3Threads(Run);
 }

@@ -166,6 +166,7 @@ public class ElementwiseChunksTests
         Binary<T, Elementwise.Maximum>(default);
         Binary<T, Elementwise.Minimum>(default);
         Binary<T, Elementwise.Greater>(default);
+        Binary<T, Elementwise.EqualTo>(default);
     }
 
     [Theory]
