@@ -146,3 +146,47 @@ public class ConvGatherTests
         Assert.True(cases >= 100, $"only {cases} phases gathered");
     }
 }
+
+/// <summary>
+/// The weight gradient's register-lane tile (<c>ConvWeightGrad.AccumulateLanes</c>, one-channel sides with at
+/// most one Vector512 of taps) against the GEMM call it replaces (<c>Conv.Multiply</c>, B transposed,
+/// accumulating) bit for bit: ragged row counts (blocks of eight and the rest), column counts 1 … one
+/// vector, depths across several KC slices, strided rows, and a C that already holds values (−0 among them).
+/// </summary>
+public class ConvWeightGradLanesTests
+{
+    [Fact]
+    public void AccumulateLanes_EqualsTheGemmCall_Bitwise()
+    {
+        if (!ConvWeightGrad.LanesApply<float>(2, 1))
+        {
+            // Without the Vector512 GEMM kernel the weight gradient keeps the GEMM call: nothing else to compare.
+            Assert.False(ConvWeightGrad.LanesApply<float>(16, 16));
+            return;
+        }
+        int kc = Gemm.Blocking.Of<float>(Gemm.Best).KC, width = System.Runtime.Intrinsics.Vector512<float>.Count;
+        var rng = new Random(5);
+        foreach (var (m, n, k) in new[] { (16, 16, 256), (32, 16, 256), (2, 1, 1), (9, 7, kc), (17, 16, kc + 1), (8, 3, 2 * kc + 5), (31, 12, 700), (3, 16, 40) })
+        {
+            Assert.True(ConvWeightGrad.LanesApply<float>(m, n));
+            int lda = k + rng.Next(0, 5), ldc = n + rng.Next(0, 4);
+            var a = Values(rng, m * lda);
+            var b = Values(rng, n * k);
+            var c0 = Values(rng, m * ldc);
+            var expected = (float[])c0.Clone();
+            Conv.Multiply(true, m, n, k, a, lda, b, k, true, expected, ldc);
+            var actual = (float[])c0.Clone();
+            ConvWeightGrad.AccumulateLanes<float>(m, n, k, a, lda, b, actual, ldc, kc, new float[k * width]);
+            for (int i = 0; i < actual.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                            $"m {m}, n {n}, k {k}: element {i}: GEMM {expected[i]:R}, lanes {actual[i]:R}");
+        }
+    }
+
+    private static float[] Values(Random rng, int count)
+    {
+        var v = new float[count];
+        for (int i = 0; i < count; i++) v[i] = rng.Next(25) == 0 ? -0f : (float)(rng.NextDouble() * 2 - 1);
+        return v;
+    }
+}
