@@ -112,7 +112,7 @@ internal static class ConvWeightGrad
         if ((long)(m - 1) * lda + k > a.Length || (long)n * k > b.Length || (long)(m - 1) * ldc + n > c.Length || (long)k * w > bT.Length)
             throw new ArgumentException("operands too short for the weight-gradient tile");
         // bT[p, j] = b[j, p], lanes j ≥ n zero (their sums are never stored).
-        bT[..(k * w)].Clear();
+        if (n < w) bT[..(k * w)].Clear();
         for (int j = 0; j < n; j++)
         {
             var row = b.Slice(j * k, k);
