@@ -261,10 +261,11 @@ internal static partial class Conv
             vLos[b] = Math.Clamp(Shape.CeilDiv(-off, sw), 0, qw);
             vHis[b] = Math.Clamp(Shape.FloorDiv(w - 1 - off, sw) + 1, vLos[b], qw);
         }
-        // Stride 2 on float rows: each input row split once into its even and odd elements by vector
-        // permutes (Deinterleave2), then every phase row is a run of one of them.
+        // Stride 2 on float rows of at least one AVX2 block (16 values): each input row split once into its
+        // even and odd elements by vector permutes (Deinterleave2), then every phase row is a run of one of
+        // them. Narrower rows (DCGAN's 8-wide) gather with the stride: the split would be all scalar tail.
         int half = (w + 1) / 2;
-        bool pairs = sw == 2 && typeof(T) == typeof(float) && Deinterleave2Applies && half <= 1024;
+        bool pairs = sw == 2 && typeof(T) == typeof(float) && Deinterleave2Applies && w >= 16 && half <= 1024;
         Span<float> parity = pairs ? stackalloc float[2 * half + 16] : default;
         for (int c = c0; c < c0 + cCount; c++)
         {
