@@ -38,8 +38,23 @@ internal sealed class LeakyReluGrad : Function
         return fn.Record(y, g);
     }
 
-    private static void Run<T>(Tensor x, Tensor g, double slope, bool relu, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Activation.LeakyReluBackward(x.Span<T>(), g.Span<T>(), T.CreateChecked(slope), y.Span<T>(), threshold: relu);
+    // Lane-pure and element-wise, so chunks on all cores give the whole-span call's bits (see Threading.ForChunks).
+    private static unsafe void Run<T>(Tensor x, Tensor g, double slope, bool relu, Tensor y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> xs = x.Span<T>(), gs = g.Span<T>();
+        var ys = y.Span<T>();
+        var s = T.CreateChecked(slope);
+        if (ys.Length != xs.Length || gs.Length != xs.Length) throw new ArgumentException("all spans must have the same length");
+        fixed (T* px = xs, pg = gs, py = ys)
+        {
+            var (xp, gp, yp) = ((nint)px, (nint)pg, (nint)py);
+            Threading.ForChunks(ys.Length, Threading.LeadTo64(yp, sizeof(T)), OpsPerElement, (at, n) =>
+                Activation.LeakyReluBackward(new ReadOnlySpan<T>((T*)xp + at, n), new ReadOnlySpan<T>((T*)gp + at, n), s, new Span<T>((T*)yp + at, n), threshold: relu));
+        }
+    }
+
+    /// <summary>Work per element given to <see cref="Threading.ForChunks"/>: two loads, a compare and select, a store.</summary>
+    private const long OpsPerElement = 5;
 
     /// <summary>ReLU's backward node: PyTorch's threshold_backward, which passes g where the output is NaN.</summary>
     public const string ReluName = "ThresholdBackwardBackward0";

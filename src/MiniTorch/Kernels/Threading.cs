@@ -44,6 +44,38 @@ internal static class Threading
     internal static (long Regions, long CallerWaits, long CallerWaitTicks) Counters =>
         (Volatile.Read(ref _regions), Volatile.Read(ref _callerWaits), Volatile.Read(ref _callerWaitTicks));
 
+    /// <summary>One top-level region in <see cref="Trace"/>: its body, item count, whether it ran in parallel, and
+    /// Stopwatch timestamps of its start, of the caller's last own item and of its end.</summary>
+    internal record struct TraceEntry(System.Reflection.MethodInfo Body, int Count, bool Parallel, long Start, long CallerDone, long End);
+
+    private static TraceEntry[]? _trace;
+    private static int _traced;
+
+    /// <summary>
+    /// Starts recording every top-level region (parallel or serial) into a buffer of <paramref name="capacity"/>
+    /// entries, for the benchmarks' per-region timeline of a step; <see cref="StopTrace"/> returns them.
+    /// </summary>
+    internal static void StartTrace(int capacity)
+    {
+        _traced = 0;
+        _trace = new TraceEntry[capacity];
+    }
+
+    /// <summary>Stops recording and returns the regions recorded since <see cref="StartTrace"/>.</summary>
+    internal static TraceEntry[] StopTrace()
+    {
+        var trace = _trace ?? [];
+        _trace = null;
+        return trace[..Math.Min(_traced, trace.Length)];
+    }
+
+    private static void Record(Action<int> body, int count, bool parallel, long start, long callerDone)
+    {
+        var trace = _trace;
+        if (trace is not null && _traced < trace.Length)
+            trace[_traced++] = new TraceEntry(body.Method, count, parallel, start, callerDone, Stopwatch.GetTimestamp());
+    }
+
     public static int NumThreads
     {
         get => _numThreads;
@@ -71,6 +103,45 @@ internal static class Threading
         else For(count, body);
     }
 
+    /// <summary>
+    /// Elements per item of <see cref="ForChunks"/>: a multiple of every vector's lane count (and of 64 bytes), and big
+    /// enough (64 KB of float) that a chunk costs far more than taking it.
+    /// </summary>
+    public const int ElementChunk = 16384;
+
+    /// <summary>
+    /// <paramref name="body"/>(start, length) over [0, <paramref name="length"/>) in chunks for element-wise kernels, on
+    /// all cores when the work (<paramref name="opsPerElement"/> per element) is not below <see cref="SerialBelow"/>.
+    /// Inner boundaries sit at <paramref name="lead"/> + k·<see cref="ElementChunk"/>, where <paramref name="lead"/> is the
+    /// number of elements before the destination's first 64-byte boundary; the first chunk takes the lead, the last the
+    /// remainder, and every chunk of a split span holds at least <see cref="ElementChunk"/> elements.
+    /// </summary>
+    /// <remarks>
+    /// Why these boundaries: <see cref="System.Numerics.Tensors.TensorPrimitives"/> computes a long span in vectors aligned to
+    /// its destination (plus an unaligned first and last vector), and some of its operators are not lane-pure: TanH in
+    /// double, for one, gives other bits to every lane of a vector that holds a NaN or a huge value. A chunk that starts on a
+    /// 64-byte boundary of the destination is cut into the very vectors the whole-span call uses, so each element is computed
+    /// in the same vector with the same neighbours, and the result is bitwise the whole-span call's for any thread count.
+    /// Kernels with a plain vector loop from the span's start and a scalar tail must be lane-pure (as the activations are).
+    /// </remarks>
+    public static void ForChunks(int length, int lead, long opsPerElement, Action<int, int> body)
+    {
+        int chunks = lead < length ? (length - lead) / ElementChunk : 0;
+        if (chunks <= 1 || opsPerElement * length < SerialBelow)
+        {
+            body(0, length);
+            return;
+        }
+        For(chunks, i =>
+        {
+            int start = i == 0 ? 0 : lead + i * ElementChunk, end = i == chunks - 1 ? length : lead + (i + 1) * ElementChunk;
+            body(start, end - start);
+        });
+    }
+
+    /// <summary>The elements before the first 64-byte boundary at or after <paramref name="destination"/> (elements of <paramref name="size"/> bytes).</summary>
+    public static int LeadTo64(nint destination, int size) => (int)((64 - (destination & 63)) & 63) / size;
+
     /// <summary>Calls <paramref name="body"/>(i) for i in [0, count); items must not depend on each other.</summary>
     public static void For(int count, Action<int> body)
     {
@@ -80,6 +151,7 @@ internal static class Threading
             Serial(count, body);
             return;
         }
+        long start = _trace is null ? 0 : Stopwatch.GetTimestamp(), callerDone = 0;
         try
         {
             EnsureWorkers(threads - 1);
@@ -98,6 +170,7 @@ internal static class Threading
             _inside = true;
             try { RunItems(0); }
             finally { _inside = false; }
+            if (_trace is not null) callerDone = Stopwatch.GetTimestamp();
             // Wait for the items the workers are running (none if they have not woken yet).
             _regions++;
             if (Volatile.Read(ref _finished) < count)
@@ -111,6 +184,7 @@ internal static class Threading
                 _callerWaits++;
                 _callerWaitTicks += Stopwatch.GetTimestamp() - wait0;
             }
+            if (_trace is not null) Record(body, count, true, start, callerDone);
             _body = null;
             _error?.Throw();
         }
@@ -120,9 +194,11 @@ internal static class Threading
     private static void Serial(int count, Action<int> body)
     {
         bool was = _inside;
+        long start = _trace is null || was ? 0 : Stopwatch.GetTimestamp();
         _inside = true;
         try { for (int i = 0; i < count; i++) body(i); }
         finally { _inside = was; }
+        if (start != 0) Record(body, count, false, start, 0);
     }
 
     /// <summary>

@@ -72,10 +72,20 @@ internal static class CachingAllocator
             // bool storages are always cleared (their kernels may write only the true elements).
             return zeroed || typeof(T) == typeof(bool) ? new T[length] : GC.AllocateUninitializedArray<T>(length);
         }
-        if (zeroed || typeof(T) == typeof(bool)) Array.Clear(array);
+        if (zeroed || typeof(T) == typeof(bool)) Clear(array);
         else if (Poison) MemoryMarshal.AsBytes(array.AsSpan()).Fill(0xFF);
         return array;
     }
+
+    /// <summary>
+    /// Clears a cached array, in chunks on all cores when it is large (a DCGAN step clears 2–4 MB convolution outputs
+    /// a dozen times, ≈ 2 ms on one thread): zeros whichever thread writes them.
+    /// </summary>
+    private static void Clear<T>(T[] array) where T : unmanaged =>
+        Kernels.Threading.ForChunks(array.Length, 0, ClearOpsPerElement, (at, n) => array.AsSpan(at, n).Clear());
+
+    /// <summary>Work per element of a clear for <see cref="Kernels.Threading.ForChunks"/>: parallel from 512 K elements.</summary>
+    private const long ClearOpsPerElement = 2;
 
     /// <summary>
     /// Releases a temporary storage at once (its array goes back to the cache): for a storage the

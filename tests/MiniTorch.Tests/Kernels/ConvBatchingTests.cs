@@ -159,21 +159,16 @@ public class ConvBatchingTests
         for (int i = 0; i < gw.Length; i++) Assert.True(Math.Abs(gw[i] - expected[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"element {i}: {gw[i]:R} vs {expected[i]:R}");
     }
 
-    [Theory]
-    [InlineData(37, 32, 8, 24)]  // channels-last route
-    [InlineData(37, 3, 32, 64)]  // general route (3 input channels, 32×32 → 16×16)
-    public void WeightGrad_SmallImages_BitwiseEqualFor1To3Threads(int n, int c, int h, int k)
+    /// <summary>The float32 weight gradient (4×4 kernel) on 1, 2 and 3 threads: bit for bit the same.</summary>
+    private static void AssertWeightGradSameFor1To3Threads(ConvGeometry g, float[] x, float[] gy)
     {
-        var g = Geometry(n, c, h, k, 4, 2, 1);
-        var x = Random(n * c * h * h, 9);
-        var gy = Random(n * k * g.SmallH * g.SmallW, 10);
         float[] Run(int threads)
         {
             int saved = Torch.GetNumThreads();
             try
             {
                 Torch.SetNumThreads(threads);
-                var gw = new float[k * c * 16];
+                var gw = new float[g.SmallC * g.BigCg * 16];
                 ConvKernelCalls.WeightGrad<float>(g, x, gy, gw);
                 return gw;
             }
@@ -182,6 +177,33 @@ public class ConvBatchingTests
         var one = Run(1);
         Assert.Equal(one, Run(2));
         Assert.Equal(one, Run(3));
+    }
+
+    [Theory]
+    [InlineData(37, 32, 8, 24)]  // channels-last route
+    [InlineData(37, 3, 32, 64)]  // general route (3 input channels, 32×32 → 16×16)
+    public void WeightGrad_SmallImages_BitwiseEqualFor1To3Threads(int n, int c, int h, int k)
+    {
+        var g = Geometry(n, c, h, k, 4, 2, 1);
+        var x = Random(n * c * h * h, 9);
+        var gy = Random(n * k * g.SmallH * g.SmallW, 10);
+        AssertWeightGradSameFor1To3Threads(g, x, gy);
+    }
+
+    [Theory]
+    [InlineData(64, 256, 1)]  // DCGAN's discriminator's last layer: one output channel, one chunk, so one item
+    [InlineData(37, 64, 1)]   // a ragged batch
+    [InlineData(37, 64, 2)]   // two output channels (still one item)
+    public void WeightGrad_KernelCoversImage_OneItem_BitwiseEqualFor1To3Threads(int n, int c, int k)
+    {
+        // One work item runs on the calling thread and gathers its images' columns on all cores: copies only,
+        // so the gradient must be the one thread's, bit for bit (one thread runs the code of before, serially).
+        var g = Geometry(n, c, 4, k, 4, 1, 0);
+        Assert.Equal(ConvRoute.WeightGradChannelsLast, ConvPlanner.Choose(g, ConvPass.WeightGrad, ConvPlanner.Isa));
+        var x = Random(n * c * 16, 11);
+        var gy = Random(n * k, 12);
+        AssertWeightGradSameFor1To3Threads(g, x, gy);
+        CheckWeightGrad(g, channelsLast: true, 13);
     }
 
     [Theory]

@@ -31,6 +31,27 @@ public class MemoryScopeTests
         Assert.All(again.ToArray(), v => Assert.Equal(0f, v)); // Zeros clears a reused array
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Zeros_OfALargeReusedArray_ClearsEveryElement_OnAnyThreadCount(int threads)
+    {
+        // Large enough (and ragged) that the clear runs in chunks on all cores.
+        const int n = 40 * MiniTorch.Kernels.Threading.ElementChunk + 13;
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            Torch.SetNumThreads(threads);
+            float[] first;
+            using (Torch.MemoryScope()) first = ArrayOf(Torch.Full([n], 3.0));
+            var again = Torch.Zeros([n]);
+            Assert.Same(first, ArrayOf(again));
+            Assert.Equal(-1, Array.FindIndex(again.ToArray(), v => BitConverter.SingleToInt32Bits(v) != 0));
+        }
+        finally { Torch.SetNumThreads(saved); }
+    }
+
     [Fact]
     public void Tensor_LeftOverFromAScope_ThrowsWhenRead_AndSoDoItsViews()
     {

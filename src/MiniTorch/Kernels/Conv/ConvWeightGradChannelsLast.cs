@@ -73,7 +73,10 @@ internal static unsafe class ConvWeightGradChannelsLast
         int maxRows = g.SmallD > 1 ? g.BigH : Math.Min(g.BigH, ((tile + g.SmallW - 1) / g.SmallW + 1) * g.SH + (g.KH - 1) * g.DH + 1);
         // Not cleared: each chunk's first unit overwrites its partial (GEMM with β = 0).
         var partial = ArrayPool<T>.Shared.Rent(g.Groups * chunks * size);
-        Threading.For(g.Groups * chunks, 2L * g.N * g.SmallC * pixels * rows, item =>
+        // One item (DCGAN's 4×4 256→1 layer: one output channel, one chunk) runs on the calling thread, so that the
+        // images' columns of its units are gathered on all cores (copies: no value changes) and its GEMM may split.
+        int items = g.Groups * chunks;
+        Action<int> body = item =>
         {
             int ch = item % chunks, grp = item / chunks;
             var acc = partial.AsSpan((grp * chunks + ch) * size, size);
@@ -88,14 +91,24 @@ internal static unsafe class ConvWeightGradChannelsLast
                     // Images n0 … n0 + count − 1 side by side: columns (image, pixel), gy gathered to match.
                     int n0 = (int)u * perUnit, count = Math.Min(perUnit, g.N - n0), cols = count * pixels;
                     var whole = Region.Whole(g);
-                    for (int i = 0; i < count; i++)
+                    void Gather(int i, T[] xImgT)
                     {
                         var img = x.Span.Slice(((n0 + i) * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane);
-                        CopyRegion(g, img, whole, xT);
-                        BuildColumns(g, xT, whole, 0, pixels, colT.AsSpan(i * pixels * rows, pixels * rows));
+                        CopyRegion(g, img, whole, xImgT);
+                        BuildColumns(g, xImgT, whole, 0, pixels, colT.AsSpan(i * pixels * rows, pixels * rows));
                         for (int k = 0; k < kg; k++)
                             gy.Span.Slice(((n0 + i) * g.SmallC + grp * kg + k) * pixels, pixels).CopyTo(gyT.AsSpan(k * cols + i * pixels, pixels));
                     }
+                    if (items == 1)
+                        // Strided copies: about four element operations per value moved (the image's region and its columns).
+                        Threading.For(count, 4L * count * (pixels * rows + plane * g.BigCg), i =>
+                        {
+                            var own = ArrayPool<T>.Shared.Rent(plane * g.BigCg);
+                            Gather(i, own);
+                            ArrayPool<T>.Shared.Return(own);
+                        });
+                    else
+                        for (int i = 0; i < count; i++) Gather(i, xT);
                     Multiply(pixelMajor, kg, rows, cols, gyT, cols, colT.AsSpan(0, cols * rows), u != first, acc);
                     continue;
                 }
@@ -111,7 +124,9 @@ internal static unsafe class ConvWeightGradChannelsLast
             ArrayPool<T>.Shared.Return(xT);
             ArrayPool<T>.Shared.Return(colT);
             if (gyT is not null) ArrayPool<T>.Shared.Return(gyT);
-        });
+        };
+        if (items == 1) body(0);
+        else Threading.For(items, 2L * g.N * g.SmallC * pixels * rows, body);
         if (pixelMajor) ReducePixelMajor(g, partial, chunks, gw);
         else
             // Per output channel (group, k), on all cores: its row of the partials summed in chunk order,
