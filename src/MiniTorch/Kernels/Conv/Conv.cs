@@ -3,6 +3,8 @@ using System.Runtime.InteropServices;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MiniTorch.Kernels;
 
@@ -251,28 +253,49 @@ internal static partial class Conv
         int scratch = sh * sw * qPlane;
         T[]? rented = scratch > 4096 ? ArrayPool<T>.Shared.Rent(scratch) : null;
         Span<T> q = rented is null ? stackalloc T[scratch] : rented.AsSpan(0, scratch);
+        // Per column phase b: the plane columns v with 0 ≤ v·SW + b − PW < W.
+        Span<int> vLos = stackalloc int[sw], vHis = stackalloc int[sw];
+        for (int b = 0; b < sw; b++)
+        {
+            int off = b - g.PW;
+            vLos[b] = Math.Clamp(Shape.CeilDiv(-off, sw), 0, qw);
+            vHis[b] = Math.Clamp(Shape.FloorDiv(w - 1 - off, sw) + 1, vLos[b], qw);
+        }
+        // Stride 2 on float rows of at least one AVX2 block (16 values): each input row split once into its
+        // even and odd elements by vector permutes (Deinterleave2), then every phase row is a run of one of
+        // them. Narrower rows (DCGAN's 8-wide) gather with the stride: the split would be all scalar tail.
+        int half = (w + 1) / 2;
+        bool pairs = sw == 2 && typeof(T) == typeof(float) && Deinterleave2Applies && w >= 16 && half <= 1024;
+        Span<float> parity = pairs ? stackalloc float[2 * half + 16] : default;
         for (int c = c0; c < c0 + cCount; c++)
         {
             var x = xImg.Slice(c * h * w, h * w);
             for (int a = 0; a < sh; a++)
-                for (int b = 0; b < sw; b++)
+                for (int u = 0; u < qh; u++)
                 {
-                    var plane = q.Slice((a * sw + b) * qPlane, qPlane);
-                    // Columns v with 0 ≤ v·SW + b − PW < W.
-                    int off = b - g.PW, vLo = Math.Clamp(Shape.CeilDiv(-off, sw), 0, qw), vHi = Math.Clamp(Shape.FloorDiv(w - 1 - off, sw) + 1, vLo, qw);
-                    for (int u = 0; u < qh; u++)
+                    int ih = u * sh + a - g.PH;
+                    bool inside = ih >= 0 && ih < h;
+                    var xr = inside ? x.Slice(ih * w, w) : default;
+                    if (inside && pairs) Deinterleave2(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(xr)), w, parity, half);
+                    for (int b = 0; b < sw; b++)
                     {
-                        var row = plane.Slice(u * qw, qw);
-                        int ih = u * sh + a - g.PH;
-                        if (ih < 0 || ih >= h || vHi <= vLo)
+                        var row = q.Slice((a * sw + b) * qPlane + u * qw, qw);
+                        int off = b - g.PW, vLo = vLos[b], vHi = vHis[b];
+                        if (!inside || vHi <= vLo)
                         {
                             row.Clear();
                             continue;
                         }
-                        row[..vLo].Clear();
-                        row[vHi..].Clear();
-                        var xr = x.Slice(ih * w);
-                        if (sw == 1) xr.Slice(vLo + off, vHi - vLo).CopyTo(row.Slice(vLo));
+                        for (int v = 0; v < vLo; v++) row[v] = T.Zero;
+                        for (int v = vHi; v < qw; v++) row[v] = T.Zero;
+                        if (pairs)
+                        {
+                            // Element v·2 + off = 2·(v + e) + r: element v + e of parity row r.
+                            int r = off & 1, e = (off - r) >> 1;
+                            ref float from = ref parity[r * half + vLo + e];
+                            CopyRun(ref from, ref Unsafe.As<T, float>(ref row[vLo]), vHi - vLo);
+                        }
+                        else if (sw == 1) xr.Slice(vLo + off, vHi - vLo).CopyTo(row.Slice(vLo));
                         else for (int v = vLo, at = vLo * sw + off; v < vHi; v++, at += sw) row[v] = xr[at];
                     }
                 }
@@ -287,6 +310,50 @@ internal static partial class Conv
             }
         }
         if (rented is not null) ArrayPool<T>.Shared.Return(rented);
+    }
+
+    /// <summary>Whether <see cref="Deinterleave2"/> has a vector form here (AVX-512 or AVX2); without one the phase rows gather with the stride.</summary>
+    private static bool Deinterleave2Applies => Avx512F.IsSupported || Avx2.IsSupported;
+
+    /// <summary>
+    /// dst[i] = x[2i] for i &lt; ⌈w/2⌉ and dst[half + i] = x[2i + 1] for i &lt; ⌊w/2⌋: a row split into its even and
+    /// odd elements, 32 (AVX-512: two two-source permutes) or 16 (AVX2: shuffles and a lane permute) input
+    /// elements at a time, the rest one by one. Only moves values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Deinterleave2(ref float x, int w, Span<float> dst, int half)
+    {
+        ref float even = ref MemoryMarshal.GetReference(dst);
+        ref float odd = ref Unsafe.Add(ref even, half);
+        int i = 0;
+        if (Avx512F.IsSupported)
+        {
+            var ie = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            var io = ie + Vector512<int>.One;
+            for (; 2 * i + 32 <= w; i += 16)
+            {
+                var lo = Vector512.LoadUnsafe(ref x, (nuint)(2 * i));
+                var hi = Vector512.LoadUnsafe(ref x, (nuint)(2 * i + 16));
+                Avx512F.PermuteVar16x32x2(lo, ie, hi).StoreUnsafe(ref even, (nuint)i);
+                Avx512F.PermuteVar16x32x2(lo, io, hi).StoreUnsafe(ref odd, (nuint)i);
+            }
+        }
+        if (Avx2.IsSupported)
+            for (; 2 * i + 16 <= w; i += 8)
+            {
+                var lo = Vector256.LoadUnsafe(ref x, (nuint)(2 * i));
+                var hi = Vector256.LoadUnsafe(ref x, (nuint)(2 * i + 8));
+                // Per 128-bit lane [lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6]; the 64-bit permute puts the lo pairs first.
+                var e = Avx.Shuffle(lo, hi, 0b10_00_10_00);
+                var o = Avx.Shuffle(lo, hi, 0b11_01_11_01);
+                Avx2.Permute4x64(e.AsDouble(), 0b11_01_10_00).AsSingle().StoreUnsafe(ref even, (nuint)i);
+                Avx2.Permute4x64(o.AsDouble(), 0b11_01_10_00).AsSingle().StoreUnsafe(ref odd, (nuint)i);
+            }
+        for (; 2 * i < w; i++)
+        {
+            Unsafe.Add(ref even, i) = Unsafe.Add(ref x, 2 * i);
+            if (2 * i + 1 < w) Unsafe.Add(ref odd, i) = Unsafe.Add(ref x, 2 * i + 1);
+        }
     }
 
     /// <summary>dst[0 … count) = src[0 … count) for short runs: fixed-size copies (one or two vector moves) for the common widths.</summary>

@@ -213,17 +213,12 @@ internal static class ConvTranspose
 
     /// <summary>col[(k, a, b), q] = z[k, BaseH[a] + qh, BaseW[b] + qw] for phase pixels q = (qh, qw), zero outside the input; rows ld apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
-    private static void PhaseCols<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> zImg, int p0, int len, Span<T> col, int ld) where T : unmanaged, INumberBase<T>
+    internal static void PhaseCols<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> zImg, int p0, int len, Span<T> col, int ld) where T : unmanaged, INumberBase<T>
     {
-        int th = p.TapsH.Length, tw = p.TapsW.Length, small = g.SmallH * g.SmallW;
-        if (p0 == 0 && len == p.NH * p.NW)
+        int th = p.TapsH.Length, tw = p.TapsW.Length;
+        if (p0 == 0 && len == p.NH * p.NW && th > 0 && tw > 0)
         {
-            // A whole image (small images, batched): one plane gather per row of col.
-            for (int k = 0; k < g.SmallCg; k++)
-                for (int a = 0; a < th; a++)
-                    for (int b = 0; b < tw; b++)
-                        PlaneGather.Gather(zImg.Slice(k * small, small), g.SmallH, g.SmallW, p.BaseH[a], 1, p.BaseW[b], 1,
-                                           col.Slice(((k * th + a) * tw + b) * ld, len), p.NH, p.NW);
+            PhaseWindows(g, p, zImg, col, ld);
             return;
         }
         for (int k = 0; k < g.SmallCg; k++)
@@ -249,6 +244,57 @@ internal static class ConvTranspose
                         pos += cnt; pix += cnt;
                     }
                 }
+    }
+
+    /// <summary>
+    /// <see cref="PhaseCols{T}"/> for a whole image (small images, batched): per channel, the input plane once
+    /// into a zero-bordered copy covering every tap's window (rows BaseH[0] … BaseH[^1] + NH − 1, columns
+    /// likewise), then each row (k, a, b) of col is the NH×NW window at (BaseH[a], BaseW[b]) copied as whole
+    /// rows. Gathering every tap row separately with its own bounds and clears cost more than the copying
+    /// (DCGAN's 4×4 planes: four 4-float rows per tap). The values are the same elements of z (or zero).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
+    private static void PhaseWindows<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> zImg, Span<T> col, int ld) where T : unmanaged, INumberBase<T>
+    {
+        int th = p.TapsH.Length, tw = p.TapsW.Length, sh = g.SmallH, sw = g.SmallW, small = sh * sw;
+        // Taps are increasing, so their bases decrease: the first tap has the largest base.
+        int hLo = p.BaseH[th - 1], wLo = p.BaseW[tw - 1];
+        int ph = p.BaseH[0] - hLo + p.NH, pw = p.BaseW[0] - wLo + p.NW, size = ph * pw;
+        // Columns of the bordered plane that hold input columns: 0 ≤ wLo + v < SmallW.
+        int vLo = Math.Clamp(-wLo, 0, pw), vHi = Math.Clamp(sw - wLo, vLo, pw);
+        T[]? rented = size > 4096 ? ArrayPool<T>.Shared.Rent(size) : null;
+        Span<T> plane = rented is null ? stackalloc T[size] : rented.AsSpan(0, size);
+        var sink = new RowSink<T>(col, ld);
+        for (int k = 0; k < g.SmallCg; k++)
+        {
+            var z = zImg.Slice(k * small, small);
+            for (int u = 0; u < ph; u++)
+            {
+                var row = plane.Slice(u * pw, pw);
+                int h = hLo + u;
+                if (h < 0 || h >= sh || vHi <= vLo)
+                {
+                    row.Clear();
+                    continue;
+                }
+                for (int v = 0; v < vLo; v++) row[v] = T.Zero;
+                for (int v = vHi; v < pw; v++) row[v] = T.Zero;
+                CopyShort(ref Unsafe.AsRef(in z[h * sw + wLo + vLo]), ref row[vLo], vHi - vLo);
+            }
+            for (int a = 0; a < th; a++)
+                for (int b = 0; b < tw; b++)
+                    sink.PutWindow((k * th + a) * tw + b, ref plane[(p.BaseH[a] - hLo) * pw + p.BaseW[b] - wLo], pw, p.NH, p.NW);
+        }
+        if (rented is not null) ArrayPool<T>.Shared.Return(rented);
+    }
+
+    /// <summary>dst[0 … count) = src[0 … count): <see cref="Conv.CopyRun{T}"/>'s vector moves for the common widths, an element loop below 16 values, a block copy above.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort<T>(ref T src, ref T dst, int count) where T : unmanaged
+    {
+        int bytes = count * Unsafe.SizeOf<T>();
+        if (bytes is 16 or 32 or 64 or 128 || count >= 16) Conv.CopyRun(ref src, ref dst, count);
+        else for (int i = 0; i < count; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
     }
 
     /// <summary>Writes a phase tile (element (c, q) at c·ldC + q·ldP) to its big positions (H0 + SH·qh, W0 + SW·qw), one phase row segment at a time.</summary>
