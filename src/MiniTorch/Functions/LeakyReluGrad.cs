@@ -45,6 +45,11 @@ internal sealed class LeakyReluGrad : Function
         var ys = y.Span<T>();
         var s = T.CreateChecked(slope);
         if (ys.Length != xs.Length || gs.Length != xs.Length) throw new ArgumentException("all spans must have the same length");
+        if (!Threading.MayChunk(ys.Length, OpsPerElement))
+        {
+            Activation.LeakyReluBackward(xs, gs, s, ys, threshold: relu);
+            return;
+        }
         fixed (T* px = xs, pg = gs, py = ys)
         {
             var (xp, gp, yp) = ((nint)px, (nint)pg, (nint)py);

@@ -34,7 +34,7 @@ internal static class Map
     internal static unsafe void Chunked<T, TK>(ReadOnlySpan<T> x, Span<T> y, TK kernel)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TK : struct, IUnaryKernel
     {
-        if (x.Length < 2 * Threading.ElementChunk) { kernel.Run(x, y); return; }
+        if (!Threading.MayChunk(x.Length, Ops<TK>())) { kernel.Run(x, y); return; }
         fixed (T* px = x, py = y)
         {
             var (xp, yp) = ((nint)px, (nint)py);
@@ -45,7 +45,7 @@ internal static class Map
     internal static unsafe void Chunked<T, TK>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y, TK kernel)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TK : struct, IBinaryKernel
     {
-        if (y.Length < 2 * Threading.ElementChunk) { kernel.Run(a, b, y); return; }
+        if (!Threading.MayChunk(y.Length, Ops<TK>())) { kernel.Run(a, b, y); return; }
         fixed (T* pa = a, pb = b, py = y)
         {
             var (ap, bp, yp) = ((nint)pa, (nint)pb, (nint)py);
@@ -57,7 +57,7 @@ internal static class Map
     internal static unsafe void Chunked<T, TK>(ReadOnlySpan<T> a, T b, Span<T> y, TK kernel)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TK : struct, IBinaryKernel
     {
-        if (y.Length < 2 * Threading.ElementChunk) { kernel.Run(a, b, y); return; }
+        if (!Threading.MayChunk(y.Length, Ops<TK>())) { kernel.Run(a, b, y); return; }
         fixed (T* pa = a, py = y)
         {
             var (ap, yp) = ((nint)pa, (nint)py);
@@ -68,7 +68,7 @@ internal static class Map
     internal static unsafe void Chunked<T, TK>(T a, ReadOnlySpan<T> b, Span<T> y, TK kernel)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TK : struct, IBinaryKernel
     {
-        if (y.Length < 2 * Threading.ElementChunk) { kernel.Run(a, b, y); return; }
+        if (!Threading.MayChunk(y.Length, Ops<TK>())) { kernel.Run(a, b, y); return; }
         fixed (T* pb = b, py = y)
         {
             var (bp, yp) = ((nint)pb, (nint)py);

@@ -32,7 +32,7 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
 
     private GemmJob()
     {
-        _packItem = PackBItem;
+        _packItem = PackItem;
         _computeItem = ComputeItem;
     }
 
@@ -100,7 +100,7 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     /// <summary>Pack items: the first <c>_packItems</c> pack B's panels, the next <c>_aItems</c> the shared A's panels.</summary>
-    private void PackBItem(int item)
+    private void PackItem(int item)
     {
         if (item >= _packItems)
         {

@@ -291,8 +291,6 @@ internal static partial class Gemm
         }
     }
 
-
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Put<T>(T* c, Vector512<T> acc, Vector512<T> alpha, Vector512<T> beta, Update mode) where T : unmanaged
     {

@@ -110,6 +110,12 @@ internal static class Threading
     public const int ElementChunk = 16384;
 
     /// <summary>
+    /// Whether <see cref="ForChunks"/> can split a span of <paramref name="length"/> elements at all: callers test it
+    /// first to run small spans directly, without pinning them for a closure.
+    /// </summary>
+    public static bool MayChunk(int length, long opsPerElement) => length >= 2 * ElementChunk && opsPerElement * length >= SerialBelow;
+
+    /// <summary>
     /// <paramref name="body"/>(start, length) over [0, <paramref name="length"/>) in chunks for element-wise kernels, on
     /// all cores when the work (<paramref name="opsPerElement"/> per element) is not below <see cref="SerialBelow"/>.
     /// Inner boundaries sit at <paramref name="lead"/> + k·<see cref="ElementChunk"/>, where <paramref name="lead"/> is the
@@ -127,7 +133,7 @@ internal static class Threading
     public static void ForChunks(int length, int lead, long opsPerElement, Action<int, int> body)
     {
         int chunks = lead < length ? (length - lead) / ElementChunk : 0;
-        if (chunks <= 1 || opsPerElement * length < SerialBelow)
+        if (chunks <= 1 || !MayChunk(length, opsPerElement))
         {
             body(0, length);
             return;

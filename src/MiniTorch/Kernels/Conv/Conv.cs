@@ -356,7 +356,7 @@ internal static partial class Conv
         }
     }
 
-    /// <summary>dst[0 … count) = src[0 … count) for short runs: fixed-size copies (one or two vector moves) for the common widths.</summary>
+    /// <summary>dst[0 … count) = src[0 … count) for short runs: fixed-size copies (one or two vector moves) for the common widths, an element loop for other runs under 16 values (cheaper than a block copy's call), a block copy above.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void CopyRun<T>(ref T src, ref T dst, int count) where T : unmanaged
     {
@@ -367,7 +367,11 @@ internal static partial class Conv
             case 32: Unsafe.CopyBlockUnaligned(ref d, ref s, 32); break;
             case 64: Unsafe.CopyBlockUnaligned(ref d, ref s, 64); break;
             case 128: Unsafe.CopyBlockUnaligned(ref d, ref s, 128); break;
-            default: MemoryMarshal.CreateReadOnlySpan(ref src, count).CopyTo(MemoryMarshal.CreateSpan(ref dst, count)); break;
+            default:
+                if (count < 16)
+                    for (int i = 0; i < count; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
+                else MemoryMarshal.CreateReadOnlySpan(ref src, count).CopyTo(MemoryMarshal.CreateSpan(ref dst, count));
+                break;
         }
     }
 

@@ -279,22 +279,13 @@ internal static class ConvTranspose
                 }
                 for (int v = 0; v < vLo; v++) row[v] = T.Zero;
                 for (int v = vHi; v < pw; v++) row[v] = T.Zero;
-                CopyShort(ref Unsafe.AsRef(in z[h * sw + wLo + vLo]), ref row[vLo], vHi - vLo);
+                Conv.CopyRun(ref Unsafe.AsRef(in z[h * sw + wLo + vLo]), ref row[vLo], vHi - vLo);
             }
             for (int a = 0; a < th; a++)
                 for (int b = 0; b < tw; b++)
                     sink.PutWindow((k * th + a) * tw + b, ref plane[(p.BaseH[a] - hLo) * pw + p.BaseW[b] - wLo], pw, p.NH, p.NW);
         }
         if (rented is not null) ArrayPool<T>.Shared.Return(rented);
-    }
-
-    /// <summary>dst[0 … count) = src[0 … count): <see cref="Conv.CopyRun{T}"/>'s vector moves for the common widths, an element loop below 16 values, a block copy above.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyShort<T>(ref T src, ref T dst, int count) where T : unmanaged
-    {
-        int bytes = count * Unsafe.SizeOf<T>();
-        if (bytes is 16 or 32 or 64 or 128 || count >= 16) Conv.CopyRun(ref src, ref dst, count);
-        else for (int i = 0; i < count; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
     }
 
     /// <summary>Writes a phase tile (element (c, q) at c·ldC + q·ldP) to its big positions (H0 + SH·qh, W0 + SW·qw), one phase row segment at a time.</summary>
