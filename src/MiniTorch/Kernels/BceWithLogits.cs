@@ -35,10 +35,10 @@ internal static class BceWithLogitsKernels
             TensorPrimitives.Max(m, T.Zero, m);
             // log((-max_val).exp_() + (-input - max_val).exp_())
             TensorPrimitives.Negate(m, a);
-            TensorPrimitives.Exp(a, a);
+            ExpFamily.Exp(a, a);
             TensorPrimitives.Negate(xs, b);
             TensorPrimitives.Subtract(b, m, b);
-            TensorPrimitives.Exp(b, b);
+            ExpFamily.Exp(b, b);
             TensorPrimitives.Add(a, b, a);
             TensorPrimitives.Log(a, a);
             // (1 - target).mul_(input)
@@ -79,7 +79,7 @@ internal static class BceWithLogitsKernels
             if (posWeight.IsEmpty)
             {
                 // input.sigmoid() - target
-                TensorPrimitives.Sigmoid(xs, dst);
+                ExpFamily.Sigmoid(xs, dst);
                 TensorPrimitives.Subtract(dst, ts, dst);
             }
             else
@@ -89,7 +89,7 @@ internal static class BceWithLogitsKernels
                 TensorPrimitives.Multiply(posWeight.Span.Slice(at, len), ts, pt);
                 TensorPrimitives.Add(pt, T.One, dst);
                 TensorPrimitives.Subtract(dst, ts, dst);
-                TensorPrimitives.Sigmoid(xs, s);
+                ExpFamily.Sigmoid(xs, s);
                 TensorPrimitives.Multiply(dst, s, dst);
                 TensorPrimitives.Subtract(dst, pt, dst);
             }
@@ -129,7 +129,7 @@ internal static class BceWithLogitsKernels
         Span<T> e = stackalloc T[x.Length];
         TensorPrimitives.Abs(x, e);
         TensorPrimitives.Negate(e, e);
-        TensorPrimitives.Exp(e, e);
+        ExpFamily.Exp(e, e);
         TensorPrimitives.LogP1(e, e);
         TensorPrimitives.Min(x, T.Zero, y);
         TensorPrimitives.Subtract(y, e, y);

@@ -97,14 +97,14 @@ internal static class Elementwise
     }
 
     public readonly struct Neg : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, y); }
-    public readonly struct Exp : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, y); }
+    public readonly struct Exp : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => ExpFamily.Exp(x, y); }
     public readonly struct Log : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y); }
     public readonly struct Sqrt : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y); }
     public readonly struct Abs : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y); }
-    public readonly struct Tanh : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, y); }
+    public readonly struct Tanh : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => ExpFamily.Tanh(x, y); }
 
     /// <summary>1/(1+e^(−x)), computed without overflow for large |x|.</summary>
-    public readonly struct Sigmoid : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y); }
+    public readonly struct Sigmoid : IUnaryKernel { public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => ExpFamily.Sigmoid(x, y); }
 
     /// <summary>sign(x): −1, 0 or 1, and 0 for NaN, as <c>torch.sign</c> (so |x|'s gradient at NaN is 0, as PyTorch's).</summary>
     public readonly struct Sign : IUnaryKernel

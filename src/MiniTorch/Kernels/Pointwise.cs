@@ -43,7 +43,7 @@ internal static class Pointwise
                 }
                 break;
             case Activation1.Silu:
-                TensorPrimitives.Sigmoid(x, y);
+                ExpFamily.Sigmoid(x, y);
                 TensorPrimitives.Multiply(x, y, y);
                 break;
             case Activation1.Mish: // x·tanh(ln(1 + e^x))

@@ -39,7 +39,7 @@ internal static class Softmax
                 }
                 else
                 {
-                    TensorPrimitives.Exp(yr, yr);
+                    ExpFamily.Exp(yr, yr);
                     TensorPrimitives.Add(sum, yr, sum);
                 }
             }
@@ -64,7 +64,7 @@ internal static class Softmax
         }
         else
         {
-            TensorPrimitives.Exp(y, y);
+            ExpFamily.Exp(y, y);
             TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y);
         }
     }
