@@ -16,6 +16,7 @@ if (args.Length > 0 && args[0] == "quick")
     Quick.Run(args.Length > 1 ? int.Parse(args[1]) : 1024);
     return;
 }
+if (args.Length > 1 && args[0] == "quick-gemm-edge" && args[1] == "example") { QuickGemmEdge.Example(); return; } // the example step's GEMM shapes, one thread
 if (args.Length > 0 && args[0] == "quick-gemm-edge") { QuickGemmEdge.Run(args.Length > 1 && args[1] == "double"); return; } // ragged-m GEMMs, one thread
 if (args.Length > 0 && args[0] == "quick-sr") { QuickSr.Run(args[1..]); return; } // the whole FSRCNN upscale of a frame
 if (args.Length > 0 && args[0] == "quick-conv")

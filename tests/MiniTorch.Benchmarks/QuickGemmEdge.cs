@@ -31,6 +31,42 @@ internal static class QuickGemmEdge
 
     private const int K = 512;
 
+    /// <summary>
+    /// `quick-gemm-edge example`: the GEMM calls of the example's step (`--recipe dcgan`, batch 64) with their
+    /// transposes, one thread, per CPU-second; calls per step in brackets (from a traced run of the example).
+    /// </summary>
+    public static void Example()
+    {
+        double peak = Timing.PerCpuSecond(() => FmaPeak.Probe(1), FmaPeak.Flops(1), 1500, 3, warmUp: true);
+        Console.WriteLine($"1 thread, FMA per CPU-second {peak:F0} GFLOP/s; the example's GEMM shapes (float32)");
+        var shapes = new (bool ta, bool tb, int m, int n, int k, string what)[]
+        {
+            (false, false, 64, 512, 512, "w-grad D 32->64, G 64->32 [12/step]"),
+            (true, false, 64, 512, 512, "transposed phases G 128->64 fwd [8/step]"),
+            (false, false, 128, 1024, 256, "w-grad G 128->64 [4/step]"),
+            (true, false, 1024, 32, 256, "transposed phases D 32->64 in-grad [12/step]"),
+            (false, false, 32, 256, 1024, "w-grad D 16->32 [8/step]"),
+            (false, false, 64, 2048, 64, "G 64->128 1x1 fwd [2/step]"),
+            (false, true, 64, 1, 1024, "D 64->1 fwd [3/step]"),
+            (true, false, 64, 1024, 512, "conv fwd D 32->64 as stored-B GEMM"),
+            (true, false, 32, 1024, 256, "conv fwd D 16->32 as stored-B GEMM"),
+        };
+        foreach (bool print in new[] { false, true })
+            foreach (var s in shapes) Shape<float>(s.ta, s.tb, s.m, s.n, s.k, s.what, peak, print);
+    }
+
+    private static void Shape<T>(bool ta, bool tb, int m, int n, int k, string what, double peak, bool print) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Random(1);
+        var a = new T[m * k]; var b = new T[k * n]; var c = new T[m * n];
+        for (int i = 0; i < a.Length; i++) a[i] = T.CreateChecked(rng.NextDouble() - 0.5);
+        for (int i = 0; i < b.Length; i++) b[i] = T.CreateChecked(rng.NextDouble() - 0.5);
+        double flops = 2.0 * m * n * k;
+        double g = Timing.PerCpuSecond(() => Kernels.Gemm.Multiply(ta, tb, m, n, k, T.One, a, ta ? m : k, b, tb ? k : n, T.Zero, c, n, false), flops, print ? 600 : 150, 3, warmUp: true);
+        if (!print) return;
+        Console.WriteLine($"GEMM {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} m {m,4} n {n,4} k {k,4}: {g,5:F1} GFLOP per CPU-second = {100 * g / peak,3:F0} % of a core's FMA  {what}");
+    }
+
     private static void Row<T>(int m, int n, double peak, bool print, int k = K, bool parallel = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new Random(1);

@@ -45,6 +45,14 @@ internal static unsafe class ConvWeightGradChannelsLast
     /// <summary>Route <see cref="ConvRoute.WeightGradChannelsLast"/> (any rank).</summary>
     public static void Compute<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => Compute(g, x, gy, gw, sliceUnits: true);
+
+    /// <summary>
+    /// As above; <paramref name="sliceUnits"/> = false builds each unit's columns whole before one GEMM (the
+    /// code before the k-slices, kept so that tests can hold the sliced units to its bits).
+    /// </summary>
+    internal static void Compute<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw, bool sliceUnits)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int pixels = g.SmallPlane, kk = g.Taps, rows = g.BigCg * kk, plane = g.BigPlane, size = g.SmallCg * rows, kg = g.SmallCg;
         int smallHW = g.SmallH * g.SmallW, bigHW = g.BigH * g.BigW;
@@ -54,14 +62,7 @@ internal static unsafe class ConvWeightGradChannelsLast
             PaddedPlanes(g, x, gy, gw);
             return;
         }
-        int tile = pixelMajor ? Math.Min(pixels, Math.Max(32, PixelMajorTileBudget / rows / 32 * 32)) : Conv.TileLength(rows, pixels);
-        int tiles = (pixels + tile - 1) / tile;
-        // Small images (DCGAN's 4×4 … 16×16 layers): a unit is several whole images, so GEMM's k (the
-        // pixel sum) spans them all and the [K_g, rows] accumulator is read and written once per unit
-        // instead of once per image (with k = 16 pixels that traffic, not the multiply-adds, dominated).
-        int perUnit = pixels * 2 <= Conv.TileCapacity(rows) && g.N > 1 ? Conv.TileCapacity(rows) / pixels : 0;
-        int units = perUnit > 0 ? (g.N + perUnit - 1) / perUnit : g.N * tiles;
-        int chunks = Math.Min(units, Math.Clamp((pixelMajor ? PixelMajorPartialBudget : PartialBudget) / Math.Max(g.Groups * size, 1), 1, MaxChunks));
+        var (tile, tiles, perUnit, units, chunks) = Units(g, pixelMajor);
         if (chunks == 0 || size == 0)
         {
             gw.Span.Clear();
@@ -76,12 +77,20 @@ internal static unsafe class ConvWeightGradChannelsLast
         // One item (DCGAN's 4×4 256→1 layer: one output channel, one chunk) runs on the calling thread, so that the
         // images' columns of its units are gathered on all cores (copies: no value changes) and its GEMM may split.
         int items = g.Groups * chunks;
+        // Units of several images are built and multiplied one GEMM k-slice (KC pixels) at a time, so a slice's
+        // columns are still in L2 when GEMM packs them (a whole unit's columns, up to Conv.TileBudget values, are
+        // not). Each slice call is one of the unit call's own KC slices: the first overwrites (β = 0) or continues
+        // the chunk's sum, the later ones accumulate, as the unit call's later slices do (β = 1: c + 1·acc rounded
+        // once, the same Blend/Accumulate bits), so every element gets the same FMA chains and roundings.
+        // One output channel (K_g = 1) takes Conv.Multiply's dot products, whose order a split would change.
+        bool sliced = sliceUnits && SlicesUnits(g, pixelMajor);
+        int kSlice = Gemm.Blocking.Of<T>(Gemm.Best).KC;
         Action<int> body = item =>
         {
             int ch = item % chunks, grp = item / chunks;
             var acc = partial.AsSpan((grp * chunks + ch) * size, size);
             var xT = ArrayPool<T>.Shared.Rent(perUnit > 0 ? plane * g.BigCg : maxDepths * maxRows * g.BigW * g.BigCg);
-            var colT = ArrayPool<T>.Shared.Rent(Math.Max(tile, perUnit * pixels) * rows);
+            var colT = ArrayPool<T>.Shared.Rent((sliced ? kSlice : Math.Max(tile, perUnit * pixels)) * rows);
             var gyT = perUnit > 0 ? ArrayPool<T>.Shared.Rent(kg * perUnit * pixels) : null;
             long first = (long)units * ch / chunks;
             for (long u = first; u < (long)units * (ch + 1) / chunks; u++)
@@ -91,13 +100,30 @@ internal static unsafe class ConvWeightGradChannelsLast
                     // Images n0 … n0 + count − 1 side by side: columns (image, pixel), gy gathered to match.
                     int n0 = (int)u * perUnit, count = Math.Min(perUnit, g.N - n0), cols = count * pixels;
                     var whole = Region.Whole(g);
-                    void Gather(int i, T[] xImgT)
-                    {
-                        var img = x.Span.Slice(((n0 + i) * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane);
-                        CopyRegion(g, img, whole, xImgT);
-                        BuildColumns(g, xImgT, whole, 0, pixels, colT.AsSpan(i * pixels * rows, pixels * rows));
+                    ReadOnlySpan<T> Image(int i) => x.Span.Slice(((n0 + i) * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane);
+                    for (int i = 0; i < count; i++)
                         for (int k = 0; k < kg; k++)
                             gy.Span.Slice(((n0 + i) * g.SmallC + grp * kg + k) * pixels, pixels).CopyTo(gyT.AsSpan(k * cols + i * pixels, pixels));
+                    if (sliced)
+                    {
+                        for (int s0 = 0, loaded = -1; s0 < cols; s0 += kSlice)
+                        {
+                            int sl = Math.Min(kSlice, cols - s0);
+                            for (int q = s0; q < s0 + sl;)
+                            {
+                                int i = q / pixels, at = q - i * pixels, run = Math.Min(pixels - at, s0 + sl - q);
+                                if (i != loaded) CopyRegion(g, Image(loaded = i), whole, xT);
+                                BuildColumns(g, xT, whole, at, run, colT.AsSpan((q - s0) * rows, run * rows));
+                                q += run;
+                            }
+                            Multiply(pixelMajor, kg, rows, sl, gyT.AsSpan(s0), cols, colT.AsSpan(0, sl * rows), u != first || s0 > 0, acc, parallel: false);
+                        }
+                        continue;
+                    }
+                    void Gather(int i, T[] xImgT)
+                    {
+                        CopyRegion(g, Image(i), whole, xImgT);
+                        BuildColumns(g, xImgT, whole, 0, pixels, colT.AsSpan(i * pixels * rows, pixels * rows));
                     }
                     if (items == 1)
                         // Strided copies: about four element operations per value moved (the image's region and its columns).
@@ -109,7 +135,7 @@ internal static unsafe class ConvWeightGradChannelsLast
                         });
                     else
                         for (int i = 0; i < count; i++) Gather(i, xT);
-                    Multiply(pixelMajor, kg, rows, cols, gyT, cols, colT.AsSpan(0, cols * rows), u != first, acc);
+                    Multiply(pixelMajor, kg, rows, cols, gyT, cols, colT.AsSpan(0, cols * rows), u != first, acc, parallel: items == 1);
                     continue;
                 }
                 int n = (int)(u / tiles), t = (int)(u % tiles);
@@ -119,7 +145,7 @@ internal static unsafe class ConvWeightGradChannelsLast
                 CopyRegion(g, xImg, region, xT);
                 BuildColumns(g, xT, region, p0, len, colT.AsSpan(0, len * rows));
                 Multiply(pixelMajor, kg, rows, len, gy.Span.Slice((n * g.SmallC + grp * kg) * pixels + p0), pixels,
-                         colT.AsSpan(0, len * rows), u != first, acc);
+                         colT.AsSpan(0, len * rows), u != first, acc, parallel: items == 1);
             }
             ArrayPool<T>.Shared.Return(xT);
             ArrayPool<T>.Shared.Return(colT);
@@ -142,6 +168,35 @@ internal static unsafe class ConvWeightGradChannelsLast
                 ArrayPool<T>.Shared.Return(s);
             });
         ArrayPool<T>.Shared.Return(partial);
+    }
+
+    /// <summary>
+    /// The work split: output pixels per tile, tiles per image, images per unit (0: units are tiles), units, and
+    /// chunks (each chunk sums its units into its own partial; the partials are summed in chunk order).
+    /// </summary>
+    private static (int Tile, int Tiles, int PerUnit, int Units, int Chunks) Units(in ConvGeometry g, bool pixelMajor)
+    {
+        int pixels = g.SmallPlane, rows = g.BigCg * g.Taps, size = g.SmallCg * rows;
+        int tile = pixelMajor ? Math.Min(pixels, Math.Max(32, PixelMajorTileBudget / rows / 32 * 32)) : Conv.TileLength(rows, pixels);
+        int tiles = (pixels + tile - 1) / tile;
+        // Small images (DCGAN's 4×4 … 16×16 layers): a unit is several whole images, so GEMM's k (the
+        // pixel sum) spans them all and the [K_g, rows] accumulator is read and written once per unit
+        // instead of once per image (with k = 16 pixels that traffic, not the multiply-adds, dominated).
+        int perUnit = pixels * 2 <= Conv.TileCapacity(rows) && g.N > 1 ? Conv.TileCapacity(rows) / pixels : 0;
+        int units = perUnit > 0 ? (g.N + perUnit - 1) / perUnit : g.N * tiles;
+        int chunks = Math.Min(units, Math.Clamp((pixelMajor ? PixelMajorPartialBudget : PartialBudget) / Math.Max(g.Groups * size, 1), 1, MaxChunks));
+        return (tile, tiles, perUnit, units, chunks);
+    }
+
+    /// <summary>
+    /// Whether the column route builds and multiplies its units of whole images one GEMM k-slice at a time: units
+    /// of several images, more than one work item (one item gathers on all cores instead) and a GEMM product
+    /// (one output channel takes dot products).
+    /// </summary>
+    internal static bool SlicesUnits(in ConvGeometry g, bool pixelMajor)
+    {
+        var (_, _, perUnit, _, chunks) = Units(g, pixelMajor);
+        return perUnit > 0 && g.Groups * chunks > 1 && (pixelMajor || g.SmallCg > 1);
     }
 
     /// <summary>
@@ -285,12 +340,19 @@ internal static unsafe class ConvWeightGradChannelsLast
         static double Fill(int n, int tile) => (double)n / ((n + tile - 1) / tile * tile);
     }
 
-    /// <summary>acc (+)= gy·colᵀ as [K_g, rows], or pixel-major colᵀᵀ·gyᵀ as [rows, K_g]; gy is [K_g, len] with rows ldg apart.</summary>
-    private static void Multiply<T>(bool pixelMajor, int kg, int rows, int len, ReadOnlySpan<T> gy, int ldg, ReadOnlySpan<T> colT, bool accumulate, Span<T> acc)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// acc (+)= gy·colᵀ as [K_g, rows], or pixel-major colᵀᵀ·gyᵀ as [rows, K_g]; gy is [K_g, len] with rows ldg apart.
+    /// <paramref name="parallel"/>: the pass's only work item, so its GEMM may split over the threads (GEMM's bits do not
+    /// depend on the split); otherwise the items are the parallel split.
+    /// </summary>
+    private static void Multiply<T>(bool pixelMajor, int kg, int rows, int len, ReadOnlySpan<T> gy, int ldg, ReadOnlySpan<T> colT, bool accumulate,
+                                    Span<T> acc, bool parallel) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (pixelMajor)
-            Gemm.Multiply(true, true, rows, kg, len, T.One, colT, rows, gy, ldg, accumulate ? T.One : T.Zero, acc, kg, parallel: false);
+            Gemm.Multiply(true, true, rows, kg, len, T.One, colT, rows, gy, ldg, accumulate ? T.One : T.Zero, acc, kg, parallel);
+        else if (parallel && kg > 1)
+            // Conv.Multiply's call, on all threads.
+            Gemm.Multiply(false, false, kg, rows, len, T.One, gy, ldg, colT, rows, accumulate ? T.One : T.Zero, acc, rows, parallel: true);
         else Conv.Multiply(false, kg, rows, len, gy, ldg, colT, rows, accumulate, acc, rows);
     }
 
