@@ -124,6 +124,26 @@ public class GemmEdgeTests
         finally { Threading.NumThreads = saved; }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Multiply_TransposedA_PackedAcrossPanels_IsBitwiseTheFmaChain(bool parallel)
+    {
+        // A transposed A is packed a few k-rows at a time across all of a block's panels: tall A (the example's
+        // TN m 1024 n 32, lda a multiple of 4 KB), ragged last panels, k-slices whose depth is no multiple of the
+        // chunk, one and several column panels, float32 and float64 (other run lengths), every kernel flavour.
+        foreach (var kernel in new[] { Gemm.Kernel.Scalar, Gemm.Kernel.Vector256, Gemm.Kernel.Vector512 })
+        {
+            var f = Gemm.Blocking.Of<float>(kernel);
+            var d = Gemm.Blocking.Of<double>(kernel);
+            foreach (var (m, n) in new[] { (1024, 32), (1027, 33), (3 * f.MR + 5, 70), (f.MR, 1) })
+            {
+                AssertFmaChain<float>(m, n, 2 * f.KC + 5, true, false, 1.0, 0.0, kernel, false, m + n, parallel);
+                AssertFmaChain<double>(m, n, d.KC + 3, true, m % 2 == 0, -0.5, 1.0, kernel, false, m * n, parallel);
+            }
+        }
+    }
+
     private static unsafe void AssertFmaChain<T>(int m, int n, int k, bool transA, bool transB, double alpha, double beta,
                                                  Gemm.Kernel kernel, bool small, int seed, bool parallel = false)
         where T : unmanaged, IFloatingPointIeee754<T>
