@@ -194,7 +194,25 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
             // the panel being written stays in L1 (stepping p across MR rows directly would touch MR
             // lines a power-of-two stride apart, which collide in the same L1 set).
             const int chunk = 16;
-            for (int p0 = 0; p0 < kc; p0 += chunk)
+            int start = 0;
+            if (typeof(T) == typeof(float) && mr <= 16 && Transpose16.IsSupported)
+            {
+                // Whole chunks as 16×16 register transposes (rows past the panel's read as zeros). A chunk's rows run
+                // 16 − MR values into the next chunk's place, which is written after it; the panel's last chunk goes
+                // through a 16-wide scratch block so that nothing past the panel is touched.
+                float* s = (float*)(_a + i0 * _lda + _pc), d = (float*)dst;
+                float* block = stackalloc float[16 * 16];
+                for (; start + chunk <= kc; start += chunk)
+                {
+                    if (start + chunk < kc || mr == 16) Transpose16.Block(s + start, _lda, rows, d + start * mr, mr);
+                    else
+                    {
+                        Transpose16.Block(s + start, _lda, rows, block, 16);
+                        for (int p = 0; p < chunk; p++) Unsafe.CopyBlockUnaligned(d + (start + p) * mr, block + p * 16, (uint)(mr * sizeof(float)));
+                    }
+                }
+            }
+            for (int p0 = start; p0 < kc; p0 += chunk)
             {
                 int pe = Math.Min(kc, p0 + chunk);
                 for (int r = 0; r < mr; r++)

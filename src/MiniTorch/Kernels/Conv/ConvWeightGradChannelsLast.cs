@@ -425,8 +425,9 @@ internal static unsafe class ConvWeightGradChannelsLast
 
     /// <summary>xT[p, c] = x[c, start + p] for p ∈ [0, count): a channels-last copy of some input positions.</summary>
     /// <remarks>
-    /// Four channels at a time, so each position's four values go out as one run (the element-at-a-time
-    /// loop with a span slice per channel was most of the route's non-GEMM time in
+    /// Sixteen channels × sixteen positions at a time as a register transpose (<see cref="Transpose16"/>, float32
+    /// with AVX-512), otherwise four channels at a time, so each position's four values go out as one run (the
+    /// element-at-a-time loop with a span slice per channel was most of the route's non-GEMM time in
     /// <c>quick-conv layers-dcgan:paper</c>'s profile). A copy: no value changes.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
@@ -441,6 +442,10 @@ internal static unsafe class ConvWeightGradChannelsLast
             for (int p0 = 0; p0 < count; p0 += block)
             {
                 int pe = Math.Min(count, p0 + block), c = 0;
+                if (typeof(T) == typeof(float) && pe - p0 == 16 && Transpose16.IsSupported)
+                    // Sixteen channels × sixteen positions as one register transpose.
+                    for (; c + 16 <= channels; c += 16)
+                        Transpose16.Block((float*)(ps + (nint)c * plane + start + p0), plane, 16, (float*)(pd + (nint)p0 * channels + c), channels);
                 for (; c + 4 <= channels; c += 4)
                 {
                     T* s0 = ps + (nint)c * plane + start, s1 = s0 + plane, s2 = s1 + plane, s3 = s2 + plane;
