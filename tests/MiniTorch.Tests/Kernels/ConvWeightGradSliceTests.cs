@@ -8,7 +8,8 @@ namespace MiniTorch.Tests.Kernels;
 /// (KC pixels) at a time. Each slice is one of the whole-unit GEMM's own KC slices, so every element must
 /// get exactly the bits of the whole-unit code (kept behind <c>sliceUnits: false</c>): images straddling
 /// slices, ragged last slices, ragged output-channel panels, groups, pixel-major 3-d, float32 and float64,
-/// on 1 to 3 threads.
+/// on 1 to 3 threads. Likewise where the kernel covers the whole image: the products read the images in place
+/// instead of building columns, and must give the columns' bits (kept behind <c>wholeImages: false</c>).
 /// </summary>
 public class ConvWeightGradSliceTests
 {
@@ -59,16 +60,68 @@ public class ConvWeightGradSliceTests
         try
         {
             Torch.SetNumThreads(1);
-            ConvWeightGradChannelsLast.Compute<T>(g, x, gy, want, sliceUnits: false);
+            ConvWeightGradChannelsLast.Compute<T>(g, x, gy, want, sliceUnits: false, wholeImages: true);
             Assert.Contains(want, v => v != T.Zero);
             foreach (int threads in new[] { 1, 2, 3 })
             {
                 Torch.SetNumThreads(threads);
                 var got = new T[size];
                 got.AsSpan().Fill(T.NaN);
-                ConvWeightGradChannelsLast.Compute<T>(g, x, gy, got, sliceUnits: true);
+                ConvWeightGradChannelsLast.Compute<T>(g, x, gy, got, sliceUnits: true, wholeImages: true);
                 for (int i = 0; i < size; i++)
                     Assert.True(Bits(want[i]) == Bits(got[i]), $"{name} {typeof(T).Name} on {threads} threads: element {i} is {got[i]}, the whole units give {want[i]}");
+            }
+        }
+        finally { Torch.SetNumThreads(saved); }
+    }
+
+    public static TheoryData<string> WholeImageCases => new() { "D 64->1 4x4", "G 64->128 1x1->4x4", "3x3 images, three chunks", "one channel, three chunks", "two groups" };
+
+    private static ConvGeometry WholeImageGeometry(string name) => name switch
+    {
+        // The example's discriminator's last layer (one output channel: a weighted sum of the images) and its
+        // generator's first layer seen from its weight gradient (128 channels 4×4 on the big side, 64 on the 1×1 side).
+        "D 64->1 4x4" => ConvGeometry.Planar(64, 64, 4, 4, 1, 1, 1, 4, 4, 1, 1, 0, 0, 1, 1, 1),
+        "G 64->128 1x1->4x4" => ConvGeometry.Planar(64, 128, 4, 4, 64, 1, 1, 4, 4, 1, 1, 0, 0, 1, 1, 1),
+        // 144 rows: 1792 images per unit, so 3700 images make three units in three chunks (partials summed in order).
+        "3x3 images, three chunks" => ConvGeometry.Planar(3700, 16, 3, 3, 5, 1, 1, 3, 3, 1, 1, 0, 0, 1, 1, 1),
+        "one channel, three chunks" => ConvGeometry.Planar(3700, 16, 3, 3, 1, 1, 1, 3, 3, 2, 2, 0, 0, 1, 1, 1),
+        "two groups" => ConvGeometry.Planar(40, 32, 3, 3, 6, 1, 1, 3, 3, 1, 1, 0, 0, 1, 1, 2),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(WholeImageCases))]
+    public void WholeImages_AreBitwiseTheColumns_OnOneToThreeThreads(string name)
+    {
+        var g = WholeImageGeometry(name);
+        Assert.Equal(ConvRoute.WeightGradChannelsLast, ConvPlanner.Choose(g, ConvPass.WeightGrad, ConvPlanner.Isa));
+        WholeImagesCheck<float>(g, name);
+        WholeImagesCheck<double>(g, name);
+    }
+
+    private static void WholeImagesCheck<T>(ConvGeometry g, string name) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Assert.True(ConvWeightGradChannelsLast.WholeImages(g, ConvWeightGradChannelsLast.PixelMajor<T>(g)), $"{name} does not take the whole-image products");
+        var rng = new Random(name.Length * 17 + (typeof(T) == typeof(float) ? 0 : 1));
+        var x = Values<T>(rng, g.N * g.BigC * g.BigPlane);
+        var gy = Values<T>(rng, g.N * g.SmallC * g.SmallPlane);
+        int size = g.SmallC * g.BigCg * g.Taps;
+        var want = new T[size];
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            Torch.SetNumThreads(1);
+            ConvWeightGradChannelsLast.Compute<T>(g, x, gy, want, sliceUnits: true, wholeImages: false);
+            Assert.Contains(want, v => v != T.Zero);
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Torch.SetNumThreads(threads);
+                var got = new T[size];
+                got.AsSpan().Fill(T.NaN);
+                ConvWeightGradChannelsLast.Compute<T>(g, x, gy, got, sliceUnits: true, wholeImages: true);
+                for (int i = 0; i < size; i++)
+                    Assert.True(Bits(want[i]) == Bits(got[i]), $"{name} {typeof(T).Name} on {threads} threads: element {i} is {got[i]}, the columns give {want[i]}");
             }
         }
         finally { Torch.SetNumThreads(saved); }

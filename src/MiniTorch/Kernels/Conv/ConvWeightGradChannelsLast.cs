@@ -45,13 +45,14 @@ internal static unsafe class ConvWeightGradChannelsLast
     /// <summary>Route <see cref="ConvRoute.WeightGradChannelsLast"/> (any rank).</summary>
     public static void Compute<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => Compute(g, x, gy, gw, sliceUnits: true);
+        => Compute(g, x, gy, gw, sliceUnits: true, wholeImages: true);
 
     /// <summary>
-    /// As above; <paramref name="sliceUnits"/> = false builds each unit's columns whole before one GEMM (the
-    /// code before the k-slices, kept so that tests can hold the sliced units to its bits).
+    /// As above; <paramref name="sliceUnits"/> = false builds each unit's columns whole before one GEMM, and
+    /// <paramref name="wholeImages"/> = false builds columns also where the kernel covers the whole image (the code
+    /// before these two, kept so that tests can hold them to its bits).
     /// </summary>
-    internal static void Compute<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw, bool sliceUnits)
+    internal static void Compute<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw, bool sliceUnits, bool wholeImages)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int pixels = g.SmallPlane, kk = g.Taps, rows = g.BigCg * kk, plane = g.BigPlane, size = g.SmallCg * rows, kg = g.SmallCg;
@@ -66,6 +67,11 @@ internal static unsafe class ConvWeightGradChannelsLast
         if (chunks == 0 || size == 0)
         {
             gw.Span.Clear();
+            return;
+        }
+        if (wholeImages && WholeImages(g, pixelMajor))
+        {
+            WholeImageProducts(g, x, gy, gw, perUnit, units, chunks);
             return;
         }
         // The input region one tile can read: its output planes' and rows' span plus the kernel's reach
@@ -167,6 +173,63 @@ internal static unsafe class ConvWeightGradChannelsLast
                 Unpermute(row, g.BigCg, kk, gw.Span.Slice(grp * size + k * rows, rows));
                 ArrayPool<T>.Shared.Return(s);
             });
+        ArrayPool<T>.Shared.Return(partial);
+    }
+
+    /// <summary>
+    /// Whether the kernel covers the whole unpadded image (one output pixel, e.g. a DCGAN generator's 1×1 → 4×4 first
+    /// layer and a discriminator's 4×4 → 1×1 last one), so that an image's column is the image itself and
+    /// <see cref="WholeImageProducts{T}"/> applies: units of several images, [K_g, rows] partials, rows &gt; 1.
+    /// </summary>
+    internal static bool WholeImages(in ConvGeometry g, bool pixelMajor) =>
+        g.SmallPlane == 1 && g.KD == g.BigD && g.KH == g.BigH && g.KW == g.BigW && g.PD == 0 && g.PH == 0 && g.PW == 0 &&
+        !pixelMajor && g.N > 1 && g.BigCg * g.Taps > 1;
+
+    /// <summary>
+    /// The column route's products where the kernel covers the whole image: column n of a unit is image n's
+    /// (tap, c) values, the same values as x[n, c, tap] in another order, so each unit's product reads x and gy in
+    /// place (a GEMM with Aᵀ = gy's rows, B = x's rows) and writes [K_g, (c, tap)], gw's own order, instead of
+    /// copying every image channels-last into columns and permuting the sums back. The units, chunks, k-slices,
+    /// β and chunk sums are the column route's, and a column order is not part of any element's sum, so every
+    /// element gets the same FMA chains (K_g = 1: the same products and additions as
+    /// <see cref="Conv.Multiply{T}"/>'s weighted sum of rows) and the same bits.
+    /// </summary>
+    private static void WholeImageProducts<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw, int perUnit, int units, int chunks)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int kg = g.SmallCg, rows = g.BigCg * g.Taps, size = kg * rows, items = g.Groups * chunks;
+        // One chunk writes gw directly (the column route copies its only partial there, and permutes it).
+        var partial = chunks > 1 ? ArrayPool<T>.Shared.Rent(items * size) : null;
+        Threading.For(items, 2L * g.N * g.SmallC * rows, item =>
+        {
+            int ch = item % chunks, grp = item / chunks;
+            var acc = partial is null ? gw.Span.Slice(grp * size, size) : partial.AsSpan(item * size, size);
+            long first = (long)units * ch / chunks;
+            for (long u = first; u < (long)units * (ch + 1) / chunks; u++)
+            {
+                int n0 = (int)u * perUnit, count = Math.Min(perUnit, g.N - n0);
+                var xs = x.Span[((n0 * g.BigC + grp * g.BigCg) * g.Taps)..];
+                var gys = gy.Span[(n0 * g.SmallC + grp * kg)..];
+                if (kg > 1)
+                    Gemm.Multiply(true, false, kg, rows, count, T.One, gys, g.SmallC, xs, g.BigC * g.Taps, u != first ? T.One : T.Zero, acc, rows,
+                                  parallel: items == 1);
+                else
+                {
+                    // Conv.Multiply's one-row product: acc = Σ_n gy[n]·x[n] row by row, in image order.
+                    if (u == first) acc.Clear();
+                    for (int n = 0; n < count; n++) TensorPrimitives.MultiplyAdd(xs.Slice(n * g.BigC * g.Taps, rows), gys[n * g.SmallC], acc, acc);
+                }
+            }
+        });
+        if (partial is null) return;
+        // Chunks summed in chunk order, element by element (as the column route sums its partials' rows).
+        Threading.For(g.Groups * kg, (long)items * size, item =>
+        {
+            int grp = item / kg, k = item % kg;
+            var row = gw.Span.Slice(grp * size + k * rows, rows);
+            partial.AsSpan(grp * chunks * size + k * rows, rows).CopyTo(row);
+            for (int ch = 1; ch < chunks; ch++) TensorPrimitives.Add(row, partial.AsSpan((grp * chunks + ch) * size + k * rows, rows), row);
+        });
         ArrayPool<T>.Shared.Return(partial);
     }
 
