@@ -135,18 +135,16 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
         {
             // op(B)[p, j] = b[j·ldb + p]: each stored row becomes one column of the panel.
             // Chunked over k for the same reason as in PackAPanel.
+            // A partial panel is cleared whole first (vector stores), then its valid columns are filled.
             const int chunk = 16;
+            if (cols < nr) new Span<T>(dst, kc * nr).Clear();
             for (int p0 = 0; p0 < kc; p0 += chunk)
             {
                 int pe = Math.Min(kc, p0 + chunk);
-                for (int j = 0; j < nr; j++)
+                for (int j = 0; j < cols; j++)
                 {
-                    if (j < cols)
-                    {
-                        T* src = _b + (j0 + j) * _ldb + _pc;
-                        for (int p = p0; p < pe; p++) dst[p * nr + j] = src[p];
-                    }
-                    else for (int p = p0; p < pe; p++) dst[p * nr + j] = T.Zero;
+                    T* src = _b + (j0 + j) * _ldb + _pc;
+                    for (int p = p0; p < pe; p++) dst[p * nr + j] = src[p];
                 }
             }
         }

@@ -58,6 +58,13 @@ internal static partial class Gemm
             CombineTile(tile, nr, c, ldc, rows, cols, alpha, beta, mode);
             return;
         }
+        if (cols == 1 && kernel == Kernel.Vector512 && typeof(T) == typeof(float) && mr <= 16 && Avx512F.IsSupported)
+        {
+            // One column (a matrix-vector product, e.g. a discriminator's last layer): the rows as lanes.
+            Column512((float*)a, mr, (float*)b, nr, kc, (float*)tile);
+            for (int ii = 0; ii < rows; ii++) c[ii * ldc] = Combine(tile[ii], alpha, beta, c[ii * ldc], mode);
+            return;
+        }
         int w = kernel == Kernel.Vector512 ? Vector512<T>.Count : Vector256<T>.Count;
         int vectors = (cols + w - 1) / w;
         if (cols == vectors * w)
@@ -67,6 +74,22 @@ internal static partial class Gemm
         }
         EdgeKernel(kernel, rows, vectors, kc, a, b, tile, nr, alpha, beta, Update.Raw);
         CombineTile(tile, nr, c, ldc, rows, cols, alpha, beta, mode);
+    }
+
+    /// <summary>
+    /// tile[i] = Σ_p a[p·mr + i]·b[p·nr] for the panel's mr rows (column 0 of the B panel only): the MR rows are the
+    /// lanes of one vector (a masked load keeps the reads inside the panel), one FMA per k in increasing k from zero
+    /// with A's value as the first factor, as the full kernel computes column 0, so the raw sums are its bits;
+    /// the 14×2v kernel would spend 28 broadcasts and FMAs per k on one useful value per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Column512(float* a, int mr, float* b, int nr, int kc, float* tile)
+    {
+        var lanes = Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(mr)).AsSingle();
+        var acc = Vector512<float>.Zero;
+        for (int p = 0; p < kc; p++, a += mr, b += nr)
+            acc = Simd.Fma(Avx512F.MaskLoad(a, lanes, Vector512<float>.Zero), Vector512.Create(*b), acc);
+        acc.Store(tile);
     }
 
     /// <summary>C's valid rows × cols = the raw accumulators of a scratch tile (row stride nr), combined by <see cref="Combine"/>.</summary>
