@@ -58,6 +58,9 @@ public class ConvBatchingTests
     [InlineData(5, 40, 8, 50, 4, 2, 1)]
     [InlineData(4, 5, 11, 6, 3, 3, 1)]
     [InlineData(6, 4, 8, 1, 4, 2, 1)]
+    // 8-wide output rows (16×16 → 8×8: whole rows per 32- or 16-wide panel, each image across panels) and 16-wide ones.
+    [InlineData(5, 6, 16, 20, 4, 2, 1)]
+    [InlineData(3, 4, 32, 9, 4, 2, 1)]
     public void ConvForward_BatchedImages_BitwiseEqualPerImage(int n, int c, int h, int k, int kernel, int stride, int pad)
     {
         Assert.Equal(ConvRoute.Im2colImages, ConvPlanner.Choose(Geometry(n, c, h, k, kernel, stride, pad), ConvPass.Forward, ConvIsa.Scalar));

@@ -49,6 +49,22 @@ internal readonly unsafe struct PackedSink<T>(T* packed, int height, int kc, int
             for (int r = 0; r < rows; r++) Conv.CopyRun(ref Unsafe.Add(ref src, r * stride), ref *(d + r * cols), cols);
             return;
         }
+        if (nr % cols == 0 && j % cols == 0)
+        {
+            // Whole output rows per panel (DCGAN's 8-wide rows, four to a 32-wide panel): no row straddles two panels.
+            T* d = row + (nint)q * nr * kcs + j;
+            for (int r = 0; r < rows; r++)
+            {
+                Conv.CopyRun(ref Unsafe.Add(ref src, r * stride), ref *d, cols);
+                d += cols;
+                if ((j += cols) == nr)
+                {
+                    j = 0;
+                    d += (nint)nr * (kcs - 1);
+                }
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++)
         {
             ref T from = ref Unsafe.Add(ref src, r * stride);
