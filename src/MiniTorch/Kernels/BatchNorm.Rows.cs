@@ -40,6 +40,29 @@ internal static class BatchNormRows<T> where T : unmanaged, IFloatingPointIeee75
         for (; i < n; i++) Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) * alpha + beta;
     }
 
+    /// <summary>y = x − m (TensorPrimitives.Subtract(x, m), without its call's fixed cost).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Subtract(ReadOnlySpan<T> x, T m, Span<T> y)
+    {
+        if (x.Length != y.Length) throw new ArgumentException("x and y must have the same length");
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ys = ref MemoryMarshal.GetReference(y);
+        int n = y.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            var v = Vector512.Create(m);
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                (Vector512.LoadUnsafe(ref xs, (nuint)i) - v).StoreUnsafe(ref ys, (nuint)i);
+        }
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            var v = Vector256.Create(m);
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+                (Vector256.LoadUnsafe(ref xs, (nuint)i) - v).StoreUnsafe(ref ys, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) - m;
+    }
+
     /// <summary>
     /// dx = (g − (x − mean)·k − ḡ)·a (the chain Subtract(x, mean), Multiply(·, k), Subtract(g, ·),
     /// Subtract(·, ḡ), Multiply(·, a)).

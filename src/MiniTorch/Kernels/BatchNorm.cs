@@ -57,7 +57,7 @@ internal static unsafe class BatchNormKernels
                 double sq = 0;
                 for (int b = 0; b < n; b++)
                 {
-                    TensorPrimitives.Subtract(xs.Slice((b * c + ch) * inner, inner), m, tmp);
+                    BatchNormRows<T>.Subtract(xs.Slice((b * c + ch) * inner, inner), m, tmp);
                     sq += double.CreateChecked(TensorPrimitives.SumOfSquares<T>(tmp));
                 }
                 sqs[ch] = sq;
@@ -121,7 +121,7 @@ internal static unsafe class BatchNormKernels
                     int at = (b * c + ch) * inner;
                     var gRow = activation.Backward(zs, gs, at, inner, rowGrad);
                     s += double.CreateChecked(TensorPrimitives.Sum(gRow));
-                    TensorPrimitives.Subtract(xs.Slice(at, inner), m, tmp);
+                    BatchNormRows<T>.Subtract(xs.Slice(at, inner), m, tmp);
                     d += double.CreateChecked(TensorPrimitives.Dot<T>(tmp, gRow));
                 }
                 sums[ch] = s;

@@ -108,6 +108,8 @@ public class BatchNormKernelsTests
                     AssertBitwise<T>(chain, fused.AsSpan(1, length), "ScaleShift, " + at);
 
                     TensorPrimitives.Subtract<T>(x, p, chain);
+                    BatchNormRows<T>.Subtract(x, p, fused.AsSpan(1, length));
+                    AssertBitwise<T>(chain, fused.AsSpan(1, length), "Subtract, " + at);
                     TensorPrimitives.Multiply<T>(chain, q, chain);
                     TensorPrimitives.Subtract<T>(g, chain, chain);
                     TensorPrimitives.Subtract<T>(chain, r, chain);

@@ -276,7 +276,7 @@ internal static partial class Conv
         {
             var x = xImg.Slice(c * h * w, h * w);
             if (permute)
-                rows16.Build(g, ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)), ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(q)), qh, qPlane);
+                rows16.Build(g, ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)), xImg.Length - c * h * w, ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(q)), qh, qPlane);
             else
             for (int a = 0; a < sh; a++)
                 for (int u = 0; u < qh; u++)
@@ -350,9 +350,14 @@ internal static partial class Conv
             }
         }
 
-        /// <summary>All SH·SW planes of one channel <paramref name="x"/> (H×W) into <paramref name="q"/>, plane (a, b) at (a·SW + b)·<paramref name="qPlane"/>.</summary>
+        /// <summary>
+        /// All SH·SW planes of one channel <paramref name="x"/> (H×W, followed by <paramref name="available"/> − H·W
+        /// readable values) into <paramref name="q"/>, plane (a, b) at (a·SW + b)·<paramref name="qPlane"/>. A row
+        /// narrower than 16 is loaded whole with whatever follows it when that is still readable (those lanes are
+        /// masked), else staged: a wide load of a narrow store just made would wait for the store.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Build(in ConvGeometry g, ref float x, ref float q, int qh, int qPlane)
+        public void Build(in ConvGeometry g, ref float x, int available, ref float q, int qh, int qPlane)
         {
             int sh = g.SH, sw = g.SW, h = g.BigH, w = g.BigW;
             float* stage = stackalloc float[16];
@@ -363,7 +368,7 @@ internal static partial class Conv
                     int ih = u * sh + a - g.PH;
                     var row = Vector512<float>.Zero;
                     bool inside = ih >= 0 && ih < h;
-                    if (inside && w == 16) row = Vector512.LoadUnsafe(ref x, (nuint)(ih * w));
+                    if (inside && ih * w + 16 <= available) row = Vector512.LoadUnsafe(ref x, (nuint)(ih * w));
                     else if (inside)
                     {
                         Conv.CopyRun(ref Unsafe.Add(ref x, ih * w), ref *stage, w);
