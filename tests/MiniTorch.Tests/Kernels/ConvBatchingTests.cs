@@ -68,6 +68,24 @@ public class ConvBatchingTests
         BatchedEqualsPerImage<double>(n, c, h, k, kernel, stride, pad);
     }
 
+    // The packed batched route cuts the batch into at least two tiles per thread: 1, 2 and 3 threads (tiles of 13, 4
+    // and 3 images of 13 here) must give the same bits, and the same as one image at a time.
+    [Fact]
+    public void ConvForward_BatchedImages_BitwiseEqualFor1To3Threads()
+    {
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Torch.SetNumThreads(threads);
+                BatchedEqualsPerImage<float>(13, 24, 8, 30, 4, 2, 1);
+                BatchedEqualsPerImage<float>(13, 6, 16, 20, 4, 2, 1);
+            }
+        }
+        finally { Torch.SetNumThreads(saved); }
+    }
+
     /// <summary>The batched GEMM route gives bitwise what each image alone (im2col tiles × GEMM) gives.</summary>
     private static void BatchedEqualsPerImage<T>(int n, int c, int h, int k, int kernel, int stride, int pad) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {

@@ -90,6 +90,9 @@ internal static partial class Conv
     /// </summary>
     internal static bool PackedImagesApply(in ConvGeometry g) => PhasePlanesApply(g) && g.SmallCg > 1;
 
+    /// <summary>Tiles per thread that <see cref="ForwardImagesPacked{T}"/> makes at least, when the batch has enough images.</summary>
+    internal const int ItemsPerThread = 2;
+
     /// <summary>
     /// Route <see cref="ConvRoute.Im2colImages"/> on 2-d images, with GEMM's packing done once: the weights
     /// are packed into GEMM's MR-high A panels once per call (not once per tile), and each tile's im2col
@@ -126,6 +129,9 @@ internal static partial class Conv
                     }
                 }
             });
+            // At least ItemsPerThread tiles per thread, so that a late or busy thread leaves a tile to the others (the
+            // example's 32→64 layer had two tiles of 32 images). Which tile holds a column changes no output's sum.
+            perTile = Math.Max(1, Math.Min(perTile, (g.N + ItemsPerThread * Threading.NumThreads - 1) / (ItemsPerThread * Threading.NumThreads)));
             int tiles = (g.N + perTile - 1) / perTile;
             Threading.For(g.Groups * tiles, 2L * g.N * g.SmallC * pixels * rows, item =>
             {

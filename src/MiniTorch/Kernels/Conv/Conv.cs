@@ -271,42 +271,44 @@ internal static partial class Conv
         int half = (w + 1) / 2;
         bool pairs = !permute && sw == 2 && typeof(T) == typeof(float) && Deinterleave2Applies && w >= 16 && half <= 1024;
         Span<float> parity = pairs ? stackalloc float[2 * half + 16] : default;
-        var rows16 = permute ? new PhaseRows16(g, vLos, vHis) : default;
+        Span<Vector512<int>> index16 = permute ? stackalloc Vector512<int>[sw] : default;
+        Span<Vector512<float>> mask16 = permute ? stackalloc Vector512<float>[sw] : default;
+        if (permute) PhaseRows16.Lanes(g, vLos, vHis, index16, mask16);
         for (int c = c0; c < c0 + cCount; c++)
         {
             var x = xImg.Slice(c * h * w, h * w);
             if (permute)
-                rows16.Build(g, ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)), xImg.Length - c * h * w, ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(q)), qh, qPlane);
+                PhaseRows16.Build(g, index16, mask16, ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)), xImg.Length - c * h * w, ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(q)), qh, qPlane);
             else
-            for (int a = 0; a < sh; a++)
-                for (int u = 0; u < qh; u++)
-                {
-                    int ih = u * sh + a - g.PH;
-                    bool inside = ih >= 0 && ih < h;
-                    var xr = inside ? x.Slice(ih * w, w) : default;
-                    if (inside && pairs) Deinterleave2(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(xr)), w, parity, half);
-                    for (int b = 0; b < sw; b++)
+                for (int a = 0; a < sh; a++)
+                    for (int u = 0; u < qh; u++)
                     {
-                        var row = q.Slice((a * sw + b) * qPlane + u * pitch, qw);
-                        int off = b - g.PW, vLo = vLos[b], vHi = vHis[b];
-                        if (!inside || vHi <= vLo)
+                        int ih = u * sh + a - g.PH;
+                        bool inside = ih >= 0 && ih < h;
+                        var xr = inside ? x.Slice(ih * w, w) : default;
+                        if (inside && pairs) Deinterleave2(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(xr)), w, parity, half);
+                        for (int b = 0; b < sw; b++)
                         {
-                            row.Clear();
-                            continue;
+                            var row = q.Slice((a * sw + b) * qPlane + u * pitch, qw);
+                            int off = b - g.PW, vLo = vLos[b], vHi = vHis[b];
+                            if (!inside || vHi <= vLo)
+                            {
+                                row.Clear();
+                                continue;
+                            }
+                            for (int v = 0; v < vLo; v++) row[v] = T.Zero;
+                            for (int v = vHi; v < qw; v++) row[v] = T.Zero;
+                            if (pairs)
+                            {
+                                // Element v·2 + off = 2·(v + e) + r: element v + e of parity row r.
+                                int r = off & 1, e = (off - r) >> 1;
+                                ref float from = ref parity[r * half + vLo + e];
+                                CopyRun(ref from, ref Unsafe.As<T, float>(ref row[vLo]), vHi - vLo);
+                            }
+                            else if (sw == 1) xr.Slice(vLo + off, vHi - vLo).CopyTo(row.Slice(vLo));
+                            else for (int v = vLo, at = vLo * sw + off; v < vHi; v++, at += sw) row[v] = xr[at];
                         }
-                        for (int v = 0; v < vLo; v++) row[v] = T.Zero;
-                        for (int v = vHi; v < qw; v++) row[v] = T.Zero;
-                        if (pairs)
-                        {
-                            // Element v·2 + off = 2·(v + e) + r: element v + e of parity row r.
-                            int r = off & 1, e = (off - r) >> 1;
-                            ref float from = ref parity[r * half + vLo + e];
-                            CopyRun(ref from, ref Unsafe.As<T, float>(ref row[vLo]), vHi - vLo);
-                        }
-                        else if (sw == 1) xr.Slice(vLo + off, vHi - vLo).CopyTo(row.Slice(vLo));
-                        else for (int v = vLo, at = vLo * sw + off; v < vHi; v++, at += sw) row[v] = xr[at];
                     }
-                }
             for (int i = 0; i < g.KH; i++)
             {
                 int a = i * g.DH % sh, u0 = i * g.DH / sh;
@@ -326,16 +328,12 @@ internal static partial class Conv
     /// v·SW + b − PW and masked to +0 outside [vLo, vHi) (the padding, and the lanes past the plane's width); each row is
     /// stored as one whole vector, so the planes' rows are 16 floats apart. The same values as the element-by-element build.
     /// </summary>
-    private readonly unsafe struct PhaseRows16
+    private static unsafe class PhaseRows16
     {
-        private readonly Vector512<int>[] _index;
-        private readonly Vector512<float>[] _mask;
-
-        public PhaseRows16(in ConvGeometry g, ReadOnlySpan<int> vLos, ReadOnlySpan<int> vHis)
+        /// <summary>Per column phase b: the permute's lane indices and the mask of lanes inside the input.</summary>
+        public static void Lanes(in ConvGeometry g, ReadOnlySpan<int> vLos, ReadOnlySpan<int> vHis, Span<Vector512<int>> indices, Span<Vector512<float>> masks)
         {
             int sw = g.SW;
-            _index = new Vector512<int>[sw];
-            _mask = new Vector512<float>[sw];
             Span<int> index = stackalloc int[16], mask = stackalloc int[16];
             for (int b = 0; b < sw; b++)
             {
@@ -345,8 +343,8 @@ internal static partial class Conv
                     index[v] = inside ? v * sw + b - g.PW : 0;
                     mask[v] = inside ? -1 : 0;
                 }
-                _index[b] = Vector512.Create((ReadOnlySpan<int>)index);
-                _mask[b] = Vector512.Create((ReadOnlySpan<int>)mask).AsSingle();
+                indices[b] = Vector512.Create((ReadOnlySpan<int>)index);
+                masks[b] = Vector512.Create((ReadOnlySpan<int>)mask).AsSingle();
             }
         }
 
@@ -357,7 +355,7 @@ internal static partial class Conv
         /// masked), else staged: a wide load of a narrow store just made would wait for the store.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Build(in ConvGeometry g, ref float x, int available, ref float q, int qh, int qPlane)
+        public static void Build(in ConvGeometry g, ReadOnlySpan<Vector512<int>> indices, ReadOnlySpan<Vector512<float>> masks, ref float x, int available, ref float q, int qh, int qPlane)
         {
             int sh = g.SH, sw = g.SW, h = g.BigH, w = g.BigW;
             float* stage = stackalloc float[16];
@@ -376,7 +374,7 @@ internal static partial class Conv
                     }
                     for (int b = 0; b < sw; b++)
                     {
-                        var v = inside ? Avx512F.PermuteVar16x32(row, _index[b]) & _mask[b] : Vector512<float>.Zero;
+                        var v = inside ? Avx512F.PermuteVar16x32(row, indices[b]) & masks[b] : Vector512<float>.Zero;
                         v.StoreUnsafe(ref q, (nuint)((a * sw + b) * qPlane + u * 16));
                     }
                 }
