@@ -49,6 +49,8 @@ public sealed class TrainOptions
     public Option<double?> Beta2 { get; } = new("--beta2") { Description = "Adam's β₂ (modern recipe)" };
     /// <summary>--ema.</summary>
     public Option<double?> Ema { get; } = new("--ema") { Description = "Decay of the generator's moving average, 0 for none (modern recipe)" };
+    /// <summary>--cooldown.</summary>
+    public Option<double?> Cooldown { get; } = new("--cooldown") { Description = "Fraction of the run at its end over which both learning rates fall linearly to zero (modern recipe; default 0, or 0.25 with --time-budget)" };
     /// <summary>--spectral-norm.</summary>
     public Option<bool?> SpectralNorm { get; } = new("--spectral-norm") { Description = "Spectral normalization of D's convolutions, true or false (modern recipe)" };
     /// <summary>--bn-d.</summary>
@@ -98,7 +100,7 @@ public sealed class TrainOptions
         Option[] all =
         [
             Recipe, Data, DataCount, Limit, Epochs, TimeBudget, BatchSize, Nz, Ngf, Ndf, Loss, Upsample, Seed, Lr, LrG, LrD, Beta1, Beta2,
-            Ema, SpectralNorm, BatchNormD, Pack, Augment, R1, R1Every, Mbstd, NCritic, MaxSteps, EvalEvery, Name, Runs, Resume, NoEval,
+            Ema, Cooldown, SpectralNorm, BatchNormD, Pack, Augment, R1, R1Every, Mbstd, NCritic, MaxSteps, EvalEvery, Name, Runs, Resume, NoEval,
         ];
         foreach (var o in all) command.Options.Add(o);
     }
@@ -127,6 +129,8 @@ public sealed class TrainOptions
         double? budget = p.GetValue(TimeBudget) is { } tb
             ? (tb > 0 && double.IsFinite(tb) ? tb : throw new DataException($"--time-budget must be a positive number of seconds, got {tb}"))
             : null;
+        double cooldown = p.GetValue(Cooldown) ?? (budget is null ? m.Cooldown : ModernSettings.BudgetCooldown);
+        m = m with { Cooldown = cooldown >= 0 && cooldown <= 1 ? cooldown : throw new DataException($"--cooldown must be in [0, 1], got {cooldown}") };
         return (baseConfig with
         {
             Data = p.GetValue(Data)!,

@@ -144,6 +144,7 @@ public sealed partial class GanTrainer
                     SaveSamples(Path.Combine(RunDir, "samples_final.png"));
                     return TrainOutcome.BudgetSpent;
                 }
+                if (Config.Recipe == Recipe.Modern) SetLearningRates(budgetClock.Elapsed.TotalSeconds);
                 StepStats stats;
                 // The step's tensors go back to MiniTorch's caching allocator when it ends (docs/memory.md):
                 // the next step reuses their arrays instead of leaving garbage for the collector.
@@ -168,6 +169,28 @@ public sealed partial class GanTrainer
         }
         SaveSamples(Path.Combine(RunDir, "samples_final.png"));
         return TrainOutcome.Completed;
+    }
+
+    /// <summary>
+    /// The run's progress before the next step, 0 to 1: the larger of the steps done over all epochs' steps and,
+    /// with a time budget, the seconds spent over the budget (a budget's run ends with whichever comes first).
+    /// </summary>
+    public double Progress(double budgetSeconds)
+    {
+        double total = (double)Config.Epochs * StepsPerEpoch;
+        double bySteps = Config.Epochs == int.MaxValue ? 0 : (double)(Epoch * StepsPerEpoch + StepInEpoch) / total;
+        double byTime = Config.TimeBudget is { } budget ? budgetSeconds / budget : 0;
+        return Math.Clamp(Math.Max(bySteps, byTime), 0, 1);
+    }
+
+    /// <summary>The modern recipe's learning rates for the next step, after <see cref="ModernSettings.Cooldown"/>.</summary>
+    private void SetLearningRates(double budgetSeconds)
+    {
+        var m = Config.Modern;
+        if (m.Cooldown <= 0) return;
+        double factor = m.LearningRateFactor(Progress(budgetSeconds));
+        OptG.Lr = m.LrG * factor;
+        OptD.Lr = m.LrD * factor;
     }
 
     /// <summary>Raised after every training step (for example to score the generator every few steps).</summary>

@@ -29,12 +29,21 @@ public class CliTests
         Assert.Equal(config.Modern.LrG, tuned.Modern.LrG);
         Assert.Equal(30, tuned.TimeBudget);
         Assert.Equal(int.MaxValue, tuned.Epochs); // a budget without --epochs trains until it is spent
+        // A budget brings the learning-rate cooldown over its last quarter; --cooldown overrides it, and without a
+        // budget the rates stay constant unless --cooldown asks.
+        Assert.Equal(0.0, config.Modern.Cooldown);
+        Assert.Equal(ModernSettings.BudgetCooldown, tuned.Modern.Cooldown);
+        Assert.Equal(0.5, DcganCli.ParseTrainConfig("--time-budget", "30", "--cooldown", "0.5").Modern.Cooldown);
+        Assert.Equal(0.0, DcganCli.ParseTrainConfig("--time-budget", "30", "--cooldown", "0").Modern.Cooldown);
+        Assert.Equal(1.0, DcganCli.ParseTrainConfig("--cooldown", "1").Modern.Cooldown);
     }
 
     [Theory]
     [InlineData("--augment", "blur", "--augment")]
     [InlineData("--time-budget", "0", "--time-budget")]
     [InlineData("--ema", "1", "--ema")]
+    [InlineData("--cooldown", "1.5", "--cooldown")]
+    [InlineData("--cooldown", "-0.1", "--cooldown")]
     [InlineData("--r1", "-1", "--r1")]
     [InlineData("--loss", "lsgan", "'lsgan'")]
     // Absurd sizes are refused by TrainConfig.Validate before anything is built.

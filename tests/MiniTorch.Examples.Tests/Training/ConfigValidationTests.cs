@@ -21,6 +21,7 @@ public class ConfigValidationTests
         { "epochs is 0", new TrainConfig { Epochs = 0 } },
         { "learning_rate is -0.1", new TrainConfig { LearningRate = -0.1 } },
         { "ema_decay is 1.5", new TrainConfig { Recipe = Recipe.Modern, Modern = new ModernSettings { EmaDecay = 1.5 } } },
+        { "cooldown is 2", new TrainConfig { Recipe = Recipe.Modern, Modern = new ModernSettings { Cooldown = 2 } } },
         { "batch_size 64 is not divisible by pack 3", new TrainConfig { Recipe = Recipe.Modern, Modern = new ModernSettings { Pack = 3 } } },
         { "augment 'blur'", new TrainConfig { Recipe = Recipe.Modern, Modern = new ModernSettings { Augment = "blur" } } },
         { "recipe 7 is not a recipe", new TrainConfig { Recipe = (Recipe)7 } },

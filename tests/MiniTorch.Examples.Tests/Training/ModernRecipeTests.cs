@@ -49,4 +49,41 @@ public class ModernRecipeTests
         Assert.Equal(6, resumed.Trainer.GlobalStep);
         TinyRuns.AssertSameCheckpoint(Path.Combine(ample, "checkpoint.safetensors"), Path.Combine(spent, "checkpoint.safetensors"));
     }
+    [Fact]
+    public void Cooldown_BothRatesFallLinearlyToZeroOverTheRunsLastFraction()
+    {
+        using var dir = new TempDir();
+        var config = TinyRuns.Modern(epochs: 2, steps: 4);
+        config = config with { Modern = config.Modern with { Cooldown = 0.5 } };
+        var trainer = new GanTrainer(config, Commands.LoadData(config), dir.Path);
+        var rates = new List<(double G, double D)>();
+        trainer.StepCompleted += t => rates.Add((t.OptG.Lr, t.OptD.Lr));
+        Assert.Equal(TrainOutcome.Completed, trainer.Train());
+        // 8 steps; before step i, i of them are done: the factor is min(1, (1 − i/8)/0.5).
+        double[] factors = [1, 1, 1, 1, 1, 0.75, 0.5, 0.25];
+        Assert.Equal(factors.Length, rates.Count);
+        for (int i = 0; i < factors.Length; i++)
+        {
+            Assert.Equal(config.Modern.LrG * factors[i], rates[i].G, 15);
+            Assert.Equal(config.Modern.LrD * factors[i], rates[i].D, 15);
+        }
+    }
+
+    [Fact]
+    public void Cooldown_WithATimeBudget_FollowsTheLargerOfTheStepsAndTheSecondsSpent()
+    {
+        using var dir = new TempDir();
+        var config = TinyRuns.Modern(epochs: 2, steps: 4) with { TimeBudget = 100 };
+        var trainer = new GanTrainer(config with { Modern = config.Modern with { Cooldown = 0.25 } }, Commands.LoadData(config), dir.Path);
+        Assert.Equal(0.0, trainer.Progress(0));
+        Assert.Equal(0.8, trainer.Progress(80), 15);
+        Assert.Equal(1.0, trainer.Progress(250));
+        Assert.Equal(0.8, trainer.Config.Modern.LearningRateFactor(0.8), 15);
+        Assert.Equal(0.0, trainer.Config.Modern.LearningRateFactor(1));
+        // Without epochs (a budget alone) only the seconds count.
+        var open = new GanTrainer(config with { Epochs = int.MaxValue }, Commands.LoadData(config), dir.Path);
+        Assert.Equal(0.5, open.Progress(50), 15);
+        // No cooldown: the factor is 1 throughout.
+        Assert.Equal(1.0, new ModernSettings().LearningRateFactor(0.99));
+    }
 }
