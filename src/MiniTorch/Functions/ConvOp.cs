@@ -21,8 +21,9 @@ internal sealed class ConvOp : Function
 
     public static Tensor Apply(Tensor x, Tensor w, Tensor? b, ConvGeometry g)
     {
-        var y = Torch.Zeros(g.SmallShape, x.DType);
-        ConvCall.Run(ConvPass.Forward, g, x, w, b, y);
+        var route = ConvPlanner.Resolve(g, ConvPass.Forward);
+        var y = ConvCall.Output(g.SmallShape, x.DType, route, ConvPass.Forward);
+        ConvCall.Run(ConvPass.Forward, g, x, w, b, y, route);
         var fn = new ConvOp { _g = g, _hasBias = b is not null };
         (fn._x, fn._w) = (fn.Save(x), fn.Save(w));
         return b is null ? fn.Record(y, x, w) : fn.Record(y, x, w, b);

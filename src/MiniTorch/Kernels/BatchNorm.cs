@@ -8,7 +8,8 @@ namespace MiniTorch.Kernels;
 /// Batch-norm kernels over a dense [N, C, inner] layout (inner = H·W): per-channel statistics
 /// accumulated in double as ATen's CPU kernel does, the per-channel affine map y = x·α + β, and
 /// the reductions and input gradient of the backward pass. Rows of <c>inner</c> elements are
-/// contiguous, so each row is one vectorised <see cref="TensorPrimitives"/> call.
+/// contiguous: each row's sums are one vectorised <see cref="TensorPrimitives"/> call, its element-wise
+/// chains one loop (<see cref="BatchNormRows{T}"/>).
 /// </summary>
 /// <remarks>
 /// Work items are channels, run on all cores: each channel's sums are accumulated by one thread in
@@ -56,7 +57,7 @@ internal static unsafe class BatchNormKernels
                 double sq = 0;
                 for (int b = 0; b < n; b++)
                 {
-                    TensorPrimitives.Subtract(xs.Slice((b * c + ch) * inner, inner), m, tmp);
+                    BatchNormRows<T>.Subtract(xs.Slice((b * c + ch) * inner, inner), m, tmp);
                     sq += double.CreateChecked(TensorPrimitives.SumOfSquares<T>(tmp));
                 }
                 sqs[ch] = sq;
@@ -83,8 +84,7 @@ internal static unsafe class BatchNormKernels
                 for (int b = 0; b < n; b++)
                 {
                     var dst = ys.Slice((b * c + ch) * inner, inner);
-                    TensorPrimitives.Multiply(xs.Slice((b * c + ch) * inner, inner), al[ch], dst);
-                    TensorPrimitives.Add(dst, be[ch], dst);
+                    BatchNormRows<T>.ScaleShift(xs.Slice((b * c + ch) * inner, inner), al[ch], be[ch], dst);
                     activation.Forward(dst);
                 }
             });
@@ -121,7 +121,7 @@ internal static unsafe class BatchNormKernels
                     int at = (b * c + ch) * inner;
                     var gRow = activation.Backward(zs, gs, at, inner, rowGrad);
                     s += double.CreateChecked(TensorPrimitives.Sum(gRow));
-                    TensorPrimitives.Subtract(xs.Slice(at, inner), m, tmp);
+                    BatchNormRows<T>.Subtract(xs.Slice(at, inner), m, tmp);
                     d += double.CreateChecked(TensorPrimitives.Dot<T>(tmp, gRow));
                 }
                 sums[ch] = s;
@@ -154,20 +154,14 @@ internal static unsafe class BatchNormKernels
                 var ds = new Span<T>((T*)dp, length);
                 var zs = new ReadOnlySpan<T>((T*)zp, activation.IsNone ? 0 : length);
                 var buf = activation.IsNone ? null : ArrayPool<T>.Shared.Rent(inner);
+                var (m, kc, gm, ac) = (T.CreateChecked(means[ch]), T.CreateChecked(ks[ch]), T.CreateChecked(gradMeans[ch]), T.CreateChecked(As[ch]));
                 for (int b = 0; b < n; b++)
                 {
                     int at = (b * c + ch) * inner;
                     var dst = ds.Slice(at, inner);
                     var gRow = activation.Backward(zs, gs, at, inner, buf);
-                    if (batchStats)
-                    {
-                        TensorPrimitives.Subtract(xs.Slice(at, inner), T.CreateChecked(means[ch]), dst);
-                        TensorPrimitives.Multiply(dst, T.CreateChecked(ks[ch]), dst);
-                        TensorPrimitives.Subtract(gRow, dst, dst);
-                        TensorPrimitives.Subtract(dst, T.CreateChecked(gradMeans[ch]), dst);
-                        TensorPrimitives.Multiply(dst, T.CreateChecked(As[ch]), dst);
-                    }
-                    else TensorPrimitives.Multiply(gRow, T.CreateChecked(As[ch]), dst);
+                    if (batchStats) BatchNormRows<T>.InputGrad(xs.Slice(at, inner), gRow, m, kc, gm, ac, dst);
+                    else TensorPrimitives.Multiply(gRow, ac, dst);
                 }
                 if (buf is not null) ArrayPool<T>.Shared.Return(buf);
             });

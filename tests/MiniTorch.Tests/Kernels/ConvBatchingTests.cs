@@ -58,11 +58,32 @@ public class ConvBatchingTests
     [InlineData(5, 40, 8, 50, 4, 2, 1)]
     [InlineData(4, 5, 11, 6, 3, 3, 1)]
     [InlineData(6, 4, 8, 1, 4, 2, 1)]
+    // 8-wide output rows (16×16 → 8×8: whole rows per 32- or 16-wide panel, each image across panels) and 16-wide ones.
+    [InlineData(5, 6, 16, 20, 4, 2, 1)]
+    [InlineData(3, 4, 32, 9, 4, 2, 1)]
     public void ConvForward_BatchedImages_BitwiseEqualPerImage(int n, int c, int h, int k, int kernel, int stride, int pad)
     {
         Assert.Equal(ConvRoute.Im2colImages, ConvPlanner.Choose(Geometry(n, c, h, k, kernel, stride, pad), ConvPass.Forward, ConvIsa.Scalar));
         BatchedEqualsPerImage<float>(n, c, h, k, kernel, stride, pad);
         BatchedEqualsPerImage<double>(n, c, h, k, kernel, stride, pad);
+    }
+
+    // The packed batched route cuts the batch into at least two tiles per thread: 1, 2 and 3 threads (tiles of 13, 4
+    // and 3 images of 13 here) must give the same bits, and the same as one image at a time.
+    [Fact]
+    public void ConvForward_BatchedImages_BitwiseEqualFor1To3Threads()
+    {
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Torch.SetNumThreads(threads);
+                BatchedEqualsPerImage<float>(13, 24, 8, 30, 4, 2, 1);
+                BatchedEqualsPerImage<float>(13, 6, 16, 20, 4, 2, 1);
+            }
+        }
+        finally { Torch.SetNumThreads(saved); }
     }
 
     /// <summary>The batched GEMM route gives bitwise what each image alone (im2col tiles × GEMM) gives.</summary>

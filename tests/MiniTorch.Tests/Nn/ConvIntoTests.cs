@@ -53,6 +53,14 @@ public class ConvIntoTests
     [InlineData(true, 1, 56, 1, 9, 2, 8, 4, 12, 30)]    // FSRCNN ×2's last layer (one-channel routes)
     [InlineData(true, 2, 6, 1, 4, 2, 1, 1, 5, 6)]       // one channel, batched
     [InlineData(true, 2, 8, 4, 4, 2, 1, 1, 5, 6)]
+    // The GEMM routes that skip the clear: small images batched (Im2colImages, both its packed 2-d form and the
+    // column-buffer one), a kernel covering the whole image (WholeImageGemm), one input pixel (OnePixelGemm),
+    // groups of one output channel (the dot-product path) and a ragged last 14-row panel.
+    [InlineData(false, 5, 4, 6, 4, 2, 1, 1, 8, 8)]
+    [InlineData(false, 3, 5, 7, 4, 1, 0, 0, 4, 4)]
+    [InlineData(false, 4, 3, 1, 3, 2, 1, 0, 7, 6)]
+    [InlineData(false, 3, 6, 15, 3, 2, 1, 1, 9, 9)]
+    [InlineData(true, 3, 8, 6, 4, 1, 0, 0, 1, 1)]
     public void Into_EveryRoute_OverwritesTheWholeOutput(bool transposed, int n, int cin, int cout, int k, int s, int padH, int padW, int h, int w)
     {
         var g = new Generator(9);

@@ -49,6 +49,22 @@ internal readonly unsafe struct PackedSink<T>(T* packed, int height, int kc, int
             for (int r = 0; r < rows; r++) Conv.CopyRun(ref Unsafe.Add(ref src, r * stride), ref *(d + r * cols), cols);
             return;
         }
+        if (nr % cols == 0 && j % cols == 0)
+        {
+            // Whole output rows per panel (DCGAN's 8-wide rows, four to a 32-wide panel): no row straddles two panels.
+            T* d = row + (nint)q * nr * kcs + j;
+            for (int r = 0; r < rows; r++)
+            {
+                Conv.CopyRun(ref Unsafe.Add(ref src, r * stride), ref *d, cols);
+                d += cols;
+                if ((j += cols) == nr)
+                {
+                    j = 0;
+                    d += (nint)nr * (kcs - 1);
+                }
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++)
         {
             ref T from = ref Unsafe.Add(ref src, r * stride);
@@ -73,6 +89,9 @@ internal static partial class Conv
     /// (one channel takes <see cref="Multiply{T}"/>'s dot products, not GEMM).
     /// </summary>
     internal static bool PackedImagesApply(in ConvGeometry g) => PhasePlanesApply(g) && g.SmallCg > 1;
+
+    /// <summary>Tiles per thread that <see cref="ForwardImagesPacked{T}"/> makes at least, when the batch has enough images.</summary>
+    internal const int ItemsPerThread = 2;
 
     /// <summary>
     /// Route <see cref="ConvRoute.Im2colImages"/> on 2-d images, with GEMM's packing done once: the weights
@@ -110,6 +129,9 @@ internal static partial class Conv
                     }
                 }
             });
+            // At least ItemsPerThread tiles per thread, so that a late or busy thread leaves a tile to the others (the
+            // example's 32→64 layer had two tiles of 32 images). Which tile holds a column changes no output's sum.
+            perTile = Math.Max(1, Math.Min(perTile, (g.N + ItemsPerThread * Threading.NumThreads - 1) / (ItemsPerThread * Threading.NumThreads)));
             int tiles = (g.N + perTile - 1) / perTile;
             Threading.For(g.Groups * tiles, 2L * g.N * g.SmallC * pixels * rows, item =>
             {

@@ -249,7 +249,11 @@ internal static partial class Conv
         where T : unmanaged, IFloatingPointIeee754<T> where TSink : IColumnSink<T>, allows ref struct
     {
         int sh = g.SH, sw = g.SW, oh = g.SmallH, ow = g.SmallW, h = g.BigH, w = g.BigW;
-        int qh = (g.KH - 1) * g.DH / sh + oh, qw = (g.KW - 1) * g.DW / sw + ow, qPlane = qh * qw;
+        int qh = (g.KH - 1) * g.DH / sh + oh, qw = (g.KW - 1) * g.DW / sw + ow;
+        // Input and phase rows of at most 16 floats with AVX-512 (DCGAN's 8- and 16-wide layers): each phase row is
+        // one permute of the input row, stored whole into plane rows 16 apart (PhaseRows16).
+        bool permute = typeof(T) == typeof(float) && Avx512F.IsSupported && w <= 16 && qw <= 16;
+        int pitch = permute ? 16 : qw, qPlane = qh * pitch;
         int scratch = sh * sw * qPlane;
         T[]? rented = scratch > 4096 ? ArrayPool<T>.Shared.Rent(scratch) : null;
         Span<T> q = rented is null ? stackalloc T[scratch] : rented.AsSpan(0, scratch);
@@ -265,51 +269,116 @@ internal static partial class Conv
         // even and odd elements by vector permutes (Deinterleave2), then every phase row is a run of one of
         // them. Narrower rows (DCGAN's 8-wide) gather with the stride: the split would be all scalar tail.
         int half = (w + 1) / 2;
-        bool pairs = sw == 2 && typeof(T) == typeof(float) && Deinterleave2Applies && w >= 16 && half <= 1024;
+        bool pairs = !permute && sw == 2 && typeof(T) == typeof(float) && Deinterleave2Applies && w >= 16 && half <= 1024;
         Span<float> parity = pairs ? stackalloc float[2 * half + 16] : default;
+        Span<Vector512<int>> index16 = permute ? stackalloc Vector512<int>[sw] : default;
+        Span<Vector512<float>> mask16 = permute ? stackalloc Vector512<float>[sw] : default;
+        if (permute) PhaseRows16.Lanes(g, vLos, vHis, index16, mask16);
         for (int c = c0; c < c0 + cCount; c++)
         {
             var x = xImg.Slice(c * h * w, h * w);
-            for (int a = 0; a < sh; a++)
-                for (int u = 0; u < qh; u++)
-                {
-                    int ih = u * sh + a - g.PH;
-                    bool inside = ih >= 0 && ih < h;
-                    var xr = inside ? x.Slice(ih * w, w) : default;
-                    if (inside && pairs) Deinterleave2(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(xr)), w, parity, half);
-                    for (int b = 0; b < sw; b++)
+            if (permute)
+                PhaseRows16.Build(g, index16, mask16, ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)), xImg.Length - c * h * w, ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(q)), qh, qPlane);
+            else
+                for (int a = 0; a < sh; a++)
+                    for (int u = 0; u < qh; u++)
                     {
-                        var row = q.Slice((a * sw + b) * qPlane + u * qw, qw);
-                        int off = b - g.PW, vLo = vLos[b], vHi = vHis[b];
-                        if (!inside || vHi <= vLo)
+                        int ih = u * sh + a - g.PH;
+                        bool inside = ih >= 0 && ih < h;
+                        var xr = inside ? x.Slice(ih * w, w) : default;
+                        if (inside && pairs) Deinterleave2(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(xr)), w, parity, half);
+                        for (int b = 0; b < sw; b++)
                         {
-                            row.Clear();
-                            continue;
+                            var row = q.Slice((a * sw + b) * qPlane + u * pitch, qw);
+                            int off = b - g.PW, vLo = vLos[b], vHi = vHis[b];
+                            if (!inside || vHi <= vLo)
+                            {
+                                row.Clear();
+                                continue;
+                            }
+                            for (int v = 0; v < vLo; v++) row[v] = T.Zero;
+                            for (int v = vHi; v < qw; v++) row[v] = T.Zero;
+                            if (pairs)
+                            {
+                                // Element v·2 + off = 2·(v + e) + r: element v + e of parity row r.
+                                int r = off & 1, e = (off - r) >> 1;
+                                ref float from = ref parity[r * half + vLo + e];
+                                CopyRun(ref from, ref Unsafe.As<T, float>(ref row[vLo]), vHi - vLo);
+                            }
+                            else if (sw == 1) xr.Slice(vLo + off, vHi - vLo).CopyTo(row.Slice(vLo));
+                            else for (int v = vLo, at = vLo * sw + off; v < vHi; v++, at += sw) row[v] = xr[at];
                         }
-                        for (int v = 0; v < vLo; v++) row[v] = T.Zero;
-                        for (int v = vHi; v < qw; v++) row[v] = T.Zero;
-                        if (pairs)
-                        {
-                            // Element v·2 + off = 2·(v + e) + r: element v + e of parity row r.
-                            int r = off & 1, e = (off - r) >> 1;
-                            ref float from = ref parity[r * half + vLo + e];
-                            CopyRun(ref from, ref Unsafe.As<T, float>(ref row[vLo]), vHi - vLo);
-                        }
-                        else if (sw == 1) xr.Slice(vLo + off, vHi - vLo).CopyTo(row.Slice(vLo));
-                        else for (int v = vLo, at = vLo * sw + off; v < vHi; v++, at += sw) row[v] = xr[at];
                     }
-                }
             for (int i = 0; i < g.KH; i++)
             {
                 int a = i * g.DH % sh, u0 = i * g.DH / sh;
                 for (int j = 0; j < g.KW; j++)
                 {
                     int b = j * g.DW % sw, v0 = j * g.DW / sw;
-                    sink.PutWindow(((c - c0) * g.KH + i) * g.KW + j, ref q[(a * sw + b) * qPlane + u0 * qw + v0], qw, oh, ow);
+                    sink.PutWindow(((c - c0) * g.KH + i) * g.KW + j, ref q[(a * sw + b) * qPlane + u0 * pitch + v0], pitch, oh, ow);
                 }
             }
         }
         if (rented is not null) ArrayPool<T>.Shared.Return(rented);
+    }
+
+    /// <summary>
+    /// The phase planes of <see cref="Im2ColPhases{T, TSink}"/> for float rows of at most 16 values with AVX-512: phase
+    /// row (a, b, u) is the input row u·SH + a − PH (staged into 16 lanes when narrower) permuted by the lane indices
+    /// v·SW + b − PW and masked to +0 outside [vLo, vHi) (the padding, and the lanes past the plane's width); each row is
+    /// stored as one whole vector, so the planes' rows are 16 floats apart. The same values as the element-by-element build.
+    /// </summary>
+    private static unsafe class PhaseRows16
+    {
+        /// <summary>Per column phase b: the permute's lane indices and the mask of lanes inside the input.</summary>
+        public static void Lanes(in ConvGeometry g, ReadOnlySpan<int> vLos, ReadOnlySpan<int> vHis, Span<Vector512<int>> indices, Span<Vector512<float>> masks)
+        {
+            int sw = g.SW;
+            Span<int> index = stackalloc int[16], mask = stackalloc int[16];
+            for (int b = 0; b < sw; b++)
+            {
+                for (int v = 0; v < 16; v++)
+                {
+                    bool inside = v >= vLos[b] && v < vHis[b];
+                    index[v] = inside ? v * sw + b - g.PW : 0;
+                    mask[v] = inside ? -1 : 0;
+                }
+                indices[b] = Vector512.Create((ReadOnlySpan<int>)index);
+                masks[b] = Vector512.Create((ReadOnlySpan<int>)mask).AsSingle();
+            }
+        }
+
+        /// <summary>
+        /// All SH·SW planes of one channel <paramref name="x"/> (H×W, followed by <paramref name="available"/> − H·W
+        /// readable values) into <paramref name="q"/>, plane (a, b) at (a·SW + b)·<paramref name="qPlane"/>. A row
+        /// narrower than 16 is loaded whole with whatever follows it when that is still readable (those lanes are
+        /// masked), else staged: a wide load of a narrow store just made would wait for the store.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Build(in ConvGeometry g, ReadOnlySpan<Vector512<int>> indices, ReadOnlySpan<Vector512<float>> masks, ref float x, int available, ref float q, int qh, int qPlane)
+        {
+            int sh = g.SH, sw = g.SW, h = g.BigH, w = g.BigW;
+            float* stage = stackalloc float[16];
+            Vector512<float>.Zero.Store(stage);
+            for (int a = 0; a < sh; a++)
+                for (int u = 0; u < qh; u++)
+                {
+                    int ih = u * sh + a - g.PH;
+                    var row = Vector512<float>.Zero;
+                    bool inside = ih >= 0 && ih < h;
+                    if (inside && ih * w + 16 <= available) row = Vector512.LoadUnsafe(ref x, (nuint)(ih * w));
+                    else if (inside)
+                    {
+                        Conv.CopyRun(ref Unsafe.Add(ref x, ih * w), ref *stage, w);
+                        row = Vector512.Load(stage);
+                    }
+                    for (int b = 0; b < sw; b++)
+                    {
+                        var v = inside ? Avx512F.PermuteVar16x32(row, indices[b]) & masks[b] : Vector512<float>.Zero;
+                        v.StoreUnsafe(ref q, (nuint)((a * sw + b) * qPlane + u * 16));
+                    }
+                }
+        }
     }
 
     /// <summary>Whether <see cref="Deinterleave2"/> has a vector form here (AVX-512 or AVX2); without one the phase rows gather with the stride.</summary>

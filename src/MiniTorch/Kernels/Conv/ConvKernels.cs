@@ -7,14 +7,19 @@ internal static class ConvKernels
 {
     /// <summary>
     /// Whether <paramref name="route"/> stores every element of <paramref name="pass"/>'s output without reading
-    /// it first, so that the output need not be zeroed (<c>F.Conv2dInto</c>, <c>F.ConvTranspose2dInto</c>): the direct
-    /// forward (each output vector is one register block's store) and the one-channel transposed routes
-    /// (each phase tile is stored whole). <c>ConvIntoTests</c> checks every route on outputs full of NaN.
+    /// it first, so that the output need not be zeroed (<c>F.Conv2dInto</c>, <c>F.ConvTranspose2dInto</c>, and the
+    /// outputs ConvOp and ConvTransposeOp allocate): the direct forward (each output vector is one register block's
+    /// store), the one-channel transposed routes (each phase tile is stored whole), and the GEMM routes whose
+    /// GEMM (β = 0: the first k-slice overwrites) or tile copy covers every output element of every image, group
+    /// and pixel — the forward im2col routes, the whole-image GEMM and the one-pixel transposed GEMM. The phase
+    /// routes are left out: phases without taps keep their zeros. <c>ConvIntoTests</c> checks every route on
+    /// outputs full of NaN.
     /// </summary>
     public static bool WritesEveryOutput(ConvRoute route, ConvPass pass) => (route, pass) switch
     {
         (ConvRoute.DirectRows, ConvPass.Forward) => true,
-        (ConvRoute.OneChannelFused or ConvRoute.OneChannelGeneral, ConvPass.InputGrad) => true,
+        (ConvRoute.Im2colImages or ConvRoute.Im2colTiles or ConvRoute.PointwiseGemm or ConvRoute.WholeImageGemm, ConvPass.Forward) => true,
+        (ConvRoute.OneChannelFused or ConvRoute.OneChannelGeneral or ConvRoute.OnePixelGemm, ConvPass.InputGrad) => true,
         _ => false,
     };
 

@@ -1,7 +1,10 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MiniTorch.Kernels;
 
@@ -257,6 +260,11 @@ internal static class ConvTranspose
     private static void PhaseWindows<T>(in ConvGeometry g, Phase p, ReadOnlySpan<T> zImg, Span<T> col, int ld) where T : unmanaged, INumberBase<T>
     {
         int th = p.TapsH.Length, tw = p.TapsW.Length, sh = g.SmallH, sw = g.SmallW, small = sh * sw;
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported && small == 16 && p.NH * p.NW == 16)
+        {
+            PhaseWindows16(g, p, MemoryMarshal.Cast<T, float>(zImg), MemoryMarshal.Cast<T, float>(col), ld);
+            return;
+        }
         // Taps are increasing, so their bases decrease: the first tap has the largest base.
         int hLo = p.BaseH[th - 1], wLo = p.BaseW[tw - 1];
         int ph = p.BaseH[0] - hLo + p.NH, pw = p.BaseW[0] - wLo + p.NW, size = ph * pw;
@@ -286,6 +294,43 @@ internal static class ConvTranspose
                     sink.PutWindow((k * th + a) * tw + b, ref plane[(p.BaseH[a] - hLo) * pw + p.BaseW[b] - wLo], pw, p.NH, p.NW);
         }
         if (rented is not null) ArrayPool<T>.Shared.Return(rented);
+    }
+
+    /// <summary>
+    /// <see cref="PhaseWindows{T}"/> for 16-float input planes and 16-pixel phases with AVX-512 (DCGAN's 4×4 → 8×8
+    /// layers, and the input gradient of their 8×8 → 4×4 convolutions): each row (k, a, b) of col is one permute of
+    /// channel k's plane by the tap's element offsets, lanes outside the input masked to +0, stored as one vector
+    /// (the lanes of <see cref="PhasePanels{T}"/>). The same elements of z (or +0) as the bordered-plane copy.
+    /// </summary>
+    private static void PhaseWindows16(in ConvGeometry g, Phase p, ReadOnlySpan<float> zImg, Span<float> col, int ld)
+    {
+        int th = p.TapsH.Length, tw = p.TapsW.Length, taps = th * tw;
+        Span<Vector512<int>> index = stackalloc Vector512<int>[taps];
+        Span<Vector512<float>> mask = stackalloc Vector512<float>[taps];
+        Span<int> lanes = stackalloc int[16];
+        for (int a = 0; a < th; a++)
+            for (int b = 0; b < tw; b++)
+            {
+                for (int qh = 0; qh < p.NH; qh++)
+                    for (int qw = 0; qw < p.NW; qw++)
+                    {
+                        int h = p.BaseH[a] + qh, w = p.BaseW[b] + qw;
+                        lanes[qh * p.NW + qw] = h >= 0 && h < g.SmallH && w >= 0 && w < g.SmallW ? h * g.SmallW + w : -1;
+                    }
+                var v = Vector512.Create((ReadOnlySpan<int>)lanes);
+                index[a * tw + b] = Vector512.Max(v, Vector512<int>.Zero);
+                mask[a * tw + b] = (~Vector512.LessThan(v, Vector512<int>.Zero)).AsSingle(); // all ones where the offset is inside
+            }
+        if ((long)(g.SmallCg * taps - 1) * ld + 16 > col.Length || g.SmallCg * 16 > zImg.Length)
+            throw new ArgumentException("column buffer or image too short for the phase");
+        ref float z = ref MemoryMarshal.GetReference(zImg);
+        ref float c = ref MemoryMarshal.GetReference(col);
+        for (int k = 0; k < g.SmallCg; k++)
+        {
+            var plane = Vector512.LoadUnsafe(ref z, (nuint)(k * 16));
+            for (int t = 0; t < taps; t++)
+                (Avx512F.PermuteVar16x32(plane, index[t]) & mask[t]).StoreUnsafe(ref c, (nuint)((long)(k * taps + t) * ld));
+        }
     }
 
     /// <summary>Writes a phase tile (element (c, q) at c·ldC + q·ldP) to its big positions (H0 + SH·qh, W0 + SW·qw), one phase row segment at a time.</summary>
