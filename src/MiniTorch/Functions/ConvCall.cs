@@ -25,12 +25,13 @@ internal static class ConvCall
     }
 
     /// <summary>
-    /// A new output for <paramref name="pass"/> by <paramref name="route"/>: zeroed, as the kernels expect, unless the
-    /// route stores every element without reading it (<see cref="ConvKernels.WritesEveryOutput"/>), which makes the
-    /// clear a wasted pass over memory (DCGAN's example: about 8 MB a step).
+    /// A new output for <paramref name="pass"/> on <paramref name="g"/> by <paramref name="route"/>: zeroed, as the kernels
+    /// expect, unless the route stores every element without reading it (<see cref="ConvKernels.WritesEveryOutput"/>),
+    /// which makes the clear a wasted pass over memory (DCGAN's example: about 8 MB a step for the forward routes, and
+    /// about as much again for the phase routes of its 4×4 stride-2 input gradients and transposed convolutions).
     /// </summary>
-    public static Tensor Output(int[] shape, DType dtype, ConvRoute route, ConvPass pass) =>
-        ConvKernels.WritesEveryOutput(route, pass) ? Map.Output(shape, dtype) : Torch.Zeros(shape, dtype);
+    public static Tensor Output(in ConvGeometry g, int[] shape, DType dtype, ConvRoute route, ConvPass pass) =>
+        ConvKernels.WritesEveryOutput(route, pass, g) ? Map.Output(shape, dtype) : Torch.Zeros(shape, dtype);
 
     /// <summary>The elements of a contiguous tensor as memory (empty for null).</summary>
     internal static Memory<T> Mem<T>(Tensor? t) where T : unmanaged =>

@@ -22,7 +22,7 @@ internal sealed class ConvOp : Function
     public static Tensor Apply(Tensor x, Tensor w, Tensor? b, ConvGeometry g)
     {
         var route = ConvPlanner.Resolve(g, ConvPass.Forward);
-        var y = ConvCall.Output(g.SmallShape, x.DType, route, ConvPass.Forward);
+        var y = ConvCall.Output(g, g.SmallShape, x.DType, route, ConvPass.Forward);
         ConvCall.Run(ConvPass.Forward, g, x, w, b, y, route);
         var fn = new ConvOp { _g = g, _hasBias = b is not null };
         (fn._x, fn._w) = (fn.Save(x), fn.Save(w));

@@ -21,7 +21,7 @@ internal sealed class ConvTransposeOp : Function
     public static Tensor Apply(Tensor z, Tensor w, Tensor? b, ConvGeometry g)
     {
         var route = ConvPlanner.Resolve(g, ConvPass.InputGrad);
-        var y = ConvCall.Output(g.BigShape, z.DType, route, ConvPass.InputGrad);
+        var y = ConvCall.Output(g, g.BigShape, z.DType, route, ConvPass.InputGrad);
         ConvCall.Run(ConvPass.InputGrad, g, z, w, b, y, route);
         var fn = new ConvTransposeOp { _g = g, _hasBias = b is not null };
         (fn._z, fn._w) = (fn.Save(z), fn.Save(w));

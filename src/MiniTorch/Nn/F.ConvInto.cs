@@ -109,7 +109,7 @@ public static partial class F
     private static Tensor RunInto(ConvPass pass, in ConvGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)
     {
         var route = ConvPlanner.Resolve(g, pass);
-        if (!ConvKernels.WritesEveryOutput(route, pass))
+        if (!ConvKernels.WritesEveryOutput(route, pass, g))
         {
             if (output.DType == DType.Float32) ConvCall.Mem<float>(output).Span.Clear();
             else ConvCall.Mem<double>(output).Span.Clear();

@@ -6,22 +6,42 @@ namespace MiniTorch.Kernels;
 internal static class ConvKernels
 {
     /// <summary>
-    /// Whether <paramref name="route"/> stores every element of <paramref name="pass"/>'s output without reading
-    /// it first, so that the output need not be zeroed (<c>F.Conv2dInto</c>, <c>F.ConvTranspose2dInto</c>, and the
-    /// outputs ConvOp and ConvTransposeOp allocate): the direct forward (each output vector is one register block's
-    /// store), the one-channel transposed routes (each phase tile is stored whole), and the GEMM routes whose
-    /// GEMM (β = 0: the first k-slice overwrites) or tile copy covers every output element of every image, group
-    /// and pixel — the forward im2col routes, the whole-image GEMM and the one-pixel transposed GEMM. The phase
-    /// routes are left out: phases without taps keep their zeros. <c>ConvIntoTests</c> checks every route on
-    /// outputs full of NaN.
+    /// Whether <paramref name="route"/> stores every element of <paramref name="pass"/>'s output on <paramref name="g"/>
+    /// without reading it first, so that the output need not be zeroed (<c>F.Conv2dInto</c>, <c>F.ConvTranspose2dInto</c>,
+    /// and the outputs ConvOp and ConvTransposeOp allocate): the direct forward (each output vector is one register
+    /// block's store), the one-channel transposed routes (each phase tile is stored whole), the GEMM routes whose GEMM
+    /// (β = 0: the first k-slice overwrites) or tile copy covers every output element of every image, group and pixel —
+    /// the forward im2col routes, the whole-image GEMM and the one-pixel transposed GEMM — and the phase routes
+    /// (PhaseGemm, DirectPhases, DirectPhasePlanes) when every output phase has taps (<see cref="EveryPhaseHasTaps"/>:
+    /// each phase's tile is then stored whole; a phase without taps keeps its zeros, so those geometries are cleared).
+    /// <c>ConvIntoTests</c> checks every route on outputs full of NaN.
     /// </summary>
-    public static bool WritesEveryOutput(ConvRoute route, ConvPass pass) => (route, pass) switch
+    public static bool WritesEveryOutput(ConvRoute route, ConvPass pass, in ConvGeometry g) => (route, pass) switch
     {
         (ConvRoute.DirectRows, ConvPass.Forward) => true,
         (ConvRoute.Im2colImages or ConvRoute.Im2colTiles or ConvRoute.PointwiseGemm or ConvRoute.WholeImageGemm, ConvPass.Forward) => true,
         (ConvRoute.OneChannelFused or ConvRoute.OneChannelGeneral or ConvRoute.OnePixelGemm, ConvPass.InputGrad) => true,
+        (ConvRoute.PhaseGemm or ConvRoute.DirectPhases or ConvRoute.DirectPhasePlanes, ConvPass.InputGrad) => EveryPhaseHasTaps(g),
         _ => false,
     };
+
+    /// <summary>
+    /// Whether every output phase of the transposed convolution (small → big) on <paramref name="g"/> receives at
+    /// least one tap along every axis, and there are input channels to sum over: then the phase routes store every
+    /// big-side element (a stride-2 layer with an even kernel, e.g. DCGAN's 4×4 s2; not a 1×1 kernel with stride 2).
+    /// </summary>
+    internal static bool EveryPhaseHasTaps(in ConvGeometry g)
+    {
+        if (g.SmallCg <= 0) return false;
+        return Covers(g.BigD, g.SD, g.PD, g.DD, g.KD) && Covers(g.BigH, g.SH, g.PH, g.DH, g.KH) && Covers(g.BigW, g.SW, g.PW, g.DW, g.KW);
+
+        static bool Covers(int big, int stride, int pad, int dilation, int kernel)
+        {
+            for (int s0 = 0; s0 < Math.Min(stride, big); s0++)
+                if (ConvTranspose.Taps(s0, pad, stride, dilation, kernel).Taps.Length == 0) return false;
+            return true;
+        }
+    }
 
     /// <summary>
     /// Computes <paramref name="pass"/> with <paramref name="route"/> into the zeroed, contiguous
