@@ -133,6 +133,8 @@ internal static partial class Conv
             // example's 32→64 layer had two tiles of 32 images). Which tile holds a column changes no output's sum.
             perTile = Math.Max(1, Math.Min(perTile, (g.N + ItemsPerThread * Threading.NumThreads - 1) / (ItemsPerThread * Threading.NumThreads)));
             int tiles = (g.N + perTile - 1) / perTile;
+            // Small float planes with AVX-512: windows permuted straight from the input plane into the panels.
+            var permute = PermuteWindows.Plan<T>(g, nr);
             Threading.For(g.Groups * tiles, 2L * g.N * g.SmallC * pixels * rows, item =>
             {
                 int t = item % tiles, grp = item / tiles;
@@ -154,8 +156,14 @@ internal static partial class Conv
                         }
                     for (int i = 0; i < count; i++)
                     {
-                        var sink = new PackedSink<T>(pb, rows, kc, nr, panels, i * pixels);
-                        Im2ColPhases(g, x.Span.Slice(((n0 + i) * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane), ref sink, 0, g.BigCg);
+                        var image = x.Span.Slice(((n0 + i) * g.BigC + grp * g.BigCg) * plane, g.BigCg * plane);
+                        if (permute is not null)
+                            permute.Gather(MemoryMarshal.Cast<T, float>(image), g.BigCg, (float*)pb, rows, kc, nr, panels, i * pixels);
+                        else
+                        {
+                            var sink = new PackedSink<T>(pb, rows, kc, nr, panels, i * pixels);
+                            Im2ColPhases(g, image, ref sink, 0, g.BigCg);
+                        }
                     }
                     PackedMultiply(blk, m, len, rows, pa0 + (nint)grp * aSize, pb, pc0, len, T.Zero);
                 }

@@ -245,7 +245,7 @@ internal static partial class Conv
     /// The values (and so every result computed from them) are those of the plain gather.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
-    private static void Im2ColPhases<T, TSink>(in ConvGeometry g, ReadOnlySpan<T> xImg, ref TSink sink, int c0, int cCount)
+    internal static void Im2ColPhases<T, TSink>(in ConvGeometry g, ReadOnlySpan<T> xImg, ref TSink sink, int c0, int cCount)
         where T : unmanaged, IFloatingPointIeee754<T> where TSink : IColumnSink<T>, allows ref struct
     {
         int sh = g.SH, sw = g.SW, oh = g.SmallH, ow = g.SmallW, h = g.BigH, w = g.BigW;
