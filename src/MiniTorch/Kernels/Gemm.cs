@@ -65,6 +65,14 @@ internal static partial class Gemm
                                           bool parallel) where T : unmanaged, IFloatingPointIeee754<T>
         => Run(Blocking.Of<T>(Best), parallel, transA, false, m, n, k, T.One, a, lda, null, 0, T.Zero, c, ldc, b);
 
+    /// <summary>
+    /// C = op(A)·B (α = 1, β = 0) with A given by <paramref name="a"/>, which writes its packed panels directly (an
+    /// implicit im2col on the rows' side): the same blocking, k order and bits as a stored A with those values.
+    /// </summary>
+    public static unsafe void Multiply<T>(int m, int n, int k, IRowPanelSource<T> a, T* b, int ldb, T* c, int ldc, bool parallel)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Run(Blocking.Of<T>(Best), parallel, false, false, m, n, k, T.One, null, 0, b, ldb, T.Zero, c, ldc, aSource: a);
+
     /// <summary>Checks that a rows×cols matrix with row stride ld fits in a span of the given length.</summary>
     private static void Check(string name, int length, int rows, int cols, int ld)
     {
@@ -80,7 +88,8 @@ internal static partial class Gemm
     /// flavour and small blocks that make every block boundary cheap to cross).
     /// </summary>
     internal static unsafe void Run<T>(Blocking blocking, bool parallel, bool transA, bool transB, int m, int n, int k, T alpha,
-                                       T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc, IPanelSource<T>? bSource = null)
+                                       T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc, IPanelSource<T>? bSource = null,
+                                       IRowPanelSource<T>? aSource = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m <= 0 || n <= 0) return;
@@ -90,7 +99,7 @@ internal static partial class Gemm
             return;
         }
         int threads = parallel && (long)m * n * k >= ParallelThreshold ? Threading.NumThreads : 1;
-        GemmJob<T>.Run(blocking, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bSource);
+        GemmJob<T>.Run(blocking, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bSource, aSource);
     }
 
     /// <summary>C = β·C, with β = 0 writing zeros (BLAS semantics: C is then not read).</summary>

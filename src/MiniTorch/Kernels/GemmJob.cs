@@ -21,6 +21,7 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
     private T* _a, _b, _c;
     private nint _lda, _ldb, _ldc;
     private IPanelSource<T>? _bSource;
+    private IRowPanelSource<T>? _aSource;
     private readonly Action<int> _packItem, _computeItem;
 
     // The current (jc, pc) block and its work split.
@@ -37,7 +38,8 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     public static void Run(Gemm.Blocking blk, int threads, bool transA, bool transB, int m, int n, int k, T alpha,
-                           T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc, IPanelSource<T>? bSource = null)
+                           T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc, IPanelSource<T>? bSource = null,
+                           IRowPanelSource<T>? aSource = null)
     {
         var job = _cached ??= new GemmJob<T>();
         (job._blk, job._threads, job._transA, job._transB, job._m, job._n, job._k, job._alpha, job._beta) =
@@ -45,8 +47,9 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
         job._a = a; job._b = b; job._c = c;
         (job._lda, job._ldb, job._ldc) = (lda, ldb, ldc);
         job._bSource = bSource;
+        job._aSource = aSource;
         try { job.Run(); }
-        finally { job._bSource = null; }
+        finally { job._bSource = null; job._aSource = null; }
     }
 
     private void Run()
@@ -161,6 +164,12 @@ internal sealed unsafe class GemmJob<T> where T : unmanaged, IFloatingPointIeee7
     private void PackAPanels(int r0, int r1, T* dst)
     {
         int mr = _blk.MR, kc = _kc;
+        if (_aSource is { } source)
+        {
+            // A is never stored: its source writes each panel (the same values packing would copy, zero past the rows).
+            for (int r = r0; r < r1; r++) source.Pack(_pc, kc, r * mr, Math.Min(mr, _m - r * mr), mr, dst + (nint)(r - r0) * mr * kc);
+            return;
+        }
         if (!_transA)
         {
             for (int r = r0; r < r1; r++) PackAPanel(r * mr, dst + (nint)(r - r0) * mr * kc);
@@ -298,6 +307,19 @@ internal unsafe interface IPanelSource<T> where T : unmanaged
     /// dst[p·nr + j] = op(B)[k0 + p, j0 + j], and zero for cols ≤ j &lt; nr.
     /// </summary>
     void Pack(int k0, int kc, int j0, int cols, int nr, T* dst);
+}
+
+/// <summary>
+/// An A operand that is never stored as a matrix (an implicit im2col on the rows' side): it writes MR-high panels of
+/// op(A) in the packed layout directly, so the GEMM sees exactly the values packing a stored A would give.
+/// </summary>
+internal unsafe interface IRowPanelSource<T> where T : unmanaged
+{
+    /// <summary>
+    /// Writes columns [k0, k0 + kc) of rows [i0, i0 + rows) of op(A) as one panel, k-major:
+    /// dst[p·mr + i] = op(A)[i0 + i, k0 + p], and zero for rows ≤ i &lt; mr.
+    /// </summary>
+    void Pack(int k0, int kc, int i0, int rows, int mr, T* dst);
 }
 
 /// <summary>

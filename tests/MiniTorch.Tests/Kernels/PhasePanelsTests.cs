@@ -5,19 +5,25 @@ namespace MiniTorch.Tests.Kernels;
 
 /// <summary>
 /// <see cref="ConvRoute.PhaseGemm"/> on small images side by side writes its phase columns straight into
-/// GEMM's packed panels (<see cref="PhasePanels{T}"/>). A speed-only change: every output must still be
+/// GEMM's packed panels (<see cref="PhasePanels{T}"/>; pixel-major, <see cref="PhaseRowPanels{T}"/> into the A panels). A speed-only change: every output must still be
 /// exactly the blocked GEMM's sum — per k-block of <c>KC</c> rows (k, a, b) one chain of fused
 /// multiply-adds from zero, the blocks added in order — as the stored column buffer gave it.
 /// </summary>
 public class PhasePanelsTests
 {
-    /// <summary>(name, small side [N, K, h, w], output channels, output padding): batched phase GEMMs, not pixel-major (C_g &lt; 8 or &gt; 32).</summary>
+    /// <summary>(name, small side [N, K, h, w], output channels, output padding): batched phase GEMMs, B panels (C_g &lt; 8 or &gt; 32) and pixel-major A panels.</summary>
     public static TheoryData<string, int[], int, int> Batched() => new()
     {
         { "4x4 -> 8x8, 16-float planes (the Vector512 permute), two k-blocks", [20, 40, 4, 4], 40, 0 },
         { "4x4 -> 8x8, 5 output channels", [7, 33, 4, 4], 5, 0 },
         { "3x3 -> 6x6, 9-pixel phases (the offset table)", [9, 36, 3, 3], 37, 0 },
         { "3x5 -> 7x11, output padding, ragged phases", [6, 12, 3, 5], 34, 1 },
+        // Pixel-major (8 ≤ C_g ≤ 32): the transposed column matrix written into GEMM's packed A panels (PhaseRowPanels),
+        // 14-row panels straddling two images' 16 pixels, a last partial panel, several k-blocks.
+        { "pixel-major 4x4 -> 8x8, 32 channels (the example's D 32->64 input gradient, reduced), three k-blocks", [9, 130, 4, 4], 32, 0 },
+        { "pixel-major 4x4 -> 8x8, 8 channels, 7 images (a partial last panel)", [7, 33, 4, 4], 8, 0 },
+        { "pixel-major 4x4 -> 9x9, output padding (ragged phases: the offset table)", [5, 21, 4, 4], 19, 1 },
+        { "pixel-major 3x3 -> 6x6, 9-pixel phases (the offset table)", [11, 36, 3, 3], 20, 0 },
     };
 
     [Theory]

@@ -114,6 +114,16 @@ internal static class ConvTranspose
                     ArrayPool<T>.Shared.Return(outTile);
                     return;
                 }
+                if (images > 0 && pixelMajor)
+                {
+                    // Whole images, pixel-major: the transposed column matrix goes straight into GEMM's packed A panels.
+                    PhaseRowPanels<T>.Multiply(g, p, z.Span[((p0 * g.SmallC + grp * g.SmallCg) * small)..], rows, len, g.BigCg,
+                                               packed[grp * phases.Count + ph], outTile.AsSpan(0, g.BigCg * len));
+                    for (int i = 0; i < images; i++)
+                        Scatter(g, p, outTile.AsSpan(i * pixels * g.BigCg), 0, pixels, 1, g.BigCg, y.Span.Slice(((p0 + i) * g.BigC + grp * g.BigCg) * big, g.BigCg * big));
+                    ArrayPool<T>.Shared.Return(outTile);
+                    return;
+                }
                 var col = ArrayPool<T>.Shared.Rent(rows * len);
                 if (images == 0)
                     PhaseCols(g, p, z.Span.Slice((n * g.SmallC + grp * g.SmallCg) * small, g.SmallCg * small), p0, len, col, len);

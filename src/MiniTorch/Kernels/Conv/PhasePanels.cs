@@ -95,6 +95,7 @@ internal sealed unsafe class PhasePanels<T> : IPanelSource<T> where T : unmanage
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private void PackPlanes(int k0, int kc, int j0, int cols, int nr, float* dst)
     {
         float* z = (float*)_z;
