@@ -30,6 +30,21 @@ internal static class ConvKernelCalls
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         ConvKernels.Run(ConvPass.InputGrad, Route(g, ConvPass.InputGrad, allowDirect), g, z, w, bias, y);
 
+    /// <summary>The transposed convolution (small → big, no bias) by <paramref name="route"/> on <paramref name="threads"/> threads, into an output filled with <paramref name="fill"/>.</summary>
+    public static T[] TransposeByRoute<T>(ConvRoute route, in ConvGeometry g, T[] z, T[] w, int threads, T fill) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var y = new T[g.N * g.BigC * g.BigPlane];
+        Array.Fill(y, fill);
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            Torch.SetNumThreads(threads);
+            ConvKernels.Run<T>(ConvPass.InputGrad, route, g, z, w, ReadOnlyMemory<T>.Empty, y);
+        }
+        finally { Torch.SetNumThreads(saved); }
+        return y;
+    }
+
     /// <summary>The weight gradient, by the planner's route (or a forced one).</summary>
     public static void WeightGrad<T>(ConvGeometry g, ReadOnlyMemory<T> x, ReadOnlyMemory<T> gy, Memory<T> gw)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>

@@ -74,19 +74,8 @@ public class ConvPhasePlanesRouteTests
         Assert.Equal(ConvRoute.DirectPhases, ConvPlanner.Choose(g, ConvPass.InputGrad, ConvIsa.Vector512));
     }
 
-    private static T[] Run<T>(ConvRoute route, in ConvGeometry g, T[] z, T[] w, int threads) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        var y = new T[g.N * g.BigC * g.BigPlane];
-        Array.Fill(y, T.NaN);
-        int saved = Torch.GetNumThreads();
-        try
-        {
-            Torch.SetNumThreads(threads);
-            ConvKernels.Run<T>(ConvPass.InputGrad, route, g, z, w, ReadOnlyMemory<T>.Empty, y);
-        }
-        finally { Torch.SetNumThreads(saved); }
-        return y;
-    }
+    private static T[] Run<T>(ConvRoute route, in ConvGeometry g, T[] z, T[] w, int threads) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        ConvKernelCalls.TransposeByRoute(route, g, z, w, threads, T.NaN);
 
     private static float[] Values(Random rng, int count) => [.. Enumerable.Range(0, count).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
 }

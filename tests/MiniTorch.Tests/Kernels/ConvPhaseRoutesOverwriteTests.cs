@@ -91,19 +91,8 @@ public class ConvPhaseRoutesOverwriteTests
             }
     }
 
-    private static T[] Run<T>(ConvRoute route, in ConvGeometry g, T[] z, T[] w, int threads, T fill) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        var y = new T[g.N * g.BigC * g.BigPlane];
-        Array.Fill(y, fill);
-        int saved = Torch.GetNumThreads();
-        try
-        {
-            Torch.SetNumThreads(threads);
-            ConvKernels.Run<T>(ConvPass.InputGrad, route, g, z, w, ReadOnlyMemory<T>.Empty, y);
-        }
-        finally { Torch.SetNumThreads(saved); }
-        return y;
-    }
+    private static T[] Run<T>(ConvRoute route, in ConvGeometry g, T[] z, T[] w, int threads, T fill) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        ConvKernelCalls.TransposeByRoute(route, g, z, w, threads, fill);
 
     private static float[] Values(Random rng, int count) => [.. Enumerable.Range(0, count).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
 }

@@ -185,6 +185,25 @@ internal static class ConvTranspose
         return list;
     }
 
+    /// <summary>
+    /// Per tap (a, b) of phase <paramref name="p"/> and phase pixel q = (qh, qw): the offset in the input plane of the element the
+    /// phase column matrix holds, z[BaseH[a] + qh, BaseW[b] + qw], or −1 outside the input (the panel sources' gather table).
+    /// </summary>
+    internal static int[] PhaseOffsets(in ConvGeometry g, Phase p)
+    {
+        int th = p.TapsH.Length, tw = p.TapsW.Length;
+        var offsets = new int[th * tw * p.NH * p.NW];
+        for (int a = 0; a < th; a++)
+            for (int b = 0; b < tw; b++)
+                for (int qh = 0; qh < p.NH; qh++)
+                    for (int qw = 0; qw < p.NW; qw++)
+                    {
+                        int h = p.BaseH[a] + qh, w = p.BaseW[b] + qw;
+                        offsets[((a * tw + b) * p.NH + qh) * p.NW + qw] = h >= 0 && h < g.SmallH && w >= 0 && w < g.SmallW ? h * g.SmallW + w : -1;
+                    }
+        return offsets;
+    }
+
     /// <summary>Taps i with i·d ≡ start + pad (mod s), and the small index of the phase's first output for each.</summary>
     internal static (int[] Taps, int[] Base) Taps(int start, int pad, int stride, int dilation, int kernel)
     {

@@ -6,6 +6,54 @@ using System.Runtime.Intrinsics.X86;
 namespace MiniTorch.Kernels;
 
 /// <summary>
+/// What the panel sources of <see cref="ConvTranspose.PhaseGemm"/>'s batched phase GEMMs share: the input (whole small
+/// images side by side from <c>Z</c>, the group's first channel of the first image) and the gather table
+/// (<see cref="ConvTranspose.PhaseOffsets"/>); the phase column matrix's row k = (channel, tap), column j = (image,
+/// phase pixel) holds z[image, channel, offset] or zero outside the input.
+/// </summary>
+internal abstract unsafe class PhaseSource<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    protected readonly T* Z;
+    protected readonly int ImageStride, Small, Pixels, Taps;
+    // Per tap (a, b) and phase pixel q: the element's offset in the input plane, or −1 outside it.
+    protected readonly int[] Offsets;
+
+    /// <param name="g">The transposed convolution's geometry.</param>
+    /// <param name="p">The output phase whose columns this gathers.</param>
+    /// <param name="z">The first image's first channel of the group.</param>
+    /// <param name="imageStride">Elements between images (C·H·W of the small side).</param>
+    protected PhaseSource(in ConvGeometry g, ConvTranspose.Phase p, T* z, int imageStride)
+    {
+        Z = z;
+        ImageStride = imageStride;
+        Small = g.SmallH * g.SmallW;
+        Pixels = p.NH * p.NW;
+        Taps = p.TapsH.Length * p.TapsW.Length;
+        Offsets = ConvTranspose.PhaseOffsets(g, p);
+    }
+
+    /// <summary>dst[i] = col[k, j0 + i] for i &lt; count, and zero for count ≤ i &lt; width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    protected void GatherRow(int k, int j0, int count, int width, T* dst)
+    {
+        int channel = k / Taps;
+        fixed (int* offsets = Offsets)
+        {
+            int* off = offsets + (k - channel * Taps) * Pixels;
+            T* plane = Z + (nint)channel * Small;
+            int img = j0 / Pixels, q = j0 - img * Pixels;
+            for (int i = 0; i < count; i++)
+            {
+                int o = off[q];
+                dst[i] = o < 0 ? T.Zero : plane[(nint)img * ImageStride + o];
+                if (++q == Pixels) { q = 0; img++; }
+            }
+        }
+        for (int i = count; i < width; i++) dst[i] = T.Zero;
+    }
+}
+
+/// <summary>
 /// The phase column matrix of <see cref="ConvTranspose.PhaseGemm"/> for whole small images side by side,
 /// written straight into GEMM's packed B panels (an implicit im2col): row (k, a, b), column
 /// (image i, phase pixel q = (qh, qw)) holds z[i, k, BaseH[a] + qh, BaseW[b] + qw], zero outside the
@@ -13,12 +61,8 @@ namespace MiniTorch.Kernels;
 /// blocking, so the bits are those of the stored route; what goes away is writing the column buffer and
 /// reading it back to pack it (DCGAN's 4×4 → 8×8 layer gathers 16-float planes per row).
 /// </summary>
-internal sealed unsafe class PhasePanels<T> : IPanelSource<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed unsafe class PhasePanels<T> : PhaseSource<T>, IPanelSource<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly T* _z;
-    private readonly int _imageStride, _small, _pixels, _taps;
-    // Per tap (a, b) and phase pixel q: the element's offset in the input plane, or −1 outside it.
-    private readonly int[] _offsets;
     // The Vector512 form for 16-float planes whose phases are 16 pixels (4×4 → 8×8 with stride 2): one
     // permute of the plane per panel row and image, lanes outside the input masked to +0.
     private readonly Vector512<int>[]? _index;
@@ -39,30 +83,15 @@ internal sealed unsafe class PhasePanels<T> : IPanelSource<T> where T : unmanage
     /// <param name="p">The output phase whose columns this writes.</param>
     /// <param name="z">The first image's first channel of the group.</param>
     /// <param name="imageStride">Elements between images (C·H·W of the small side).</param>
-    public PhasePanels(in ConvGeometry g, ConvTranspose.Phase p, T* z, int imageStride)
+    public PhasePanels(in ConvGeometry g, ConvTranspose.Phase p, T* z, int imageStride) : base(g, p, z, imageStride)
     {
-        _z = z;
-        _imageStride = imageStride;
-        _small = g.SmallH * g.SmallW;
-        _pixels = p.NH * p.NW;
-        int th = p.TapsH.Length, tw = p.TapsW.Length;
-        _taps = th * tw;
-        _offsets = new int[_taps * _pixels];
-        for (int a = 0; a < th; a++)
-            for (int b = 0; b < tw; b++)
-                for (int qh = 0; qh < p.NH; qh++)
-                    for (int qw = 0; qw < p.NW; qw++)
-                    {
-                        int h = p.BaseH[a] + qh, w = p.BaseW[b] + qw;
-                        _offsets[((a * tw + b) * p.NH + qh) * p.NW + qw] = h >= 0 && h < g.SmallH && w >= 0 && w < g.SmallW ? h * g.SmallW + w : -1;
-                    }
-        if (typeof(T) == typeof(float) && Avx512F.IsSupported && _small == 16 && _pixels == 16)
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported && Small == 16 && Pixels == 16)
         {
-            _index = new Vector512<int>[_taps];
-            _mask = new Vector512<int>[_taps];
-            for (int t = 0; t < _taps; t++)
+            _index = new Vector512<int>[Taps];
+            _mask = new Vector512<int>[Taps];
+            for (int t = 0; t < Taps; t++)
             {
-                var lanes = Vector512.Create((ReadOnlySpan<int>)_offsets.AsSpan(t * 16, 16));
+                var lanes = Vector512.Create((ReadOnlySpan<int>)Offsets.AsSpan(t * 16, 16));
                 _index[t] = Vector512.Max(lanes, Vector512<int>.Zero);
                 _mask[t] = ~Vector512.LessThan(lanes, Vector512<int>.Zero); // all ones where the offset is inside
             }
@@ -78,34 +107,20 @@ internal sealed unsafe class PhasePanels<T> : IPanelSource<T> where T : unmanage
             PackPlanes(k0, kc, j0, cols, nr, (float*)dst);
             return;
         }
-        fixed (int* offsets = _offsets)
-            for (int p = 0; p < kc; p++, dst += nr)
-            {
-                int k = k0 + p, channel = k / _taps;
-                int* off = offsets + (k - channel * _taps) * _pixels;
-                T* plane = _z + (nint)channel * _small;
-                int img = j0 / _pixels, q = j0 - img * _pixels;
-                for (int j = 0; j < cols; j++)
-                {
-                    int o = off[q];
-                    dst[j] = o < 0 ? T.Zero : plane[(nint)img * _imageStride + o];
-                    if (++q == _pixels) { q = 0; img++; }
-                }
-                for (int j = cols; j < nr; j++) dst[j] = T.Zero;
-            }
+        for (int p = 0; p < kc; p++, dst += nr) GatherRow(k0 + p, j0, cols, nr, dst);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private void PackPlanes(int k0, int kc, int j0, int cols, int nr, float* dst)
     {
-        float* z = (float*)_z;
+        float* z = (float*)Z;
         for (int p = 0; p < kc; p++, dst += nr)
         {
-            int k = k0 + p, channel = k / _taps, t = k - channel * _taps;
+            int k = k0 + p, channel = k / Taps, t = k - channel * Taps;
             var index = _index![t];
             var mask = _mask![t].AsSingle();
-            float* plane = z + (nint)channel * 16 + (nint)(j0 / 16) * _imageStride;
-            for (int j = 0; j < nr; j += 16, plane += _imageStride)
+            float* plane = z + (nint)channel * 16 + (nint)(j0 / 16) * ImageStride;
+            for (int j = 0; j < nr; j += 16, plane += ImageStride)
             {
                 var v = j < cols ? Avx512F.PermuteVar16x32(Vector512.Load(plane), index) & mask : Vector512<float>.Zero;
                 v.Store(dst + j);

@@ -13,12 +13,8 @@ namespace MiniTorch.Kernels;
 /// transpose; the GEMM multiplies exactly the same values in the same k order and blocking, so the bits are the
 /// stored route's (DCGAN's 8×8 → 4×4 input gradient: 16-float planes, one permute per panel row).
 /// </summary>
-internal sealed unsafe class PhaseRowPanels<T> : IRowPanelSource<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed unsafe class PhaseRowPanels<T> : PhaseSource<T>, IRowPanelSource<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly T* _z;
-    private readonly int _imageStride, _small, _pixels, _taps;
-    // Per tap (a, b) and phase pixel q: the element's offset in the input plane, or −1 outside it.
-    private readonly int[] _offsets;
     // The Vector512 form for 16-float planes whose phases are 16 pixels: per (first pixel's place o in its image, tap),
     // two-source permute indices over this image's plane and the next one's, and the lanes inside the input.
     private readonly Vector512<int>[]? _index;
@@ -40,40 +36,25 @@ internal sealed unsafe class PhaseRowPanels<T> : IRowPanelSource<T> where T : un
     /// <param name="p">The output phase whose rows this writes.</param>
     /// <param name="z">The first image's first channel of the group.</param>
     /// <param name="imageStride">Elements between images (C·H·W of the small side).</param>
-    public PhaseRowPanels(in ConvGeometry g, ConvTranspose.Phase p, T* z, int imageStride)
+    public PhaseRowPanels(in ConvGeometry g, ConvTranspose.Phase p, T* z, int imageStride) : base(g, p, z, imageStride)
     {
-        _z = z;
-        _imageStride = imageStride;
-        _small = g.SmallH * g.SmallW;
-        _pixels = p.NH * p.NW;
-        int th = p.TapsH.Length, tw = p.TapsW.Length;
-        _taps = th * tw;
-        _offsets = new int[_taps * _pixels];
-        for (int a = 0; a < th; a++)
-            for (int b = 0; b < tw; b++)
-                for (int qh = 0; qh < p.NH; qh++)
-                    for (int qw = 0; qw < p.NW; qw++)
-                    {
-                        int h = p.BaseH[a] + qh, w = p.BaseW[b] + qw;
-                        _offsets[((a * tw + b) * p.NH + qh) * p.NW + qw] = h >= 0 && h < g.SmallH && w >= 0 && w < g.SmallW ? h * g.SmallW + w : -1;
-                    }
-        if (typeof(T) == typeof(float) && Avx512F.IsSupported && _small == 16 && _pixels == 16)
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported && Small == 16 && Pixels == 16)
         {
-            _index = new Vector512<int>[16 * _taps];
-            _inside = new Vector512<int>[16 * _taps];
+            _index = new Vector512<int>[16 * Taps];
+            _inside = new Vector512<int>[16 * Taps];
             Span<int> index = stackalloc int[16], inside = stackalloc int[16];
             for (int o = 0; o < 16; o++)
-                for (int t = 0; t < _taps; t++)
+                for (int t = 0; t < Taps; t++)
                 {
                     for (int l = 0; l < 16; l++)
                     {
                         // Lane l is pixel o + l of the panel's first image, or pixel o + l − 16 of the next.
-                        int q = (o + l) % 16, off = _offsets[t * 16 + q];
+                        int q = (o + l) % 16, off = Offsets[t * 16 + q];
                         index[l] = (o + l < 16 ? 0 : 16) + Math.Max(off, 0);
                         inside[l] = off >= 0 ? -1 : 0;
                     }
-                    _index[o * _taps + t] = Vector512.Create((ReadOnlySpan<int>)index);
-                    _inside[o * _taps + t] = Vector512.Create((ReadOnlySpan<int>)inside);
+                    _index[o * Taps + t] = Vector512.Create((ReadOnlySpan<int>)index);
+                    _inside[o * Taps + t] = Vector512.Create((ReadOnlySpan<int>)inside);
                 }
         }
     }
@@ -87,21 +68,7 @@ internal sealed unsafe class PhaseRowPanels<T> : IRowPanelSource<T> where T : un
             PackPlanes(k0, kc, i0, rows, mr, (float*)dst);
             return;
         }
-        fixed (int* offsets = _offsets)
-            for (int p = 0; p < kc; p++, dst += mr)
-            {
-                int k = k0 + p, channel = k / _taps;
-                int* off = offsets + (k - channel * _taps) * _pixels;
-                T* plane = _z + (nint)channel * _small;
-                int img = i0 / _pixels, q = i0 - img * _pixels;
-                for (int i = 0; i < rows; i++)
-                {
-                    int o = off[q];
-                    dst[i] = o < 0 ? T.Zero : plane[(nint)img * _imageStride + o];
-                    if (++q == _pixels) { q = 0; img++; }
-                }
-                for (int i = rows; i < mr; i++) dst[i] = T.Zero;
-            }
+        for (int p = 0; p < kc; p++, dst += mr) GatherRow(k0 + p, i0, rows, mr, dst);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
@@ -113,14 +80,14 @@ internal sealed unsafe class PhaseRowPanels<T> : IRowPanelSource<T> where T : un
         var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         var valid = Vector512.LessThan(lanes, Vector512.Create(rows));
         var store = Vector512.LessThan(lanes, Vector512.Create(mr)).AsSingle();
-        float* z = (float*)_z + (nint)img * _imageStride;
-        int taps = _taps;
+        float* z = (float*)Z + (nint)img * ImageStride;
+        int taps = Taps;
         for (int p = 0; p < kc; p++, dst += mr)
         {
             int k = k0 + p, channel = k / taps, t = k - channel * taps;
             float* plane = z + (nint)channel * 16;
             var first = Vector512.Load(plane);
-            var next = two ? Vector512.Load(plane + _imageStride) : first;
+            var next = two ? Vector512.Load(plane + ImageStride) : first;
             var v = Avx512F.PermuteVar16x32x2(first, _index![o * taps + t], next) & (_inside![o * taps + t] & valid).AsSingle();
             Avx512F.MaskStore(dst, store, v);
         }
