@@ -38,6 +38,10 @@ internal static partial class Conv
             _mask1 = new Vector512<float>[taps * vectors];
         }
 
+        private static readonly GatherCache<PermuteWindows> Plans = new();
+        // Cached for geometries whose windows read more than four chunks: the phase-plane gather.
+        private static readonly PermuteWindows None = new(0, 0, 0);
+
         /// <summary>The gather for <paramref name="g"/> (<typeparamref name="T"/> float, AVX-512, packed panels <paramref name="nr"/> wide), or null where it does not apply.</summary>
         public static PermuteWindows? Plan<T>(in ConvGeometry g, int nr)
         {
@@ -45,6 +49,14 @@ internal static partial class Conv
             if (typeof(T) != typeof(float) || !Avx512F.IsSupported || !g.IsPlanar || plane % 16 != 0 || plane > 256
                 || pixels % 16 != 0 || nr % 16 != 0 || pixels == 0)
                 return null;
+            var key = GatherKey.Of(g, 0);
+            if (!Plans.TryGet(key, out var plan)) plan = Plans.Add(key, Build(g) ?? None);
+            return ReferenceEquals(plan, None) ? null : plan;
+        }
+
+        private static PermuteWindows? Build(in ConvGeometry g)
+        {
+            int plane = g.BigH * g.BigW, pixels = g.SmallPlane;
             int taps = g.KH * g.KW, vectors = pixels / 16;
             var plan = new PermuteWindows(taps, vectors, plane);
             Span<int> index = stackalloc int[16], mask = stackalloc int[16], chunkOf = stackalloc int[16];

@@ -29,8 +29,20 @@ internal abstract unsafe class PhaseSource<T> where T : unmanaged, IFloatingPoin
         Small = g.SmallH * g.SmallW;
         Pixels = p.NH * p.NW;
         Taps = p.TapsH.Length * p.TapsW.Length;
-        Offsets = ConvTranspose.PhaseOffsets(g, p);
+        Offsets = Cached(OffsetTables, g, p, ConvTranspose.PhaseOffsets);
     }
+
+    private static readonly GatherCache<int[]> OffsetTables = new();
+
+    /// <summary>Phase <paramref name="p"/>'s table of <paramref name="cache"/> for <paramref name="g"/>, built by <paramref name="build"/> the first time.</summary>
+    protected static TTable Cached<TTable>(GatherCache<TTable> cache, in ConvGeometry g, ConvTranspose.Phase p, PhaseTableBuilder<TTable> build) where TTable : class
+    {
+        var key = GatherKey.Of(g, p.H0 << 16 | p.W0);
+        return cache.TryGet(key, out var table) ? table : cache.Add(key, build(g, p));
+    }
+
+    /// <summary>Builds a phase's table (see <see cref="Cached{TTable}"/>).</summary>
+    protected internal delegate TTable PhaseTableBuilder<TTable>(in ConvGeometry g, ConvTranspose.Phase p);
 
     /// <summary>dst[i] = col[k, j0 + i] for i &lt; count, and zero for count ≤ i &lt; width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -87,15 +99,27 @@ internal sealed unsafe class PhasePanels<T> : PhaseSource<T>, IPanelSource<T> wh
     {
         if (typeof(T) == typeof(float) && Avx512F.IsSupported && Small == 16 && Pixels == 16)
         {
-            _index = new Vector512<int>[Taps];
-            _mask = new Vector512<int>[Taps];
-            for (int t = 0; t < Taps; t++)
-            {
-                var lanes = Vector512.Create((ReadOnlySpan<int>)Offsets.AsSpan(t * 16, 16));
-                _index[t] = Vector512.Max(lanes, Vector512<int>.Zero);
-                _mask[t] = ~Vector512.LessThan(lanes, Vector512<int>.Zero); // all ones where the offset is inside
-            }
+            var lanes = Cached(LaneTables, g, p, Lanes);
+            (_index, _mask) = (lanes[0], lanes[1]);
         }
+    }
+
+    private static readonly GatherCache<Vector512<int>[][]> LaneTables = new();
+
+    /// <summary>Per tap: the permute's lane indices (offsets, 0 outside) and the lanes inside the input (all ones).</summary>
+    private static Vector512<int>[][] Lanes(in ConvGeometry g, ConvTranspose.Phase p)
+    {
+        var offsets = ConvTranspose.PhaseOffsets(g, p);
+        int taps = offsets.Length / 16;
+        var index = new Vector512<int>[taps];
+        var mask = new Vector512<int>[taps];
+        for (int t = 0; t < taps; t++)
+        {
+            var lanes = Vector512.Create((ReadOnlySpan<int>)offsets.AsSpan(t * 16, 16));
+            index[t] = Vector512.Max(lanes, Vector512<int>.Zero);
+            mask[t] = ~Vector512.LessThan(lanes, Vector512<int>.Zero); // all ones where the offset is inside
+        }
+        return [index, mask];
     }
 
     /// <inheritdoc />

@@ -40,23 +40,35 @@ internal sealed unsafe class PhaseRowPanels<T> : PhaseSource<T>, IRowPanelSource
     {
         if (typeof(T) == typeof(float) && Avx512F.IsSupported && Small == 16 && Pixels == 16)
         {
-            _index = new Vector512<int>[16 * Taps];
-            _inside = new Vector512<int>[16 * Taps];
-            Span<int> index = stackalloc int[16], inside = stackalloc int[16];
-            for (int o = 0; o < 16; o++)
-                for (int t = 0; t < Taps; t++)
-                {
-                    for (int l = 0; l < 16; l++)
-                    {
-                        // Lane l is pixel o + l of the panel's first image, or pixel o + l − 16 of the next.
-                        int q = (o + l) % 16, off = Offsets[t * 16 + q];
-                        index[l] = (o + l < 16 ? 0 : 16) + Math.Max(off, 0);
-                        inside[l] = off >= 0 ? -1 : 0;
-                    }
-                    _index[o * Taps + t] = Vector512.Create((ReadOnlySpan<int>)index);
-                    _inside[o * Taps + t] = Vector512.Create((ReadOnlySpan<int>)inside);
-                }
+            var lanes = Cached(LaneTables, g, p, Lanes);
+            (_index, _inside) = (lanes[0], lanes[1]);
         }
+    }
+
+    private static readonly GatherCache<Vector512<int>[][]> LaneTables = new();
+
+    /// <summary>Per (first pixel's place o in its image, tap): the two-source permute's lane indices and the lanes inside the input.</summary>
+    private static Vector512<int>[][] Lanes(in ConvGeometry g, ConvTranspose.Phase p)
+    {
+        var offsets = ConvTranspose.PhaseOffsets(g, p);
+        int taps = offsets.Length / 16;
+        var indices = new Vector512<int>[16 * taps];
+        var insides = new Vector512<int>[16 * taps];
+        Span<int> index = stackalloc int[16], inside = stackalloc int[16];
+        for (int o = 0; o < 16; o++)
+            for (int t = 0; t < taps; t++)
+            {
+                for (int l = 0; l < 16; l++)
+                {
+                    // Lane l is pixel o + l of the panel's first image, or pixel o + l − 16 of the next.
+                    int q = (o + l) % 16, off = offsets[t * 16 + q];
+                    index[l] = (o + l < 16 ? 0 : 16) + Math.Max(off, 0);
+                    inside[l] = off >= 0 ? -1 : 0;
+                }
+                indices[o * taps + t] = Vector512.Create((ReadOnlySpan<int>)index);
+                insides[o * taps + t] = Vector512.Create((ReadOnlySpan<int>)inside);
+            }
+        return [indices, insides];
     }
 
     /// <inheritdoc />
