@@ -130,6 +130,7 @@ internal static unsafe partial class ConvDirect
     }
 
     /// <summary>dst[u] = src[start + u·stride] where that is inside src, zero elsewhere.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void GatherRow<T>(ReadOnlySpan<T> src, int start, int stride, Span<T> dst) where T : unmanaged
     {
         for (int u = 0; u < dst.Length; u++)

@@ -251,6 +251,7 @@ internal static unsafe partial class ConvDirect
     /// dst[r·w + q] = z[oh0 + r, q + shift] for the rows of dst (w wide, like z's), zero outside z: one
     /// copy of the run of rows, then the columns whose source lay in a neighbouring row are cleared.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void ShiftedRows<T>(ReadOnlySpan<T> z, int h, int w, int oh0, int shift, Span<T> dst) where T : unmanaged
     {
         int rows = dst.Length / w, rLo = Math.Clamp(-oh0, 0, rows), rHi = Math.Clamp(h - oh0, rLo, rows);
@@ -272,6 +273,7 @@ internal static unsafe partial class ConvDirect
     }
 
     /// <summary>dst[2q] = a[q], dst[2q + 1] = b[q] for q &lt; cnt, half a vector of each at a time where AVX-512 is there.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void InterleaveRow<T>(T* a, T* b, T* dst, int cnt) where T : unmanaged
     {
         int q = 0, half = Vector512<T>.Count / 2;

@@ -232,6 +232,7 @@ internal static unsafe partial class ConvTransposeOneChannel
     /// Prefetches (into L2) the pairs [from, to) of the (channel, row) list of channels [0, channels) × rows
     /// [r0, r0 + rows), columns [c0, c0 + cols); what lies outside the input is skipped.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void Prefetch<T>(in ConvGeometry g, T* zImg, int channels, int r0, int rows, int c0, int cols, int from, int to)
         where T : unmanaged
     {
@@ -248,6 +249,7 @@ internal static unsafe partial class ConvTransposeOneChannel
     }
 
     /// <summary>patch[k, i, j] = z[k, r0 + i, c0 + j] for k &lt; channels, i &lt; rows, j &lt; cols, zero outside the input: a band's window.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void FillPatch<T>(in ConvGeometry g, T* zImg, int channels, int r0, int c0, int rows, int cols, T* patch)
         where T : unmanaged
     {
