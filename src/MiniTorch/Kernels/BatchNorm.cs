@@ -8,8 +8,9 @@ namespace MiniTorch.Kernels;
 /// Batch-norm kernels over a dense [N, C, inner] layout (inner = H·W): per-channel statistics
 /// accumulated in double as ATen's CPU kernel does, the per-channel affine map y = x·α + β, and
 /// the reductions and input gradient of the backward pass. Rows of <c>inner</c> elements are
-/// contiguous: each row's sums are one vectorised <see cref="TensorPrimitives"/> call, its element-wise
-/// chains one loop (<see cref="BatchNormRows{T}"/>).
+/// contiguous: each row's sums are one pass in <see cref="TensorPrimitives"/>' own summation order
+/// (<see cref="RowSums{T}"/>, with the row's transform fused in: x − mean, the activation's backward), its
+/// element-wise chains one loop (<see cref="BatchNormRows{T}"/>).
 /// </summary>
 /// <remarks>
 /// Work items are channels, run on all cores: each channel's sums are accumulated by one thread in
@@ -47,25 +48,52 @@ internal static unsafe class BatchNormKernels
             var (xp, length) = ((nint)px, x.Length);
             Threading.For(c, Work(length, n * c, 2, 3), ch =>
             {
-                var xs = new ReadOnlySpan<T>((T*)xp, length);
-                var buf = ArrayPool<T>.Shared.Rent(inner);
-                var tmp = buf.AsSpan(0, inner);
-                double sum = 0;
-                for (int b = 0; b < n; b++) sum += double.CreateChecked(TensorPrimitives.Sum(xs.Slice((b * c + ch) * inner, inner)));
-                means[ch] = sum / count;
-                var m = T.CreateChecked(means[ch]);
-                double sq = 0;
-                for (int b = 0; b < n; b++)
+                if (RowSums<T>.Replicated)
                 {
-                    BatchNormRows<T>.Subtract(xs.Slice((b * c + ch) * inner, inner), m, tmp);
-                    sq += double.CreateChecked(TensorPrimitives.SumOfSquares<T>(tmp));
+                    // One pass per row with the library's summation order (RowSums): no buffer, no calls.
+                    double sum = 0;
+                    for (int b = 0; b < n; b++)
+                    {
+                        var terms = new RowValueTerms<T>((T*)xp + (b * c + ch) * inner);
+                        RowSums<T>.Sum(ref terms, inner, out T s, out _);
+                        sum += double.CreateChecked(s);
+                    }
+                    means[ch] = sum / count;
+                    var m = T.CreateChecked(means[ch]);
+                    double sq = 0;
+                    for (int b = 0; b < n; b++)
+                    {
+                        var terms = new CentredSquareTerms<T>((T*)xp + (b * c + ch) * inner, m);
+                        RowSums<T>.Sum(ref terms, inner, out T s, out _);
+                        sq += double.CreateChecked(s);
+                    }
+                    sqs[ch] = sq;
                 }
-                sqs[ch] = sq;
-                ArrayPool<T>.Shared.Return(buf);
+                else StatsByCalls(new ReadOnlySpan<T>((T*)xp, length), n, c, inner, ch, count, means, sqs);
             });
         }
         means.CopyTo(mean);
         sqs.CopyTo(sqSum);
+    }
+
+    /// <summary>Channel <paramref name="ch"/>'s statistics by one <see cref="TensorPrimitives"/> call per row: the reference order.</summary>
+    private static void StatsByCalls<T>(ReadOnlySpan<T> xs, int n, int c, int inner, int ch, double count, double[] means, double[] sqs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var buf = ArrayPool<T>.Shared.Rent(inner);
+        var tmp = buf.AsSpan(0, inner);
+        double sum = 0;
+        for (int b = 0; b < n; b++) sum += double.CreateChecked(TensorPrimitives.Sum(xs.Slice((b * c + ch) * inner, inner)));
+        means[ch] = sum / count;
+        var m = T.CreateChecked(means[ch]);
+        double sq = 0;
+        for (int b = 0; b < n; b++)
+        {
+            BatchNormRows<T>.Subtract(xs.Slice((b * c + ch) * inner, inner), m, tmp);
+            sq += double.CreateChecked(TensorPrimitives.SumOfSquares<T>(tmp));
+        }
+        sqs[ch] = sq;
+        ArrayPool<T>.Shared.Return(buf);
     }
 
     /// <summary>y = x·α[c] + β[c] for every row of channel c, then the activation, if any.</summary>
@@ -108,29 +136,53 @@ internal static unsafe class BatchNormKernels
             var (xp, gp, zp, length) = ((nint)px, (nint)pg, (nint)pz, x.Length);
             Threading.For(c, Work(length, n * c, 3, 4), ch =>
             {
-                var xs = new ReadOnlySpan<T>((T*)xp, length);
-                var gs = new ReadOnlySpan<T>((T*)gp, length);
-                var zs = new ReadOnlySpan<T>((T*)zp, activation.IsNone ? 0 : length);
-                var buf = ArrayPool<T>.Shared.Rent(2 * inner);
-                var tmp = buf.AsSpan(0, inner);
-                var rowGrad = buf.AsSpan(inner, inner);
-                double s = 0, d = 0;
                 var m = T.CreateChecked(means[ch]);
-                for (int b = 0; b < n; b++)
+                if (RowSums<T>.Replicated)
                 {
-                    int at = (b * c + ch) * inner;
-                    var gRow = activation.Backward(zs, gs, at, inner, rowGrad);
-                    s += double.CreateChecked(TensorPrimitives.Sum(gRow));
-                    BatchNormRows<T>.Subtract(xs.Slice(at, inner), m, tmp);
-                    d += double.CreateChecked(TensorPrimitives.Dot<T>(tmp, gRow));
+                    // Activation backward, Σg and Σ(x − m)·g in one pass per row, in the library's summation order.
+                    double s = 0, d = 0;
+                    T slope = activation.Slope;
+                    T* zRows = activation.IsNone ? null : (T*)zp;
+                    for (int b = 0; b < n; b++)
+                    {
+                        int at = (b * c + ch) * inner;
+                        var terms = new GradTerms<T>((T*)xp + at, (T*)gp + at, zRows == null ? null : zRows + at, m, slope);
+                        RowSums<T>.Sum(ref terms, inner, out T rowSum, out T rowDot);
+                        s += double.CreateChecked(rowSum);
+                        d += double.CreateChecked(rowDot);
+                    }
+                    (sums[ch], dots[ch]) = (s, d);
                 }
-                sums[ch] = s;
-                dots[ch] = d;
-                ArrayPool<T>.Shared.Return(buf);
+                else
+                {
+                    var zs = new ReadOnlySpan<T>((T*)zp, activation.IsNone ? 0 : length);
+                    (sums[ch], dots[ch]) = BackwardSumsByCalls(new ReadOnlySpan<T>((T*)xp, length), new ReadOnlySpan<T>((T*)gp, length), n, c, inner, ch, m, activation, zs);
+                }
             });
         }
         sums.CopyTo(sumG);
         dots.CopyTo(dot);
+    }
+
+    /// <summary>Channel <paramref name="ch"/>'s backward sums by <see cref="TensorPrimitives"/> calls per row: the reference order.</summary>
+    private static (double Sum, double Dot) BackwardSumsByCalls<T>(ReadOnlySpan<T> xs, ReadOnlySpan<T> gs, int n, int c, int inner, int ch, T m,
+                                                                   RowActivation<T> activation, ReadOnlySpan<T> zs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var buf = ArrayPool<T>.Shared.Rent(2 * inner);
+        var tmp = buf.AsSpan(0, inner);
+        var rowGrad = buf.AsSpan(inner, inner);
+        double s = 0, d = 0;
+        for (int b = 0; b < n; b++)
+        {
+            int at = (b * c + ch) * inner;
+            var gRow = activation.Backward(zs, gs, at, inner, rowGrad);
+            s += double.CreateChecked(TensorPrimitives.Sum(gRow));
+            BatchNormRows<T>.Subtract(xs.Slice(at, inner), m, tmp);
+            d += double.CreateChecked(TensorPrimitives.Dot<T>(tmp, gRow));
+        }
+        ArrayPool<T>.Shared.Return(buf);
+        return (s, d);
     }
 
     /// <summary>
@@ -188,6 +240,9 @@ internal readonly struct RowActivation<T> where T : unmanaged, IFloatingPointIee
         slope >= T.Zero ? new(2, slope) : throw new ArgumentOutOfRangeException(nameof(slope), "a fused leaky ReLU needs a slope >= 0");
 
     public bool IsNone => _kind == 0;
+
+    /// <summary>The backward's factor where the output is not positive: the leaky slope, 0 for ReLU (unused without an activation).</summary>
+    public T Slope => _slope;
 
     /// <summary>Applies the activation to a row in place, with the separate op's kernel.</summary>
     public void Forward(Span<T> row)
