@@ -112,8 +112,7 @@ internal static unsafe class BatchNormKernels
                 for (int b = 0; b < n; b++)
                 {
                     var dst = ys.Slice((b * c + ch) * inner, inner);
-                    BatchNormRows<T>.ScaleShift(xs.Slice((b * c + ch) * inner, inner), al[ch], be[ch], dst);
-                    activation.Forward(dst);
+                    BatchNormRows<T>.ScaleShiftActivate(xs.Slice((b * c + ch) * inner, inner), al[ch], be[ch], activation, dst);
                 }
             });
         }
@@ -205,17 +204,20 @@ internal static unsafe class BatchNormKernels
                 var gs = new ReadOnlySpan<T>((T*)gp, length);
                 var ds = new Span<T>((T*)dp, length);
                 var zs = new ReadOnlySpan<T>((T*)zp, activation.IsNone ? 0 : length);
-                var buf = activation.IsNone ? null : ArrayPool<T>.Shared.Rent(inner);
                 var (m, kc, gm, ac) = (T.CreateChecked(means[ch]), T.CreateChecked(ks[ch]), T.CreateChecked(gradMeans[ch]), T.CreateChecked(As[ch]));
                 for (int b = 0; b < n; b++)
                 {
                     int at = (b * c + ch) * inner;
                     var dst = ds.Slice(at, inner);
-                    var gRow = activation.Backward(zs, gs, at, inner, buf);
+                    if (!activation.IsNone)
+                    {
+                        BatchNormRows<T>.ActivatedInputGrad(xs.Slice(at, inner), gs.Slice(at, inner), zs.Slice(at, inner), activation.Slope, batchStats, m, kc, gm, ac, dst);
+                        continue;
+                    }
+                    var gRow = gs.Slice(at, inner);
                     if (batchStats) BatchNormRows<T>.InputGrad(xs.Slice(at, inner), gRow, m, kc, gm, ac, dst);
                     else TensorPrimitives.Multiply(gRow, ac, dst);
                 }
-                if (buf is not null) ArrayPool<T>.Shared.Return(buf);
             });
         }
     }
@@ -241,15 +243,14 @@ internal readonly struct RowActivation<T> where T : unmanaged, IFloatingPointIee
 
     public bool IsNone => _kind == 0;
 
+    /// <summary>Whether the activation is ReLU.</summary>
+    public bool IsRelu => _kind == 1;
+
+    /// <summary>Whether the activation is leaky ReLU.</summary>
+    public bool IsLeakyRelu => _kind == 2;
+
     /// <summary>The backward's factor where the output is not positive: the leaky slope, 0 for ReLU (unused without an activation).</summary>
     public T Slope => _slope;
-
-    /// <summary>Applies the activation to a row in place, with the separate op's kernel.</summary>
-    public void Forward(Span<T> row)
-    {
-        if (_kind == 1) TensorPrimitives.Max(row, T.Zero, row);
-        else if (_kind == 2) Activation.LeakyRelu(row, _slope, row);
-    }
 
     /// <summary>
     /// The row [at, at + length) of the gradient entering the batch norm: <paramref name="g"/>'s own row

@@ -56,6 +56,48 @@ public class BatchNormFusedTests
         }
     }
 
+    // The forward's affine map and activation as the chain of calls: Multiply, Add, then the activation's own call.
+    private static T[] ReferenceAffine<T>(T[] x, int kind, int n, int c, int inner, T[] alpha, T[] beta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var y = new T[x.Length];
+        for (int b = 0; b < n; b++)
+            for (int ch = 0; ch < c; ch++)
+            {
+                var src = x.AsSpan((b * c + ch) * inner, inner);
+                var dst = y.AsSpan((b * c + ch) * inner, inner);
+                TensorPrimitives.Multiply(src, alpha[ch], dst);
+                TensorPrimitives.Add<T>(dst, beta[ch], dst);
+                if (kind == 1) TensorPrimitives.Max<T>(dst, T.Zero, dst);
+                else if (kind == 2) Activation.LeakyRelu<T>(dst, Slope<T>(kind), dst);
+            }
+        return y;
+    }
+
+    // The input gradient as the chain: the activation's backward into a row buffer, then the batch norm's formula.
+    private static T[] ReferenceInputGrad<T>(T[] x, T[] g, T[] z, int kind, bool batchStats, int n, int c, int inner, T[] m, T[] k, T[] gm, T[] a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (dx, rowGrad) = (new T[x.Length], new T[inner]);
+        for (int b = 0; b < n; b++)
+            for (int ch = 0; ch < c; ch++)
+            {
+                int at = (b * c + ch) * inner;
+                if (kind == 0) g.AsSpan(at, inner).CopyTo(rowGrad);
+                else Activation.LeakyReluBackward<T>(z.AsSpan(at, inner), g.AsSpan(at, inner), Slope<T>(kind), rowGrad);
+                if (batchStats)
+                {
+                    var t = new T[inner];
+                    TensorPrimitives.Subtract<T>(x.AsSpan(at, inner), m[ch], t);
+                    TensorPrimitives.Multiply<T>(t, k[ch], t);
+                    TensorPrimitives.Subtract<T>(rowGrad, t, t);
+                    TensorPrimitives.Subtract<T>(t, gm[ch], t);
+                    TensorPrimitives.Multiply<T>(t, a[ch], dx.AsSpan(at, inner));
+                }
+                else TensorPrimitives.Multiply<T>(rowGrad, a[ch], dx.AsSpan(at, inner));
+            }
+        return dx;
+    }
+
     private static void AssertBitwise<T>(T[] expected, T[] actual, string what) where T : unmanaged
     {
         for (int i = 0; i < expected.Length; i++) Assert.True(RowSumsTests.SameBits(expected[i], actual[i]), $"{what}, element {i}: {expected[i]} vs {actual[i]}");
@@ -86,6 +128,22 @@ public class BatchNormFusedTests
                 ReferenceBackwardSums(x, g, z, kind, n, c, inner, mean, refSumG, refDot);
                 AssertBitwise(refSumG, sumG, "BackwardSums Σg, " + at);
                 AssertBitwise(refDot, dot, "BackwardSums Σ(x − m)g, " + at);
+
+                // Per-channel scalars with a −0, a NaN and a huge value among them.
+                T[] Scalars(int seed) => [.. RowSumsTests.Values<T>(c, seed, 0).Select((v, i) => (i + seed) % 11 == 0 ? T.NaN : (i + seed) % 7 == 0 ? T.NegativeZero : (i + seed) % 5 == 0 ? T.CreateChecked(1e30) : v)];
+                var (alpha, beta) = (Scalars(inner), Scalars(inner + 1));
+                var y = new T[len];
+                BatchNormKernels.Affine<T>(x, n, c, inner, alpha, beta, y, ActivationFor<T>(kind));
+                AssertBitwise(ReferenceAffine(x, kind, n, c, inner, alpha, beta), y, "Affine, " + at);
+
+                var (ms, ks, gms, As) = (Scalars(inner + 2), Scalars(inner + 3), Scalars(inner + 4), Scalars(inner + 5));
+                double[] D(T[] v) => [.. v.Select(double.CreateChecked)];
+                foreach (bool batchStats in new[] { true, false })
+                {
+                    var dx = new T[len];
+                    BatchNormKernels.InputGrad<T>(x, g, n, c, inner, batchStats, D(ms), D(gms), D(ks), D(As), dx, ActivationFor<T>(kind), kind == 0 ? default : z);
+                    AssertBitwise(ReferenceInputGrad(x, g, z, kind, batchStats, n, c, inner, ms, ks, gms, As), dx, $"InputGrad (batch statistics {batchStats}), " + at);
+                }
             }
         }
         finally { Torch.SetNumThreads(saved); }
