@@ -117,33 +117,49 @@ public class BatchNormFusedTests
                 var z = RowSumsTests.Values<T>(len, 2000 + inner, inner % 4 == 2 ? 20 : 0);
                 string at = $"{typeof(T).Name} n {n} c {c} inner {inner} activation {kind} threads {Torch.GetNumThreads()}";
 
-                var (mean, sq, refMean, refSq) = (new double[c], new double[c], new double[c], new double[c]);
-                BatchNormKernels.Stats<T>(x, n, c, inner, mean, sq);
-                ReferenceStats(x, n, c, inner, refMean, refSq);
-                AssertBitwise(refMean, mean, "Stats mean, " + at);
-                AssertBitwise(refSq, sq, "Stats squares, " + at);
-
-                var (sumG, dot, refSumG, refDot) = (new double[c], new double[c], new double[c], new double[c]);
-                BatchNormKernels.BackwardSums<T>(x, g, n, c, inner, mean, sumG, dot, ActivationFor<T>(kind), kind == 0 ? default : z);
-                ReferenceBackwardSums(x, g, z, kind, n, c, inner, mean, refSumG, refDot);
-                AssertBitwise(refSumG, sumG, "BackwardSums Σg, " + at);
-                AssertBitwise(refDot, dot, "BackwardSums Σ(x − m)g, " + at);
-
                 // Per-channel scalars with a −0, a NaN and a huge value among them.
                 T[] Scalars(int seed) => [.. RowSumsTests.Values<T>(c, seed, 0).Select((v, i) => (i + seed) % 11 == 0 ? T.NaN : (i + seed) % 7 == 0 ? T.NegativeZero : (i + seed) % 5 == 0 ? T.CreateChecked(1e30) : v)];
-                var (alpha, beta) = (Scalars(inner), Scalars(inner + 1));
+                double[] D(T[] v) => [.. v.Select(double.CreateChecked)];
+                double eps = inner % 2 == 0 ? 1e-5 : 0.1;
+                double[]? weight = inner % 4 == 3 ? null : D(Scalars(inner + 6)), bias = inner % 4 == 1 ? null : D(Scalars(inner + 7));
+
+                // The training forward against Stats, the Function's scalars and the chain of calls.
+                var (mean, sq, invstd, refMean, refSq) = (new double[c], new double[c], new double[c], new double[c], new double[c]);
                 var y = new T[len];
+                BatchNormKernels.Forward<T>(x, n, c, inner, eps, weight, bias, mean, sq, invstd, y, ActivationFor<T>(kind));
+                ReferenceStats(x, n, c, inner, refMean, refSq);
+                AssertBitwise(refMean, mean, "Forward mean, " + at);
+                AssertBitwise(refSq, sq, "Forward squares, " + at);
+                double count = (double)n * inner;
+                var refInvstd = refSq.Select(v => 1 / Math.Sqrt(v / count + eps)).ToArray();
+                AssertBitwise(refInvstd, invstd, "Forward invstd, " + at);
+                var refAlpha = refInvstd.Select((v, i) => v * (weight?[i] ?? 1)).ToArray();
+                var refBeta = refAlpha.Select((v, i) => (bias?[i] ?? 0) - refMean[i] * v).ToArray();
+                T[] ToT(double[] v) => [.. v.Select(T.CreateChecked)];
+                AssertBitwise(ReferenceAffine(x, kind, n, c, inner, ToT(refAlpha), ToT(refBeta)), y, "Forward output, " + at);
+
+                // The forward with given statistics (evaluation), with special scalars.
+                var (alpha, beta) = (Scalars(inner), Scalars(inner + 1));
                 BatchNormKernels.Affine<T>(x, n, c, inner, alpha, beta, y, ActivationFor<T>(kind));
                 AssertBitwise(ReferenceAffine(x, kind, n, c, inner, alpha, beta), y, "Affine, " + at);
 
-                var (ms, ks, gms, As) = (Scalars(inner + 2), Scalars(inner + 3), Scalars(inner + 4), Scalars(inner + 5));
-                double[] D(T[] v) => [.. v.Select(double.CreateChecked)];
-                foreach (bool batchStats in new[] { true, false })
-                {
-                    var dx = new T[len];
-                    BatchNormKernels.InputGrad<T>(x, g, n, c, inner, batchStats, D(ms), D(gms), D(ks), D(As), dx, ActivationFor<T>(kind), kind == 0 ? default : z);
-                    AssertBitwise(ReferenceInputGrad(x, g, z, kind, batchStats, n, c, inner, ms, ks, gms, As), dx, $"InputGrad (batch statistics {batchStats}), " + at);
-                }
+                // The backward against BackwardSums, the Function's scalars and the chain of calls, with the forward's
+                // statistics and with special ones.
+                foreach (var (m, inv) in new[] { (mean, invstd), (D(Scalars(inner + 2)), D(Scalars(inner + 3))) })
+                    foreach (bool batchStats in new[] { true, false })
+                    {
+                        var (sumG, dot, refSumG, refDot) = (new double[c], new double[c], new double[c], new double[c]);
+                        var dx = new T[len];
+                        BatchNormKernels.Backward<T>(x, g, n, c, inner, batchStats, m, inv, weight, sumG, dot, dx, ActivationFor<T>(kind), kind == 0 ? default : z);
+                        ReferenceBackwardSums(x, g, z, kind, n, c, inner, m, refSumG, refDot);
+                        string where = $"(batch statistics {batchStats}), " + at;
+                        AssertBitwise(refSumG, sumG, "Backward Σg " + where);
+                        AssertBitwise(refDot, dot, "Backward Σ(x − m)g " + where);
+                        var a = ToT(inv.Select((v, i) => v * (weight?[i] ?? 1)).ToArray());
+                        var gm = ToT(refSumG.Select(v => v / count).ToArray());
+                        var k = ToT(refDot.Select((v, i) => v * inv[i] * inv[i] / count).ToArray());
+                        AssertBitwise(ReferenceInputGrad(x, g, z, kind, batchStats, n, c, inner, ToT(m), k, gm, a), dx, "Backward dx " + where);
+                    }
             }
         }
         finally { Torch.SetNumThreads(saved); }
