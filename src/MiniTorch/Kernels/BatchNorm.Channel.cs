@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 
 namespace MiniTorch.Kernels;
 
@@ -9,7 +8,6 @@ namespace MiniTorch.Kernels;
 internal static unsafe partial class BatchNormKernels
 {
     /// <summary>Channel <paramref name="ch"/>'s mean and Σ(x − mean)², each row summed in TensorPrimitives' order, rows added in batch order in double.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void ChannelStats<T>(T* x, int length, int n, int c, int inner, int ch, out double mean, out double sqSum)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -60,7 +58,6 @@ internal static unsafe partial class BatchNormKernels
     }
 
     /// <summary>y = act(x·α + β) for channel <paramref name="ch"/>'s rows.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void ChannelAffine<T>(T* x, T* y, int length, int n, int c, int inner, int ch, T alpha, T beta, RowActivation<T> activation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -77,7 +74,6 @@ internal static unsafe partial class BatchNormKernels
     /// Channel <paramref name="ch"/>'s Σg and Σ(x − m)·g, with g the activation's gradient when one is fused
     /// (<paramref name="z"/> its output, null without one).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static (double Sum, double Dot) ChannelSums<T>(T* x, T* g, T* z, int length, int n, int c, int inner, int ch, T m, RowActivation<T> activation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -120,7 +116,6 @@ internal static unsafe partial class BatchNormKernels
     }
 
     /// <summary>Channel <paramref name="ch"/>'s rows of the input gradient (see <see cref="Backward{T}"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first training step, before tiering would optimise it
     private static void ChannelInputGrad<T>(T* x, T* g, T* z, T* dx, int length, int n, int c, int inner, int ch, bool batchStats,
                                             T m, T k, T gradMean, T a, RowActivation<T> activation)
         where T : unmanaged, IFloatingPointIeee754<T>
