@@ -5,7 +5,7 @@ namespace MiniTorch.Functions;
 
 /// <summary>
 /// Batch normalisation over every dimension but 1, as one primitive (PyTorch's
-/// <c>native_batch_norm</c>): per-channel statistics and an affine map in two kernel passes.
+/// <c>native_batch_norm</c>): per-channel statistics and an affine map in one kernel pass, channel by channel.
 /// </summary>
 /// <remarks>
 /// y = (x − μ)·invstd·γ + β with invstd = 1/√(σ² + eps), computed as y = x·α + β′ with
@@ -13,7 +13,7 @@ namespace MiniTorch.Functions;
 /// ∂x = invstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = g·γ and x̂ = (x − μ)·invstd; ∂γ = Σ g·x̂; ∂β = Σ g.
 /// When the backward is itself recorded (create_graph) it is written in differentiable tensor
 /// operations — the composite <see cref="Nn.F.BatchNormComposite"/> formulas — so gradients of
-/// gradients work; otherwise it runs as two kernel passes.
+/// gradients work; otherwise it runs as one kernel pass.
 /// <para>
 /// An activation that follows (ReLU, or leaky ReLU with a slope ≥ 0; see <see cref="BatchNormActivation"/>)
 /// can run inside the same op: z = act(y) is computed while each row of y is in cache, and the
@@ -45,13 +45,18 @@ internal sealed class NativeBatchNormBackward0 : Function
         var xd = x.Detach().Contiguous();
         var mean = new double[c];
         var invstd = new double[c];
+        var w = weight?.ToDoubleArray();
+        var b = bias?.ToDoubleArray();
+        var y = Map.Output(shape, x.DType);
         if (training)
         {
+            // Statistics, α and β, and the affine map in one kernel pass, channel by channel.
             var sq = new double[c];
-            if (xd.DType == DType.Float32) BatchNormKernels.Stats(xd.Span<float>(), n, c, inner, mean, sq);
-            else BatchNormKernels.Stats(xd.Span<double>(), n, c, inner, mean, sq);
+            if (xd.DType == DType.Float32)
+                BatchNormKernels.Forward(xd.Span<float>(), n, c, inner, eps, w, b, mean, sq, invstd, y.Span<float>(), activation.For<float>());
+            else
+                BatchNormKernels.Forward(xd.Span<double>(), n, c, inner, eps, w, b, mean, sq, invstd, y.Span<double>(), activation.For<double>());
             double count = (double)n * inner;
-            for (int i = 0; i < c; i++) invstd[i] = 1 / Math.Sqrt(sq[i] / count + eps);
             // Running statistics: r ← (1 − momentum)·r + momentum·s, with the unbiased variance.
             if (runningMean is not null)
             {
@@ -71,23 +76,19 @@ internal sealed class NativeBatchNormBackward0 : Function
             mean = runningMean!.ToDoubleArray();
             var v = runningVar!.ToDoubleArray();
             for (int i = 0; i < c; i++) invstd[i] = 1 / Math.Sqrt(v[i] + eps);
+            var alpha = new double[c];
+            var beta = new double[c];
+            for (int i = 0; i < c; i++)
+            {
+                alpha[i] = invstd[i] * (w?[i] ?? 1);
+                beta[i] = (b?[i] ?? 0) - mean[i] * alpha[i];
+            }
+            if (x.DType == DType.Float32)
+                BatchNormKernels.Affine(xd.Span<float>(), n, c, inner, Array.ConvertAll(alpha, v => (float)v), Array.ConvertAll(beta, v => (float)v), y.Span<float>(),
+                                        activation.For<float>());
+            else
+                BatchNormKernels.Affine(xd.Span<double>(), n, c, inner, alpha, beta, y.Span<double>(), activation.For<double>());
         }
-
-        var w = weight?.ToDoubleArray();
-        var b = bias?.ToDoubleArray();
-        var alpha = new double[c];
-        var beta = new double[c];
-        for (int i = 0; i < c; i++)
-        {
-            alpha[i] = invstd[i] * (w?[i] ?? 1);
-            beta[i] = (b?[i] ?? 0) - mean[i] * alpha[i];
-        }
-        var y = Map.Output(shape, x.DType);
-        if (x.DType == DType.Float32)
-            BatchNormKernels.Affine(xd.Span<float>(), n, c, inner, Array.ConvertAll(alpha, v => (float)v), Array.ConvertAll(beta, v => (float)v), y.Span<float>(),
-                                    activation.For<float>());
-        else
-            BatchNormKernels.Affine(xd.Span<double>(), n, c, inner, alpha, beta, y.Span<double>(), activation.For<double>());
 
         var fn = new NativeBatchNormBackward0
         {
@@ -114,7 +115,7 @@ internal sealed class NativeBatchNormBackward0 : Function
         return [.. result];
     }
 
-    /// <summary>The backward as two kernel passes over constants (no graph is being recorded).</summary>
+    /// <summary>The backward as one kernel pass over constants (no graph is being recorded).</summary>
     private (Tensor, Tensor, Tensor) Fast(Tensor g)
     {
         var x = _x.Value;
@@ -124,27 +125,17 @@ internal sealed class NativeBatchNormBackward0 : Function
         var gd = g.Detach().Contiguous();
         var sumG = new double[c];
         var dot = new double[c];
-        if (xd.DType == DType.Float32) BatchNormKernels.BackwardSums(xd.Span<float>(), gd.Span<float>(), n, c, inner, _mean, sumG, dot, _activation.For<float>(), Z<float>());
-        else BatchNormKernels.BackwardSums(xd.Span<double>(), gd.Span<double>(), n, c, inner, _mean, sumG, dot, _activation.For<double>(), Z<double>());
-
-        double count = (double)n * inner;
         var w = _w?.Value.ToDoubleArray();
-        var a = new double[c];
-        var gradMean = new double[c];
-        var k = new double[c];
-        var gwv = new double[c];
-        for (int i = 0; i < c; i++)
-        {
-            a[i] = _invstd[i] * (w?[i] ?? 1);
-            gradMean[i] = sumG[i] / count;
-            k[i] = dot[i] * _invstd[i] * _invstd[i] / count;
-            gwv[i] = dot[i] * _invstd[i];
-        }
         var gx = Map.Output(shape, x.DType);
+        // The sums, the per-channel scalars and the input gradient in one kernel pass, channel by channel.
         if (xd.DType == DType.Float32)
-            BatchNormKernels.InputGrad(xd.Span<float>(), gd.Span<float>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<float>(), _activation.For<float>(), Z<float>());
+            BatchNormKernels.Backward(xd.Span<float>(), gd.Span<float>(), n, c, inner, _batchStats, _mean, _invstd, w, sumG, dot, gx.Span<float>(),
+                                      _activation.For<float>(), Z<float>());
         else
-            BatchNormKernels.InputGrad(xd.Span<double>(), gd.Span<double>(), n, c, inner, _batchStats, _mean, gradMean, k, a, gx.Span<double>(), _activation.For<double>(), Z<double>());
+            BatchNormKernels.Backward(xd.Span<double>(), gd.Span<double>(), n, c, inner, _batchStats, _mean, _invstd, w, sumG, dot, gx.Span<double>(),
+                                      _activation.For<double>(), Z<double>());
+        var gwv = new double[c];
+        for (int i = 0; i < c; i++) gwv[i] = dot[i] * _invstd[i];
         return (gx, Torch.FromDoubles(gwv, [c], x.DType), Torch.FromDoubles(sumG, [c], x.DType));
     }
 

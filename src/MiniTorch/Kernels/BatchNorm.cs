@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -8,67 +7,68 @@ namespace MiniTorch.Kernels;
 /// Batch-norm kernels over a dense [N, C, inner] layout (inner = H·W): per-channel statistics
 /// accumulated in double as ATen's CPU kernel does, the per-channel affine map y = x·α + β, and
 /// the reductions and input gradient of the backward pass. Rows of <c>inner</c> elements are
-/// contiguous: each row's sums are one vectorised <see cref="TensorPrimitives"/> call, its element-wise
-/// chains one loop (<see cref="BatchNormRows{T}"/>).
+/// contiguous: each row's sums are one pass in <see cref="TensorPrimitives"/>' own summation order
+/// (<see cref="RowSums{T}"/>, with the row's transform fused in: x − mean, the activation's backward), its
+/// element-wise chains one loop (<see cref="BatchNormRows{T}"/>).
 /// </summary>
 /// <remarks>
 /// Work items are channels, run on all cores: each channel's sums are accumulated by one thread in
-/// batch order, so the results are bitwise the same for any thread count.
+/// batch order, so the results are bitwise the same for any thread count. A channel's whole pass runs in
+/// one item: the forward's statistics, its scalars and its affine map, or the backward's sums, its scalars
+/// and its input gradient, so the channel's rows are read the second time from the core's cache, and a
+/// pass needs one parallel region instead of two.
 /// <para>
 /// An activation that follows the batch norm (<see cref="RowActivation{T}"/>) can be fused in:
-/// the forward applies it to each row while the row is in cache, and the backward turns each row of
-/// the incoming gradient into the activation's gradient in a row buffer just before using it, so
-/// neither the normalised values nor the activation's gradient ever make a pass over memory. Each
-/// row goes through the same kernels as the separate ops, so the results are bitwise theirs.
+/// the forward applies it to each row in the affine map's loop, and the backward makes the activation's
+/// gradient in the loops that use it, so neither the normalised values nor the activation's gradient
+/// ever make a pass over memory. Each element goes through the same IEEE operations as in the separate
+/// ops, so the results are bitwise theirs.
 /// </para>
 /// </remarks>
-internal static unsafe class BatchNormKernels
+internal static unsafe partial class BatchNormKernels
 {
     /// <summary>
     /// The cost of one <see cref="TensorPrimitives"/> call on a row beyond its elements, in element operations, for
     /// <see cref="Threading.For(int, long, Action{int})"/>'s serial threshold: with 4×4 planes (the last layers of the
     /// DCGAN pair) a channel's time goes into its 64 rows' calls, not their 16 elements, and counting the elements
-    /// alone left 0.3–1.4 ms passes serial. Channels are the items either way, so this decides only serial or parallel.
+    /// alone left 0.3–1.4 ms passes serial. The rows are single loops now, but each still costs a loop's setup and
+    /// a horizontal sum. Channels are the items either way, so this decides only serial or parallel.
     /// </summary>
     private const long RowCallCost = 64;
 
     /// <summary>The work of a pass over x's <paramref name="rows"/> rows: element operations plus the rows' calls.</summary>
     private static long Work(int length, int rows, int opsPerElement, int callsPerRow) => (long)opsPerElement * length + callsPerRow * RowCallCost * rows;
 
-    /// <summary>Per channel: the mean and Σ(x − mean)² (two passes, the second on centred values).</summary>
-    public static void Stats<T>(ReadOnlySpan<T> x, int n, int c, int inner, Span<double> mean, Span<double> sqSum)
+    /// <summary>
+    /// The training forward: per channel the mean and Σ(x − mean)² (two passes, the second on centred values),
+    /// invstd = 1/√(Σ(x − mean)²/count + eps), α = invstd·weight, β = bias − mean·α (in double, then rounded to
+    /// <typeparamref name="T"/>), and y = act(x·α + β) for the channel's rows.
+    /// </summary>
+    public static void Forward<T>(ReadOnlySpan<T> x, int n, int c, int inner, double eps, double[]? weight, double[]? bias,
+                                  Span<double> mean, Span<double> sqSum, Span<double> invstd, Span<T> y, RowActivation<T> activation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double count = (double)n * inner;
-        var means = new double[c];
-        var sqs = new double[c];
-        fixed (T* px = x)
+        var (means, sqs, invs) = (new double[c], new double[c], new double[c]);
+        fixed (T* px = x, py = y)
         {
-            var (xp, length) = ((nint)px, x.Length);
-            Threading.For(c, Work(length, n * c, 2, 3), ch =>
+            var (xp, yp, length) = ((nint)px, (nint)py, x.Length);
+            Threading.For(c, Work(length, n * c, 4, 6), ch =>
             {
-                var xs = new ReadOnlySpan<T>((T*)xp, length);
-                var buf = ArrayPool<T>.Shared.Rent(inner);
-                var tmp = buf.AsSpan(0, inner);
-                double sum = 0;
-                for (int b = 0; b < n; b++) sum += double.CreateChecked(TensorPrimitives.Sum(xs.Slice((b * c + ch) * inner, inner)));
-                means[ch] = sum / count;
-                var m = T.CreateChecked(means[ch]);
-                double sq = 0;
-                for (int b = 0; b < n; b++)
-                {
-                    BatchNormRows<T>.Subtract(xs.Slice((b * c + ch) * inner, inner), m, tmp);
-                    sq += double.CreateChecked(TensorPrimitives.SumOfSquares<T>(tmp));
-                }
-                sqs[ch] = sq;
-                ArrayPool<T>.Shared.Return(buf);
+                ChannelStats((T*)xp, length, n, c, inner, ch, out double m, out double sq);
+                double inv = 1 / Math.Sqrt(sq / count + eps);
+                double alpha = inv * (weight?[ch] ?? 1);
+                double beta = (bias?[ch] ?? 0) - m * alpha;
+                (means[ch], sqs[ch], invs[ch]) = (m, sq, inv);
+                ChannelAffine((T*)xp, (T*)yp, length, n, c, inner, ch, T.CreateChecked(alpha), T.CreateChecked(beta), activation);
             });
         }
         means.CopyTo(mean);
         sqs.CopyTo(sqSum);
+        invs.CopyTo(invstd);
     }
 
-    /// <summary>y = x·α[c] + β[c] for every row of channel c, then the activation, if any.</summary>
+    /// <summary>y = act(x·α[c] + β[c]) for every row of channel c (the forward with given statistics).</summary>
     public static void Affine<T>(ReadOnlySpan<T> x, int n, int c, int inner, ReadOnlySpan<T> alpha, ReadOnlySpan<T> beta, Span<T> y,
                                  RowActivation<T> activation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -77,95 +77,42 @@ internal static unsafe class BatchNormKernels
         fixed (T* px = x, py = y)
         {
             var (xp, yp, length) = ((nint)px, (nint)py, x.Length);
-            Threading.For(c, Work(length, n * c, 2, 3), ch =>
-            {
-                var xs = new ReadOnlySpan<T>((T*)xp, length);
-                var ys = new Span<T>((T*)yp, length);
-                for (int b = 0; b < n; b++)
-                {
-                    var dst = ys.Slice((b * c + ch) * inner, inner);
-                    BatchNormRows<T>.ScaleShift(xs.Slice((b * c + ch) * inner, inner), al[ch], be[ch], dst);
-                    activation.Forward(dst);
-                }
-            });
+            Threading.For(c, Work(length, n * c, 2, 3), ch => ChannelAffine((T*)xp, (T*)yp, length, n, c, inner, ch, al[ch], be[ch], activation));
         }
     }
 
     /// <summary>
-    /// Per channel: Σg and Σ(x − mean)·g, the two reductions of the backward pass. With a fused
-    /// activation, g is the activation's gradient, made row by row from the incoming
-    /// <paramref name="g"/> and the activation's output <paramref name="z"/>.
+    /// The backward: per channel Σg and Σ(x − mean)·g, then the input gradient. With batch statistics:
+    /// dx = (g − ḡ − (x − mean)·k)·a with ḡ = Σg/count and k = Σ(x − mean)g·invstd²/count; without (running
+    /// statistics are constants): dx = g·a. Here a = invstd·weight. With a fused activation, g is the
+    /// activation's gradient, made from the incoming <paramref name="g"/> and the activation's output <paramref name="z"/>.
     /// </summary>
-    public static void BackwardSums<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, int n, int c, int inner, ReadOnlySpan<double> mean,
-                                       Span<double> sumG, Span<double> dot, RowActivation<T> activation = default, ReadOnlySpan<T> z = default)
+    public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, int n, int c, int inner, bool batchStats,
+                                   ReadOnlySpan<double> mean, ReadOnlySpan<double> invstd, double[]? weight, Span<double> sumG, Span<double> dot, Span<T> dx,
+                                   RowActivation<T> activation = default, ReadOnlySpan<T> z = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var means = mean[..c].ToArray();
-        var sums = new double[c];
-        var dots = new double[c];
-        fixed (T* px = x, pg = g, pz = z)
+        double count = (double)n * inner;
+        var (means, invs) = (mean[..c].ToArray(), invstd[..c].ToArray());
+        var (sums, dots) = (new double[c], new double[c]);
+        fixed (T* px = x, pg = g, pd = dx, pz = z)
         {
-            var (xp, gp, zp, length) = ((nint)px, (nint)pg, (nint)pz, x.Length);
-            Threading.For(c, Work(length, n * c, 3, 4), ch =>
+            var (xp, gp, dp, zp, length) = ((nint)px, (nint)pg, (nint)pd, (nint)pz, x.Length);
+            Threading.For(c, Work(length, n * c, 8, 9), ch =>
             {
-                var xs = new ReadOnlySpan<T>((T*)xp, length);
-                var gs = new ReadOnlySpan<T>((T*)gp, length);
-                var zs = new ReadOnlySpan<T>((T*)zp, activation.IsNone ? 0 : length);
-                var buf = ArrayPool<T>.Shared.Rent(2 * inner);
-                var tmp = buf.AsSpan(0, inner);
-                var rowGrad = buf.AsSpan(inner, inner);
-                double s = 0, d = 0;
                 var m = T.CreateChecked(means[ch]);
-                for (int b = 0; b < n; b++)
-                {
-                    int at = (b * c + ch) * inner;
-                    var gRow = activation.Backward(zs, gs, at, inner, rowGrad);
-                    s += double.CreateChecked(TensorPrimitives.Sum(gRow));
-                    BatchNormRows<T>.Subtract(xs.Slice(at, inner), m, tmp);
-                    d += double.CreateChecked(TensorPrimitives.Dot<T>(tmp, gRow));
-                }
-                sums[ch] = s;
-                dots[ch] = d;
-                ArrayPool<T>.Shared.Return(buf);
+                var zRows = activation.IsNone ? null : (T*)zp;
+                var (s, d) = ChannelSums((T*)xp, (T*)gp, zRows, length, n, c, inner, ch, m, activation);
+                (sums[ch], dots[ch]) = (s, d);
+                double a = invs[ch] * (weight?[ch] ?? 1);
+                double gradMean = s / count;
+                double k = d * invs[ch] * invs[ch] / count;
+                ChannelInputGrad((T*)xp, (T*)gp, zRows, (T*)dp, length, n, c, inner, ch, batchStats, m,
+                                 T.CreateChecked(k), T.CreateChecked(gradMean), T.CreateChecked(a), activation);
             });
         }
         sums.CopyTo(sumG);
         dots.CopyTo(dot);
-    }
-
-    /// <summary>
-    /// The input gradient. With batch statistics: dx = (g − ḡ − (x − mean)·k)·a with
-    /// k = Σ(x − mean)g·invstd²/count; without (running statistics are constants): dx = g·a.
-    /// Here a = invstd·weight. With a fused activation, g is made row by row as in <see cref="BackwardSums{T}"/>.
-    /// </summary>
-    public static void InputGrad<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, int n, int c, int inner, bool batchStats,
-                                    ReadOnlySpan<double> mean, ReadOnlySpan<double> gradMean, ReadOnlySpan<double> k, ReadOnlySpan<double> a, Span<T> dx,
-                                    RowActivation<T> activation = default, ReadOnlySpan<T> z = default)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var (means, gradMeans, ks, As) = (mean[..c].ToArray(), gradMean[..c].ToArray(), k[..c].ToArray(), a[..c].ToArray());
-        fixed (T* px = x, pg = g, pd = dx, pz = z)
-        {
-            var (xp, gp, dp, zp, length) = ((nint)px, (nint)pg, (nint)pd, (nint)pz, x.Length);
-            Threading.For(c, Work(length, n * c, 5, 5), ch =>
-            {
-                var xs = new ReadOnlySpan<T>((T*)xp, length);
-                var gs = new ReadOnlySpan<T>((T*)gp, length);
-                var ds = new Span<T>((T*)dp, length);
-                var zs = new ReadOnlySpan<T>((T*)zp, activation.IsNone ? 0 : length);
-                var buf = activation.IsNone ? null : ArrayPool<T>.Shared.Rent(inner);
-                var (m, kc, gm, ac) = (T.CreateChecked(means[ch]), T.CreateChecked(ks[ch]), T.CreateChecked(gradMeans[ch]), T.CreateChecked(As[ch]));
-                for (int b = 0; b < n; b++)
-                {
-                    int at = (b * c + ch) * inner;
-                    var dst = ds.Slice(at, inner);
-                    var gRow = activation.Backward(zs, gs, at, inner, buf);
-                    if (batchStats) BatchNormRows<T>.InputGrad(xs.Slice(at, inner), gRow, m, kc, gm, ac, dst);
-                    else TensorPrimitives.Multiply(gRow, ac, dst);
-                }
-                if (buf is not null) ArrayPool<T>.Shared.Return(buf);
-            });
-        }
     }
 }
 
@@ -189,12 +136,14 @@ internal readonly struct RowActivation<T> where T : unmanaged, IFloatingPointIee
 
     public bool IsNone => _kind == 0;
 
-    /// <summary>Applies the activation to a row in place, with the separate op's kernel.</summary>
-    public void Forward(Span<T> row)
-    {
-        if (_kind == 1) TensorPrimitives.Max(row, T.Zero, row);
-        else if (_kind == 2) Activation.LeakyRelu(row, _slope, row);
-    }
+    /// <summary>Whether the activation is ReLU.</summary>
+    public bool IsRelu => _kind == 1;
+
+    /// <summary>Whether the activation is leaky ReLU.</summary>
+    public bool IsLeakyRelu => _kind == 2;
+
+    /// <summary>The backward's factor where the output is not positive: the leaky slope, 0 for ReLU (unused without an activation).</summary>
+    public T Slope => _slope;
 
     /// <summary>
     /// The row [at, at + length) of the gradient entering the batch norm: <paramref name="g"/>'s own row
