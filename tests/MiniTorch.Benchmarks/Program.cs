@@ -7,7 +7,7 @@ using MiniTorch.Benchmarks;
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- --filter '*Gemm*' --job short
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick [size]   (stopwatch check)
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-gemm-edge [float|double]   (GEMMs with edge tiles, one thread)
-//   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-dcgan [seconds] [timeline] [example]   (the DCGAN step back to back, for perf; timeline: per-region timeline of a step; example: the example's old default config)
+//   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-dcgan [seconds] [timeline] [example] [gc]   (the DCGAN step back to back, for perf; timeline: per-region timeline of a step; example: the example's old default config; gc: collections with their reasons, allocations by type)
 //   dotnet run -c Release --project tests/MiniTorch.Benchmarks -- quick-infer [rounds]    (generator inference vs ONNX Runtime, interleaved)
 // The FMA-peak probe is always added to the filter and all classes are joined into one summary,
 // so every GFLOP/s figure is also shown as a fraction of a peak measured in the same run.
@@ -24,7 +24,7 @@ if (args.Length > 0 && args[0] == "quick-conv")
     QuickConv.Run(args.Length > 1 ? args[1] : "all");
     return;
 }
-if (args.Length > 0 && args[0] == "quick-dcgan") { QuickDcgan.Run(args.Length > 1 ? double.Parse(args[1]) : 10, !args.Contains("noscope"), args.Contains("timeline"), args.Contains("example")); return; } // the DCGAN step back to back
+if (args.Length > 0 && args[0] == "quick-dcgan") { QuickDcgan.Run(args.Length > 1 ? double.Parse(args[1]) : 10, !args.Contains("noscope"), args.Contains("timeline"), args.Contains("example"), args.Contains("gc")); return; } // the DCGAN step back to back
 if (args.Length > 0 && args[0] == "quick-infer") { DcganInferenceBenchmarks.Quick(args.Length > 1 ? int.Parse(args[1]) : 20); return; } // G inference vs ONNX Runtime, interleaved
 if (args.Length > 0 && args[0] == "repeat")
 {

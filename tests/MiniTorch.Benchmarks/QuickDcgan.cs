@@ -3,20 +3,24 @@ using System.Diagnostics;
 namespace MiniTorch.Benchmarks;
 
 /// <summary>
-/// `quick-dcgan [seconds] [noscope] [timeline] [example]`: the training step of <see cref="DcganStepBenchmarks"/> back to back for a
+/// `quick-dcgan [seconds] [noscope] [timeline] [example] [gc]`: the training step of <see cref="DcganStepBenchmarks"/> back to back for a
 /// while (no FMA probe first, so `perf record` sees only the step): best and median time per step,
 /// garbage per step, GC counts and pauses. The spread of step times shows on a busy machine.
-/// <c>noscope</c> runs the step without its memory scope, as before the caching allocator.
+/// <c>noscope</c> runs the step without its memory scope, as before the caching allocator; <c>gc</c> also prints every
+/// collection's generation and reason and what the steps allocate (<see cref="GcEvents"/>).
 /// </summary>
 internal static class QuickDcgan
 {
-    public static void Run(double seconds, bool inScope = true, bool timeline = false, bool example = false)
+    public static void Run(double seconds, bool inScope = true, bool timeline = false, bool example = false, bool gc = false)
     {
         var step = new DcganStepBenchmarks { InScope = inScope, Example = example };
         double flops = example ? DcganStepBenchmarks.ExampleFlops : DcganStepBenchmarks.Flops;
         if (example) Console.WriteLine($"the example's old default configuration (nz 64, ngf 32, ndf 16, 1x32x32, batch 64): {flops / 1e9:F2} GFLOP of convolutions per step");
         step.Setup();
         for (int i = 0; i < 3; i++) step.Step();
+        using var gcEvents = gc ? new GcEvents() : null;
+        Thread.Sleep(gc ? 1500 : 0);
+        gcEvents?.Start();
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
         long a0 = GC.GetTotalAllocatedBytes(true);
         var pause0 = GC.GetTotalPauseDuration();
@@ -47,6 +51,7 @@ internal static class QuickDcgan
         Console.WriteLine($"  CPU per step: best {cpu[0]:F1} ms, median {cpu[n / 2]:F1} ms = {flops / cpu[n / 2] / 1e6:F1} GFLOP (conv) per CPU-second");
         Console.WriteLine($"  parallel regions per step {(regions1.Regions - regions0.Regions) / (double)n:F1}; the calling thread waited for a worker's items after its own in " +
                           $"{(regions1.CallerWaits - regions0.CallerWaits) / (double)n:F1} of them, {(regions1.CallerWaitTicks - regions0.CallerWaitTicks) * 1e3 / Stopwatch.Frequency / n:F2} ms per step");
+        gcEvents?.Report(n);
         if (timeline) Timeline(step);
     }
 
