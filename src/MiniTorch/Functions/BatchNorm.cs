@@ -78,11 +78,7 @@ internal sealed class NativeBatchNormBackward0 : Function
             for (int i = 0; i < c; i++) invstd[i] = 1 / Math.Sqrt(v[i] + eps);
             var alpha = new double[c];
             var beta = new double[c];
-            for (int i = 0; i < c; i++)
-            {
-                alpha[i] = invstd[i] * (w?[i] ?? 1);
-                beta[i] = (b?[i] ?? 0) - mean[i] * alpha[i];
-            }
+            for (int i = 0; i < c; i++) (alpha[i], beta[i]) = BatchNormKernels.AffineScalars(mean[i], invstd[i], w, b, i);
             if (x.DType == DType.Float32)
                 BatchNormKernels.Affine(xd.Span<float>(), n, c, inner, Array.ConvertAll(alpha, v => (float)v), Array.ConvertAll(beta, v => (float)v), y.Span<float>(),
                                         activation.For<float>());

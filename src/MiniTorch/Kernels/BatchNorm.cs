@@ -57,8 +57,7 @@ internal static unsafe partial class BatchNormKernels
             {
                 ChannelStats((T*)xp, length, n, c, inner, ch, out double m, out double sq);
                 double inv = 1 / Math.Sqrt(sq / count + eps);
-                double alpha = inv * (weight?[ch] ?? 1);
-                double beta = (bias?[ch] ?? 0) - m * alpha;
+                var (alpha, beta) = AffineScalars(m, inv, weight, bias, ch);
                 (means[ch], sqs[ch], invs[ch]) = (m, sq, inv);
                 ChannelAffine((T*)xp, (T*)yp, length, n, c, inner, ch, T.CreateChecked(alpha), T.CreateChecked(beta), activation);
             });
@@ -66,6 +65,16 @@ internal static unsafe partial class BatchNormKernels
         means.CopyTo(mean);
         sqs.CopyTo(sqSum);
         invs.CopyTo(invstd);
+    }
+
+    /// <summary>
+    /// Channel <paramref name="ch"/>'s affine scalars in double, with batch or running statistics: α = invstd·weight,
+    /// β = bias − mean·α (weight 1 and bias 0 when absent).
+    /// </summary>
+    public static (double Alpha, double Beta) AffineScalars(double mean, double invstd, double[]? weight, double[]? bias, int ch)
+    {
+        double alpha = invstd * (weight?[ch] ?? 1);
+        return (alpha, (bias?[ch] ?? 0) - mean * alpha);
     }
 
     /// <summary>y = act(x·α[c] + β[c]) for every row of channel c (the forward with given statistics).</summary>

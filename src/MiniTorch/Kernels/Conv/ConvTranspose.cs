@@ -104,47 +104,32 @@ internal static class ConvTranspose
                 var p = phases[ph];
                 int rows = g.SmallCg * p.TapsH.Length * p.TapsW.Length, pixels = p.NH * p.NW;
                 var outTile = ArrayPool<T>.Shared.Rent(g.BigCg * len);
-                if (images > 0 && !pixelMajor)
-                {
-                    // Whole images: the column matrix goes straight into GEMM's packed panels.
-                    PhasePanels<T>.Multiply(g, p, z.Span[((p0 * g.SmallC + grp * g.SmallCg) * small)..], rows, len,
-                                            packed[grp * phases.Count + ph], outTile.AsSpan(0, g.BigCg * len));
-                    for (int i = 0; i < images; i++)
-                        Scatter(g, p, outTile.AsSpan(i * pixels), 0, pixels, len, 1, y.Span.Slice(((p0 + i) * g.BigC + grp * g.BigCg) * big, g.BigCg * big));
-                    ArrayPool<T>.Shared.Return(outTile);
-                    return;
-                }
-                if (images > 0 && pixelMajor)
-                {
-                    // Whole images, pixel-major: the transposed column matrix goes straight into GEMM's packed A panels.
-                    PhaseRowPanels<T>.Multiply(g, p, z.Span[((p0 * g.SmallC + grp * g.SmallCg) * small)..], rows, len, g.BigCg,
-                                               packed[grp * phases.Count + ph], outTile.AsSpan(0, g.BigCg * len));
-                    for (int i = 0; i < images; i++)
-                        Scatter(g, p, outTile.AsSpan(i * pixels * g.BigCg), 0, pixels, 1, g.BigCg, y.Span.Slice(((p0 + i) * g.BigC + grp * g.BigCg) * big, g.BigCg * big));
-                    ArrayPool<T>.Shared.Return(outTile);
-                    return;
-                }
-                var col = ArrayPool<T>.Shared.Rent(rows * len);
-                if (images == 0)
-                    PhaseCols(g, p, z.Span.Slice((n * g.SmallC + grp * g.SmallCg) * small, g.SmallCg * small), p0, len, col, len);
-                else
-                    for (int i = 0; i < images; i++)
-                        PhaseCols(g, p, z.Span.Slice(((p0 + i) * g.SmallC + grp * g.SmallCg) * small, g.SmallCg * small), 0, pixels, col.AsSpan(i * pixels), len);
-                if (pixelMajor)
-                    Gemm.Multiply(true, false, len, g.BigCg, rows, T.One, col.AsSpan(0, rows * len), len,
-                                  packed[grp * phases.Count + ph], g.BigCg, T.Zero, outTile.AsSpan(0, g.BigCg * len), g.BigCg, parallel: false);
-                else
-                    // The sub-kernel is stored [rows, Cg], so GEMM packs it with contiguous copies (transA).
-                    Gemm.Multiply(true, false, g.BigCg, len, rows, T.One, packed[grp * phases.Count + ph], g.BigCg,
-                                  col.AsSpan(0, rows * len), len, T.Zero, outTile.AsSpan(0, g.BigCg * len), len, parallel: false);
+                var tile = outTile.AsSpan(0, g.BigCg * len);
+                var kernel = packed[grp * phases.Count + ph];
                 // Element (c, q) of the output tile: c·len + q, or q·Cg + c when pixel-major.
                 int ldC = pixelMajor ? 1 : len, ldP = pixelMajor ? g.BigCg : 1;
-                if (images == 0)
-                    Scatter(g, p, outTile, p0, len, ldC, ldP, y.Span.Slice((n * g.BigC + grp * g.BigCg) * big, g.BigCg * big));
-                else
+                if (images > 0)
+                {
+                    // Whole images side by side: the column matrix (pixel-major: its transpose) goes straight into
+                    // GEMM's packed panels.
+                    var zs = z.Span[((p0 * g.SmallC + grp * g.SmallCg) * small)..];
+                    if (pixelMajor) PhaseRowPanels<T>.Multiply(g, p, zs, rows, len, g.BigCg, kernel, tile);
+                    else PhasePanels<T>.Multiply(g, p, zs, rows, len, kernel, tile);
                     for (int i = 0; i < images; i++)
                         Scatter(g, p, outTile.AsSpan(i * pixels * ldP), 0, pixels, ldC, ldP, y.Span.Slice(((p0 + i) * g.BigC + grp * g.BigCg) * big, g.BigCg * big));
-                ArrayPool<T>.Shared.Return(col);
+                }
+                else
+                {
+                    var col = ArrayPool<T>.Shared.Rent(rows * len);
+                    PhaseCols(g, p, z.Span.Slice((n * g.SmallC + grp * g.SmallCg) * small, g.SmallCg * small), p0, len, col, len);
+                    if (pixelMajor)
+                        Gemm.Multiply(true, false, len, g.BigCg, rows, T.One, col.AsSpan(0, rows * len), len, kernel, g.BigCg, T.Zero, tile, g.BigCg, parallel: false);
+                    else
+                        // The sub-kernel is stored [rows, Cg], so GEMM packs it with contiguous copies (transA).
+                        Gemm.Multiply(true, false, g.BigCg, len, rows, T.One, kernel, g.BigCg, col.AsSpan(0, rows * len), len, T.Zero, tile, len, parallel: false);
+                    Scatter(g, p, outTile, p0, len, ldC, ldP, y.Span.Slice((n * g.BigC + grp * g.BigCg) * big, g.BigCg * big));
+                    ArrayPool<T>.Shared.Return(col);
+                }
                 ArrayPool<T>.Shared.Return(outTile);
             });
         }
